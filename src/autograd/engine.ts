@@ -1,0 +1,95 @@
+// Reverse-mode differentiation: walk the recorded graph from a scalar back to the leaves, in reverse
+// topological order, summing gradients where a tensor was used more than once. Iterative, so a
+// thousand time steps do not overflow the call stack.
+
+import { allocate, type FloatArray } from '../backend/dtype.js';
+import { Tensor, type GradFn } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+
+export interface BackwardOptions {
+  /** dL/d(root); defaults to 1 for a one-element root. */
+  grad?: Tensor;
+  /** Keep the graph so that backward can run through it again. */
+  retainGraph?: boolean;
+}
+
+const freed: GradFn = {
+  name: 'freed',
+  inputs: [],
+  backward(): never {
+    throw new Error('trying to backward through the graph a second time; pass { retainGraph: true } to the first backward');
+  },
+};
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const inputs = top[0].gradFn?.inputs ?? [];
+    if (top[1] < inputs.length) {
+      const next = inputs[top[1]++];
+      if (next.requiresGrad && !seen.has(next)) { seen.add(next); stack.push([next, 0]); }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  return order; // inputs before the tensors made from them
+}
+
+function accumulateInto(t: Tensor, g: FloatArray): void {
+  if (t.grad === null) {
+    const copy = allocate(t.dtype, g.length);
+    copy.set(g);
+    t.grad = new Tensor(copy, t.shape);
+  } else {
+    const d = t.grad.data;
+    for (let i = 0; i < d.length; i++) d[i] += g[i];
+  }
+}
+
+/** Computes dL/d(leaf) for every leaf that requires grad, adding into `.grad`. */
+export function backward(root: Tensor, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error('backward: the tensor does not require grad (no input requires grad, or it was made inside noGrad)');
+  }
+  let seed: FloatArray;
+  if (options.grad) {
+    if (options.grad.size !== root.size) {
+      throw new Error(`backward: expected a gradient of shape ${formatShape(root.shape)}, got ${formatShape(options.grad.shape)}`);
+    }
+    seed = options.grad.data;
+  } else {
+    if (root.size !== 1) throw new Error(`backward: a gradient can be implied only for one-element outputs, got shape ${formatShape(root.shape)}`);
+    seed = allocate(root.dtype, 1);
+    seed[0] = 1;
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, FloatArray>([[root, seed]]);
+  const owned = new Set<FloatArray>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k];
+    const g = grads.get(t);
+    if (g === undefined) continue;
+    grads.delete(t);
+    const fn = t.gradFn;
+    if (fn === null || t.retainsGrad) accumulateInto(t, g);
+    if (fn === null) continue;
+    const inGrads = fn.backward(g);
+    for (let i = 0; i < fn.inputs.length; i++) {
+      const input = fn.inputs[i];
+      const ig = inGrads[i];
+      if (!input.requiresGrad || ig === null || ig === undefined) continue;
+      const prev = grads.get(input);
+      if (prev === undefined) { grads.set(input, ig); continue; }
+      // A buffer returned by backward may alias another; only add in place into one we made.
+      let sum = prev;
+      if (!owned.has(prev)) { sum = allocate(input.dtype, prev.length); sum.set(prev); owned.add(sum); }
+      for (let j = 0; j < sum.length; j++) sum[j] += ig[j];
+      grads.set(input, sum);
+    }
+    if (!options.retainGraph) t.gradFn = freed;
+  }
+}

@@ -1,0 +1,45 @@
+// Embedding lookup: rows of a table picked by integer indices. Its gradient scatters back and adds
+// up where an index repeats.
+
+import { allocate } from '../../backend/dtype.js';
+import { getBackend } from '../../backend/backend.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { formatShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { record } from '../record.js';
+
+/** Integer indices with a shape, as taken by embedding and the losses. */
+export interface IndexTensor {
+  readonly data: Int32Array;
+  readonly shape: Shape;
+}
+
+/** Makes an IndexTensor, checking that every value is an integer. */
+export function indices(values: ArrayLike<number>, shape?: Shape): IndexTensor {
+  const sh = shape ?? [values.length];
+  if (sizeOf(sh) !== values.length) throw new Error(`expected ${sizeOf(sh)} indices for shape ${formatShape(sh)}, got ${values.length}`);
+  const data = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) throw new Error(`expected integer indices, got ${v} at position ${i}`);
+    data[i] = v;
+  }
+  return { data, shape: [...sh] };
+}
+
+/** table [V, E] looked up at idx [...] → [..., E]. */
+export function embedding(table: Tensor, idx: IndexTensor): Tensor {
+  if (table.rank !== 2) throw new Error(`embedding: expected a table of shape [V, E], got ${formatShape(table.shape)}`);
+  const [V, E] = table.shape;
+  for (let i = 0; i < idx.data.length; i++) {
+    const v = idx.data[i];
+    if (v < 0 || v >= V) throw new Error(`embedding: expected indices in [0, ${V}), got ${v} at position ${i}`);
+  }
+  const be = getBackend();
+  const data = allocate(table.dtype, idx.data.length * E);
+  be.gatherRows(table.data, E, idx.data, data);
+  return record('embedding', data, [...idx.shape, E], [table], (g) => {
+    const gt = allocate(table.dtype, table.size);
+    be.scatterAddRows(g, E, idx.data, gt);
+    return [gt];
+  });
+}

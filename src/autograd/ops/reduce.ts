@@ -1,0 +1,76 @@
+// Reductions over axes: sum, mean and max. Their gradients expand back over the reduced axes, so
+// the input's gradient keeps the input's shape.
+
+import { allocate } from '../../backend/dtype.js';
+import { getBackend } from '../../backend/backend.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { normAxis, type Shape } from '../../tensor/shape.js';
+import { record } from '../record.js';
+
+export type Axes = number | readonly number[] | undefined;
+
+// the shape with reduced axes set to 1, and the shape actually returned
+function reducedShapes(shape: Shape, axes: Axes, keepDims: boolean): { kept: number[]; out: number[] } {
+  const rank = shape.length;
+  const list = axes === undefined ? shape.map((_, i) => i) : (typeof axes === 'number' ? [axes] : axes).map((a) => normAxis(a, rank));
+  const kept = shape.map((d, i) => (list.includes(i) ? 1 : d));
+  const out = keepDims ? kept : shape.filter((_, i) => !list.includes(i));
+  return { kept, out };
+}
+
+// g laid over the reduced shape, expanded back to the input's shape and scaled
+function expandGrad(g: Float32Array | Float64Array, kept: number[], x: Tensor, scale: number) {
+  const gx = allocate(x.dtype, x.size);
+  const s = allocate(x.dtype, 1);
+  s[0] = scale;
+  getBackend().binary('mul', g, kept, s, [], gx, x.shape);
+  return gx;
+}
+
+/** Sum over the given axes (all when omitted). */
+export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const { kept, out } = reducedShapes(x.shape, axes, keepDims);
+  const data = allocate(x.dtype, out.reduce((p, d) => p * d, 1));
+  getBackend().sumTo(x.data, x.shape, data, kept);
+  return record('sum', data, out, [x], (g) => [expandGrad(g, kept, x, 1)]);
+}
+
+/** Mean over the given axes (all when omitted). */
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const { kept, out } = reducedShapes(x.shape, axes, keepDims);
+  const count = x.size / Math.max(1, kept.reduce((p, d) => p * d, 1));
+  const data = allocate(x.dtype, out.reduce((p, d) => p * d, 1));
+  getBackend().sumTo(x.data, x.shape, data, kept);
+  for (let i = 0; i < data.length; i++) data[i] /= count;
+  return record('mean', data, out, [x], (g) => [expandGrad(g, kept, x, 1 / count)]);
+}
+
+/** Maximum along one axis; the gradient goes to the first position holding the maximum. */
+export function max(x: Tensor, axis = -1, keepDims = false): Tensor {
+  const a = normAxis(axis, x.rank);
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const size = x.shape[a];
+  if (size === 0) throw new Error(`max: cannot reduce an empty axis ${a} of shape [${x.shape.join(', ')}]`);
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const data = allocate(x.dtype, outer * inner);
+  const arg = new Int32Array(outer * inner);
+  getBackend().maxAxis(x.data, outer, size, inner, data, arg);
+  const shape = keepDims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
+  return record('max', data, shape, [x], (g) => {
+    const gx = allocate(x.dtype, x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) gx[(o * size + arg[o * inner + i]) * inner + i] = g[o * inner + i];
+    }
+    return [gx];
+  });
+}
+
+/** Positions of the maximum along an axis, as plain integers (not differentiable). */
+export function argmax(x: Tensor, axis = -1): Int32Array {
+  const a = normAxis(axis, x.rank);
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const arg = new Int32Array(outer * inner);
+  getBackend().maxAxis(x.data, outer, x.shape[a], inner, allocate(x.dtype, outer * inner), arg);
+  return arg;
+}

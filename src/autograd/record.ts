@@ -1,0 +1,33 @@
+// How an operation attaches its derivative to its result. Each op computes its output buffer and
+// hands record() a closure that maps dL/d(output) to dL/d(inputs); record decides whether a graph
+// node is needed at all (grad mode on and some input requires grad).
+
+import type { FloatArray } from '../backend/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Shape } from '../tensor/shape.js';
+import { isGradEnabled } from './grad_mode.js';
+
+export type Backward = (grad: FloatArray) => (FloatArray | null)[];
+
+export function needsGrad(inputs: readonly Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+/** Wraps an op's output; `backward` is only kept when the graph is being recorded. */
+export function record(name: string, data: FloatArray, shape: Shape, inputs: readonly Tensor[], backward: Backward): Tensor {
+  const out = new Tensor(data, shape);
+  if (needsGrad(inputs)) {
+    out.requiresGrad = true;
+    out.gradFn = { name, inputs, backward };
+  }
+  return out;
+}
+
+/** Checks that all inputs share a dtype, naming the op when they do not. */
+export function sameDtype(op: string, ...ts: Tensor[]): void {
+  for (const t of ts) {
+    if (t.dtype !== ts[0].dtype) throw new Error(`${op}: expected tensors of one dtype, got ${ts[0].dtype} and ${t.dtype}`);
+  }
+}
