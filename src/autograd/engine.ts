@@ -83,11 +83,23 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       const ig = inGrads[i];
       if (!input.requiresGrad || ig === null || ig === undefined) continue;
       const prev = grads.get(input);
-      if (prev === undefined) { grads.set(input, ig); continue; }
+      const dense = !('offset' in ig);
+      if (prev === undefined && dense) {
+        // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several
+        // inputs at once: once shared it is no longer ours to add into in place.
+        owned.delete(ig);
+        grads.set(input, ig);
+        continue;
+      }
       // A buffer returned by backward may alias another; only add in place into one we made.
-      let sum = prev;
-      if (!owned.has(prev)) { sum = allocate(input.dtype, prev.length); sum.set(prev); owned.add(sum); }
-      for (let j = 0; j < sum.length; j++) sum[j] += ig[j];
+      let sum: FloatArray;
+      if (prev === undefined) sum = allocate(input.dtype, input.size);
+      else if (owned.has(prev)) sum = prev;
+      else { sum = allocate(input.dtype, prev.length); sum.set(prev); }
+      owned.add(sum);
+      const part = dense ? ig : ig.data;
+      const off = dense ? 0 : ig.offset;
+      for (let j = 0; j < part.length; j++) sum[off + j] += part[j];
       grads.set(input, sum);
     }
     if (!options.retainGraph) t.gradFn = freed;

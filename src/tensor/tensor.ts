@@ -6,12 +6,22 @@ import { allocate, toBuffer, type DType, type FloatArray } from '../backend/dtyp
 import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
 import { defaultRng, type Rng } from './random.js';
 
+/**
+ * A gradient that is zero outside one contiguous range of an input: `data` lands at `offset`.
+ * Slicing step t out of a [T, B, G] tensor returns one of these, so backward through T slices costs
+ * O(T·B·G) instead of O(T²·B·G).
+ */
+export interface GradSlice {
+  readonly offset: number;
+  readonly data: FloatArray;
+}
+
 /** How a non-leaf tensor was made: its inputs and the vector-Jacobian product back to them. */
 export interface GradFn {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   /** Given dL/d(output) (same size as the output), returns dL/d(input) for each input (null: none). */
-  backward(grad: FloatArray): (FloatArray | null)[];
+  backward(grad: FloatArray): (FloatArray | GradSlice | null)[];
 }
 
 export type NestedArray = number | NestedArray[];

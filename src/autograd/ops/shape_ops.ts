@@ -68,6 +68,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
     data.set(x.data.subarray(src, src + len * inner), o * len * inner);
   }
   return record('slice', data, shape, [x], (g) => {
+    if (outer === 1) return [{ offset: start * inner, data: g }];
     const gx = allocate(x.dtype, x.size);
     for (let o = 0; o < outer; o++) gx.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * size + start) * inner);
     return [gx];
@@ -112,6 +113,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   return record('concat', data, shape, xs, (g) => xs.map((t, k) => {
     if (!t.requiresGrad) return null;
     const w = t.shape[a] * inner;
+    if (outer === 1) return g.subarray(starts[k] * inner, starts[k] * inner + w);
     const gt = allocate(t.dtype, t.size);
     for (let o = 0; o < outer; o++) gt.set(g.subarray((o * total + starts[k]) * inner, (o * total + starts[k]) * inner + w), o * w);
     return gt;

@@ -1,0 +1,76 @@
+// The element-wise half of an LSTM step, fused: from pre-activation gates z = [i|f|g|o] (B×4H)
+// and the previous cell c (B×H),
+//   c' = σ(z_f) ⊙ c + σ(z_i) ⊙ tanh(z_g)        (lstmCellState)
+//   h' = σ(z_o) ⊙ tanh(c')                      (lstmHidden)
+// Two ops rather than a dozen keeps the generic path's graph small; each derivative sits below.
+
+import { allocate } from '../../backend/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { record } from '../record.js';
+
+function sig(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+function check(gates: Tensor, c: Tensor): [number, number] {
+  const H = c.shape[c.rank - 1];
+  const B = c.size / Math.max(H, 1);
+  if (gates.size !== B * 4 * H || gates.shape[gates.rank - 1] !== 4 * H) {
+    throw new Error(`lstm: expected gates of shape [${B}, ${4 * H}] for a cell of shape ${formatShape(c.shape)}, got ${formatShape(gates.shape)}`);
+  }
+  return [B, H];
+}
+
+/** c' = σ(z_f) ⊙ c + σ(z_i) ⊙ tanh(z_g).  gates [B, 4H], c [B, H] → [B, H]. */
+export function lstmCellState(gates: Tensor, c: Tensor): Tensor {
+  const [B, H] = check(gates, c);
+  const z = gates.data, cd = c.data;
+  const out = allocate(c.dtype, B * H);
+  for (let b = 0; b < B; b++) {
+    const zo = b * 4 * H, co = b * H;
+    for (let k = 0; k < H; k++) {
+      out[co + k] = sig(z[zo + H + k]) * cd[co + k] + sig(z[zo + k]) * Math.tanh(z[zo + 2 * H + k]);
+    }
+  }
+  return record('lstmCellState', out, c.shape, [gates, c], (g) => {
+    // dz_i = g·tanh(z_g)·σ'(z_i); dz_f = g·c·σ'(z_f); dz_g = g·σ(z_i)·(1 − tanh²(z_g)); dc = g·σ(z_f)
+    const gz = allocate(gates.dtype, gates.size), gc = allocate(c.dtype, c.size);
+    for (let b = 0; b < B; b++) {
+      const zo = b * 4 * H, co = b * H;
+      for (let k = 0; k < H; k++) {
+        const i = sig(z[zo + k]), f = sig(z[zo + H + k]), t = Math.tanh(z[zo + 2 * H + k]);
+        const gk = g[co + k];
+        gz[zo + k] = gk * t * i * (1 - i);
+        gz[zo + H + k] = gk * cd[co + k] * f * (1 - f);
+        gz[zo + 2 * H + k] = gk * i * (1 - t * t);
+        gc[co + k] = gk * f;
+      }
+    }
+    return [gz, gc];
+  });
+}
+
+/** h' = σ(z_o) ⊙ tanh(c').  gates [B, 4H], c' [B, H] → [B, H]. */
+export function lstmHidden(gates: Tensor, cNew: Tensor): Tensor {
+  const [B, H] = check(gates, cNew);
+  const z = gates.data, cd = cNew.data;
+  const out = allocate(cNew.dtype, B * H);
+  for (let b = 0; b < B; b++) {
+    const zo = b * 4 * H + 3 * H, co = b * H;
+    for (let k = 0; k < H; k++) out[co + k] = sig(z[zo + k]) * Math.tanh(cd[co + k]);
+  }
+  return record('lstmHidden', out, cNew.shape, [gates, cNew], (g) => {
+    // dz_o = g·tanh(c')·σ'(z_o); dc' = g·σ(z_o)·(1 − tanh²(c'))
+    const gz = allocate(gates.dtype, gates.size), gc = allocate(cNew.dtype, cNew.size);
+    for (let b = 0; b < B; b++) {
+      const zo = b * 4 * H + 3 * H, co = b * H;
+      for (let k = 0; k < H; k++) {
+        const o = sig(z[zo + k]), t = Math.tanh(cd[co + k]);
+        gz[zo + k] = g[co + k] * t * o * (1 - o);
+        gc[co + k] = g[co + k] * o * (1 - t * t);
+      }
+    }
+    return [gz, gc];
+  });
+}

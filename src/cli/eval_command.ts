@@ -1,0 +1,27 @@
+// `unfold eval`: the loss of a trained checkpoint over a text file, in nats per character.
+
+import { Command } from 'commander';
+import { readCorpusSync } from '../data/corpus_file.js';
+import { loadModelCheckpoint } from '../train/checkpoint.js';
+import { evaluate } from '../train/evaluate.js';
+import { DEFAULT_CHECKPOINT } from './train_command.js';
+import { int } from './parse.js';
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('cross-entropy of a checkpoint over a text file (nats/char)')
+    .argument('<corpus>', 'UTF-8 text file')
+    .option('--checkpoint <path>', 'model checkpoint', DEFAULT_CHECKPOINT)
+    .option('--seq-len <n>', 'steps per forward pass', int(1), 128)
+    .option('--batch <n>', 'parallel streams', int(1), 16)
+    .action((corpus: string, f: { checkpoint: string; seqLen: number; batch: number }) => {
+      const { model, vocab } = loadModelCheckpoint(f.checkpoint);
+      const text = readCorpusSync(corpus);
+      const ids = vocab.encode(text);
+      let unknown = 0;
+      for (const id of ids) if (id === vocab.unknownId) unknown++;
+      const loss = evaluate(model, ids, { seqLen: f.seqLen, batchSize: f.batch });
+      process.stdout.write(`${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(4)} bits/char) over ${ids.length} characters` +
+        `${unknown ? `, ${unknown} not in the model's vocabulary` : ''}\n`);
+    });
+}

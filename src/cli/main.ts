@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The `unfold` command line: train, sample and eval character-level models. Errors print as one
+// line naming what was expected and what came (set UNFOLD_DEBUG=1 for the stack).
+
+import { Command, CommanderError } from 'commander';
+import '../autograd/methods.js';
+import { trainCommand } from './train_command.js';
+import { sampleCommand } from './sample_command.js';
+import { evalCommand } from './eval_command.js';
+
+const program = new Command('unfold')
+  .description('recurrent neural networks in TypeScript: train, sample and evaluate character-level models')
+  .showHelpAfterError()
+  .exitOverride();
+program.addCommand(trainCommand());
+program.addCommand(sampleCommand());
+program.addCommand(evalCommand());
+for (const c of program.commands) c.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const e = err as Error;
+  process.stderr.write(`\nunfold: error: ${e.message}\n`);
+  if (process.env.UNFOLD_DEBUG) process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,24 @@
+// `unfold sample`: generates text from a trained checkpoint.
+
+import { Command } from 'commander';
+import { Rng } from '../tensor/random.js';
+import { loadModelCheckpoint } from '../train/checkpoint.js';
+import { sample } from '../train/sample.js';
+import { DEFAULT_CHECKPOINT } from './train_command.js';
+import { float, int } from './parse.js';
+
+export function sampleCommand(): Command {
+  return new Command('sample')
+    .description('generate text from a trained checkpoint')
+    .option('--checkpoint <path>', 'model checkpoint', DEFAULT_CHECKPOINT)
+    .option('--prime <text>', 'text to start from (the output continues it)', '')
+    .option('--temperature <t>', 'softmax temperature; 0 is greedy', float(0), 1)
+    .option('--top-k <k>', 'draw only among the k most likely characters', int(1))
+    .option('--length <n>', 'characters to generate', int(0), 500)
+    .option('--seed <n>', 'random seed', int(0), 0)
+    .action((f: { checkpoint: string; prime: string; temperature: number; topK?: number; length: number; seed: number }) => {
+      const { model, vocab } = loadModelCheckpoint(f.checkpoint);
+      const text = sample(model, vocab, { prime: f.prime, temperature: f.temperature, topK: f.topK, length: f.length, rng: new Rng(f.seed) });
+      process.stdout.write(`${f.prime}${text}\n`);
+    });
+}

@@ -1,0 +1,104 @@
+// `unfold train [corpus]`: trains a character-level language model with a progress bar, evaluates
+// and samples at intervals, checkpoints, and prints a sample at the end. Ctrl-C stops cleanly with a
+// checkpoint; --resume continues from it.
+
+import { Command } from 'commander';
+import { readCorpusSync } from '../data/corpus_file.js';
+import { prepareCorpus } from '../data/corpus.js';
+import { trainCharModel } from '../train/trainer.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../train/options.js';
+import { metricsPathFor } from '../train/checkpoint.js';
+import { MetricsLog } from '../train/metrics_log.js';
+import { defaultCorpus } from './default_corpus.js';
+import { createProgress } from './progress.js';
+import { choice, float, int } from './parse.js';
+
+export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
+
+interface TrainFlags {
+  cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
+  lr?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
+  steps?: number; time?: number; seed?: number; evalEvery?: number; evalChars?: number; stateful?: boolean;
+  out: string; resume?: boolean; forgetBias?: number;
+}
+
+export function trainCommand(): Command {
+  const d = TRAIN_DEFAULTS;
+  return new Command('train')
+    .description('train a character-level language model on a text file (default: the built-in corpus)')
+    .argument('[corpus]', 'UTF-8 text file to learn from')
+    .option('--cell <type>', `recurrent cell: rnn, lstm or gru (default ${d.cell})`, choice('rnn', 'lstm', 'gru'))
+    .option('--hidden <n>', `hidden units per layer (default ${d.hiddenSize})`, int(1))
+    .option('--layers <n>', `stacked layers (default ${d.numLayers})`, int(1))
+    .option('--embedding <n>', `character embedding size (default ${d.embeddingSize})`, int(1))
+    .option('--seq-len <n>', `time steps per batch (default ${d.seqLen})`, int(1))
+    .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
+    .option('--lr <x>', `peak learning rate (default ${d.lr})`, float(0))
+    .option('--schedule <s>', `learning-rate schedule: cosine or constant (default ${d.schedule})`, choice('cosine', 'constant'))
+    .option('--dropout <p>', `dropout between layers and before the output (default ${d.dropout})`, float(0, 0.999))
+    .option('--clip <x>', `clip the global gradient norm, 0 for off (default ${d.clip})`, float(0))
+    .option('--weight-decay <x>', `decoupled weight decay (default ${d.weightDecay})`, float(0, 1))
+    .option('--forget-bias <x>', `LSTM forget-gate bias at start (default ${d.forgetBias})`, float(-100, 100))
+    .option('--steps <n>', 'stop after this many steps', int(1))
+    .option('--time <seconds>', `stop after this much training time (default ${d.time} when --steps is not given)`, float(0))
+    .option('--stateful', 'carry the hidden state across consecutive chunks (truncated BPTT)')
+    .option('--eval-every <n>', 'evaluate, sample and checkpoint every n steps (default: every tenth of the budget)', int(1))
+    .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
+    .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
+    .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
+    .option('--resume', 'continue the run saved at --out')
+    .action(async (corpus: string | undefined, f: TrainFlags) => {
+      const { text, description } = corpus
+        ? { text: readCorpusSync(corpus), description: corpus }
+        : (() => { const c = defaultCorpus(); return { text: prepareCorpus(c.text), description: c.description }; })();
+      const options: Partial<TrainOptions> = {};
+      const set = <K extends keyof TrainOptions>(k: K, v: TrainOptions[K] | undefined): void => { if (v !== undefined) options[k] = v; };
+      set('cell', f.cell); set('hiddenSize', f.hidden); set('numLayers', f.layers); set('embeddingSize', f.embedding);
+      set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('dropout', f.dropout); set('clip', f.clip);
+      set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery);
+      set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
+      set('steps', f.steps);
+      // --steps alone means no time limit; --time alone, no step limit.
+      if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
+      if (f.steps === undefined && f.time !== undefined) set('steps', 0);
+
+      const log = f.out ? new MetricsLog(metricsPathFor(f.out), f.resume ?? false) : null;
+      const progress = createProgress();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        progress.log('interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await trainCharModel({
+          text, options, out: f.out, resume: f.resume,
+          callbacks: {
+            onStart: ({ model, vocab, trainChars, valChars, resumedAt }) => {
+              const c = model.config;
+              progress.log(`corpus: ${description}; ${trainChars} training / ${valChars} validation characters, vocabulary ${vocab.size}`);
+              progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}, hidden ${c.hiddenSize}, embedding ${c.embeddingSize}, ${model.numParameters()} parameters${resumedAt ? `; resuming at step ${resumedAt}` : ''}`);
+            },
+            onStep: (i) => { progress.update(i); log?.write({ kind: 'step', step: i.step, loss: i.loss, lr: i.lr, elapsed: i.elapsed, tokensPerSec: i.tokensPerSec }); },
+            onEval: (e) => {
+              progress.log(`step ${e.step}: validation ${e.valLoss.toFixed(4)} nats/char | ${JSON.stringify(e.sample.slice(0, 70))}`);
+              log?.write({ kind: 'eval', step: e.step, valLoss: e.valLoss, elapsed: e.elapsed });
+            },
+            shouldStop: () => interrupts > 0,
+          },
+        });
+        progress.stop();
+        const how = result.stopped === 'interrupted' ? 'stopped early' : 'done';
+        process.stdout.write(`\n${how}: ${result.steps} steps in ${result.elapsed.toFixed(0)} s, ${Math.round(result.tokensPerSec)} tokens/s\n`);
+        process.stdout.write(`validation loss ${result.valLoss.toFixed(4)} nats/char (train ${result.trainLoss.toFixed(4)})\n`);
+        if (f.out) process.stdout.write(`checkpoint: ${f.out}\n`);
+        process.stdout.write(`\nsample:\n${result.sample}\n`);
+        if (result.stopped === 'interrupted') process.exitCode = 130;
+      } finally {
+        progress.stop();
+        log?.close();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,12 @@
+// data: character-level language-model data, browser-safe. Vocabulary, corpus normalisation,
+// train/validation split, and batching. Reading a corpus from disk needs node:fs and lives in the
+// separate barrel ./node.ts.
+
+export { CharVocab, DEFAULT_UNKNOWN, type CharVocabJSON } from './vocab.js';
+export { prepareCorpus, minCorpusLength, countChars, type PrepareCorpusOptions } from './corpus.js';
+export { corpusFromBytes, firstInvalidUtf8 } from './corpus_bytes.js';
+export { splitTrainVal, type SplitOptions, type TrainValSplit } from './split.js';
+export {
+  RandomWindowSampler, StreamBatcher, evalChunks,
+  type WindowBatch, type RandomWindowOptions, type StreamChunk, type StreamBatcherState, type StreamBatcherOptions,
+} from './batches.js';

@@ -1,0 +1,4 @@
+// io for Node.js: the browser-safe byte format plus the file helpers (the package's main entry).
+
+export * from './index.js';
+export * from './node.js';

@@ -1,0 +1,291 @@
+// safetensors, the checkpoint container unfold shares with PyTorch and Hugging Face:
+//   [u64 little-endian N] [N bytes of UTF-8 JSON header, space-padded] [raw little-endian tensor data]
+// The header maps each tensor name to { dtype, shape, data_offsets: [begin, end] } (offsets relative
+// to the start of the data section) and may hold a "__metadata__" map of strings. This file converts
+// between those bytes and Tensors and never touches the filesystem, so it also runs in browsers.
+// Parsing treats every byte as hostile: each check names what was expected and what came, nothing is
+// allocated from a size the file claims before that size is checked against the file's real length,
+// and every failure is a SafetensorsError (never a bare TypeError or RangeError).
+
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import {
+  KNOWN_DTYPES, decodeElements, encodeElements, isFloatDType, isIntegerDType, isKnownDType, itemSize,
+  type SafetensorsDType,
+} from './dtypes.js';
+
+/** The largest header accepted, as in the reference Rust implementation (bounds the JSON parse). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const METADATA_KEY = '__metadata__';
+
+/** A malformed safetensors file, or tensors that cannot be written as one. */
+export class SafetensorsError extends Error {
+  override readonly name = 'SafetensorsError';
+}
+
+/** One tensor's entry in a parsed header. */
+export interface SafetensorsEntry {
+  readonly name: string;
+  readonly dtype: SafetensorsDType;
+  readonly shape: readonly number[];
+  /** [begin, end) in bytes, relative to the start of the data section. */
+  readonly dataOffsets: readonly [number, number];
+}
+
+/** A validated header: the entries in file order and where the data section starts. */
+export interface SafetensorsHeader {
+  readonly metadata: Record<string, string>;
+  readonly entries: readonly SafetensorsEntry[];
+  /** Byte offset of the data section in the file (8 + header length). */
+  readonly dataStart: number;
+}
+
+export interface ParseSafetensorsOptions {
+  /**
+   * Read integer tensors (I8…I64, U8…U64, BOOL) as float64 instead of rejecting them. Values beyond
+   * ±2^53 in I64/U64 tensors still raise an error, since float64 cannot hold them exactly.
+   * Default false: unfold's tensors are floating point, and a silent conversion would hide a
+   * checkpoint that is not what the caller thinks.
+   */
+  readonly convertIntegers?: boolean;
+}
+
+/** What parseSafetensors returns. */
+export interface SafetensorsContents {
+  readonly tensors: Record<string, Tensor>;
+  readonly metadata: Record<string, string>;
+}
+
+/**
+ * Serialises tensors (float32 as F32, float64 as F64) and optional string metadata to safetensors
+ * bytes. Tensors are laid out contiguously in code-point order of their names, the header lists
+ * "__metadata__" first (omitted when there is none) and then the tensors in that same order, and the
+ * header is padded with spaces to a multiple of 8 bytes, so equal inputs give byte-identical files.
+ */
+export function serializeSafetensors(
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata?: Readonly<Record<string, string>>,
+): Uint8Array {
+  if (!isPlainRecord(tensors)) throw new SafetensorsError(`expected an object mapping names to tensors, got ${describe(tensors)}`);
+  const names = Object.keys(tensors).sort(compareCodePoints);
+  const parts: string[] = [];
+  if (metadata !== undefined) {
+    if (!isPlainRecord(metadata)) throw new SafetensorsError(`expected metadata to be an object of strings, got ${describe(metadata)}`);
+    const keys = Object.keys(metadata).sort(compareCodePoints);
+    for (const key of keys) {
+      if (typeof metadata[key] !== 'string') throw new SafetensorsError(`expected metadata value "${key}" to be a string, got ${describe(metadata[key])}`);
+    }
+    if (keys.length > 0) {
+      // Built by hand (not JSON.stringify of an object) so that a key such as "__proto__" survives.
+      parts.push(`${JSON.stringify(METADATA_KEY)}:{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(',')}}`);
+    }
+  }
+  let offset = 0;
+  for (const name of names) {
+    if (name === METADATA_KEY) throw new SafetensorsError(`"${METADATA_KEY}" is reserved for metadata and cannot name a tensor`);
+    const t = tensors[name];
+    if (!(t instanceof Tensor)) throw new SafetensorsError(`expected "${name}" to be a Tensor, got ${describe(t)}`);
+    const dtype = t.dtype === 'float64' ? 'F64' : 'F32';
+    const end = offset + t.data.byteLength;
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
+    offset = end;
+  }
+  const json = new TextEncoder().encode(`{${parts.join(',')}}`);
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw new SafetensorsError(`header would be ${headerLength} bytes, over the ${MAX_HEADER_BYTES}-byte limit readers accept`);
+  }
+  const out = new Uint8Array(8 + headerLength + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, headerLength % 2 ** 32, true);
+  view.setUint32(4, Math.floor(headerLength / 2 ** 32), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+  let at = 8 + headerLength;
+  for (const name of names) {
+    encodeElements(tensors[name].data, out, at);
+    at += tensors[name].data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Parses safetensors bytes into tensors and metadata. F32 and F64 load as float32 and float64,
+ * F16 and BF16 widen exactly to float32, integer dtypes are rejected unless
+ * `options.convertIntegers` is set (then they load as float64). Tensors own fresh buffers: they do
+ * not alias `bytes`. Throws SafetensorsError naming the problem for any malformed input.
+ */
+export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOptions = {}): SafetensorsContents {
+  const header = parseSafetensorsHeader(bytes);
+  const tensors: Record<string, Tensor> = {};
+  for (const e of header.entries) {
+    if (!isFloatDType(e.dtype) && !(isIntegerDType(e.dtype) && options.convertIntegers === true)) {
+      const hint = isIntegerDType(e.dtype) ? ' (pass { convertIntegers: true } to read integers as float64)' : '';
+      throw new SafetensorsError(`tensor "${e.name}" has dtype ${e.dtype}; expected F32, F64, F16 or BF16${hint}`);
+    }
+    const [begin, end] = e.dataOffsets;
+    const count = (end - begin) / itemSize(e.dtype);
+    const decoded = decodeElements(bytes.subarray(header.dataStart + begin, header.dataStart + end), e.dtype, count);
+    if (!(decoded instanceof Float32Array || decoded instanceof Float64Array)) {
+      throw new SafetensorsError(`tensor "${e.name}" (${e.dtype}) holds a value beyond ±2^53 at element ${decoded.inexact}, which float64 cannot represent exactly`);
+    }
+    defineEntry(tensors, e.name, new Tensor(decoded, e.shape));
+  }
+  return { tensors, metadata: header.metadata };
+}
+
+/**
+ * Reads and validates the header only (cheap: no tensor data is decoded). Checks the length prefix,
+ * the JSON, every entry's dtype, shape and offsets, and that the tensors tile the data section
+ * exactly (no overlap, no gap, no trailing bytes), as the safetensors specification requires.
+ */
+export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`expected the file contents as a Uint8Array, got ${describe(bytes)}`);
+  if (bytes.length < 8) throw new SafetensorsError(`expected at least 8 bytes (the header length prefix), got a file of ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw new SafetensorsError(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  }
+  if (headerLength > bytes.length - 8) {
+    throw new SafetensorsError(`header length ${headerLength} is larger than the ${bytes.length - 8} bytes that follow the length prefix`);
+  }
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+  } catch {
+    throw new SafetensorsError('header is not valid UTF-8');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SafetensorsError(`header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!isPlainRecord(json)) throw new SafetensorsError(`expected the header to be a JSON object, got ${describe(json)}`);
+
+  let metadata: Record<string, string> = {};
+  const entries: SafetensorsEntry[] = [];
+  for (const [name, value] of Object.entries(json)) {
+    if (name === METADATA_KEY) metadata = checkMetadata(value);
+    else entries.push(checkEntry(name, value, dataLength));
+  }
+  checkCoverage(entries, dataLength);
+  return { metadata, entries, dataStart };
+}
+
+function checkMetadata(value: unknown): Record<string, string> {
+  if (value === null) return {}; // the reference (Rust) reader also takes null as "no metadata"
+  if (!isPlainRecord(value)) throw new SafetensorsError(`expected "${METADATA_KEY}" to be an object of strings, got ${describe(value)}`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw new SafetensorsError(`expected metadata value "${k}" to be a string, got ${describe(v)}`);
+    defineEntry(out, k, v);
+  }
+  return out;
+}
+
+function checkEntry(name: string, value: unknown, dataLength: number): SafetensorsEntry {
+  const where = `tensor "${name}"`;
+  if (!isPlainRecord(value)) throw new SafetensorsError(`expected ${where} to be an object with dtype, shape and data_offsets, got ${describe(value)}`);
+  const { dtype, shape, data_offsets: offsets } = value;
+  if (typeof dtype !== 'string') throw new SafetensorsError(`expected ${where} to have a string dtype, got ${describe(dtype)}`);
+  if (!isKnownDType(dtype)) throw new SafetensorsError(`${where} has unknown dtype ${JSON.stringify(dtype)}; expected one of ${KNOWN_DTYPES.join(', ')}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) {
+    throw new SafetensorsError(`expected ${where} to have a shape of non-negative integers, got ${safeJson(shape)}`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+    throw new SafetensorsError(`expected ${where} to have data_offsets [begin, end] of non-negative integers, got ${safeJson(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end < begin) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}]: end is before begin`);
+  if (end > dataLength) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}] beyond the ${dataLength}-byte data section`);
+  const elements = countElements(shape as number[]);
+  const expected = elements * itemSize(dtype);
+  if (expected !== end - begin) {
+    const need = Number.isSafeInteger(expected) ? `${expected} bytes` : 'more bytes than any file holds';
+    throw new SafetensorsError(`${where} of dtype ${dtype} and shape ${formatShape(shape as number[])} needs ${need}, but data_offsets [${begin}, ${end}] span ${end - begin}`);
+  }
+  return { name, dtype, shape: shape as number[], dataOffsets: [begin, end] };
+}
+
+// The tensors must tile [0, dataLength) exactly: sorted by offset, each begins where the last ended.
+function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  let cursor = 0;
+  let previous: SafetensorsEntry | null = null;
+  for (const e of sorted) {
+    const [begin, end] = e.dataOffsets;
+    const after = previous === null ? 'the start of the data section' : `tensor "${previous.name}", which ends at byte ${cursor}`;
+    if (begin < cursor) throw new SafetensorsError(`tensor "${e.name}" data [${begin}, ${end}) overlaps ${after}`);
+    if (begin > cursor) throw new SafetensorsError(`gap of ${begin - cursor} bytes in the data section: tensor "${e.name}" begins at byte ${begin}, expected ${cursor} (right after ${after})`);
+    cursor = end;
+    previous = e;
+  }
+  if (cursor !== dataLength) {
+    throw new SafetensorsError(`data section is ${dataLength} bytes but the tensors cover only ${cursor}: ${dataLength - cursor} trailing bytes`);
+  }
+}
+
+// Product of the dims; Infinity once it passes 2^53 (so it never equals a real byte count).
+function countElements(shape: readonly number[]): number {
+  if (shape.includes(0)) return 0;
+  let n = 1;
+  for (const d of shape) {
+    n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) return Infinity;
+  }
+  return n;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// Own, enumerable data property: assignment would let a key "__proto__" replace the prototype.
+function defineEntry<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') {
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return 'an object';
+    return `an instance of ${(v as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}`;
+  }
+  return `${typeof v} ${safeJson(v)}`;
+}
+
+// Short JSON for messages; a hostile header could otherwise put megabytes into one error.
+function safeJson(v: unknown): string {
+  let s: string;
+  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Orders strings by Unicode code point (as Rust and Python do), not by UTF-16 code unit. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x !== y) return rankUnit(x) - rankUnit(y);
+  }
+  return a.length - b.length;
+}
+
+// Surrogates (D800–DFFF) encode code points above FFFF, so they must rank after E000–FFFF.
+function rankUnit(u: number): number {
+  if (u >= 0xd800 && u <= 0xdfff) return u + 0x2000;
+  if (u >= 0xe000) return u - 0x800;
+  return u;
+}

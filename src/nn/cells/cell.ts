@@ -1,0 +1,100 @@
+// What a recurrent cell is: a pure step (x_t, carry) → carry, with initCarry(batch). The carry is a
+// list of [B, H] tensors whose first entry is the output h_t (RNN, GRU: [h]; LSTM: [h, c]).
+// The input half of a step, x_t·W_ihᵀ + b_ih, is split out as projectInput so that a layer can
+// project every time step in one matrix product before the loop.
+
+import { Tensor, zeros } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { linear } from '../../autograd/ops/matmul.js';
+import { Module } from '../module.js';
+import { uniformInit, type InitOptions } from '../init.js';
+
+export type Carry = Tensor[];
+
+export interface RecurrentCell {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** How many [B, H] tensors the carry holds. */
+  readonly carrySize: number;
+  /** Zero carry for a batch. */
+  initCarry(batch: number): Carry;
+  /** x [..., inputSize] → the input part of the pre-activations [..., gates·H]. */
+  projectInput(x: Tensor): Tensor;
+  /** One step from an already projected input xp_t [B, gates·H]. */
+  stepProjected(xp: Tensor, carry: Carry): Carry;
+  /** One step from the raw input x_t [B, inputSize]. */
+  step(x: Tensor, carry: Carry): Carry;
+}
+
+export interface CellConfig {
+  inputSize: number;
+  hiddenSize: number;
+  /** Learn the biases b_ih and b_hh (default true). */
+  bias?: boolean;
+}
+
+/**
+ * Shared body of the gated cells: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H],
+ * all U(−1/√H, 1/√H) as in PyTorch, where G is the number of gate blocks.
+ */
+export abstract class CellBase extends Module implements RecurrentCell {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly useBias: boolean;
+  readonly weight_ih: Tensor;
+  readonly weight_hh: Tensor;
+  readonly bias_ih: Tensor | null;
+  readonly bias_hh: Tensor | null;
+  abstract readonly carrySize: number;
+
+  constructor(config: CellConfig, gates: number, init: InitOptions = {}) {
+    super();
+    const { inputSize: I, hiddenSize: H } = config;
+    if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
+      throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
+    }
+    this.inputSize = I;
+    this.hiddenSize = H;
+    this.useBias = config.bias ?? true;
+    const k = 1 / Math.sqrt(H);
+    this.weight_ih = this.registerParameter('weight_ih', uniformInit([gates * H, I], k, init));
+    this.weight_hh = this.registerParameter('weight_hh', uniformInit([gates * H, H], k, init));
+    this.bias_ih = this.useBias ? this.registerParameter('bias_ih', uniformInit([gates * H], k, init)) : null;
+    this.bias_hh = this.useBias ? this.registerParameter('bias_hh', uniformInit([gates * H], k, init)) : null;
+  }
+
+  get dtype() { return this.weight_hh.dtype; }
+
+  initCarry(batch: number): Carry {
+    return Array.from({ length: this.carrySize }, () => zeros([batch, this.hiddenSize], { dtype: this.dtype }));
+  }
+
+  projectInput(x: Tensor): Tensor {
+    if (x.shape[x.rank - 1] !== this.inputSize) {
+      throw new Error(`expected input of shape [..., ${this.inputSize}], got ${formatShape(x.shape)}`);
+    }
+    return linear(x, this.weight_ih, this.bias_ih);
+  }
+
+  abstract stepProjected(xp: Tensor, carry: Carry): Carry;
+
+  step(x: Tensor, carry: Carry): Carry {
+    return this.stepProjected(this.projectInput(x), carry);
+  }
+
+  /** Checks a user-given carry tensor against [batch, H]. */
+  protected checkCarry(h: Tensor, batch: number, what: string): void {
+    if (h.rank !== 2 || h.shape[0] !== batch || h.shape[1] !== this.hiddenSize) {
+      throw new Error(`expected ${what} of shape [${batch}, ${this.hiddenSize}], got ${formatShape(h.shape)}`);
+    }
+  }
+
+  /** Accepts x as [B, I] or unbatched [I]; returns the batched view and whether it was unbatched. */
+  protected batched(x: Tensor): [Tensor, boolean] {
+    if (x.rank === 1) return [x.reshape([1, x.shape[0]]), true];
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) {
+      throw new Error(`expected input of shape [N, ${this.inputSize}], got ${formatShape(x.shape)}`);
+    }
+    return [x, false];
+  }
+}

@@ -1,0 +1,29 @@
+// Parameter initialisers, matching PyTorch's defaults so that models start from the same
+// distributions: recurrent layers and Linear use U(−k, k) with k = 1/√fan (Linear's
+// kaiming_uniform with a = √5 reduces to exactly that bound), Embedding uses N(0, 1).
+
+import { Tensor, zeros } from '../tensor/tensor.js';
+import { defaultRng, type Rng } from '../tensor/random.js';
+import type { DType } from '../backend/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+export interface InitOptions {
+  dtype?: DType;
+  rng?: Rng;
+}
+
+/** U(−bound, bound). */
+export function uniformInit(shape: Shape, bound: number, options: InitOptions = {}): Tensor {
+  const t = zeros(shape, { dtype: options.dtype });
+  const rng = options.rng ?? defaultRng();
+  for (let i = 0; i < t.size; i++) t.data[i] = rng.uniform(-bound, bound);
+  return t;
+}
+
+/** N(0, std²). */
+export function normalInit(shape: Shape, std: number, options: InitOptions = {}): Tensor {
+  const t = zeros(shape, { dtype: options.dtype });
+  const rng = options.rng ?? defaultRng();
+  for (let i = 0; i < t.size; i++) t.data[i] = std * rng.normal();
+  return t;
+}

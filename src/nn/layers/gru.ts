@@ -1,0 +1,34 @@
+// Multi-layer GRU over whole sequences.
+
+import { Tensor } from '../../tensor/tensor.js';
+import type { InitOptions } from '../init.js';
+import { GRUCell } from '../cells/gru_cell.js';
+import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+
+export interface GRUConfig extends RecurrentLayerConfig {
+  /** Reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
+  resetAfter?: boolean;
+}
+
+/**
+ * Per layer and time step (gates r | z | n):
+ *   r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)   z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+ *   n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
+ *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
+ *
+ * Inputs: x [L, N, H_in] ([N, L, H_in] with batchFirst, or [L, H_in]); h0 [D·numLayers, N, H].
+ * Outputs: [output [L, N, D·H], h_n [D·numLayers, N, H]].
+ * Parameters: weight_ih_l{k} [3H, in], weight_hh_l{k} [3H, H], bias_ih_l{k}, bias_hh_l{k} [3H].
+ */
+export class GRU extends RecurrentLayer {
+  constructor(config: GRUConfig, init: InitOptions = {}) {
+    super(config, (inputSize) => new GRUCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, resetAfter: config.resetAfter }, init));
+  }
+
+  protected get carrySize(): number { return 1; }
+
+  forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
+    const [out, [h]] = this.run(x, h0 ? [h0] : null);
+    return [out, h];
+  }
+}

@@ -1,0 +1,36 @@
+// Multi-layer LSTM over whole sequences.
+
+import { Tensor } from '../../tensor/tensor.js';
+import type { InitOptions } from '../init.js';
+import { LSTMCell } from '../cells/lstm_cell.js';
+import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+
+export interface LSTMConfig extends RecurrentLayerConfig {
+  /** Initial forget-gate bias b_if + b_hf for every layer (default: PyTorch's uniform init). */
+  forgetBias?: number;
+}
+
+/**
+ * Per layer and time step (gates i | f | g | o):
+ *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi)   f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf)
+ *   g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg) o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)
+ *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t                   h_t = o_t ⊙ tanh(c_t)
+ *
+ * Inputs: x [L, N, H_in] ([N, L, H_in] with batchFirst, or [L, H_in]); optional [h0, c0], each
+ *         [D·numLayers, N, H].
+ * Outputs: [output [L, N, D·H], [h_n, c_n] each [D·numLayers, N, H]].
+ * Parameters: weight_ih_l{k} [4H, in], weight_hh_l{k} [4H, H], bias_ih_l{k}, bias_hh_l{k} [4H],
+ *             with _reverse for the backward direction, as in PyTorch.
+ */
+export class LSTM extends RecurrentLayer {
+  constructor(config: LSTMConfig, init: InitOptions = {}) {
+    super(config, (inputSize) => new LSTMCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, forgetBias: config.forgetBias }, init));
+  }
+
+  protected get carrySize(): number { return 2; }
+
+  forward(x: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+    const [out, [h, c]] = this.run(x, state ?? null);
+    return [out, [h, c]];
+  }
+}

@@ -1,0 +1,115 @@
+// What RNN, LSTM and GRU share: a stack of layers, each one or two directions of a cell, run over a
+// whole sequence by scan(), with dropout between layers, optional initial states and batch-first
+// layout. Parameters carry PyTorch's names (weight_ih_l0, …, _reverse) so state dicts interchange.
+
+import { Tensor } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { concat, reshape, select, stack, transpose } from '../../autograd/ops/shape_ops.js';
+import { Module } from '../module.js';
+import type { CellBase, Carry } from '../cells/cell.js';
+import { dropout } from './dropout.js';
+import { scan } from './time_loop.js';
+import type { Rng } from '../../tensor/random.js';
+
+/** Options common to RNN, LSTM and GRU, with PyTorch's names and defaults. */
+export interface RecurrentLayerConfig {
+  inputSize: number;
+  hiddenSize: number;
+  /** Stacked layers (default 1). */
+  numLayers?: number;
+  /** Learn biases (default true). */
+  bias?: boolean;
+  /** Input and output are [B, T, F] instead of [T, B, F] (default false). */
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, in training (default 0). */
+  dropout?: number;
+  /** Run a second direction backward in time and concatenate (default false). */
+  bidirectional?: boolean;
+}
+
+export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
+
+export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerConfig {
+  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, ...config };
+  if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
+  return c;
+}
+
+export abstract class RecurrentLayer extends Module {
+  readonly config: ResolvedLayerConfig;
+  /** cells[layer][direction]. */
+  readonly cells: CellBase[][] = [];
+  /** Generator for dropout masks (default: the global one). */
+  rng?: Rng;
+
+  protected constructor(config: RecurrentLayerConfig, makeCell: (inputSize: number) => CellBase) {
+    super();
+    this.config = resolveLayerConfig(config);
+    const { numLayers, hiddenSize, inputSize } = this.config;
+    const D = this.numDirections;
+    for (let l = 0; l < numLayers; l++) {
+      const row: CellBase[] = [];
+      for (let d = 0; d < D; d++) {
+        const cell = makeCell(l === 0 ? inputSize : hiddenSize * D);
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        this.registerParameter(`weight_ih${sfx}`, cell.weight_ih);
+        this.registerParameter(`weight_hh${sfx}`, cell.weight_hh);
+        if (cell.bias_ih && cell.bias_hh) {
+          this.registerParameter(`bias_ih${sfx}`, cell.bias_ih);
+          this.registerParameter(`bias_hh${sfx}`, cell.bias_hh);
+        }
+        row.push(cell);
+      }
+      this.cells.push(row);
+    }
+  }
+
+  get numDirections(): number { return this.config.bidirectional ? 2 : 1; }
+
+  /** Zero initial state tensors, each [numLayers·D, B, H]. */
+  protected abstract get carrySize(): number;
+
+  /**
+   * Runs the stack. x: [T, B, I] ([B, T, I] when batchFirst) or unbatched [T, I]; initial: one tensor
+   * per carry entry, each [numLayers·D, B, H] (or [numLayers·D, H] unbatched).
+   * Returns the last layer's outputs [T, B, D·H] and the final carries, each [numLayers·D, B, H].
+   */
+  protected run(x: Tensor, initial: Tensor[] | null): [Tensor, Tensor[]] {
+    const { inputSize, hiddenSize: H, numLayers, batchFirst } = this.config;
+    const D = this.numDirections;
+    const unbatched = x.rank === 2;
+    if ((x.rank !== 3 && !unbatched) || x.shape[x.rank - 1] !== inputSize) {
+      const want = unbatched ? `[L, ${inputSize}]` : batchFirst ? `[N, L, ${inputSize}]` : `[L, N, ${inputSize}]`;
+      throw new Error(`expected input of shape ${want}, got ${formatShape(x.shape)}`);
+    }
+    let seq = unbatched ? reshape(x, [x.shape[0], 1, inputSize]) : batchFirst ? transpose(x, 0, 1) : x; // [T, B, I]
+    const B = seq.shape[1];
+    const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
+    for (const s of states) {
+      if (s.rank !== 3 || s.shape[0] !== numLayers * D || s.shape[1] !== B || s.shape[2] !== H) {
+        const want = unbatched ? `[${numLayers * D}, ${H}]` : `[${numLayers * D}, ${B}, ${H}]`;
+        throw new Error(`expected initial state of shape ${want}, got ${formatShape(unbatched ? [s.shape[0], s.shape[2]] : s.shape)}`);
+      }
+    }
+    const finals: Carry[] = [];
+    for (let l = 0; l < numLayers; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const cell = this.cells[l][d];
+        const carry = states.length > 0 ? states.map((s) => select(s, 0, l * D + d)) : cell.initCarry(B);
+        const res = scan(cell, cell.projectInput(seq), carry, d === 1);
+        outs.push(stack(res.outputs, 0));
+        finals.push(res.carry);
+      }
+      seq = D === 2 ? concat(outs, 2) : outs[0];
+      if (l < numLayers - 1) seq = dropout(seq, this.config.dropout, this.training, this.rng);
+    }
+    const output = unbatched ? reshape(seq, [seq.shape[0], D * H]) : batchFirst ? transpose(seq, 0, 1) : seq;
+    const finalStates = Array.from({ length: this.carrySize }, (_, j) => {
+      const s = stack(finals.map((c) => c[j]), 0);
+      return unbatched ? reshape(s, [numLayers * D, H]) : s;
+    });
+    return [output, finalStates];
+  }
+}

@@ -1,0 +1,32 @@
+// Multi-layer Elman RNN over whole sequences.
+
+import { Tensor } from '../../tensor/tensor.js';
+import type { InitOptions } from '../init.js';
+import { RNNCell } from '../cells/rnn_cell.js';
+import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+
+export interface RNNConfig extends RecurrentLayerConfig {
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/**
+ * h_t = f(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh) per layer, f = tanh or relu; layer l > 0 takes
+ * the (dropped-out) outputs of layer l − 1 as x_t.
+ *
+ * Inputs: x [L, N, H_in] ([N, L, H_in] with batchFirst, or [L, H_in] unbatched);
+ *         h0 [D·numLayers, N, H_out] (zeros when omitted).
+ * Outputs: [output [L, N, D·H_out] (batchFirst: [N, L, D·H_out]), h_n [D·numLayers, N, H_out]].
+ * Parameters: weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, as in PyTorch.
+ */
+export class RNN extends RecurrentLayer {
+  constructor(config: RNNConfig, init: InitOptions = {}) {
+    super(config, (inputSize) => new RNNCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, nonlinearity: config.nonlinearity }, init));
+  }
+
+  protected get carrySize(): number { return 1; }
+
+  forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
+    const [out, [h]] = this.run(x, h0 ? [h0] : null);
+    return [out, h];
+  }
+}

@@ -1,0 +1,45 @@
+// Cross-entropy between logits and integer targets, with PyTorch's ignore index and an optional
+// mask (weights per position: 0 drops a padded step). Classes are on the last axis.
+
+import { Tensor } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { reshape } from '../../autograd/ops/shape_ops.js';
+import { softmaxCrossEntropy, type Reduction } from '../../autograd/ops/cross_entropy.js';
+import type { IndexTensor } from '../../autograd/ops/gather.js';
+
+export interface CrossEntropyOptions {
+  /** Targets equal to this value neither count nor contribute gradient (default -100, as PyTorch). */
+  ignoreIndex?: number;
+  /** Per-position weights shaped like the targets (1 keep, 0 drop); padded steps get 0. */
+  mask?: Tensor | ArrayLike<number>;
+  /** 'mean' over counted positions (default), 'sum', or 'none' (shape of the targets). */
+  reduction?: Reduction;
+}
+
+/**
+ * L = −Σ_i w_i log softmax(z_i)[y_i] / Σ_i w_i   (reduction 'mean').
+ *
+ * Inputs: logits [..., C], targets [...] integers in [0, C) (or ignoreIndex).
+ * Outputs: a scalar, or [...] with reduction 'none'.
+ */
+export function crossEntropy(logits: Tensor, targets: IndexTensor, options: CrossEntropyOptions = {}): Tensor {
+  const C = logits.shape[logits.rank - 1];
+  const lead = logits.shape.slice(0, -1);
+  const n = targets.data.length;
+  if (logits.rank < 1 || lead.reduce((a, d) => a * d, 1) !== n || lead.length !== targets.shape.length) {
+    throw new Error(`crossEntropy: expected targets of shape ${formatShape(lead)} for logits ${formatShape(logits.shape)}, got ${formatShape(targets.shape)}`);
+  }
+  const ignore = options.ignoreIndex ?? -100;
+  let weights: Float64Array | null = null;
+  const mask = options.mask;
+  if (mask !== undefined) {
+    const m = mask instanceof Tensor ? mask.data : mask;
+    if (m.length !== n) throw new Error(`crossEntropy: expected a mask of ${n} entries (shape ${formatShape(targets.shape)}), got ${m.length}`);
+    weights = Float64Array.from(m);
+  }
+  for (let i = 0; i < n; i++) {
+    if (targets.data[i] === ignore) { weights ??= new Float64Array(n).fill(1); weights[i] = 0; }
+  }
+  const out = softmaxCrossEntropy(reshape(logits, [n, C]), targets.data, weights, options.reduction ?? 'mean');
+  return options.reduction === 'none' ? reshape(out, targets.shape) : out;
+}

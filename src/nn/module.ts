@@ -1,0 +1,107 @@
+// Module: the base of every layer. Holds named parameters and child modules in registration order,
+// so that state dicts carry PyTorch's names (`rnn.weight_ih_l0`), and a training flag that dropout
+// and friends read.
+
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
+
+/** Marks a tensor as a trainable parameter (a leaf that requires grad). */
+export function parameter(t: Tensor): Tensor {
+  t.requiresGrad = true;
+  return t;
+}
+
+export interface LoadStateDictOptions {
+  /** Require exactly the module's names (default true). */
+  strict?: boolean;
+}
+
+export abstract class Module {
+  training = true;
+  private readonly params = new Map<string, Tensor>();
+  private readonly children = new Map<string, Module>();
+
+  /** Registers (or replaces) a parameter under `name` and returns it. */
+  protected registerParameter(name: string, t: Tensor): Tensor {
+    this.params.set(name, parameter(t));
+    return t;
+  }
+
+  /** Registers a child module under `name` and returns it. */
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    this.children.set(name, m);
+    return m;
+  }
+
+  /** [name, parameter] pairs, depth-first, with dotted names for children. */
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, p] of this.params) out.push([prefix + n, p]);
+    for (const [n, m] of this.children) out.push(...m.namedParameters(`${prefix}${n}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix.replace(/\.$/, ''), this]];
+    for (const [n, m] of this.children) out.push(...m.namedModules(`${prefix}${n}.`));
+    return out;
+  }
+
+  /** Total number of trainable scalars. */
+  numParameters(): number {
+    return this.parameters().reduce((s, p) => s + p.size, 0);
+  }
+
+  /** The parameters by name. The tensors are the module's own (not copies). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(this.namedParameters());
+  }
+
+  /**
+   * Copies values from `dict` into the parameters with the same names. Shapes must match; with
+   * `strict` (default) the names must match exactly. Nothing is changed when a check fails.
+   */
+  loadStateDict(dict: Readonly<Record<string, Tensor>>, options: LoadStateDictOptions = {}): void {
+    const strict = options.strict ?? true;
+    const own = this.namedParameters();
+    const names = new Set(own.map(([n]) => n));
+    const missing = own.filter(([n]) => !(n in dict)).map(([n]) => n);
+    const unexpected = Object.keys(dict).filter((n) => !names.has(n));
+    if (strict && (missing.length > 0 || unexpected.length > 0)) {
+      const parts: string[] = [];
+      if (missing.length) parts.push(`missing ${missing.join(', ')}`);
+      if (unexpected.length) parts.push(`unexpected ${unexpected.join(', ')}`);
+      throw new Error(`loadStateDict: state dict does not match the module: ${parts.join('; ')}`);
+    }
+    for (const [n, p] of own) {
+      const src = dict[n];
+      if (src && !sameShape(src.shape, p.shape)) {
+        throw new Error(`loadStateDict: expected ${n} of shape ${formatShape(p.shape)}, got ${formatShape(src.shape)}`);
+      }
+    }
+    for (const [n, p] of own) {
+      const src = dict[n];
+      if (src) p.data.set(src.data);
+    }
+  }
+
+  /** Sets training mode (dropout active) on this module and all children. */
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (dropout off). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+}

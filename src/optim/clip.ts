@@ -1,0 +1,79 @@
+// Gradient clipping, run between backward() and step(): rescale all gradients together when their
+// global norm exceeds a bound (Pascanu et al., 2013: the cure for exploding gradients in RNNs), or
+// clamp each entry. torch.nn.utils.clip_grad_norm_ / clip_grad_value_, in place on `p.grad`.
+
+import { Tensor } from '../tensor/tensor.js';
+
+/** Options of clipGradNorm. */
+export interface ClipGradNormOptions {
+  /** Throw when the total norm is NaN or infinite instead of returning it. Default false. */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = params instanceof Tensor ? [params] : Array.from(params);
+  const grads: Tensor[] = [];
+  for (const p of list) if (p.grad !== null) grads.push(p.grad);
+  return grads;
+}
+
+/**
+ * Scales the gradients of `params` in place so that their global norm is at most `maxNorm`, and
+ * returns the norm they had before. The norm is taken over all gradients as one vector:
+ *
+ *     ‖g‖_p = (Σ_i |g_i|^p)^(1/p),     ‖g‖_∞ = max_i |g_i|
+ *     c = maxNorm / (‖g‖ + 1e-6);      g ← c g   only when c < 1
+ *
+ * as torch does (the 1e-6 keeps c finite when the norm is 0). Parameters without a grad are left
+ * out. Sums run in float64, so float32 gradients do not overflow on the way.
+ *
+ * A NaN or infinite norm throws when `errorIfNonfinite` is set; otherwise it is returned, and an
+ * infinite one scales the gradients by 0 (as torch does; infinite entries become NaN).
+ */
+export function clipGradNorm(
+  params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {},
+): number {
+  if (!(normType > 0)) throw new Error(`clipGradNorm: expected normType > 0 or Infinity, got ${normType}`);
+  if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm >= 0, got ${maxNorm}`);
+  const grads = gradsOf(params);
+  let total = 0;
+  if (normType === Infinity) {
+    for (const g of grads) for (const v of g.data) total = Math.max(total, Math.abs(v));
+  } else {
+    let sum = 0;
+    for (const g of grads) {
+      const d = g.data;
+      if (normType === 2) for (let i = 0; i < d.length; i++) sum += d[i] * d[i];
+      else if (normType === 1) for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]);
+      else for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]) ** normType;
+    }
+    total = normType === 1 ? sum : normType === 2 ? Math.sqrt(sum) : sum ** (1 / normType);
+  }
+  if (!Number.isFinite(total) && options.errorIfNonfinite) {
+    throw new Error(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped`
+      + ' (set errorIfNonfinite: false to return it instead)');
+  }
+  const coef = maxNorm / (total + 1e-6);
+  if (coef < 1) {
+    for (const g of grads) {
+      const d = g.data;
+      for (let i = 0; i < d.length; i++) d[i] *= coef;
+    }
+  }
+  return total;
+}
+
+/**
+ * Clamps every gradient entry of `params` to [−clipValue, clipValue], in place
+ * (torch.nn.utils.clip_grad_value_): g_i ← min(max(g_i, −c), c). NaN entries stay NaN.
+ */
+export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new Error(`clipGradValue: expected clipValue >= 0, got ${clipValue}`);
+  for (const g of gradsOf(params)) {
+    const d = g.data;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] > clipValue) d[i] = clipValue;
+      else if (d[i] < -clipValue) d[i] = -clipValue;
+    }
+  }
+}

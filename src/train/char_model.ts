@@ -1,0 +1,88 @@
+// The character-level language model that `unfold train` builds: embedding → recurrent stack →
+// linear head over the vocabulary. Parameter names follow a PyTorch module with attributes
+// `embedding`, `rnn` and `head`, so its state dict loads into the equivalent torch.nn model.
+
+import { Tensor } from '../tensor/tensor.js';
+import type { IndexTensor } from '../autograd/ops/gather.js';
+import { Module } from '../nn/module.js';
+import { Embedding } from '../nn/layers/embedding.js';
+import { Linear } from '../nn/layers/linear.js';
+import { RNN } from '../nn/layers/rnn.js';
+import { LSTM } from '../nn/layers/lstm.js';
+import { GRU } from '../nn/layers/gru.js';
+import { dropout } from '../nn/layers/dropout.js';
+import type { InitOptions } from '../nn/init.js';
+import type { Rng } from '../tensor/random.js';
+
+export type CellType = 'rnn' | 'lstm' | 'gru';
+
+/** Everything needed to rebuild the model; stored in checkpoints. */
+export interface CharModelConfig {
+  vocabSize: number;
+  cell: CellType;
+  hiddenSize: number;
+  numLayers: number;
+  embeddingSize: number;
+  /** Dropout between recurrent layers and before the head (training only). */
+  dropout: number;
+  /** LSTM forget-gate bias at initialisation (b_if + b_hf); ignored for other cells. */
+  forgetBias?: number;
+}
+
+/** Recurrent state: [h] for rnn/gru, [h, c] for lstm, each [numLayers, B, H]. */
+export type CharModelState = Tensor[];
+
+/**
+ * logits = head(dropout(rnn(embedding(ids)))).
+ *
+ * Inputs: ids [B, T]; optional state (see CharModelState).
+ * Outputs: [logits [B, T, vocabSize], final state].
+ */
+export class CharModel extends Module {
+  readonly config: CharModelConfig;
+  readonly embedding: Embedding;
+  readonly rnn: RNN | LSTM | GRU;
+  readonly head: Linear;
+  /** Generator for dropout masks (default: the global one). */
+  rng?: Rng;
+
+  constructor(config: CharModelConfig, init: InitOptions = {}) {
+    super();
+    checkConfig(config);
+    this.config = { ...config };
+    const { vocabSize: V, embeddingSize: E, hiddenSize: H, numLayers, cell } = config;
+    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: V, embeddingDim: E }, init));
+    const layer = { inputSize: E, hiddenSize: H, numLayers, batchFirst: true, dropout: config.dropout };
+    this.rnn = this.registerModule('rnn',
+      cell === 'lstm' ? new LSTM({ ...layer, forgetBias: config.forgetBias }, init)
+        : cell === 'gru' ? new GRU(layer, init) : new RNN(layer, init));
+    this.head = this.registerModule('head', new Linear({ inFeatures: H, outFeatures: V }, init));
+  }
+
+  forward(ids: IndexTensor, state?: CharModelState | null): [Tensor, CharModelState] {
+    this.rnn.rng = this.rng;
+    const x = this.embedding.forward(ids); // [B, T, E]
+    let out: Tensor, next: CharModelState;
+    if (this.rnn instanceof LSTM) {
+      const [o, [h, c]] = this.rnn.forward(x, state ? [state[0], state[1]] : undefined);
+      out = o; next = [h, c];
+    } else {
+      const [o, h] = this.rnn.forward(x, state ? state[0] : undefined);
+      out = o; next = [h];
+    }
+    out = dropout(out, this.config.dropout, this.training, this.rng);
+    return [this.head.forward(out), next];
+  }
+}
+
+export function checkConfig(c: CharModelConfig): void {
+  const positive = (name: string, v: unknown): void => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`expected ${name} to be a positive integer, got ${String(v)}`);
+  };
+  if (!['rnn', 'lstm', 'gru'].includes(c.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(c.cell)}`);
+  positive('vocabSize', c.vocabSize);
+  positive('hiddenSize', c.hiddenSize);
+  positive('numLayers', c.numLayers);
+  positive('embeddingSize', c.embeddingSize);
+  if (typeof c.dropout !== 'number' || !(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${String(c.dropout)}`);
+}

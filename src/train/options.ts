@@ -1,0 +1,100 @@
+// Every setting of a character-model training run, with all defaults in one place. These defaults
+// are what `unfold train` uses; the quality figures in BENCHMARKS.md are measured with them.
+
+import type { CellType } from './char_model.js';
+
+export interface TrainOptions {
+  // model
+  /** Recurrent cell. */
+  cell: CellType;
+  /** Hidden units per layer. */
+  hiddenSize: number;
+  /** Stacked recurrent layers. */
+  numLayers: number;
+  /** Character embedding width. */
+  embeddingSize: number;
+  /** Dropout between layers and before the head. */
+  dropout: number;
+  /** LSTM forget-gate bias at initialisation. */
+  forgetBias: number;
+  // data
+  /** Steps of backpropagation through time per batch. */
+  seqLen: number;
+  /** Sequences per batch. */
+  batchSize: number;
+  /** Fraction of the corpus (at its end) held out for validation. */
+  valFraction: number;
+  /** Carry the hidden state across consecutive chunks (truncated BPTT) instead of random windows. */
+  stateful: boolean;
+  // optimisation
+  /** Adam's learning rate (peak, when scheduled). */
+  lr: number;
+  /** 'cosine': decay to lr·minLrRatio over the budget (steps or time); 'constant': no decay. */
+  schedule: 'constant' | 'cosine';
+  minLrRatio: number;
+  /** Linear warm-up steps. */
+  warmupSteps: number;
+  /** Decoupled weight decay (AdamW); 0 is plain Adam. */
+  weightDecay: number;
+  /** Clip the global gradient norm to this (0: off). */
+  clip: number;
+  // budget: training stops at whichever comes first
+  /** Optimizer steps (0: no limit). */
+  steps: number;
+  /** Seconds of training, not counting evaluation, sampling and saving (0: no limit). */
+  time: number;
+  // monitoring and saving
+  /** Evaluate, sample and save every this many steps (0: at each tenth of the budget). */
+  evalEvery: number;
+  /** Characters of validation text for the interval evaluations (the final one uses all). */
+  evalChars: number;
+  /** Characters in the samples shown during and after training. */
+  sampleLength: number;
+  seed: number;
+}
+
+export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
+  cell: 'lstm',
+  hiddenSize: 256,
+  numLayers: 1,
+  embeddingSize: 64,
+  dropout: 0,
+  forgetBias: 1,
+  seqLen: 64,
+  batchSize: 32,
+  valFraction: 0.1,
+  stateful: false,
+  lr: 3e-3,
+  schedule: 'cosine',
+  minLrRatio: 0.1,
+  warmupSteps: 20,
+  weightDecay: 0,
+  clip: 5,
+  steps: 0,
+  time: 60,
+  evalEvery: 0,
+  evalChars: 20000,
+  sampleLength: 200,
+  seed: 1,
+});
+
+/** Checks every option, naming the one that is wrong and what it should be. */
+export function validateOptions(o: TrainOptions): void {
+  const int = (name: keyof TrainOptions, min: number): void => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`expected ${name} to be an integer >= ${min}, got ${String(v)}`);
+  };
+  const num = (name: keyof TrainOptions, lo: number, hi: number, loOpen = false): void => {
+    const v = o[name];
+    if (typeof v !== 'number' || Number.isNaN(v) || v > hi || v < lo || (loOpen && v === lo)) {
+      throw new Error(`expected ${name} in ${loOpen ? '(' : '['}${lo}, ${hi}], got ${String(v)}`);
+    }
+  };
+  if (!['rnn', 'lstm', 'gru'].includes(o.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(o.cell)}`);
+  if (!['constant', 'cosine'].includes(o.schedule)) throw new Error(`expected schedule constant or cosine, got ${String(o.schedule)}`);
+  int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
+  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0);
+  num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
+  num('weightDecay', 0, 1); num('clip', 0, 1e9); num('time', 0, 1e9); num('forgetBias', -100, 100);
+  if (o.steps === 0 && o.time === 0) throw new Error('expected a budget: steps > 0 or time > 0, got neither');
+}
