@@ -68,7 +68,9 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, FloatArray>([[root, seed]]);
-  const owned = new Set<FloatArray>();
+  // Buffers the engine allocated for one tensor's sum; only those may be added into in place,
+  // since a buffer returned by backward may alias the output gradient or another input's.
+  const owned = new Map<Tensor, FloatArray>();
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
     const g = grads.get(t);
@@ -84,19 +86,14 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       if (!input.requiresGrad || ig === null || ig === undefined) continue;
       const prev = grads.get(input);
       const dense = !('offset' in ig);
-      if (prev === undefined && dense) {
-        // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several
-        // inputs at once: once shared it is no longer ours to add into in place.
-        owned.delete(ig);
-        grads.set(input, ig);
-        continue;
-      }
-      // A buffer returned by backward may alias another; only add in place into one we made.
+      // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several inputs
+      // at once; it is stored as is and copied before anything is added into it.
+      if (prev === undefined && dense) { grads.set(input, ig); continue; }
       let sum: FloatArray;
       if (prev === undefined) sum = allocate(input.dtype, input.size);
-      else if (owned.has(prev)) sum = prev;
+      else if (owned.get(input) === prev) sum = prev;
       else { sum = allocate(input.dtype, prev.length); sum.set(prev); }
-      owned.add(sum);
+      owned.set(input, sum);
       const part = dense ? ig : ig.data;
       const off = dense ? 0 : ig.offset;
       for (let j = 0; j < part.length; j++) sum[off + j] += part[j];

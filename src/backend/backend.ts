@@ -8,6 +8,7 @@ import * as gemmRef from './ref/gemm.js';
 import * as pointwise from './ref/pointwise.js';
 import * as reduce from './ref/reduce.js';
 import * as layout from './ref/layout.js';
+import * as gemmWasm from './wasm/gemm.js';
 
 export type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 
@@ -48,7 +49,20 @@ export const refBackend: Backend = {
   scatterAddRows: layout.scatterAddRows,
 };
 
-let current: Backend = refBackend;
+/** The reference backend with gemm on WebAssembly SIMD for float32 (float64 keeps the reference). */
+export const wasmBackend: Backend = { ...refBackend, name: 'wasm', gemm: gemmWasm.gemm };
+
+// wasm where the engine has SIMD; UNFOLD_BACKEND=ref (Node) forces the reference.
+function defaultBackend(): Backend {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const choice = env?.UNFOLD_BACKEND ?? '';
+  if (choice !== '' && choice !== 'ref' && choice !== 'wasm') {
+    throw new Error(`UNFOLD_BACKEND: expected 'ref' or 'wasm', got '${choice}'`);
+  }
+  return choice !== 'ref' && gemmWasm.wasmGemmAvailable() ? wasmBackend : refBackend;
+}
+
+let current: Backend = defaultBackend();
 
 /** The backend that tensor operations currently run on. */
 export function getBackend(): Backend { return current; }

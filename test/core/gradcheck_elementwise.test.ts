@@ -108,3 +108,16 @@ test('unary derivatives by hand at chosen points', () => {
   assert.equal(at(ops.exp, 0), 1);
   assert.equal(at(ops.neg, 7), -1);
 });
+
+test('pow gradients at x = 0 and p = 0 are finite, as in PyTorch', () => {
+  // d/dx x^0 = 0 everywhere, including x = 0 (not 0·0^(−1) = NaN)
+  const x = tensor([0, 2], undefined, { dtype: 'float64', requiresGrad: true });
+  ops.sum(ops.pow(x, 0)).backward();
+  assert.deepEqual(x.grad!.toArray(), [0, 0]);
+  // tensor exponent: d/dp 0^p = 0 for p ≥ 0 (x^p log x → 0); d/dx x^p at p = 0 is 0
+  const b = tensor([0, 0, 3], undefined, { dtype: 'float64', requiresGrad: true });
+  const p = tensor([2, 0, 0], undefined, { dtype: 'float64', requiresGrad: true });
+  ops.sum(ops.pow(b, p)).backward();
+  assert.deepEqual(p.grad!.toArray(), [0, 0, Math.log(3)]);
+  assert.deepEqual(b.grad!.toArray(), [0, 0, 0]);
+});

@@ -112,6 +112,7 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
     be.powScalar(x.data, p, data);
     return record('pow', data, x.shape, [x], (g) => {
       const d = allocate(x.dtype, x.size);
+      if (p === 0) return [d]; // x^0 is constant; p·x^(p−1) would be 0·∞ = NaN at x = 0
       be.powScalar(x.data, p - 1, d);
       for (let i = 0; i < d.length; i++) d[i] *= p * g[i];
       return [d];
@@ -127,7 +128,9 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
       be.affineScalar(p.data, 1, -1, pm1);
       be.binary('pow', x.data, x.shape, pm1, p.shape, t, shape);
       be.binary('mul', t, shape, p.data, p.shape, t, shape);
-      for (let i = 0; i < t.length; i++) t[i] *= g[i];
+      const pe = expand(p, shape);
+      // where p = 0 the derivative is 0, not 0·x^(−1) (NaN at x = 0), as in PyTorch
+      for (let i = 0; i < t.length; i++) t[i] = pe[i] === 0 ? 0 : t[i] * g[i];
       gx = reduceTo(t, shape, x);
     }
     if (p.requiresGrad) {
@@ -135,7 +138,9 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
       be.unary('log', x.data, lx);
       const t = allocate(x.dtype, g.length);
       be.binary('mul', data, shape, lx, x.shape, t, shape);
-      for (let i = 0; i < t.length; i++) t[i] *= g[i];
+      const xe = expand(x, shape), pe = expand(p, shape);
+      // x^p·log x → 0 as x → 0 for p ≥ 0 (PyTorch masks these too); the product would be NaN or ∞
+      for (let i = 0; i < t.length; i++) t[i] = xe[i] === 0 && pe[i] >= 0 ? 0 : t[i] * g[i];
       gp = reduceTo(t, shape, p);
     }
     return [gx, gp];

@@ -6,6 +6,7 @@
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { linear } from '../../autograd/ops/matmul.js';
+import { reshape } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 
@@ -89,9 +90,21 @@ export abstract class CellBase extends Module implements RecurrentCell {
     }
   }
 
+  /** A user-given carry tensor, batched to [1, H] when the input was unbatched (then it must be [H]). */
+  protected carryIn(h: Tensor, single: boolean, what: string): Tensor {
+    if (!single) return h;
+    if (h.rank !== 1 || h.shape[0] !== this.hiddenSize) {
+      throw new Error(`expected ${what} of shape [${this.hiddenSize}], got ${formatShape(h.shape)}`);
+    }
+    return reshape(h, [1, this.hiddenSize]);
+  }
+
   /** Accepts x as [B, I] or unbatched [I]; returns the batched view and whether it was unbatched. */
   protected batched(x: Tensor): [Tensor, boolean] {
-    if (x.rank === 1) return [x.reshape([1, x.shape[0]]), true];
+    if (x.rank === 1) {
+      if (x.shape[0] !== this.inputSize) throw new Error(`expected input of shape [${this.inputSize}], got ${formatShape(x.shape)}`);
+      return [reshape(x, [1, x.shape[0]]), true];
+    }
     if (x.rank !== 2 || x.shape[1] !== this.inputSize) {
       throw new Error(`expected input of shape [N, ${this.inputSize}], got ${formatShape(x.shape)}`);
     }

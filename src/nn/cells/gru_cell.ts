@@ -58,7 +58,7 @@ export class GRUCell extends CellBase {
 
   forward(x: Tensor, h?: Tensor): Tensor {
     const [xb, single] = this.batched(x);
-    const carry = h ? [single ? reshape(h, [1, this.hiddenSize]) : h] : this.initCarry(xb.shape[0]);
+    const carry = h ? [this.carryIn(h, single, 'h')] : this.initCarry(xb.shape[0]);
     this.checkCarry(carry[0], xb.shape[0], 'h');
     const [out] = this.step(xb, carry);
     return single ? reshape(out, [this.hiddenSize]) : out;

@@ -43,7 +43,7 @@ export class LSTMCell extends CellBase {
   forward(x: Tensor, state?: [Tensor, Tensor]): [Tensor, Tensor] {
     const [xb, single] = this.batched(x);
     const H = this.hiddenSize;
-    const carry = state ? state.map((s) => (single ? reshape(s, [1, H]) : s)) : this.initCarry(xb.shape[0]);
+    const carry = state ? [this.carryIn(state[0], single, 'h'), this.carryIn(state[1], single, 'c')] : this.initCarry(xb.shape[0]);
     this.checkCarry(carry[0], xb.shape[0], 'h');
     this.checkCarry(carry[1], xb.shape[0], 'c');
     const [h, c] = this.step(xb, carry);

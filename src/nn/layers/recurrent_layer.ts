@@ -84,14 +84,22 @@ export abstract class RecurrentLayer extends Module {
       throw new Error(`expected input of shape ${want}, got ${formatShape(x.shape)}`);
     }
     let seq = unbatched ? reshape(x, [x.shape[0], 1, inputSize]) : batchFirst ? transpose(x, 0, 1) : x; // [T, B, I]
+    if (seq.shape[0] === 0) throw new Error(`expected a sequence of length >= 1, got input of shape ${formatShape(x.shape)}`);
     const B = seq.shape[1];
-    const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
-    for (const s of states) {
-      if (s.rank !== 3 || s.shape[0] !== numLayers * D || s.shape[1] !== B || s.shape[2] !== H) {
+    if (initial && initial.length !== this.carrySize) {
+      throw new Error(`expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
+    }
+    // Checked before any reshape, so that the message shows the shape the caller passed.
+    for (const s of initial ?? []) {
+      const ok = unbatched
+        ? s.rank === 2 && s.shape[0] === numLayers * D && s.shape[1] === H
+        : s.rank === 3 && s.shape[0] === numLayers * D && s.shape[1] === B && s.shape[2] === H;
+      if (!ok) {
         const want = unbatched ? `[${numLayers * D}, ${H}]` : `[${numLayers * D}, ${B}, ${H}]`;
-        throw new Error(`expected initial state of shape ${want}, got ${formatShape(unbatched ? [s.shape[0], s.shape[2]] : s.shape)}`);
+        throw new Error(`expected initial state of shape ${want}, got ${formatShape(s.shape)}`);
       }
     }
+    const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
     const finals: Carry[] = [];
     for (let l = 0; l < numLayers; l++) {
       const outs: Tensor[] = [];

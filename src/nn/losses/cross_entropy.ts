@@ -2,7 +2,7 @@
 // mask (weights per position: 0 drops a padded step). Classes are on the last axis.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { formatShape } from '../../tensor/shape.js';
+import { formatShape, sameShape, sizeOf } from '../../tensor/shape.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import { softmaxCrossEntropy, type Reduction } from '../../autograd/ops/cross_entropy.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
@@ -26,7 +26,7 @@ export function crossEntropy(logits: Tensor, targets: IndexTensor, options: Cros
   const C = logits.shape[logits.rank - 1];
   const lead = logits.shape.slice(0, -1);
   const n = targets.data.length;
-  if (logits.rank < 1 || lead.reduce((a, d) => a * d, 1) !== n || lead.length !== targets.shape.length) {
+  if (logits.rank < 1 || !sameShape(lead, targets.shape) || sizeOf(lead) !== n) {
     throw new Error(`crossEntropy: expected targets of shape ${formatShape(lead)} for logits ${formatShape(logits.shape)}, got ${formatShape(targets.shape)}`);
   }
   const ignore = options.ignoreIndex ?? -100;

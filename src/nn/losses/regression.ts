@@ -5,6 +5,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import * as ops from '../../autograd/ops/elementwise.js';
 import { sum, mean } from '../../autograd/ops/reduce.js';
+import { detach } from '../../autograd/ops/copy.js';
+import { broadcastTo } from '../../autograd/ops/shape_ops.js';
 import type { Reduction } from '../../autograd/ops/cross_entropy.js';
 import { record } from '../../autograd/record.js';
 import { allocate } from '../../backend/dtype.js';
@@ -13,7 +15,7 @@ function reduce(x: Tensor, reduction: Reduction, mask?: Tensor): Tensor {
   if (mask) {
     const masked = ops.mul(x, mask);
     if (reduction === 'none') return masked;
-    return reduction === 'sum' ? sum(masked) : ops.div(sum(masked), sum(mask).detach());
+    return reduction === 'sum' ? sum(masked) : ops.div(sum(masked), detach(sum(broadcastTo(mask, masked.shape))));
   }
   if (reduction === 'none') return x;
   return reduction === 'sum' ? sum(x) : mean(x);

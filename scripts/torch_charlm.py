@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""PyTorch twin of unfold's character model (embedding -> RNN/LSTM/GRU -> dropout -> linear).
+
+Two uses, both with Debian's python3-torch (/usr/bin/python3):
+
+  fixture OUT_DIR   writes a tiny trained-from-nothing model as a safetensors file with unfold's
+                    metadata (config, vocabulary), plus the logits and final state PyTorch computes
+                    for a fixed input, so unfold's test can load the file and compare outputs.
+  train CORPUS      trains the same model as `unfold train` (same defaults) for --time seconds and
+                    reports validation nats/char over the whole last 10% of the corpus, for
+                    BENCHMARKS.md.
+
+The safetensors file is written by hand (8-byte little-endian header length, JSON header, raw
+little-endian data) because Debian packages no safetensors module; the layout is the format's.
+"""
+import argparse, json, math, os, struct, sys, time
+
+import torch
+import torch.nn as nn
+
+
+class CharModel(nn.Module):
+    def __init__(self, vocab_size, cell, hidden, layers, embedding, dropout):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding)
+        rnn = {'lstm': nn.LSTM, 'gru': nn.GRU, 'rnn': nn.RNN}[cell]
+        self.rnn = rnn(embedding, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden, vocab_size)
+
+    def forward(self, ids, state=None):
+        out, state = self.rnn(self.embedding(ids), state)
+        return self.head(self.drop(out)), state
+
+
+def save_safetensors(path, tensors, metadata):
+    header = {'__metadata__': metadata}
+    offset, blobs = 0, []
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous().to(torch.float32)
+        raw = t.numpy().astype('<f4').tobytes()
+        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    h = json.dumps(header, separators=(',', ':')).encode('utf-8')
+    h += b' ' * ((8 - len(h) % 8) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def fixture(out_dir):
+    torch.manual_seed(7)
+    chars = sorted(set('hello world\n'))
+    for cell in ('lstm', 'gru'):
+        cfg = dict(vocabSize=len(chars) + 1, cell=cell, hiddenSize=6, numLayers=2, embeddingSize=4, dropout=0.0)
+        model = CharModel(cfg['vocabSize'], cell, 6, 2, 4, 0.0).eval()
+        ids = torch.tensor([[1, 2, 3, 3, 4, 0, 5], [4, 6, 7, 1, 2, 3, 8]])
+        with torch.no_grad():
+            logits, state = model(ids)
+        name = f'torch_char_{cell}'
+        save_safetensors(os.path.join(out_dir, name + '.safetensors'), model.state_dict(), {
+            'format': 'pt',
+            'unfold.config': json.dumps(cfg),
+            'unfold.vocab': json.dumps({'type': 'char', 'chars': chars, 'unknown': '\ufffd'}),
+        })
+        states = list(state) if isinstance(state, tuple) else [state]
+        with open(os.path.join(out_dir, name + '.json'), 'w') as f:
+            json.dump({'torch': torch.__version__, 'ids': ids.tolist(), 'shape': list(logits.shape),
+                       'logits': logits.flatten().tolist(),
+                       'state': [s.flatten().tolist() for s in states]}, f)
+
+
+def train(args):
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    text = open(args.corpus, encoding='utf-8-sig').read().replace('\r\n', '\n')
+    chars = sorted(set(text))
+    stoi = {c: i for i, c in enumerate(chars)}
+    data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
+    cut = int(len(data) * 0.9)
+    tr, va = data[:cut], data[cut:]
+    V = len(chars) + 1
+    model = CharModel(V, args.cell, args.hidden, args.layers, args.embedding, args.dropout)
+    if args.cell == 'lstm':  # forget-gate bias 1 split over b_ih and b_hh, as unfold's default
+        H = args.hidden
+        for name, p in model.rnn.named_parameters():
+            if name.startswith('bias'):
+                p.data[H:2 * H] = args.forget_bias / 2
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
+    B, T = args.batch, args.seq_len
+    step, spent, tokens = 0, 0.0, 0
+    while spent < args.time:
+        t0 = time.perf_counter()
+        progress = min(1.0, spent / args.time)
+        warm = min(1.0, (step + 1) / 20)
+        lr = warm * (args.lr * 0.1 + (args.lr - args.lr * 0.1) * 0.5 * (1 + math.cos(math.pi * progress)))
+        for g in opt.param_groups:
+            g['lr'] = lr
+        ix = torch.randint(len(tr) - T, (B,))
+        x = torch.stack([tr[i:i + T] for i in ix])
+        y = torch.stack([tr[i + 1:i + T + 1] for i in ix])
+        logits, _ = model(x)
+        loss = nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        opt.step()
+        step += 1
+        tokens += B * T
+        spent += time.perf_counter() - t0
+    # Validation: 16 contiguous streams, state carried across 128-step chunks, as unfold's evaluate().
+    model.eval()
+    S = 16
+    L = (len(va) - 1) // S
+    total, count, state = 0.0, 0, None
+    with torch.no_grad():
+        for p in range(0, L, 128):
+            n = min(128, L - p)
+            x = torch.stack([va[b * L + p: b * L + p + n] for b in range(S)])
+            y = torch.stack([va[b * L + p + 1: b * L + p + n + 1] for b in range(S)])
+            logits, state = model(x, state)
+            total += nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1), reduction='sum').item()
+            count += S * n
+    print(json.dumps({'torch': torch.__version__, 'threads': args.threads, 'steps': step, 'seconds': round(spent, 1),
+                      'tokens_per_sec': round(tokens / spent), 'val_nats_per_char': round(total / count, 4)}))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    f = sub.add_parser('fixture')
+    f.add_argument('out_dir')
+    t = sub.add_parser('train')
+    t.add_argument('corpus')
+    t.add_argument('--time', type=float, default=600)
+    t.add_argument('--cell', default='lstm')
+    t.add_argument('--hidden', type=int, default=256)
+    t.add_argument('--layers', type=int, default=1)
+    t.add_argument('--embedding', type=int, default=64)
+    t.add_argument('--dropout', type=float, default=0.0)
+    t.add_argument('--forget-bias', type=float, default=1.0)
+    t.add_argument('--seq-len', type=int, default=64)
+    t.add_argument('--batch', type=int, default=32)
+    t.add_argument('--lr', type=float, default=3e-3)
+    t.add_argument('--clip', type=float, default=5.0)
+    t.add_argument('--threads', type=int, default=1)
+    t.add_argument('--seed', type=int, default=1)
+    a = ap.parse_args()
+    fixture(a.out_dir) if a.cmd == 'fixture' else train(a)
+
+
+if __name__ == '__main__':
+    main()

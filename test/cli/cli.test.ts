@@ -1,0 +1,67 @@
+// The command line end to end, as a user runs it: train on a file, sample, eval; and bad input
+// (missing or empty corpus, a wrong flag value, a damaged checkpoint) gives one clear line naming
+// what was expected, exit status 1, and no stack trace.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generatedCorpus, tempDir } from '../train/helpers.js';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+
+function unfold(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, UNFOLD_DEBUG: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tiny = ['--hidden', '16', '--embedding', '8', '--seq-len', '16', '--batch', '4'];
+
+test('train, then sample and eval from the checkpoint', () => {
+  const dir = tempDir();
+  const corpus = join(dir, 'corpus.txt'), out = join(dir, 'run', 'm.safetensors');
+  writeFileSync(corpus, generatedCorpus());
+  const t = unfold('train', corpus, ...tiny, '--steps', '6', '--out', out);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /done: 6 steps/);
+  assert.match(t.stdout, /validation loss \d+\.\d+ nats\/char/);
+  assert.match(t.stdout, /sample:\n/);
+  assert.ok(existsSync(out));
+  const log = readFileSync(out.replace('.safetensors', '.metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; step: number });
+  assert.deepEqual(log.filter((e) => e.kind === 'step').map((e) => e.step), [1, 2, 3, 4, 5, 6]);
+
+  const s = unfold('sample', '--checkpoint', out, '--prime', '(one', '--length', '30', '--seed', '3');
+  assert.equal(s.status, 0, s.stderr);
+  assert.ok(s.stdout.startsWith('(one'), s.stdout);
+  assert.equal([...s.stdout.trimEnd()].length >= 4 + 1, true);
+  const again = unfold('sample', '--checkpoint', out, '--prime', '(one', '--length', '30', '--seed', '3');
+  assert.equal(again.stdout, s.stdout, 'same seed, same sample');
+
+  const e = unfold('eval', corpus, '--checkpoint', out);
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /^\d+\.\d+ nats\/char/);
+});
+
+test('bad input gets one clear error line and exit status 1', () => {
+  const dir = tempDir();
+  const empty = join(dir, 'empty.txt');
+  writeFileSync(empty, '');
+  const missing = unfold('train', join(dir, 'nope.txt'), '--steps', '1');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope\.txt/);
+  const e = unfold('train', empty, '--steps', '1');
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /empty/);
+  assert.doesNotMatch(e.stderr, /\n\s+at /, 'no stack trace');
+  const flag = unfold('train', '--hidden', 'abc');
+  assert.notEqual(flag.status, 0);
+  assert.match(flag.stderr, /expected an integer >= 1, got 'abc'/);
+  const bad = join(dir, 'bad.safetensors');
+  writeFileSync(bad, 'this is not a checkpoint');
+  const b = unfold('sample', '--checkpoint', bad);
+  assert.equal(b.status, 1);
+  assert.match(b.stderr, /bad\.safetensors is not a valid safetensors file/);
+  assert.equal(readFileSync(bad, 'utf8'), 'this is not a checkpoint', 'nothing overwritten');
+});

@@ -1,0 +1,36 @@
+// A checkpoint written by PyTorch (scripts/torch_charlm.py fixture, torch 1.13 from Debian) loads
+// into unfold's CharModel and gives PyTorch's logits and final states for the same input: the
+// parameter names, layouts and gate orders agree.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, dirname } from 'node:path';
+import '../../src/autograd/methods.js';
+import { noGrad } from '../../src/autograd/grad_mode.js';
+import { indices } from '../../src/autograd/ops/gather.js';
+import { loadModelCheckpoint } from '../../src/train/checkpoint.js';
+
+// compiled to dist/test/train; the fixtures stay in the source tree
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures');
+
+interface Expected { ids: number[][]; shape: number[]; logits: number[]; state: number[][] }
+
+for (const cell of ['lstm', 'gru']) {
+  test(`PyTorch ${cell} checkpoint loads and reproduces torch's outputs`, () => {
+    const { model, vocab } = loadModelCheckpoint(join(fixtures, `torch_char_${cell}.safetensors`));
+    const want = JSON.parse(readFileSync(join(fixtures, `torch_char_${cell}.json`), 'utf8')) as Expected;
+    assert.equal(model.config.cell, cell);
+    assert.equal(vocab.size, model.config.vocabSize);
+    model.eval();
+    const [B, T] = [want.ids.length, want.ids[0].length];
+    const [logits, state] = noGrad(() => model.forward(indices(want.ids.flat(), [B, T])));
+    assert.deepEqual([...logits.shape], want.shape);
+    let worst = 0;
+    logits.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - want.logits[i])); });
+    assert.ok(worst < 2e-6, `logits differ from torch's by up to ${worst}`);
+    assert.equal(state.length, want.state.length);
+    state.forEach((s, k) => s.data.forEach((v, i) => assert.ok(Math.abs(v - want.state[k][i]) < 2e-6, `state ${k}[${i}]`)));
+  });
+}
