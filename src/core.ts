@@ -5,7 +5,7 @@ import './autograd/methods.js';
 export { Tensor, tensor, zeros, ones, full, randn, rand, arange, type NestedArray, type TensorOptions, type GradFn, type GradSlice } from './tensor/tensor.js';
 export { Rng, manualSeed, defaultRng } from './tensor/random.js';
 export type { DType, FloatArray } from './backend/dtype.js';
-export { getBackend, setBackend, refBackend, type Backend } from './backend/backend.js';
+export { getBackend, setBackend, refBackend, wasmBackend, type Backend } from './backend/backend.js';
 export * as ops from './autograd/index.js';
 export { noGrad, enableGrad, gradcheck, backward, indices, type IndexTensor } from './autograd/index.js';
 export * as nn from './nn/index.js';

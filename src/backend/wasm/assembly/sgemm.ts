@@ -1,0 +1,274 @@
+// Single-precision matrix multiply for WebAssembly SIMD, written in AssemblyScript (compiled by
+// scripts/build-wasm.mjs into ../sgemm_wasm.ts; this folder is not part of the TypeScript build).
+//
+// C[M,N] = (accumulate ? C : 0) + op(A)[M,K] · op(B)[K,N], all operands row-major in linear memory.
+// The blocking is GotoBLAS's: for each depth block of KC, the KC×N slice of op(B) is packed into
+// panels of NR columns and each MC×KC block of op(A) into panels of MR rows, so that the micro-kernel
+// reads both operands contiguously. The micro-kernel keeps an MR×NR = 4×8 tile of C in eight f32x4
+// registers, broadcasting one element of A against two vectors of B per step along K. Packing pads
+// ragged panels with zeros; tiles that overhang C's edge go through a scratch tile and only their
+// valid part is written. With fewer than MR rows (sampling: M = 1) packing would mostly be padding, so
+// each row is a vector-matrix product over B in place instead. The arithmetic is f32 multiply then f32
+// add (no FMA, whose rounding would differ between engines); only the summation order differs from the
+// reference, so results agree to float32 rounding.
+
+const MR: usize = 4;   // rows of C per micro-kernel call
+const NR: usize = 8;   // columns of C per micro-kernel call (two f32x4)
+const KC: usize = 256; // depth of one packed block: a KC×NR panel of B (8 KiB) stays in L1
+const MC: usize = 128; // rows of A per packed block: an MC×KC block (128 KiB) stays in L2
+const TILE_BYTES: usize = MR * NR * 4;
+
+/** First byte of linear memory past the compiler's static data: callers place operands from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Bytes of workspace sgemm needs for these sizes (scratch tile + packed A block + packed B slice). */
+export function workspaceBytes(M: usize, N: usize, K: usize): f64 {
+  const kc = <f64>min(K, KC);
+  const mc = <f64>roundUp(min(M, MC), MR);
+  return <f64>TILE_BYTES + (mc * kc + <f64>roundUp(N, NR) * kc + <f64>K) * 4;
+}
+
+/**
+ * C (+)= op(A) · op(B). a, b, c are byte addresses of A ([M,K], or [K,M] when transA), B ([K,N], or
+ * [N,K] when transB) and C ([M,N]); work is workspaceBytes(M, N, K) bytes of scratch.
+ */
+export function sgemm(
+  transA: bool, transB: bool, M: usize, N: usize, K: usize,
+  a: usize, b: usize, c: usize, accumulate: bool, work: usize,
+): void {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (!accumulate) memory.fill(c, 0, (M * N) << 2);
+    return;
+  }
+  if (M < MR) {
+    rows(transA, transB, M, N, K, a, b, c, accumulate, work);
+    return;
+  }
+  const tile = work;
+  const packA = work + TILE_BYTES;
+  const packB = packA + ((roundUp(min(M, MC), MR) * min(K, KC)) << 2);
+  for (let pc: usize = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const add = accumulate || pc > 0;
+    // op(B)[pc.., j..] panels: element (k, j) is B[k*N + j], or B[j*K + k] when transB.
+    for (let j: usize = 0; j < N; j += NR) {
+      const nr = min(NR, N - j);
+      const dst = packB + ((j * kc) << 2);
+      if (transB) packStrided(dst, b + ((j * K + pc) << 2), K, NR, nr, kc);
+      else packContiguous(dst, b + ((pc * N + j) << 2), N, NR, nr, kc);
+    }
+    for (let ic: usize = 0; ic < M; ic += MC) {
+      const mc = min(MC, M - ic);
+      // op(A)[ic.., pc..] panels: element (i, k) is A[i*K + k], or A[k*M + i] when transA.
+      for (let i: usize = 0; i < mc; i += MR) {
+        const mr = min(MR, mc - i);
+        const dst = packA + ((i * kc) << 2);
+        if (transA) packContiguous(dst, a + ((pc * M + ic + i) << 2), M, MR, mr, kc);
+        else packStrided(dst, a + (((ic + i) * K + pc) << 2), K, MR, mr, kc);
+      }
+      for (let j: usize = 0; j < N; j += NR) {
+        const nr = min(NR, N - j);
+        const pb = packB + ((j * kc) << 2);
+        for (let i: usize = 0; i < mc; i += MR) {
+          const mr = min(MR, mc - i);
+          const pa = packA + ((i * kc) << 2);
+          const cp = c + (((ic + i) * N + j) << 2);
+          if (mr == MR && nr == NR) {
+            kernel(kc, pa, pb, cp, N, add);
+          } else {
+            kernel(kc, pa, pb, tile, NR, false);
+            for (let r: usize = 0; r < mr; r++) {
+              for (let s: usize = 0; s < nr; s++) {
+                const q = cp + ((r * N + s) << 2);
+                const t = load<f32>(tile + ((r * NR + s) << 2));
+                store<f32>(q, add ? load<f32>(q) + t : t);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// C (+)= op(A) · op(B) one row at a time, for M < MR, where a packed micro-tile would be mostly padding
+// (sampling runs with M = 1): each row is a vector-matrix product reading B where it lies.
+function rows(
+  transA: bool, transB: bool, M: usize, N: usize, K: usize,
+  a: usize, b: usize, c: usize, add: bool, work: usize,
+): void {
+  for (let i: usize = 0; i < M; i++) {
+    let x = a + ((i * K) << 2); // row i of op(A): contiguous, or column i of A gathered into work
+    if (transA) {
+      for (let k: usize = 0; k < K; k++) store<f32>(work + (k << 2), load<f32>(a + ((k * M + i) << 2)));
+      x = work;
+    }
+    const y = c + ((i * N) << 2);
+    if (transB) rowTimesBt(x, b, y, N, K, add);
+    else rowTimesB(x, b, y, N, K, add);
+  }
+}
+
+// y[j] (+)= Σ_k x[k]·B[j*K + k]: dot products of x with four rows of B at a time, four k per step.
+function rowTimesBt(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool): void {
+  const k4 = K & ~3;
+  const line = K << 2;
+  let j: usize = 0;
+  for (; j + 4 <= N; j += 4) {
+    const b0 = b + j * line, b1 = b0 + line, b2 = b1 + line, b3 = b2 + line;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let k: usize = 0; k < k4; k += 4) {
+      const o = k << 2;
+      const xv = v128.load(x + o);
+      s0 = f32x4.add(s0, f32x4.mul(xv, v128.load(b0 + o)));
+      s1 = f32x4.add(s1, f32x4.mul(xv, v128.load(b1 + o)));
+      s2 = f32x4.add(s2, f32x4.mul(xv, v128.load(b2 + o)));
+      s3 = f32x4.add(s3, f32x4.mul(xv, v128.load(b3 + o)));
+    }
+    // Lane r of the result is the horizontal sum of s_r.
+    const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+    const u23 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+    let r = f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
+    for (let k = k4; k < K; k++) {
+      const o = k << 2;
+      let bv = f32x4.splat(load<f32>(b0 + o));
+      bv = f32x4.replace_lane(bv, 1, load<f32>(b1 + o));
+      bv = f32x4.replace_lane(bv, 2, load<f32>(b2 + o));
+      bv = f32x4.replace_lane(bv, 3, load<f32>(b3 + o));
+      r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + o), bv));
+    }
+    const q = y + (j << 2);
+    v128.store(q, add ? f32x4.add(v128.load(q), r) : r);
+  }
+  for (; j < N; j++) {
+    const bj = b + j * line;
+    let s: f32 = 0;
+    for (let k: usize = 0; k < K; k++) s += load<f32>(x + (k << 2)) * load<f32>(bj + (k << 2));
+    const q = y + (j << 2);
+    store<f32>(q, add ? load<f32>(q) + s : s);
+  }
+}
+
+// y[j] (+)= Σ_k x[k]·B[k*N + j]: sixteen columns of y in registers while walking down B, then fours,
+// then single columns.
+function rowTimesB(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool): void {
+  const line = N << 2;
+  let j: usize = 0;
+  for (; j + 16 <= N; j += 16) {
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let p = b + (j << 2);
+    for (let k: usize = 0; k < K; k++, p += line) {
+      const xv = v128.load32_splat(x + (k << 2));
+      s0 = f32x4.add(s0, f32x4.mul(xv, v128.load(p)));
+      s1 = f32x4.add(s1, f32x4.mul(xv, v128.load(p, 16)));
+      s2 = f32x4.add(s2, f32x4.mul(xv, v128.load(p, 32)));
+      s3 = f32x4.add(s3, f32x4.mul(xv, v128.load(p, 48)));
+    }
+    const q = y + (j << 2);
+    if (add) {
+      s0 = f32x4.add(v128.load(q), s0); s1 = f32x4.add(v128.load(q, 16), s1);
+      s2 = f32x4.add(v128.load(q, 32), s2); s3 = f32x4.add(v128.load(q, 48), s3);
+    }
+    v128.store(q, s0); v128.store(q, s1, 16); v128.store(q, s2, 32); v128.store(q, s3, 48);
+  }
+  for (; j + 4 <= N; j += 4) {
+    let s0 = f32x4.splat(0);
+    let p = b + (j << 2);
+    for (let k: usize = 0; k < K; k++, p += line) s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(x + (k << 2)), v128.load(p)));
+    const q = y + (j << 2);
+    v128.store(q, add ? f32x4.add(v128.load(q), s0) : s0);
+  }
+  for (; j < N; j++) {
+    let s: f32 = 0;
+    let p = b + (j << 2);
+    for (let k: usize = 0; k < K; k++, p += line) s += load<f32>(x + (k << 2)) * load<f32>(p);
+    const q = y + (j << 2);
+    store<f32>(q, add ? load<f32>(q) + s : s);
+  }
+}
+
+// The 4×8 tile at c (row stride ldc floats) (+)= packed A panel [kc][4] · packed B panel [kc][8].
+function kernel(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k: usize = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    pa += 16; pb += 32;
+  }
+  const row = ldc << 2;
+  const c1 = c + row, c2 = c1 + row, c3 = c2 + row;
+  if (add) {
+    c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
+    c10 = f32x4.add(v128.load(c1), c10); c11 = f32x4.add(v128.load(c1, 16), c11);
+    c20 = f32x4.add(v128.load(c2), c20); c21 = f32x4.add(v128.load(c2, 16), c21);
+    c30 = f32x4.add(v128.load(c3), c30); c31 = f32x4.add(v128.load(c3, 16), c31);
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c1, c10); v128.store(c1, c11, 16);
+  v128.store(c2, c20); v128.store(c2, c21, 16);
+  v128.store(c3, c30); v128.store(c3, c31, 16);
+}
+
+// dst[k*w + r] = src[k*ld + r] for r < valid, 0 for valid <= r < w (k < kc): lines already along w.
+function packContiguous(dst: usize, src: usize, ld: usize, w: usize, valid: usize, kc: usize): void {
+  const step = ld << 2;
+  if (valid == w) {
+    if (w == 8) {
+      for (let k: usize = 0; k < kc; k++, src += step, dst += 32) {
+        v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);
+      }
+    } else {
+      for (let k: usize = 0; k < kc; k++, src += step, dst += 16) v128.store(dst, v128.load(src));
+    }
+    return;
+  }
+  for (let k: usize = 0; k < kc; k++, src += step, dst += w << 2) {
+    for (let r: usize = 0; r < w; r++) store<f32>(dst + (r << 2), r < valid ? load<f32>(src + (r << 2)) : 0);
+  }
+}
+
+// dst[k*w + r] = src[r*ld + k] for r < valid, 0 for valid <= r < w (k < kc): lines along k, so this
+// transposes, four lines by four k at a time with lane shuffles.
+function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, kc: usize): void {
+  const line = ld << 2;
+  const wb = w << 2;
+  let k: usize = 0;
+  if (valid == w) {
+    for (; k + 4 <= kc; k += 4) {
+      for (let g: usize = 0; g < w; g += 4) {
+        const s = src + g * line + (k << 2);
+        const r0 = v128.load(s), r1 = v128.load(s + line), r2 = v128.load(s + 2 * line), r3 = v128.load(s + 3 * line);
+        const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const d = dst + k * wb + (g << 2);
+        v128.store(d, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+        v128.store(d + wb, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
+        v128.store(d + 2 * wb, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
+        v128.store(d + 3 * wb, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    for (let r: usize = 0; r < w; r++) {
+      store<f32>(dst + k * wb + (r << 2), r < valid ? load<f32>(src + r * line + (k << 2)) : 0);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(x: usize, m: usize): usize {
+  return (x + m - 1) / m * m;
+}
