@@ -2,7 +2,7 @@
 
 import './autograd/methods.js';
 
-export { Tensor, tensor, zeros, ones, full, randn, rand, arange, type NestedArray, type TensorOptions, type GradFn, type GradSlice } from './tensor/tensor.js';
+export { Tensor, tensor, zeros, ones, full, randn, rand, arange, type NestedArray, type TensorOptions, type GradFn, type GradSlice, type GradWriter, type InputGrad } from './tensor/tensor.js';
 export { Rng, manualSeed, defaultRng } from './tensor/random.js';
 export type { DType, FloatArray } from './backend/dtype.js';
 export { getBackend, setBackend, refBackend, wasmBackend, type Backend } from './backend/backend.js';

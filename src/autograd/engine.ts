@@ -3,7 +3,7 @@
 // thousand time steps do not overflow the call stack.
 
 import { allocate, type FloatArray } from '../backend/dtype.js';
-import { Tensor, type GradFn } from '../tensor/tensor.js';
+import { Tensor, type GradFn, type GradSlice, type GradWriter } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 
 export interface BackwardOptions {
@@ -39,14 +39,18 @@ function topoOrder(root: Tensor): Tensor[] {
   return order; // inputs before the tensors made from them
 }
 
-function accumulateInto(t: Tensor, g: FloatArray): void {
+function addInto(dst: FloatArray, off: number, src: FloatArray): void {
+  for (let j = 0; j < src.length; j++) dst[off + j] += src[j];
+}
+
+// `adopt`: g is a buffer the engine made for t alone, so it can become t.grad without a copy.
+function accumulateInto(t: Tensor, g: FloatArray, adopt: boolean): void {
   if (t.grad === null) {
-    const copy = allocate(t.dtype, g.length);
-    copy.set(g);
-    t.grad = new Tensor(copy, t.shape);
+    let data = g;
+    if (!adopt) { data = allocate(t.dtype, g.length); data.set(g); }
+    t.grad = new Tensor(data, t.shape);
   } else {
-    const d = t.grad.data;
-    for (let i = 0; i < d.length; i++) d[i] += g[i];
+    addInto(t.grad.data, 0, g);
   }
 }
 
@@ -77,7 +81,7 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
     if (g === undefined) continue;
     grads.delete(t);
     const fn = t.gradFn;
-    if (fn === null || t.retainsGrad) accumulateInto(t, g);
+    if (fn === null || t.retainsGrad) accumulateInto(t, g, fn === null && owned.get(t) === g);
     if (fn === null) continue;
     const inGrads = fn.backward(g);
     for (let i = 0; i < fn.inputs.length; i++) {
@@ -85,18 +89,22 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       const ig = inGrads[i];
       if (!input.requiresGrad || ig === null || ig === undefined) continue;
       const prev = grads.get(input);
-      const dense = !('offset' in ig);
+      const kind = 'write' in ig ? 'writer' : 'offset' in ig ? 'slice' : 'dense';
       // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several inputs
       // at once; it is stored as is and copied before anything is added into it.
-      if (prev === undefined && dense) { grads.set(input, ig); continue; }
+      if (prev === undefined && kind === 'dense') { grads.set(input, ig as FloatArray); continue; }
       let sum: FloatArray;
-      if (prev === undefined) sum = allocate(input.dtype, input.size);
+      let fresh = false;
+      if (prev === undefined) { sum = allocate(input.dtype, input.size); fresh = true; }
       else if (owned.get(input) === prev) sum = prev;
       else { sum = allocate(input.dtype, prev.length); sum.set(prev); }
       owned.set(input, sum);
-      const part = dense ? ig : ig.data;
-      const off = dense ? 0 : ig.offset;
-      for (let j = 0; j < part.length; j++) sum[off + j] += part[j];
+      if (kind === 'writer') (ig as GradWriter).write(sum, !fresh);
+      else {
+        const part = kind === 'dense' ? (ig as FloatArray) : (ig as GradSlice).data;
+        const off = kind === 'dense' ? 0 : (ig as GradSlice).offset;
+        addInto(sum, off, part);
+      }
       grads.set(input, sum);
     }
     if (!options.retainGraph) t.gradFn = freed;

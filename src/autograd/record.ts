@@ -3,11 +3,11 @@
 // node is needed at all (grad mode on and some input requires grad).
 
 import type { FloatArray } from '../backend/dtype.js';
-import { Tensor, type GradSlice } from '../tensor/tensor.js';
+import { Tensor, type InputGrad } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { isGradEnabled } from './grad_mode.js';
 
-export type Backward = (grad: FloatArray) => (FloatArray | GradSlice | null)[];
+export type Backward = (grad: FloatArray) => InputGrad[];
 
 export function needsGrad(inputs: readonly Tensor[]): boolean {
   if (!isGradEnabled()) return false;

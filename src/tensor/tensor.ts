@@ -16,12 +16,24 @@ export interface GradSlice {
   readonly data: FloatArray;
 }
 
+/**
+ * A gradient the op writes straight into the engine's sum buffer (accumulate: add to what is
+ * there). A weight used at every time step gets all its per-step products added by the matrix
+ * kernel itself, with no per-step buffer and no separate addition pass.
+ */
+export interface GradWriter {
+  write(dst: FloatArray, accumulate: boolean): void;
+}
+
+/** What a backward function may return per input. */
+export type InputGrad = FloatArray | GradSlice | GradWriter | null;
+
 /** How a non-leaf tensor was made: its inputs and the vector-Jacobian product back to them. */
 export interface GradFn {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   /** Given dL/d(output) (same size as the output), returns dL/d(input) for each input (null: none). */
-  backward(grad: FloatArray): (FloatArray | GradSlice | null)[];
+  backward(grad: FloatArray): InputGrad[];
 }
 
 export type NestedArray = number | NestedArray[];

@@ -3,7 +3,7 @@
 
 import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, type GradWriter } from '../../tensor/tensor.js';
 import { broadcastShapes, formatShape, sizeOf } from '../../tensor/shape.js';
 import { record, sameDtype } from '../record.js';
 
@@ -79,16 +79,19 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return record('linear', y, [...x.shape.slice(0, -1), out], inputs, (g) => {
     const gx = x.requiresGrad ? allocate(x.dtype, x.size) : null;
     if (gx) be.gemm(false, false, rows, inF, out, g, 0, weight.data, 0, gx, 0, false); // [R,out]·[out,in]
-    let gw: FloatArray | null = null;
-    if (weight.requiresGrad) {
-      gw = allocate(weight.dtype, weight.size);
-      be.gemm(true, false, out, inF, rows, g, 0, x.data, 0, gw, 0, false); // gᵀ [out,R] · x [R,in]
-    }
-    let gb: FloatArray | null = null;
-    if (bias && bias.requiresGrad) {
-      gb = allocate(bias.dtype, out);
-      for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) gb[o] += g[r * out + o];
-    }
+    // The weight and bias gradients are written into the engine's running sums (see GradWriter):
+    // a weight shared by every time step accumulates inside the matrix kernel.
+    const gw: GradWriter | null = weight.requiresGrad
+      ? { write: (dst, acc) => be.gemm(true, false, out, inF, rows, g, 0, x.data, 0, dst, 0, acc) } // gᵀ [out,R] · x [R,in]
+      : null;
+    const gb: GradWriter | null = bias && bias.requiresGrad
+      ? {
+        write: (dst: FloatArray, acc: boolean) => {
+          if (!acc) dst.fill(0);
+          for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) dst[o] += g[r * out + o];
+        },
+      }
+      : null;
     return bias ? [gx, gw, gb] : [gx, gw];
   });
 }
