@@ -85,13 +85,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       ? { write: (dst, acc) => be.gemm(true, false, out, inF, rows, g, 0, x.data, 0, dst, 0, acc) } // gᵀ [out,R] · x [R,in]
       : null;
     const gb: GradWriter | null = bias && bias.requiresGrad
-      ? {
-        write: (dst: FloatArray, acc: boolean) => {
-          if (!acc) dst.fill(0);
-          for (let r = 0; r < rows; r++) for (let o = 0; o < out; o++) dst[o] += g[r * out + o];
-        },
-      }
+      ? { write: (dst: FloatArray, acc: boolean) => sumRowsInto(g, rows, out, dst, acc) }
       : null;
     return bias ? [gx, gw, gb] : [gx, gw];
   });
+}
+
+// dst[o] (+)= Σ_r g[r, o]: the bias gradient, g [rows, n].
+function sumRowsInto(g: FloatArray, rows: number, n: number, dst: FloatArray, accumulate: boolean): void {
+  if (!accumulate) dst.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    for (let o = 0; o < n; o++) dst[o] += g[base + o];
+  }
 }
