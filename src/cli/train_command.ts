@@ -18,7 +18,7 @@ export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
 interface TrainFlags {
   cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
   lr?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
-  steps?: number; time?: number; seed?: number; evalEvery?: number; evalChars?: number; stateful?: boolean;
+  steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number;
 }
 
@@ -43,6 +43,7 @@ export function trainCommand(): Command {
     .option('--time <seconds>', `stop after this much training time (default ${d.time} when --steps is not given)`, float(0))
     .option('--stateful', 'carry the hidden state across consecutive chunks (truncated BPTT)')
     .option('--eval-every <n>', 'evaluate, sample and checkpoint every n steps (default: every tenth of the budget)', int(1))
+    .option('--checkpoint-every <n>', 'also save a checkpoint every n steps', int(1))
     .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
@@ -55,7 +56,7 @@ export function trainCommand(): Command {
       const set = <K extends keyof TrainOptions>(k: K, v: TrainOptions[K] | undefined): void => { if (v !== undefined) options[k] = v; };
       set('cell', f.cell); set('hiddenSize', f.hidden); set('numLayers', f.layers); set('embeddingSize', f.embedding);
       set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('dropout', f.dropout); set('clip', f.clip);
-      set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery);
+      set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
       set('steps', f.steps);
       // --steps alone means no time limit; --time alone, no step limit.

@@ -46,6 +46,8 @@ export interface TrainOptions {
   // monitoring and saving
   /** Evaluate, sample and save every this many steps (0: at each tenth of the budget). */
   evalEvery: number;
+  /** Also save a checkpoint every this many steps (0: only at evaluations and at the end). */
+  checkpointEvery: number;
   /** Characters of validation text for the interval evaluations (the final one uses all). */
   evalChars: number;
   /** Characters in the samples shown during and after training. */
@@ -73,6 +75,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   steps: 0,
   time: 60,
   evalEvery: 0,
+  checkpointEvery: 0,
   evalChars: 20000,
   sampleLength: 200,
   seed: 1,
@@ -93,7 +96,7 @@ export function validateOptions(o: TrainOptions): void {
   if (!['rnn', 'lstm', 'gru'].includes(o.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(o.cell)}`);
   if (!['constant', 'cosine'].includes(o.schedule)) throw new Error(`expected schedule constant or cosine, got ${String(o.schedule)}`);
   int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
-  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0);
+  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0);
   num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
   num('weightDecay', 0, 1); num('clip', 0, 1e9); num('time', 0, 1e9); num('forgetBias', -100, 100);
   if (o.steps === 0 && o.time === 0) throw new Error('expected a budget: steps > 0 or time > 0, got neither');

@@ -86,7 +86,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     const loaded = loadModelCheckpoint(run.out);
     resumePoint = loadTrainState(run.out, loaded.step);
     // The run's settings come from the checkpoint; only the budget may be changed on resume.
-    o = { ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time };
+    o = { ...TRAIN_DEFAULTS, ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time };
     model = loaded.model; vocab = loaded.vocab;
   } else {
     validateOptions(o);
@@ -172,12 +172,13 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     const due = o.evalEvery > 0 ? step % o.evalEvery === 0 : mark > lastMark;
     lastMark = mark;
     const interrupted = cb.shouldStop?.() ?? false;
-    if (due && progressOf() < 1 && !interrupted) {
+    const running = progressOf() < 1 && !interrupted;
+    if (due && running) {
       const valLoss = evaluate(model, val, { maxChars: o.evalChars });
       lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
       cb.onEval?.({ step, valLoss, elapsed, sample: lastSample });
-      await save();
     }
+    if (running && (due || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0))) await save();
     if (interrupted) { stopped = 'interrupted'; break; }
     await yieldToEventLoop();
   }

@@ -44,6 +44,14 @@ test('train, then sample and eval from the checkpoint', () => {
   assert.match(e.stdout, /^\d+\.\d+ nats\/char/);
 });
 
+test('train with no corpus uses the built-in corpus (the project source)', () => {
+  const out = join(tempDir(), 'm.safetensors');
+  const t = unfold('train', ...tiny, '--steps', '2', '--out', out);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stderr, /built-in corpus: unfold's own source \(\d+ files/);
+  assert.match(t.stdout, /done: 2 steps/);
+});
+
 test('bad input gets one clear error line and exit status 1', () => {
   const dir = tempDir();
   const empty = join(dir, 'empty.txt');

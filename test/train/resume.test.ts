@@ -75,3 +75,11 @@ test('a state file from another step is refused and nothing saved is changed', a
   assert.deepEqual(readFileSync(a), before);
   assert.ok(existsSync(statePathFor(a)));
 });
+
+test('checkpoints land every checkpointEvery steps and at the end', async () => {
+  const out = join(tempDir(), 'c.safetensors');
+  const saved: number[] = [];
+  await trainCharModel({ text, out, options: { ...small, steps: 5, evalEvery: 100, checkpointEvery: 2 }, callbacks: { onCheckpoint: ({ step }) => { saved.push(step); } } });
+  assert.deepEqual(saved, [2, 4, 5]);
+  assert.equal(loadModelCheckpoint(out).step, 5);
+});
