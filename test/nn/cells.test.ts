@@ -11,7 +11,7 @@ import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { assertClose } from '../core/helpers.js';
 import { gruStep, lstmStep, rnnStep, type CellWeights, type Mat } from './reference_rnn.js';
 
-const I = 2, H = 3, B = 2;
+const I = 2, H = 3;
 
 // Hand-set weights: every entry a multiple of 0.01 from a formula on its row r and column c.
 function handWeights(G: number): CellWeights {

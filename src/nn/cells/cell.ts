@@ -83,6 +83,15 @@ export abstract class CellBase extends Module implements RecurrentCell {
     return this.stepProjected(this.projectInput(x), carry);
   }
 
+  /** PyTorch-style forward of a cell whose carry is just h (RNN, GRU): x [N, I] or [I] → h'. */
+  protected forwardHidden(x: Tensor, h?: Tensor): Tensor {
+    const [xb, single] = this.batched(x);
+    const carry = h ? [this.carryIn(h, single, 'h')] : this.initCarry(xb.shape[0]);
+    this.checkCarry(carry[0], xb.shape[0], 'h');
+    const [out] = this.step(xb, carry);
+    return single ? reshape(out, [this.hiddenSize]) : out;
+  }
+
   /** Checks a user-given carry tensor against [batch, H]. */
   protected checkCarry(h: Tensor, batch: number, what: string): void {
     if (h.rank !== 2 || h.shape[0] !== batch || h.shape[1] !== this.hiddenSize) {

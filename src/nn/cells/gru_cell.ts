@@ -5,7 +5,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { add, mul, sigmoid, sub, tanh } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
-import { reshape, slice } from '../../autograd/ops/shape_ops.js';
+import { slice } from '../../autograd/ops/shape_ops.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
 
@@ -57,10 +57,6 @@ export class GRUCell extends CellBase {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
-    const [xb, single] = this.batched(x);
-    const carry = h ? [this.carryIn(h, single, 'h')] : this.initCarry(xb.shape[0]);
-    this.checkCarry(carry[0], xb.shape[0], 'h');
-    const [out] = this.step(xb, carry);
-    return single ? reshape(out, [this.hiddenSize]) : out;
+    return this.forwardHidden(x, h);
   }
 }
