@@ -53,6 +53,12 @@ test('max values, keepDims shapes and first-position argmax', () => {
   assert.deepEqual([...ops.max(x, 1, true).shape], [2, 1, 2]);
   assert.deepEqual([...ops.max(x, 1).shape], [2, 2]);
   assert.deepEqual(Array.from(ops.argmax(x, -1)), [1, 0, 0, 1]);
+  // no axis: over all elements, like torch.max(x)
+  assert.equal(ops.max(x).item(), 9);
+  assert.deepEqual([...ops.max(x, undefined, true).shape], [1, 1, 1]);
+  const y = tensor([[1, 4], [4, 2]], undefined, { dtype: 'float64', requiresGrad: true });
+  ops.max(y).backward();
+  assert.deepEqual(y.grad!.toArray(), [0, 1, 0, 0], 'gradient to the first maximum');
 });
 
 test('gradcheck max along each axis, keepDims or not', () => {

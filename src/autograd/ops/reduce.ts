@@ -6,6 +6,7 @@ import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { normAxis, type Shape } from '../../tensor/shape.js';
 import { record } from '../record.js';
+import { reshape } from './shape_ops.js';
 
 export type Axes = number | readonly number[] | undefined;
 
@@ -45,8 +46,15 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return record('mean', data, out, [x], (g) => [expandGrad(g, kept, x, 1 / count)]);
 }
 
-/** Maximum along one axis; the gradient goes to the first position holding the maximum. */
-export function max(x: Tensor, axis = -1, keepDims = false): Tensor {
+/**
+ * Maximum along one axis, or over all elements when no axis is given (as torch.max(x)); the
+ * gradient goes to the first position holding the maximum.
+ */
+export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
+  if (axis === undefined) {
+    const all = max(reshape(x, [x.size]), 0);
+    return keepDims ? reshape(all, x.shape.map(() => 1)) : all;
+  }
   const a = normAxis(axis, x.rank);
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const size = x.shape[a];
