@@ -1,6 +1,7 @@
 // Validation loss of a character model over a whole text, in nats per character: the text is read as
 // a few long contiguous streams with the recurrent state carried across chunks, so each character is
-// predicted with (almost) all of its history, and every target counts once.
+// predicted with (almost) all of its history. Every target counts once, except the last
+// (n − 1) mod B (fewer than B characters) that do not fill a stream.
 
 import { noGrad } from '../autograd/grad_mode.js';
 import { indices } from '../autograd/ops/gather.js';
