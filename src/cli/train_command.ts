@@ -63,7 +63,8 @@ export function trainCommand(): Command {
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
       if (f.steps === undefined && f.time !== undefined) set('steps', 0);
 
-      const log = f.out ? new MetricsLog(metricsPathFor(f.out), f.resume ?? false) : null;
+      // Opened once training has started, so that a run refused for bad input keeps the old log.
+      let log = null as MetricsLog | null;
       const progress = createProgress();
       let interrupts = 0;
       const onSigint = (): void => {
@@ -77,6 +78,7 @@ export function trainCommand(): Command {
           text, options, out: f.out, resume: f.resume,
           callbacks: {
             onStart: ({ model, vocab, trainChars, valChars, resumedAt }) => {
+              if (f.out) log = new MetricsLog(metricsPathFor(f.out), f.resume ?? false);
               const c = model.config;
               progress.log(`corpus: ${description}; ${trainChars} training / ${valChars} validation characters, vocabulary ${vocab.size}`);
               progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}, hidden ${c.hiddenSize}, embedding ${c.embeddingSize}, ${model.numParameters()} parameters${resumedAt ? `; resuming at step ${resumedAt}` : ''}`);

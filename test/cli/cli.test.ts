@@ -66,6 +66,17 @@ test('bad input gets one clear error line and exit status 1', () => {
   const flag = unfold('train', '--hidden', 'abc');
   assert.notEqual(flag.status, 0);
   assert.match(flag.stderr, /expected an integer >= 1, got 'abc'/);
+  // a run refused for bad options leaves an earlier run's files as they were
+  const out = join(dir, 'keep.safetensors');
+  writeFileSync(join(dir, 'corpus.txt'), generatedCorpus(20));
+  assert.equal(unfold('train', join(dir, 'corpus.txt'), ...tiny, '--steps', '1', '--out', out).status, 0);
+  const logBefore = readFileSync(out.replace('.safetensors', '.metrics.jsonl'), 'utf8');
+  const modelBefore = readFileSync(out);
+  const tooLong = unfold('train', join(dir, 'corpus.txt'), '--seq-len', '5000', '--steps', '1', '--out', out);
+  assert.equal(tooLong.status, 1);
+  assert.match(tooLong.stderr, /expected at least 5001 tokens/);
+  assert.equal(readFileSync(out.replace('.safetensors', '.metrics.jsonl'), 'utf8'), logBefore);
+  assert.deepEqual(readFileSync(out), modelBefore);
   const bad = join(dir, 'bad.safetensors');
   writeFileSync(bad, 'this is not a checkpoint');
   const b = unfold('sample', '--checkpoint', bad);
