@@ -107,6 +107,6 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       }
       grads.set(input, sum);
     }
-    if (!options.retainGraph) t.gradFn = freed;
+    if (!options.retainGraph) { t.gradFn = freed; fn.release?.(); }
   }
 }

@@ -16,3 +16,9 @@ export { RecurrentLayer, type RecurrentLayerConfig } from './layers/recurrent_la
 export { RNN, type RNNConfig } from './layers/rnn.js';
 export { LSTM, type LSTMConfig } from './layers/lstm.js';
 export { GRU, type GRUConfig } from './layers/gru.js';
+export { fusedLstm, type FusedLstmInputs } from './fused/fused_lstm.js';
+export { fusedGru } from './fused/fused_gru.js';
+export { fusedRnn } from './fused/fused_rnn.js';
+export type { FusedInputs, FusedOptions } from './fused/fused_common.js';
+export { setFusedRecurrent, fusedRecurrentEnabled } from './fused/route.js';
+export { WorkspacePool } from './fused/workspace.js';

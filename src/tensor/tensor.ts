@@ -34,6 +34,12 @@ export interface GradFn {
   readonly inputs: readonly Tensor[];
   /** Given dL/d(output) (same size as the output), returns dL/d(input) for each input (null: none). */
   backward(grad: FloatArray): InputGrad[];
+  /**
+   * Called once when backward drops this node (a backward without retainGraph, after the input
+   * gradients, writers included, have been consumed), so that an op can hand the workspace it
+   * saved for backward back to a pool. Never called for a graph that is kept or just dropped.
+   */
+  release?(): void;
 }
 
 export type NestedArray = number | NestedArray[];

@@ -1,6 +1,9 @@
 // What RNN, LSTM and GRU share: a stack of layers, each one or two directions of a cell, run over a
-// whole sequence by scan(), with dropout between layers, optional initial states and batch-first
-// layout. Parameters carry PyTorch's names (weight_ih_l0, …, _reverse) so state dicts interchange.
+// whole sequence, with dropout between layers, optional initial states and batch-first layout.
+// Parameters carry PyTorch's names (weight_ih_l0, …, _reverse) so state dicts interchange.
+// A direction runs as one fused whole-sequence op (../fused) when its cell has one, else by scan()
+// over the cell's steps: the generic path, kept as the reference (`fused: false` or
+// setFusedRecurrent(false)).
 
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -9,6 +12,8 @@ import { Module } from '../module.js';
 import type { CellBase, Carry } from '../cells/cell.js';
 import { dropout } from './dropout.js';
 import { scan } from './time_loop.js';
+import { fusedRecurrentEnabled, runFused } from '../fused/route.js';
+import { WorkspacePool } from '../fused/workspace.js';
 import type { Rng } from '../../tensor/random.js';
 
 /** Options common to RNN, LSTM and GRU, with PyTorch's names and defaults. */
@@ -25,12 +30,17 @@ export interface RecurrentLayerConfig {
   dropout?: number;
   /** Run a second direction backward in time and concatenate (default false). */
   bidirectional?: boolean;
+  /**
+   * Run each direction as one fused whole-sequence op where the cell has one (default true); false
+   * keeps the generic per-step autograd path, the reference. setFusedRecurrent(false) overrides.
+   */
+  fused?: boolean;
 }
 
 export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
 
 export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerConfig {
-  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, ...config };
+  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...config };
   if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
   return c;
@@ -42,6 +52,8 @@ export abstract class RecurrentLayer extends Module {
   readonly cells: CellBase[][] = [];
   /** Generator for dropout masks (default: the global one). */
   rng?: Rng;
+  /** Workspaces of the fused ops, reused from one forward/backward to the next of the same sizes. */
+  readonly workspaces = new WorkspacePool();
 
   protected constructor(config: RecurrentLayerConfig, makeCell: (inputSize: number) => CellBase) {
     super();
@@ -101,14 +113,21 @@ export abstract class RecurrentLayer extends Module {
     }
     const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
     const finals: Carry[] = [];
+    const fused = this.config.fused && fusedRecurrentEnabled();
     for (let l = 0; l < numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
-        const carry = states.length > 0 ? states.map((s) => select(s, 0, l * D + d)) : cell.initCarry(B);
-        const res = scan(cell, cell.projectInput(seq), carry, d === 1);
-        outs.push(stack(res.outputs, 0));
-        finals.push(res.carry);
+        const given = states.length > 0 ? states.map((s) => select(s, 0, l * D + d)) : null;
+        const res = fused ? runFused(cell, seq, given, d === 1, this.workspaces) : null;
+        if (res !== null) {
+          outs.push(res.output);
+          finals.push(res.carry);
+          continue;
+        }
+        const generic = scan(cell, cell.projectInput(seq), given ?? cell.initCarry(B), d === 1);
+        outs.push(stack(generic.outputs, 0));
+        finals.push(generic.carry);
       }
       seq = D === 2 ? concat(outs, 2) : outs[0];
       if (l < numLayers - 1) seq = dropout(seq, this.config.dropout, this.training, this.rng);

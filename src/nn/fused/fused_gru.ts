@@ -1,0 +1,125 @@
+// The fused GRU, PyTorch's reset-after form (the reset gate scales W_hn·h + b_hn): one direction of
+// one layer over a whole sequence as a single differentiable op. Forward projects all inputs in one
+// product, then per step one product h_{t−1}·W_hhᵀ and the gate math in one pass; backward walks the
+// steps in reverse with one product per step, then gets each weight gradient in one product over all
+// steps. The reset-before form (Keras) stays on the generic path. Gate order r | z | n.
+//   r = σ(x_r + h_r)  z = σ(x_z + h_z)  n = tanh(x_n + r ⊙ h_n)  h' = n + z ⊙ (h − n)
+// with x_* = W_i* x + b_i* and h_* = W_h* h + b_h*.
+// T = time, B = batch, I = input, H = hidden, G = 3 gates.
+
+import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { getBackend } from '../../backend/backend.js';
+import type { InputGrad, Tensor } from '../../tensor/tensor.js';
+import {
+  checkInputs, columnSums, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, workspaceKey,
+  type FusedInputs, type FusedOptions,
+} from './fused_common.js';
+import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { lease } from './workspace.js';
+
+// 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+interface GruWorkspace {
+  zx: FloatArray;  // [T·B, 3H] x_r | x_z | x_n, then r | z | n, time order
+  hn: FloatArray;  // [T·B, H] h_n = W_hn h_{t−1} + b_hn, time order
+  gh: FloatArray;  // [B, 3H] the step's h_{t−1}·W_hhᵀ
+  bhh: FloatArray; // [3H] b_hh (zeros without bias)
+  dgx: FloatArray; // [T·B, 3H] dL/d(x_r | x_z | x_n)
+  dgh: FloatArray; // [T·B, 3H] dL/d(h_r | h_z | h_n)
+  dh: FloatArray;  // [B, H] dL/dh_{t−1}, carried one step back
+  dbih: FloatArray; // [3H] bias gradients
+  dbhh: FloatArray;
+}
+
+/**
+ * Runs a GRU (reset-after) direction over x [T, B, I] from h0. Returns the hidden sequence
+ * [T, B, H] (time order also when `reverse`) and the final h [B, H].
+ */
+export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: Tensor; h: Tensor } {
+  const d = checkInputs('fusedGru', a, 3);
+  const { T, B, I, H } = d;
+  const dtype = a.x.dtype;
+  const L = new PackedLayout(T, B, H, options.reverse ?? false);
+  const [ws, release] = lease<GruWorkspace>(options.pool ?? null, workspaceKey('gru', a.x, d), () => ({
+    zx: allocate(dtype, T * B * 3 * H), hn: allocate(dtype, T * B * H), gh: allocate(dtype, B * 3 * H), bhh: allocate(dtype, 3 * H),
+    dgx: allocate(dtype, T * B * 3 * H), dgh: allocate(dtype, T * B * 3 * H), dh: allocate(dtype, B * H),
+    dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H),
+  }));
+  const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
+  gruForward(a, I, L, ws, packed);
+  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
+  const node = recordPacked('fusedGru', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g)), release);
+  const { output, h } = unpack(node, L, false);
+  return { output, h };
+}
+
+function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray): void {
+  const { T, B, H, block: BH } = L;
+  const G = 3 * H, H2 = 2 * H;
+  const { zx, hn, gh, bhh } = ws;
+  const wHh = a.weightHh.data;
+  const be = getBackend();
+  // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
+  projectInputs(a.x.data, a.weightIh.data, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
+  if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
+  if (a.h0) hs.set(a.h0.data, L.init * BH);
+  for (let s = 0; s < T; s++) {
+    const t = L.reverse ? T - 1 - s : s;
+    const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    be.gemm(false, true, B, G, H, hs, prev, wHh, 0, gh, 0, false); // gh [B, 3H] = h_{t−1} · W_hhᵀ
+    for (let b = 0; b < B; b++) {
+      const zo = zt + b * G, go = b * G;
+      for (let k = 0, j = b * H; k < H; k++, j++) {
+        const r = sig(zx[zo + k] + gh[go + k] + bhh[k]);
+        const u = sig(zx[zo + H + k] + gh[go + H + k] + bhh[H + k]); // z, the update gate
+        const hnv = gh[go + H2 + k] + bhh[H2 + k];
+        const n = Math.tanh(zx[zo + H2 + k] + r * hnv);
+        zx[zo + k] = r; zx[zo + H + k] = u; zx[zo + H2 + k] = n;
+        hn[tt + j] = hnv;
+        hs[cur + j] = n + u * (hs[prev + j] - n);
+      }
+    }
+  }
+}
+
+// g: dL/d(packed). Returns the gradients of [x, h0, W_ih, W_hh, b_ih, b_hh].
+function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, g: FloatArray): InputGrad[] {
+  const { T, B, H, block: BH } = L;
+  const G = 3 * H, H2 = 2 * H;
+  const { zx, hn, dgx, dgh, dh } = ws;
+  const wHh = a.weightHh.data;
+  const be = getBackend();
+  const needH0 = a.h0 !== null && a.h0.requiresGrad;
+  dh.fill(0);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = L.reverse ? T - 1 - s : s;
+    const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    for (let b = 0; b < B; b++) {
+      const zo = zt + b * G;
+      for (let k = 0, j = b * H; k < H; k++, j++) {
+        const r = zx[zo + k], u = zx[zo + H + k], n = zx[zo + H2 + k];
+        const dhv = g[cur + j] + dh[j];
+        const dn = dhv * (1 - u) * (1 - n * n);          // dL/d(x_n + r ⊙ h_n)
+        const dr = dn * hn[tt + j] * r * (1 - r);
+        const du = dhv * (hs[prev + j] - n) * u * (1 - u);
+        dgx[zo + k] = dr; dgx[zo + H + k] = du; dgx[zo + H2 + k] = dn;
+        dgh[zo + k] = dr; dgh[zo + H + k] = du; dgh[zo + H2 + k] = dn * r;
+        dh[j] = dhv * u;                                  // the direct path h' = … + z ⊙ h
+      }
+    }
+    // dh_{t−1} += dgh_t [B, 3H] · W_hh [3H, H]
+    if (s > 0 || needH0) be.gemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
+  }
+  const TB = T * B;
+  if (a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
+  if (a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
+  return [
+    gemmWriter(false, false, TB, I, G, dgx, a.weightIh.data), // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
+    copyWriter(dh),
+    gemmWriter(true, false, G, I, TB, dgx, a.x.data),         // dW_ih [3H, I] = dGxᵀ · X
+    gemmWriter(true, false, G, H, TB, dgh, hs, L.prev * BH),  // dW_hh [3H, H] = dGhᵀ · H_prev [T·B, H]
+    copyWriter(ws.dbih),
+    copyWriter(ws.dbhh),
+  ];
+}

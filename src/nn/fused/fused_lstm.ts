@@ -1,0 +1,134 @@
+// The fused LSTM: one direction of one layer over a whole sequence as a single differentiable op,
+// the way cuDNN runs it. Forward projects the inputs of all steps in one matrix product, then per
+// step does one product h_{t−1}·W_hhᵀ and the gate math in one pass, keeping the activations;
+// backward walks the steps in reverse with one product dGates_t·W_hh each, then gets each weight
+// gradient in one product over all steps. Gate order i | f | g | o, as PyTorch (and LSTMCell, the
+// generic path it is checked against in test/nn/fused_layers.test.ts).
+// T = time, B = batch, I = input, H = hidden, G = 4 gates.
+
+import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { getBackend } from '../../backend/backend.js';
+import type { InputGrad, Tensor } from '../../tensor/tensor.js';
+import {
+  checkInputs, columnSums, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
+  type FusedInputs, type FusedOptions,
+} from './fused_common.js';
+import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { lease } from './workspace.js';
+
+// 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+export interface FusedLstmInputs extends FusedInputs {
+  /** [B, H]; zeros when null. */
+  c0: Tensor | null;
+}
+
+interface LstmWorkspace {
+  z: FloatArray;    // [T·B, 4H] pre-activations, then σ(z_i) | σ(z_f) | tanh(z_g) | σ(z_o), time order
+  c: FloatArray;    // [(T+1)·B, H] cell states, blocks laid out as the packed h (see PackedLayout)
+  tc: FloatArray;   // [T·B, H] tanh(c_t), time order
+  dz: FloatArray;   // [T·B, 4H] dL/d(pre-activations), time order
+  dh: FloatArray;   // [B, H] dL/dh_prev through W_hh, carried one step back
+  dc: FloatArray;   // [B, H] dL/dc carried one step back
+  bias: FloatArray; // [4H] forward: b_ih + b_hh; backward: the bias gradient Σ_{t,b} dz
+}
+
+/**
+ * Runs an LSTM direction over x [T, B, I] from (h0, c0). Returns the hidden sequence [T, B, H] (time
+ * order also when `reverse`) and the final h and c [B, H]; gradients reach every input from all three.
+ */
+export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { output: Tensor; h: Tensor; c: Tensor } {
+  const d = checkInputs('fusedLstm', a, 4, a.c0);
+  const { T, B, I, H } = d;
+  const dtype = a.x.dtype;
+  const L = new PackedLayout(T, B, H, options.reverse ?? false);
+  const [ws, release] = lease<LstmWorkspace>(options.pool ?? null, workspaceKey('lstm', a.x, d), () => ({
+    z: allocate(dtype, T * B * 4 * H), c: allocate(dtype, (T + 1) * B * H), tc: allocate(dtype, T * B * H),
+    dz: allocate(dtype, T * B * 4 * H), dh: allocate(dtype, B * H), dc: allocate(dtype, B * H), bias: allocate(dtype, 4 * H),
+  }));
+  const packed = allocate(dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
+  lstmForward(a, I, L, ws, packed);
+  const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
+  const node = recordPacked('fusedLstm', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g)), release);
+  const { output, h, c } = unpack(node, L, true);
+  return { output, h, c: c as Tensor };
+}
+
+// hs: the packed buffer, whose h blocks hold h_init and h_t; c_final goes to its last block.
+function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray): void {
+  const { T, B, H, block: BH } = L;
+  const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
+  const { z, c, tc } = ws;
+  const wHh = a.weightHh.data;
+  const be = getBackend();
+  // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
+  projectInputs(a.x.data, a.weightIh.data, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
+  const init = L.init * BH;
+  if (a.h0) hs.set(a.h0.data, init); // hs is new, so zeros otherwise
+  if (a.c0) c.set(a.c0.data, init); else c.fill(0, init, init + BH);
+  for (let s = 0; s < T; s++) {
+    const t = L.reverse ? T - 1 - s : s;
+    const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    be.gemm(false, true, B, G, H, hs, prev, wHh, 0, z, zt, true); // z_t += h_{t−1} [B, H] · W_hhᵀ [H, 4H]
+    for (let b = 0; b < B; b++) {
+      const zo = zt + b * G;
+      for (let k = 0, j = b * H; k < H; k++, j++) {
+        const ig = sig(z[zo + k]), fg = sig(z[zo + H + k]);
+        const gg = Math.tanh(z[zo + H2 + k]), og = sig(z[zo + H3 + k]);
+        z[zo + k] = ig; z[zo + H + k] = fg; z[zo + H2 + k] = gg; z[zo + H3 + k] = og;
+        const cv = fg * c[prev + j] + ig * gg; // c_t = f ⊙ c_{t−1} + i ⊙ g
+        const th = Math.tanh(cv);
+        c[cur + j] = cv;
+        tc[tt + j] = th;
+        hs[cur + j] = og * th; // h_t = o ⊙ tanh(c_t)
+      }
+    }
+  }
+  const last = L.last * BH, cell = L.cell * BH;
+  for (let j = 0; j < BH; j++) hs[cell + j] = c[last + j];
+}
+
+// g: dL/d(packed), the sum the engine made of the gradients of the sequence, h_final and c_final.
+// Returns the gradients of [x, h0, c0, W_ih, W_hh, b_ih, b_hh].
+function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, g: FloatArray): InputGrad[] {
+  const { T, B, H, block: BH } = L;
+  const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
+  const { z, c, tc, dz, dh, dc } = ws;
+  const wHh = a.weightHh.data;
+  const be = getBackend();
+  const needH0 = a.h0 !== null && a.h0.requiresGrad;
+  dh.fill(0);
+  const cell = L.cell * BH;
+  for (let j = 0; j < BH; j++) dc[j] = g[cell + j];
+  for (let s = T - 1; s >= 0; s--) {
+    const t = L.reverse ? T - 1 - s : s;
+    const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    for (let b = 0; b < B; b++) {
+      const zo = zt + b * G;
+      for (let k = 0, j = b * H; k < H; k++, j++) {
+        const ig = z[zo + k], fg = z[zo + H + k], gg = z[zo + H2 + k], og = z[zo + H3 + k], th = tc[tt + j];
+        const dhv = g[cur + j] + dh[j];                 // from the outputs and from step t + 1
+        const dcv = dc[j] + dhv * og * (1 - th * th);   // dc_t
+        dz[zo + k] = dcv * gg * ig * (1 - ig);          // dz_i
+        dz[zo + H + k] = dcv * c[prev + j] * fg * (1 - fg); // dz_f
+        dz[zo + H2 + k] = dcv * ig * (1 - gg * gg);     // dz_g
+        dz[zo + H3 + k] = dhv * th * og * (1 - og);     // dz_o
+        dc[j] = dcv * fg;                               // dc_{t−1}
+      }
+    }
+    // dh_{t−1} = dz_t [B, 4H] · W_hh [4H, H] (not needed after the first step unless h0 wants it)
+    if (s > 0 || needH0) be.gemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
+  }
+  if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, T * B, G, ws.bias);
+  const TB = T * B;
+  return [
+    gemmWriter(false, false, TB, I, G, dz, a.weightIh.data), // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
+    copyWriter(dh),
+    copyWriter(dc),
+    gemmWriter(true, false, G, I, TB, dz, a.x.data),         // dW_ih [4H, I] = dZᵀ · X [T·B, I]
+    gemmWriter(true, false, G, H, TB, dz, hs, L.prev * BH),  // dW_hh [4H, H] = dZᵀ · H_prev [T·B, H]
+    copyWriter(ws.bias),
+    copyWriter(ws.bias),
+  ];
+}
