@@ -10,3 +10,4 @@ export * as ops from './autograd/index.js';
 export { noGrad, enableGrad, gradcheck, backward, indices, type IndexTensor } from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as esn from './esn/index.js';

@@ -7,6 +7,8 @@ import '../autograd/methods.js';
 import { trainCommand } from './train_command.js';
 import { sampleCommand } from './sample_command.js';
 import { evalCommand } from './eval_command.js';
+import { esnCommand } from './esn_command.js';
+import { tasksCommand } from './tasks_command.js';
 
 const program = new Command('unfold')
   .description('recurrent neural networks in TypeScript: train, sample and evaluate character-level models')
@@ -15,6 +17,8 @@ const program = new Command('unfold')
 program.addCommand(trainCommand());
 program.addCommand(sampleCommand());
 program.addCommand(evalCommand());
+program.addCommand(esnCommand());
+program.addCommand(tasksCommand());
 for (const c of program.commands) c.exitOverride();
 
 try {
