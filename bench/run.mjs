@@ -1,0 +1,363 @@
+#!/usr/bin/env node
+// `npm run bench`: unfold side by side with its peers, in one run on this machine, as issue 3 asks.
+//
+//   training tokens/s  embedding 64 → 1-layer LSTM (H = 128, 512) or GRU (H = 512) → linear, V = 65,
+//                      batch 32, length 64, forward + backward + optimizer step, random tokens;
+//   sampling µs/char   2-layer LSTM, H = 512, batch 1, state carried, no graph recorded;
+//   peak RSS           of every run (each run is its own process);
+//   GFLOP/s            unfold's gemm and the model FLOPs its training reaches, against numpy's
+//                      OpenBLAS sgemm on the same machine (the ceiling).
+//
+// Peers: PyTorch CPU (Debian's python3-torch; 1 and 2 threads, the better one marked), TensorFlow.js
+// cpu and wasm backends (one-hot input), brain.js (batch 1). One runner per peer under bench/, each a
+// separate process printing one JSON line; this script runs them one after the other (never two at
+// once), measures each one's peak resident memory, and prints Markdown tables with ratios unfold/peer.
+//
+//   node bench/run.mjs [--write] [--time 8] [--warmup 2] [--timeout 240] [--only unfold,torch,...]
+//                      [--full] [--json FILE]
+//
+//   --write    replace the section between <!-- bench:start --> and <!-- bench:end --> in BENCHMARKS.md
+//   --time     seconds each run is timed for, after its warm-up (a run always times at least one step)
+//   --warmup   seconds of warm-up per run (at least one step)
+//   --timeout  seconds after which a run is killed and reported as timed out
+//   --only     peers to run: unfold, torch, tfjs-wasm, tfjs-cpu, brain, numpy (default: all)
+//   --full     run tfjs-cpu at H = 512 with length 64 too (by default length 16: its pure-JavaScript
+//              matmul takes about two minutes per length-64 step there, and tokens/s of a recurrent
+//              net does not depend on the length, as the same per-step matmuls just repeat)
+//   --json     also write every run's raw result to FILE
+//
+// Needs the built library (npm run build) and, for the peers, `npm install` (tfjs, brain.js) and
+// /usr/bin/python3 with python3-torch and python3-numpy. A peer that is missing is reported as such.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, statSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = join(root, 'bench');
+const { values: opt } = parseArgs({
+  options: {
+    write: { type: 'boolean', default: false },
+    time: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    timeout: { type: 'string', default: '240' },
+    only: { type: 'string' },
+    full: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const PEERS = ['unfold', 'torch', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy'];
+const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : PEERS;
+for (const p of only) if (!PEERS.includes(p)) throw new Error(`--only: expected some of ${PEERS.join(', ')}, got '${p}'`);
+const timing = ['--warmup', opt.warmup, '--time', opt.time];
+const timeoutS = Number(opt.timeout);
+const PY = '/usr/bin/python3';
+const B = 32, T = 64, V = 65, E = 64;
+
+// ---- preflight ------------------------------------------------------------------------------------
+
+const dist = join(root, 'dist', 'src', 'index.js');
+if (only.includes('unfold') && !existsSync(dist)) {
+  console.error('dist/src/index.js not found: build the library first (npm run build)');
+  process.exit(1);
+}
+// A stale build measures old code: warn when a compiled file is older than its TypeScript source.
+function staleFiles(dir, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) staleFiles(p, out);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+      const js = join(root, 'dist', p.slice(root.length + 1)).replace(/\.ts$/, '.js');
+      if (existsSync(js) && statSync(js).mtimeMs < statSync(p).mtimeMs) out.push(p.slice(root.length + 1));
+    }
+  }
+  return out;
+}
+const stale = existsSync(dist) && only.includes('unfold') ? staleFiles(join(root, 'src')) : [];
+if (stale.length) {
+  console.error(`warning: dist/ is older than ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}; the figures are of the last build (npm run build)`);
+}
+
+// Peak RSS: GNU time's %M (kilobytes) when /usr/bin/time is there and is GNU time, else VmHWM polled
+// from /proc/<pid>/status (a run's memory peak is long-lived, so 50 ms polling catches it).
+const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+const scratch = mkdtempSync(join(tmpdir(), 'unfold-bench-'));
+
+function readHwmKiB(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs one benchmark process; resolves to its JSON line plus seconds and peak RSS (MiB). */
+function runOne(job) {
+  return new Promise((resolve) => {
+    const timeFile = join(scratch, `${job.id}.time`);
+    const [cmd, args] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', timeFile, job.cmd, ...job.args]] : [job.cmd, job.args];
+    const started = performance.now();
+    // Own process group, so that a timeout ends the runner and not only /usr/bin/time.
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...job.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '', stderr = '', hwm = 0, timedOut = false;
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const poll = gnuTime ? null : setInterval(() => { hwm = Math.max(hwm, readHwmKiB(child.pid)); }, 50);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutS * 1000);
+    child.on('error', (err) => { stderr += String(err); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      const seconds = (performance.now() - started) / 1000;
+      if (gnuTime && existsSync(timeFile)) {
+        const kib = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+        if (Number.isFinite(kib)) hwm = kib;
+      }
+      const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+      let result = null;
+      try { result = line ? JSON.parse(line) : null; } catch { /* reported below */ }
+      const rssMiB = hwm > 0 ? hwm / 1024 : null;
+      if (timedOut) resolve({ ...job, error: `timed out after ${timeoutS} s`, seconds, rssMiB: null });
+      else if (code !== 0 || !result) {
+        const why = (stderr.trim().split('\n').filter((l) => !/^\s*(Command exited|at |npm warn)/.test(l)).pop() ?? '') || `exit ${code}`;
+        resolve({ ...job, error: why.slice(0, 160), seconds, rssMiB });
+      } else if (result.skipped) resolve({ ...job, error: result.skipped, seconds, rssMiB: null });
+      else resolve({ ...job, result, seconds, rssMiB });
+    });
+  });
+}
+
+// ---- the runs -------------------------------------------------------------------------------------
+
+const node = process.execPath;
+const bench = (f) => join(benchDir, f);
+const TRAIN = [
+  { key: 'lstm128', cell: 'lstm', hidden: 128, label: 'LSTM H=128' },
+  { key: 'lstm512', cell: 'lstm', hidden: 512, label: 'LSTM H=512' },
+  { key: 'gru512', cell: 'gru', hidden: 512, label: 'GRU H=512' },
+];
+// Rows of the tables, in order; `peer` is what --only selects.
+const ROWS = [
+  { row: 'unfold', peer: 'unfold', name: 'unfold' },
+  { row: 'torch1', peer: 'torch', name: 'PyTorch, 1 thread' },
+  { row: 'torch2', peer: 'torch', name: 'PyTorch, 2 threads' },
+  { row: 'tfjs-wasm', peer: 'tfjs-wasm', name: 'TensorFlow.js wasm' },
+  { row: 'tfjs-cpu', peer: 'tfjs-cpu', name: 'TensorFlow.js cpu' },
+  { row: 'brain', peer: 'brain', name: 'brain.js' },
+];
+
+function trainJob(row, c) {
+  const common = ['--cell', c.cell, '--hidden', String(c.hidden), ...timing];
+  switch (row) {
+    case 'unfold': return { cmd: node, args: [bench('unfold_train.mjs'), ...common] };
+    case 'torch1': return { cmd: PY, args: [bench('torch_train.py'), ...common, '--threads', '1'] };
+    case 'torch2': return { cmd: PY, args: [bench('torch_train.py'), ...common, '--threads', '2'] };
+    case 'tfjs-wasm': return { cmd: node, args: [bench('tfjs_train.mjs'), '--backend', 'wasm', ...common] };
+    case 'tfjs-cpu': {
+      const short = c.hidden >= 512 && !opt.full;
+      return { cmd: node, args: [bench('tfjs_train.mjs'), '--backend', 'cpu', ...common, ...(short ? ['--seq-len', '16'] : [])] };
+    }
+    case 'brain': return { cmd: node, args: [bench('brain_train.mjs'), ...common] };
+  }
+  throw new Error(row);
+}
+function sampleJob(row) {
+  switch (row) {
+    case 'unfold': return { cmd: node, args: [bench('unfold_sample.mjs'), ...timing] };
+    case 'torch1': return { cmd: PY, args: [bench('torch_sample.py'), ...timing, '--threads', '1'] };
+    case 'torch2': return { cmd: PY, args: [bench('torch_sample.py'), ...timing, '--threads', '2'] };
+    case 'tfjs-wasm': return { cmd: node, args: [bench('tfjs_sample.mjs'), '--backend', 'wasm', ...timing] };
+    case 'tfjs-cpu': return { cmd: node, args: [bench('tfjs_sample.mjs'), '--backend', 'cpu', ...timing] };
+    case 'brain': return { cmd: node, args: [bench('brain_sample.mjs'), ...timing] };
+  }
+  throw new Error(row);
+}
+
+const jobs = [];
+if (only.includes('numpy')) {
+  jobs.push({ id: 'gemm-numpy', kind: 'gemm', row: 'numpy', cmd: PY, args: [bench('gemm_ceiling.py')] });
+  jobs.push({ id: 'gemm-numpy1', kind: 'gemm', row: 'numpy1', cmd: PY, args: [bench('gemm_ceiling.py'), '--threads', '1'] });
+}
+if (only.includes('unfold')) jobs.push({ id: 'gemm-unfold', kind: 'gemm', row: 'unfold', cmd: node, args: [bench('unfold_gemm.mjs')] });
+// Peers interleaved within each configuration, so that a change in the machine's load mid-run
+// touches every peer's figure for that configuration alike.
+for (const c of TRAIN) {
+  for (const r of ROWS) if (only.includes(r.peer)) jobs.push({ id: `train-${c.key}-${r.row}`, kind: 'train', config: c.key, row: r.row, ...trainJob(r.row, c) });
+}
+for (const r of ROWS) if (only.includes(r.peer)) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...sampleJob(r.row) });
+// The ceiling is a property of the machine, so it is measured again at the end and the better of the
+// two is taken: other work on a shared machine can only pull a measurement down.
+if (only.includes('numpy')) jobs.push({ id: 'gemm-numpy-end', kind: 'gemm', row: 'numpy-end', cmd: PY, args: [bench('gemm_ceiling.py')] });
+
+const loadBefore = loadavg();
+const t0 = performance.now();
+const results = [];
+for (const [i, job] of jobs.entries()) {
+  process.stderr.write(`[${i + 1}/${jobs.length}] ${job.id} ... `);
+  const r = await runOne(job);
+  results.push(r);
+  const r0 = r.result;
+  const fig = r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
+    : r0?.us_per_char !== undefined ? `${fmt(r0.us_per_char)} µs/char`
+      : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r.error;
+  process.stderr.write(`${fig}${r.rssMiB ? `, ${Math.round(r.rssMiB)} MiB` : ''} (${r.seconds.toFixed(0)} s)\n`);
+}
+const totalS = (performance.now() - t0) / 1000;
+const loadAfter = loadavg();
+rmSync(scratch, { recursive: true, force: true });
+
+// ---- tables ---------------------------------------------------------------------------------------
+
+function fmt(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  if (x >= 100) return Math.round(x).toLocaleString('en-US');
+  if (x >= 10) return x.toFixed(1);
+  return x.toPrecision(3);
+}
+const ratio = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×` : '–');
+const get = (kind, row, config) => results.find((r) => r.kind === kind && r.row === row && (config === undefined || r.config === config));
+
+// Model FLOPs per training token: forward matmuls 2·G·H·(E+H) (G gates) + 2·H·V (head); backward
+// about twice the forward (gradients of inputs and of weights).
+const flopsPerToken = (c) => 3 * (2 * (c.cell === 'lstm' ? 4 : 3) * c.hidden * (E + c.hidden) + 2 * c.hidden * V);
+
+const tps = (row, c) => get('train', row, c.key)?.result?.tokens_per_sec;
+const us = (row) => get('sample', row)?.result?.us_per_char;
+// PyTorch's better thread count, per configuration (the issue's "better of 1 and 2 threads").
+const torchBest = (c) => ((tps('torch2', c) ?? 0) > (tps('torch1', c) ?? 0) ? 'torch2' : 'torch1');
+const torchBestSample = () => ((us('torch2') ?? Infinity) < (us('torch1') ?? Infinity) ? 'torch2' : 'torch1');
+
+function cellTrain(row, c) {
+  const r = get('train', row, c.key);
+  if (!r) return ['not run', ''];
+  if (r.error) return [`– (${r.error.replace(/\|/g, '/')})`, ''];
+  let v = fmt(r.result.tokens_per_sec);
+  if ((row === 'torch1' || row === 'torch2') && torchBest(c) === row && tps('torch1', c) && tps('torch2', c)) v = `**${v}**`;
+  if (r.result.seq_len !== T) v += ` (T=${r.result.seq_len})`;
+  const u = tps('unfold', c);
+  return [v, row === 'unfold' ? '1' : ratio(u / r.result.tokens_per_sec)];
+}
+
+const lines = [];
+const out = (s = '') => lines.push(s);
+const activeRows = ROWS.filter((r) => only.includes(r.peer));
+
+out('Training throughput, tokens/s (higher is better); × is unfold ÷ peer (above 1: unfold is faster).');
+out('Peak RSS is of the whole process in the LSTM H=512 run. PyTorch\'s better thread count in bold.');
+out();
+out(`| run | ${TRAIN.map((c) => `${c.label} | ×`).join(' | ')} | peak RSS, LSTM H=512 |`);
+out(`| --- | ${TRAIN.map(() => '---: | ---:').join(' | ')} | ---: |`);
+for (const r of activeRows) {
+  const cells = TRAIN.flatMap((c) => cellTrain(r.row, c));
+  const rss = get('train', r.row, 'lstm512')?.rssMiB;
+  out(`| ${r.name} | ${cells.join(' | ')} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
+}
+out();
+out('Sampling, 2-layer LSTM H=512, batch 1, µs per character (lower is better); × is unfold\'s speed ÷ the');
+out('peer\'s (peer µs ÷ unfold µs; above 1: unfold is faster).');
+out();
+out('| run | µs/char | × | peak RSS |');
+out('| --- | ---: | ---: | ---: |');
+for (const r of activeRows) {
+  const s = get('sample', r.row);
+  if (!s) continue;
+  if (s.error) { out(`| ${r.name} | – (${s.error.replace(/\|/g, '/')}) | | |`); continue; }
+  let v = fmt(s.result.us_per_char);
+  if ((r.row === 'torch1' || r.row === 'torch2') && torchBestSample() === r.row && us('torch1') && us('torch2')) v = `**${v}**`;
+  out(`| ${r.name} | ${v} | ${r.row === 'unfold' ? '1' : ratio(s.result.us_per_char / us('unfold'))} | ${s.rssMiB ? `${Math.round(s.rssMiB)} MiB` : '–'} |`);
+}
+out();
+
+const ceilings = ['numpy', 'numpy-end'].map((row) => get('gemm', row)?.result).filter(Boolean);
+const ceiling = ceilings.length ? ceilings.reduce((x, y) => (y.gflops > x.gflops ? y : x)) : undefined;
+const pct = (g) => (ceiling && Number.isFinite(g) ? `${((100 * g) / ceiling.gflops).toFixed(g / ceiling.gflops < 0.1 ? 1 : 0)}%` : '–');
+out('GFLOP/s against the machine\'s ceiling (numpy float32 matmul 2048³ on its BLAS, all cores). Training');
+out('rows count the model\'s matmul FLOPs (3 × forward: 6·(G·H·(E+H) + H·V) per token) at the measured');
+out('tokens/s.');
+out();
+out('| what | GFLOP/s | of ceiling |');
+out('| --- | ---: | ---: |');
+const g = (row) => get('gemm', row);
+if (ceiling) {
+  const both = ceilings.length > 1 ? `, better of ${ceilings.map((c) => fmt(c.gflops)).join(' (start) and ')} (end)` : '';
+  out(`| numpy sgemm 2048, ${ceiling.threads} threads: the ceiling${both} | ${fmt(ceiling.gflops)} | 100% |`);
+} else if (g('numpy')) out(`| numpy sgemm 2048 (ceiling) | – (${g('numpy').error}) | – |`);
+if (g('numpy1')) out(`| numpy sgemm 2048, 1 thread | ${g('numpy1').result ? fmt(g('numpy1').result.gflops) : `– (${g('numpy1').error})`} | ${pct(g('numpy1').result?.gflops)} |`);
+if (g('unfold')) out(`| unfold gemm 2048 (${g('unfold').result?.backend ?? '?'}, 1 thread) | ${g('unfold').result ? fmt(g('unfold').result.gflops) : `– (${g('unfold').error})`} | ${pct(g('unfold').result?.gflops)} |`);
+for (const c of TRAIN) {
+  const u = tps('unfold', c);
+  if (u) out(`| unfold training, ${c.label} | ${fmt((u * flopsPerToken(c)) / 1e9)} | ${pct((u * flopsPerToken(c)) / 1e9)} |`);
+  const tb = torchBest(c), t = tps(tb, c);
+  if (t) out(`| PyTorch training (${tb === 'torch1' ? 1 : 2} thread${tb === 'torch1' ? '' : 's'}), ${c.label} | ${fmt((t * flopsPerToken(c)) / 1e9)} | ${pct((t * flopsPerToken(c)) / 1e9)} |`);
+}
+
+// ---- context --------------------------------------------------------------------------------------
+
+const cpuModel = (() => {
+  try { return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim(); } catch { return undefined; }
+})() ?? cpus()[0]?.model ?? 'unknown CPU';
+const flags = (() => {
+  try {
+    const f = /flags\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(' ') ?? [];
+    return ['avx2', 'avx512f', 'fma'].filter((x) => f.includes(x)).join(', ');
+  } catch { return ''; }
+})();
+const firstResult = (pred) => results.find((r) => r.result && pred(r.result))?.result;
+const torchV = firstResult((r) => r.torch)?.torch;
+const tfjsV = firstResult((r) => r.tfjs)?.tfjs;
+const brainV = firstResult((r) => r.brain)?.brain;
+const np = ceiling;
+const unfoldV = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const unfoldBackend = firstResult((r) => r.runner === 'unfold' && r.backend)?.backend;
+const extra = process.argv.slice(2);
+const command = process.env.npm_lifecycle_event === 'bench'
+  ? `npm run bench${extra.length ? ` -- ${extra.join(' ')}` : ''}` : `node bench/run.mjs${extra.length ? ` ${extra.join(' ')}` : ''}`;
+const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+
+const ran = (peer) => only.includes(peer);
+const header = [
+  `Measured ${date} with \`${command}\` (${Math.round(totalS)} s in all; each run ${opt.warmup} s warm-up, then ${opt.time} s timed, at least one step of each).`,
+  `Machine: ${cpuModel}${flags ? ` (${flags})` : ''}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`,
+  `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend, 1 thread)` : ''}, Node.js ${process.version}` +
+    `${torchV ? `, PyTorch ${torchV} (Debian python3-torch)` : ''}` +
+    `${np ? `, numpy ${np.numpy} on ${np.blas.map((p) => p.split('/').pop()).join(' + ') || 'its BLAS'}` : ''}` +
+    `${tfjsV ? `, TensorFlow.js ${tfjsV}${ran('tfjs-wasm') ? ' (wasm backend: one thread, SIMD)' : ''}` : ''}${brainV ? `, brain.js ${brainV}` : ''}.`,
+];
+const notes = [
+  'Same model everywhere: embedding 64' +
+    `${[ran('brain') ? 'brain.js: its own input matrix, V+1 × 64' : '', ran('tfjs-wasm') || ran('tfjs-cpu') ? 'TensorFlow.js: one-hot input, as its wasm backend has no embedding gradient' : ''].filter(Boolean).map((x, i, all) => `${i === 0 ? ' (' : ''}${x}${i === all.length - 1 ? ')' : '; '}`).join('')}` +
+    ' → 1 recurrent layer → linear/softmax over V = 65; batch 32 × length 64; random tokens.' +
+    `${ran('brain') ? ' brain.js trains one 64-character sequence at a time (batch 1, its only mode), so its tokens/s is characters trained per second.' : ''}`,
+  'Optimizers: unfold and PyTorch AdamW (weight decay 0) with global-norm clip 5' +
+    `${ran('tfjs-wasm') || ran('tfjs-cpu') ? '; TensorFlow.js Adam, no clip (tf.train has none)' : ''}` +
+    `${ran('brain') ? '; brain.js its own clipped RMSProp-style update after every sequence' : ''}.`,
+  ...(ran('tfjs-cpu') && !opt.full ? ['TensorFlow.js cpu at H = 512 runs length 16 (T=16): one length-64 step takes about two minutes there, and tokens/s of a recurrent net does not depend on the length (`--full` runs 64).'] : []),
+  `Sampling: each character is one forward step at batch 1 plus a draw from the softmax${ran('unfold') ? '; unfold under noGrad' : ''}${ran('torch') ? '; PyTorch under no_grad in eval mode' : ''}${ran('tfjs-wasm') || ran('tfjs-cpu') ? '; TensorFlow.js stateful layers with model.predict' : ''}${ran('brain') ? '; brain.js its net.run()' : ''}.`,
+  `Each run is a separate process, one at a time; peak RSS is that process's maximum resident set (${gnuTime ? 'GNU time %M' : '/proc VmHWM'}), runtime included.`,
+  'Other work on a shared machine moves these figures (see the load averages); ratios from one run are more stable than the absolute numbers.',
+];
+
+const report = [...header, '', ...lines, '', ...notes.map((n) => `- ${n}`)].join('\n');
+console.log(report);
+
+if (opt.json) writeFileSync(opt.json, JSON.stringify({ date, command, cpuModel, cores: cpus().length, node: process.version, totalS, loadBefore, loadAfter, results }, null, 2) + '\n');
+
+if (opt.write) {
+  const file = join(root, 'BENCHMARKS.md');
+  const START = '<!-- bench:start -->', END = '<!-- bench:end -->';
+  const md = readFileSync(file, 'utf8');
+  const section = `${START}\n<!-- written by \`npm run bench -- --write\` (bench/run.mjs); edits between the markers are overwritten -->\n\n${report}\n\n${END}`;
+  const i = md.indexOf(START), j = md.indexOf(END);
+  let next;
+  if (i >= 0 && j > i) next = md.slice(0, i) + section + md.slice(j + END.length);
+  else next = `${md.replace(/\s*$/, '')}\n\n## Side by side: training, sampling, GFLOP/s (issue 3)\n\n${section}\n`;
+  writeFileSync(file, next);
+  console.error(`wrote the bench section of ${file}`);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// unfold's side of the sampling-latency benchmark: a character model with a 2-layer LSTM (H = 512,
+// embedding 64, V = 65) generating one character at a time at batch 1, the recurrent state carried
+// from step to step and no autograd graph recorded (noGrad), the way src/train/sample.ts does it.
+// Each character is a full step: forward one token, then draw from softmax(logits) (temperature 1).
+//
+//   node bench/unfold_sample.mjs [--hidden 512] [--layers 2] [--warmup 2] [--time 10]
+//
+// Prints one JSON line: { runner, ..., chars, seconds, us_per_char }.
+
+import { parseArgs } from 'node:util';
+import { train, noGrad, indices, Rng, getBackend } from '../dist/src/index.js';
+
+const { values: a } = parseArgs({
+  options: {
+    cell: { type: 'string', default: 'lstm' },
+    hidden: { type: 'string', default: '512' },
+    layers: { type: 'string', default: '2' },
+    embedding: { type: 'string', default: '64' },
+    vocab: { type: 'string', default: '65' },
+    warmup: { type: 'string', default: '2' },
+    time: { type: 'string', default: '10' },
+  },
+});
+const cell = a.cell, H = Number(a.hidden), L = Number(a.layers), E = Number(a.embedding), V = Number(a.vocab);
+
+const model = new train.CharModel(
+  { vocabSize: V, cell, hiddenSize: H, numLayers: L, embeddingSize: E, dropout: 0, forgetBias: cell === 'lstm' ? 1 : undefined },
+  { rng: new Rng(2) },
+);
+model.eval();
+const rng = new Rng(3);
+
+const result = noGrad(() => {
+  let [logits, state] = model.forward(indices([0], [1, 1]));
+  let id = 0;
+  const next = () => {
+    id = train.drawIndex(logits.data, 1, undefined, rng);
+    [logits, state] = model.forward(indices([id], [1, 1]), state);
+  };
+  let t0 = performance.now();
+  do next(); while (performance.now() - t0 < Number(a.warmup) * 1000);
+  let chars = 0;
+  t0 = performance.now();
+  do { for (let i = 0; i < 16; i++) next(); chars += 16; } while (performance.now() - t0 < Number(a.time) * 1000);
+  return { chars, seconds: (performance.now() - t0) / 1000 };
+});
+
+console.log(JSON.stringify({
+  runner: 'unfold', backend: getBackend().name, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: 1,
+  chars: result.chars, seconds: +result.seconds.toFixed(3), us_per_char: (result.seconds * 1e6) / result.chars,
+}));

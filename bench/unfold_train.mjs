@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// unfold's side of the training-throughput benchmark: the character model `unfold train` builds
+// (embedding 64 → recurrent layer → linear head, V = 65), trained the way src/train/trainer.ts does it
+// (cross-entropy, backward, global-norm clip 5, AdamW at 3e-3 with weight decay 0), on random tokens.
+// Throughput does not depend on what the tokens say, so the data is generated, not read.
+//
+//   node bench/unfold_train.mjs --cell lstm --hidden 512 [--layers 1] [--batch 32] [--seq-len 64]
+//                               [--warmup 3] [--time 10]
+//
+// Prints one JSON line: { runner, cell, hidden, ..., steps, seconds, tokens_per_sec, loss }.
+// Imports the built library (dist/): run `npm run build` first.
+
+import { parseArgs } from 'node:util';
+import { train, optim, nn, indices, Rng, getBackend } from '../dist/src/index.js';
+
+const { values: a } = parseArgs({
+  options: {
+    cell: { type: 'string', default: 'lstm' },
+    hidden: { type: 'string', default: '128' },
+    layers: { type: 'string', default: '1' },
+    embedding: { type: 'string', default: '64' },
+    vocab: { type: 'string', default: '65' },
+    batch: { type: 'string', default: '32' },
+    'seq-len': { type: 'string', default: '64' },
+    warmup: { type: 'string', default: '3' },
+    time: { type: 'string', default: '10' },
+  },
+});
+const cell = a.cell, H = Number(a.hidden), L = Number(a.layers), E = Number(a.embedding);
+const V = Number(a.vocab), B = Number(a.batch), T = Number(a['seq-len']);
+const warmupS = Number(a.warmup), timeS = Number(a.time);
+
+const rng = new Rng(1);
+const model = new train.CharModel(
+  { vocabSize: V, cell, hiddenSize: H, numLayers: L, embeddingSize: E, dropout: 0, forgetBias: cell === 'lstm' ? 1 : undefined },
+  { rng: new Rng(2) },
+);
+model.train();
+const opt = new optim.AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0 });
+
+// A pool of random batches, drawn from round-robin so that batch creation costs nothing measurable.
+const pool = Array.from({ length: 8 }, () => {
+  const ids = new Int32Array(B * (T + 1));
+  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.random() * V);
+  const inputs = new Int32Array(B * T), targets = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    inputs.set(ids.subarray(b * (T + 1), b * (T + 1) + T), b * T);
+    targets.set(ids.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
+  }
+  return { inputs, targets };
+});
+
+let k = 0, lastLoss = NaN;
+function step() {
+  const { inputs, targets } = pool[k++ % pool.length];
+  const [logits] = model.forward(indices(inputs, [B, T]));
+  const loss = nn.crossEntropy(logits, indices(targets, [B, T]));
+  lastLoss = loss.item();
+  loss.backward();
+  optim.clipGradNorm(model.parameters(), 5);
+  opt.step();
+  opt.zeroGrad();
+}
+
+// Warm-up: at least one step (V8 tiers up, workspaces get sized), then until the warm-up time is spent.
+let t0 = performance.now();
+do step(); while (performance.now() - t0 < warmupS * 1000);
+let steps = 0;
+t0 = performance.now();
+do { step(); steps++; } while (performance.now() - t0 < timeS * 1000);
+const seconds = (performance.now() - t0) / 1000;
+
+console.log(JSON.stringify({
+  runner: 'unfold', backend: getBackend().name, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
+  steps, seconds: +seconds.toFixed(3), tokens_per_sec: (steps * B * T) / seconds, loss: lastLoss,
+}));
