@@ -55,8 +55,8 @@ test('corpusFromBytes refuses binary and non-UTF-8 content', () => {
 test('readCorpus names the path for missing files, directories, binary and short files', async () => {
   const dir = fs.mkdtempSync(join(tmpdir(), 'unfold-corpus-'));
   const good = join(dir, 'input.txt');
-  fs.writeFileSync(good, '\ufeffFirst Citizen:\r\nBefore we proceed any further, hear me speak.\r\n');
-  assert.equal(await readCorpus(good), 'First Citizen:\nBefore we proceed any further, hear me speak.\n');
+  fs.writeFileSync(good, '\ufeffLine one of a corpus:\r\nwritten for this test, with CRLF ends.\r\n');
+  assert.equal(await readCorpus(good), 'Line one of a corpus:\nwritten for this test, with CRLF ends.\n');
   assert.equal(readCorpusSync(good), await readCorpus(good));
   const missing = join(dir, 'missing.txt');
   await assert.rejects(readCorpus(missing), { message: `cannot read corpus ${missing}: no such file` });
