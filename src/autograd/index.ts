@@ -16,3 +16,4 @@ export { backward, type BackwardOptions } from './engine.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad_mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export * from './ops/lstm_pointwise.js';
+export * from './ops/compare.js';

@@ -1,0 +1,32 @@
+// Element-wise comparisons with broadcasting, giving 0/1 tensors for masks (where, maskedFill,
+// loss masks). They are step functions, so they record no graph: the result never requires grad.
+
+import { allocate } from '../../backend/dtype.js';
+import { getBackend } from '../../backend/backend.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import { sameDtype } from '../record.js';
+
+type Test = (d: number) => boolean;
+
+function compare(name: string, a: Tensor, b: Tensor | number, test: Test): Tensor {
+  const bt = b instanceof Tensor ? b : new Tensor(allocate(a.dtype, 1).fill(b), []);
+  sameDtype(name, a, bt);
+  const shape = broadcastShapes(a.shape, bt.shape);
+  const out = allocate(a.dtype, shape.reduce((p, d) => p * d, 1));
+  // a − b decides every comparison, and a NaN on either side compares false, as in IEEE 754.
+  getBackend().binary('sub', a.data, a.shape, bt.data, bt.shape, out, shape);
+  for (let i = 0; i < out.length; i++) out[i] = test(out[i]) ? 1 : 0;
+  return new Tensor(out, shape);
+}
+
+/** 1 where a > b, else 0. */
+export const gt = (a: Tensor, b: Tensor | number): Tensor => compare('gt', a, b, (d) => d > 0);
+/** 1 where a ≥ b, else 0. */
+export const ge = (a: Tensor, b: Tensor | number): Tensor => compare('ge', a, b, (d) => d >= 0);
+/** 1 where a < b, else 0. */
+export const lt = (a: Tensor, b: Tensor | number): Tensor => compare('lt', a, b, (d) => d < 0);
+/** 1 where a ≤ b, else 0. */
+export const le = (a: Tensor, b: Tensor | number): Tensor => compare('le', a, b, (d) => d <= 0);
+/** 1 where a = b, else 0. */
+export const eq = (a: Tensor, b: Tensor | number): Tensor => compare('eq', a, b, (d) => d === 0);
