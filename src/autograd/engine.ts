@@ -4,7 +4,7 @@
 
 import { allocate, type FloatArray } from '../backend/dtype.js';
 import { Tensor, type GradFn, type GradSlice, type GradWriter } from '../tensor/tensor.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
 
 export interface BackwardOptions {
   /** dL/d(root); defaults to 1 for a one-element root. */
@@ -61,8 +61,8 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   }
   let seed: FloatArray;
   if (options.grad) {
-    if (options.grad.size !== root.size) {
-      throw new Error(`backward: expected a gradient of shape ${formatShape(root.shape)}, got ${formatShape(options.grad.shape)}`);
+    if (!sameShape(options.grad.shape, root.shape) || options.grad.dtype !== root.dtype) {
+      throw new Error(`backward: expected a gradient of shape ${formatShape(root.shape)}, got ${formatShape(options.grad.shape)}${options.grad.dtype !== root.dtype ? ` of ${options.grad.dtype} for ${root.dtype}` : ''}`);
     }
     seed = options.grad.data;
   } else {

@@ -135,3 +135,13 @@ test('gradcheck itself fails on a wrong derivative (so the checks above can fail
   assert.ok(res.maxAbsError > 0.01);
   assert.throws(() => ops.gradcheck((t) => t.mul(2), [tensor([1], undefined, { requiresGrad: true })]), /expected float64 inputs/);
 });
+
+test('backward with an explicit gradient checks its shape and dtype, not just its size', () => {
+  const mk = tensor;
+  const x = mk([[1, 2], [3, 4]], undefined, { requiresGrad: true });
+  const y = ops.mul(x, 2);
+  assert.throws(() => ops.backward(y, { grad: mk([1, 1, 1, 1]) }), /expected a gradient of shape \[2, 2\], got \[4\]/);
+  assert.throws(() => ops.backward(y, { grad: mk([[1, 1], [1, 1]], undefined, { dtype: 'float64' }) }), /of float64 for float32/);
+  ops.backward(y, { grad: mk([[1, 0], [0, 1]]) });
+  assert.deepEqual(x.grad!.toArray(), [2, 0, 0, 2]);
+});

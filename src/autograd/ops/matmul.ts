@@ -66,6 +66,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.rank < 1 || x.shape[x.rank - 1] !== inF) {
     throw new Error(`linear: expected input of shape [..., ${inF}], got ${formatShape(x.shape)}`);
   }
+  if (bias) sameDtype('linear', x, bias);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
     throw new Error(`linear: expected a bias of shape [${out}], got ${formatShape(bias.shape)}`);
   }

@@ -43,6 +43,9 @@ export class LSTMCell extends CellBase {
   forward(x: Tensor, state?: [Tensor, Tensor]): [Tensor, Tensor] {
     const [xb, single] = this.batched(x);
     const H = this.hiddenSize;
+    if (state !== undefined && (!Array.isArray(state) || state.length !== 2)) {
+      throw new Error(`LSTMCell: expected the state as [h, c], got ${Array.isArray(state) ? `${state.length} tensor(s)` : typeof state}`);
+    }
     const carry = state ? [this.carryIn(state[0], single, 'h'), this.carryIn(state[1], single, 'c')] : this.initCarry(xb.shape[0]);
     this.checkCarry(carry[0], xb.shape[0], 'h');
     this.checkCarry(carry[1], xb.shape[0], 'c');
