@@ -11,6 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -43,12 +44,7 @@ net.maxPredictionLength = 256;
 // or the step that hit the length limit).
 const generate = () => net.run([], true, 1).length + 1;
 
-let t0 = performance.now();
-do generate(); while (performance.now() - t0 < Number(a.warmup) * 1000);
-let chars = 0;
-t0 = performance.now();
-do chars += generate(); while (performance.now() - t0 < Number(a.time) * 1000);
-const seconds = (performance.now() - t0) / 1000;
+const { units: chars, seconds } = await timed(generate, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
   runner: 'brain.js', brain: version, cell: 'lstm', hidden: H, layers: L, embedding: E, vocab: V, batch: 1,

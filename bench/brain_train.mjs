@@ -15,6 +15,7 @@
 
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -52,12 +53,7 @@ const pool = Array.from({ length: 8 }, () => Array.from({ length: T }, () => Mat
 let k = 0;
 const step = () => net.trainPattern(pool[k++ % pool.length]);
 
-let t0 = performance.now();
-do step(); while (performance.now() - t0 < Number(a.warmup) * 1000);
-let steps = 0;
-t0 = performance.now();
-do { step(); steps++; } while (performance.now() - t0 < Number(a.time) * 1000);
-const seconds = (performance.now() - t0) / 1000;
+const { units: steps, seconds } = await timed(() => { step(); return 1; }, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
   runner: 'brain.js', brain: version, cell, hidden: H, layers: 1, embedding: E, vocab: V, batch: 1, seq_len: T,

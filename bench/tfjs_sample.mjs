@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -58,12 +59,7 @@ function next() {
   id = i;
 }
 
-let t0 = performance.now();
-do next(); while (performance.now() - t0 < Number(a.warmup) * 1000);
-let chars = 0;
-t0 = performance.now();
-do { for (let i = 0; i < 4; i++) next(); chars += 4; } while (performance.now() - t0 < Number(a.time) * 1000);
-const seconds = (performance.now() - t0) / 1000;
+const { units: chars, seconds } = await timed(() => { for (let i = 0; i < 4; i++) next(); return 4; }, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
   runner: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs, cell: 'lstm', hidden: H, layers: L, input: 'one-hot', vocab: V, batch: 1,

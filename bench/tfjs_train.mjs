@@ -18,6 +18,7 @@
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -73,12 +74,7 @@ async function step() {
   lastLoss = Array.isArray(loss) ? loss[0] : loss;
 }
 
-let t0 = performance.now();
-do await step(); while (performance.now() - t0 < Number(a.warmup) * 1000);
-let steps = 0;
-t0 = performance.now();
-do { await step(); steps++; } while (performance.now() - t0 < Number(a.time) * 1000);
-const seconds = (performance.now() - t0) / 1000;
+const { units: steps, seconds } = await timed(async () => { await step(); return 1; }, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
   runner: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs, cell, hidden: H, layers: 1, input: 'one-hot', vocab: V, batch: B, seq_len: T,

@@ -10,6 +10,7 @@
 
 import { parseArgs } from 'node:util';
 import { train, noGrad, indices, Rng, getBackend } from '../dist/src/index.js';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -31,22 +32,16 @@ const model = new train.CharModel(
 model.eval();
 const rng = new Rng(3);
 
-const result = noGrad(() => {
-  let [logits, state] = model.forward(indices([0], [1, 1]));
-  let id = 0;
-  const next = () => {
-    id = train.drawIndex(logits.data, 1, undefined, rng);
-    [logits, state] = model.forward(indices([id], [1, 1]), state);
-  };
-  let t0 = performance.now();
-  do next(); while (performance.now() - t0 < Number(a.warmup) * 1000);
-  let chars = 0;
-  t0 = performance.now();
-  do { for (let i = 0; i < 16; i++) next(); chars += 16; } while (performance.now() - t0 < Number(a.time) * 1000);
-  return { chars, seconds: (performance.now() - t0) / 1000 };
-});
+let [logits, state] = noGrad(() => model.forward(indices([0], [1, 1])));
+let id = 0;
+const next = () => {
+  id = train.drawIndex(logits.data, 1, undefined, rng);
+  [logits, state] = model.forward(indices([id], [1, 1]), state);
+};
+// 16 characters per call, each batch of them without a graph (noGrad is per call: the loop awaits).
+const { units: chars, seconds } = await timed(() => noGrad(() => { for (let i = 0; i < 16; i++) next(); return 16; }), Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
   runner: 'unfold', backend: getBackend().name, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: 1,
-  chars: result.chars, seconds: +result.seconds.toFixed(3), us_per_char: (result.seconds * 1e6) / result.chars,
+  chars, seconds: +seconds.toFixed(3), us_per_char: (seconds * 1e6) / chars,
 }));

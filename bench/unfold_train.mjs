@@ -12,6 +12,7 @@
 
 import { parseArgs } from 'node:util';
 import { train, optim, nn, indices, Rng, getBackend } from '../dist/src/index.js';
+import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -62,13 +63,7 @@ function step() {
   opt.zeroGrad();
 }
 
-// Warm-up: at least one step (V8 tiers up, workspaces get sized), then until the warm-up time is spent.
-let t0 = performance.now();
-do step(); while (performance.now() - t0 < warmupS * 1000);
-let steps = 0;
-t0 = performance.now();
-do { step(); steps++; } while (performance.now() - t0 < timeS * 1000);
-const seconds = (performance.now() - t0) / 1000;
+const { units: steps, seconds } = await timed(() => { step(); return 1; }, warmupS, timeS);
 
 console.log(JSON.stringify({
   runner: 'unfold', backend: getBackend().name, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
