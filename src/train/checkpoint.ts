@@ -62,11 +62,8 @@ export function loadModelCheckpoint(path: string): LoadedCheckpoint {
     throw new Error(`${path}: expected a vocabulary of ${config.vocabSize} symbols (the model's), got ${vocab.size}`);
   }
   const model = new CharModel(config);
-  const f32: Record<string, Tensor> = {};
-  for (const [k, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32') f32[k] = new Tensor(Float32Array.from(t.data), t.shape); else f32[k] = t;
-  }
-  try { model.loadStateDict(f32); } catch (e) { throw new Error(`${path}: ${(e as Error).message}`); }
+  // loadStateDict copies values into the float32 parameters, so F64 (and F16/BF16) files load as is.
+  try { model.loadStateDict(tensors); } catch (e) { throw new Error(`${path}: ${(e as Error).message}`); }
   const step = Number(metadata[STEP_KEY] ?? 0);
   return { model, vocab, step: Number.isFinite(step) ? step : 0, tensors };
 }

@@ -34,3 +34,19 @@ for (const cell of ['lstm', 'gru']) {
     state.forEach((s, k) => s.data.forEach((v, i) => assert.ok(Math.abs(v - want.state[k][i]) < 2e-6, `state ${k}[${i}]`)));
   });
 }
+
+test('a checkpoint stored in float64 loads into the float32 model with the same values', async () => {
+  const { loadSafetensorsSync, saveSafetensors } = await import('../../src/io/node.js');
+  const { Tensor } = await import('../../src/tensor/tensor.js');
+  const { tempDir } = await import('./helpers.js');
+  const src = join(fixtures, 'torch_char_lstm.safetensors');
+  const { tensors, metadata } = loadSafetensorsSync(src);
+  const f64 = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, new Tensor(Float64Array.from(t.data), t.shape)]));
+  const out = join(tempDir(), 'f64.safetensors');
+  await saveSafetensors(out, f64, metadata);
+  const a = loadModelCheckpoint(src).model, b = loadModelCheckpoint(out).model;
+  for (const [name, p] of b.namedParameters()) {
+    assert.equal(p.dtype, 'float32', name);
+    assert.deepEqual(Array.from(p.data), Array.from(a.stateDict()[name].data), name);
+  }
+});
