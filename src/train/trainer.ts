@@ -3,7 +3,6 @@
 // It stops at the step or wall-clock budget, or when asked to (Ctrl-C), and always leaves a
 // checkpoint from which --resume continues exactly where it stopped.
 
-import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
 import { indices } from '../autograd/ops/gather.js';
 import { detach } from '../autograd/ops/copy.js';
@@ -191,4 +190,3 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   return { model, vocab, steps: step, elapsed, tokensPerSec: elapsed > 0 ? tokens / elapsed : 0, trainLoss, valLoss, sample: lastSample, stopped };
 }
 
-export type { Tensor };

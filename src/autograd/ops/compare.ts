@@ -6,11 +6,12 @@ import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { sameDtype } from '../record.js';
+import { scalar } from './broadcast_buffer.js';
 
 type Test = (d: number) => boolean;
 
 function compare(name: string, a: Tensor, b: Tensor | number, test: Test): Tensor {
-  const bt = b instanceof Tensor ? b : new Tensor(allocate(a.dtype, 1).fill(b), []);
+  const bt = b instanceof Tensor ? b : scalar(b, a.dtype);
   sameDtype(name, a, bt);
   const shape = broadcastShapes(a.shape, bt.shape);
   const out = allocate(a.dtype, shape.reduce((p, d) => p * d, 1));

@@ -6,14 +6,12 @@ import { getBackend, type BinaryOp, type UnaryOp } from '../../backend/backend.j
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes, sameShape, type Shape } from '../../tensor/shape.js';
 import { record, sameDtype } from '../record.js';
+import { scalar, spreadTo } from './broadcast_buffer.js';
 
 export type TensorLike = Tensor | number;
 
 function asTensor(x: TensorLike, like: Tensor): Tensor {
-  if (x instanceof Tensor) return x;
-  const t = new Tensor(allocate(like.dtype, 1), []);
-  t.data[0] = x;
-  return t;
+  return x instanceof Tensor ? x : scalar(x, like.dtype);
 }
 
 // g (shape outShape) reduced to `shape`: the adjoint of broadcasting.
@@ -21,16 +19,6 @@ function reduceTo(g: FloatArray, outShape: Shape, t: Tensor): FloatArray {
   if (sameShape(outShape, t.shape) || g.length === t.size) return g;
   const out = allocate(t.dtype, t.size);
   getBackend().sumTo(g, outShape, out, t.shape);
-  return out;
-}
-
-// x's values laid out over the broadcast shape
-function expand(x: Tensor, shape: Shape): FloatArray {
-  let n = 1;
-  for (const d of shape) n *= d;
-  if (n === x.size) return x.data;
-  const out = allocate(x.dtype, n);
-  getBackend().binary('add', x.data, x.shape, allocate(x.dtype, 1), [], out, shape);
   return out;
 }
 
@@ -128,7 +116,7 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
       be.affineScalar(p.data, 1, -1, pm1);
       be.binary('pow', x.data, x.shape, pm1, p.shape, t, shape);
       be.binary('mul', t, shape, p.data, p.shape, t, shape);
-      const pe = expand(p, shape);
+      const pe = spreadTo(p.data, p.shape, shape, p.dtype);
       // where p = 0 the derivative is 0, not 0·x^(−1) (NaN at x = 0), as in PyTorch
       for (let i = 0; i < t.length; i++) t[i] = pe[i] === 0 ? 0 : t[i] * g[i];
       gx = reduceTo(t, shape, x);
@@ -138,7 +126,7 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
       be.unary('log', x.data, lx);
       const t = allocate(x.dtype, g.length);
       be.binary('mul', data, shape, lx, x.shape, t, shape);
-      const xe = expand(x, shape), pe = expand(p, shape);
+      const xe = spreadTo(x.data, x.shape, shape, x.dtype), pe = spreadTo(p.data, p.shape, shape, p.dtype);
       // x^p·log x → 0 as x → 0 for p ≥ 0 (PyTorch masks these too); the product would be NaN or ∞
       for (let i = 0; i < t.length; i++) t[i] = xe[i] === 0 && pe[i] >= 0 ? 0 : t[i] * g[i];
       gp = reduceTo(t, shape, p);
@@ -151,7 +139,7 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
 export function maximum(a: Tensor, b: Tensor): Tensor {
   const { data, shape } = binaryForward('maximum', a, b);
   return record('maximum', data, shape, [a, b], (g) => {
-    const ea = expand(a, shape), eb = expand(b, shape);
+    const ea = spreadTo(a.data, a.shape, shape, a.dtype), eb = spreadTo(b.data, b.shape, shape, b.dtype);
     const ga = allocate(a.dtype, g.length), gb = allocate(a.dtype, g.length);
     for (let i = 0; i < g.length; i++) { if (ea[i] >= eb[i]) ga[i] = g[i]; else gb[i] = g[i]; }
     return [reduceTo(ga, shape, a), reduceTo(gb, shape, b)];

@@ -1,26 +1,19 @@
 // Masking: choosing between two tensors element-wise by a condition, and filling masked positions
 // with a constant. Gradients flow only to the positions that were chosen.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { allocate } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { broadcastShapes, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
+import { broadcastShapes, sizeOf } from '../../tensor/shape.js';
 import { record, sameDtype } from '../record.js';
-
-// a tensor's values spread over a broadcast shape
-function spread(data: FloatArray, shape: Shape, to: Shape, like: Tensor): FloatArray {
-  if (sameShape(shape, to)) return data;
-  const out = allocate(like.dtype, sizeOf(to));
-  getBackend().binary('add', data, shape, allocate(like.dtype, 1), [], out, to);
-  return out;
-}
+import { scalar, spreadTo } from './broadcast_buffer.js';
 
 /** cond ≠ 0 ? a : b, with broadcasting of all three. */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   sameDtype('where', a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
-  const c = spread(cond.data, cond.shape, shape, a);
-  const av = spread(a.data, a.shape, shape, a), bv = spread(b.data, b.shape, shape, a);
+  const c = spreadTo(cond.data, cond.shape, shape, a.dtype);
+  const av = spreadTo(a.data, a.shape, shape, a.dtype), bv = spreadTo(b.data, b.shape, shape, a.dtype);
   const n = sizeOf(shape);
   const data = allocate(a.dtype, n);
   for (let i = 0; i < n; i++) data[i] = c[i] !== 0 ? av[i] : bv[i];
@@ -37,7 +30,5 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 
 /** x with `value` wherever mask ≠ 0 (mask broadcasts to x). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
-  const fill = new Tensor(allocate(x.dtype, 1), []);
-  fill.data[0] = value;
-  return where(mask, fill, x);
+  return where(mask, scalar(value, x.dtype), x);
 }

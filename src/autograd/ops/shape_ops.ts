@@ -6,6 +6,7 @@ import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes, formatShape, normAxis, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import { record } from '../record.js';
+import { spreadTo } from './broadcast_buffer.js';
 
 /** Same elements, new shape (one axis may be -1). Shares the buffer, like a view. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -150,8 +151,9 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   const s = broadcastShapes(x.shape, shape);
   if (!sameShape(s, shape)) throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   const be = getBackend();
+  // a fresh buffer even when no axis repeats: the result must not alias x
   const data = allocate(x.dtype, sizeOf(shape));
-  be.binary('add', x.data, x.shape, allocate(x.dtype, 1), [], data, shape);
+  data.set(spreadTo(x.data, x.shape, shape, x.dtype));
   return record('broadcastTo', data, shape, [x], (g) => {
     const gx = allocate(x.dtype, x.size);
     be.sumTo(g, shape, gx, x.shape);
