@@ -11,3 +11,4 @@ export { noGrad, enableGrad, gradcheck, backward, indices, type IndexTensor } fr
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as esn from './esn/index.js';
+export * as tree from './tree/index.js';

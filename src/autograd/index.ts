@@ -17,3 +17,5 @@ export { noGrad, enableGrad, isGradEnabled } from './grad_mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export * from './ops/lstm_pointwise.js';
 export * from './ops/compare.js';
+export { conv2d, convOutputSize, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
+export * from './ops/pool2d.js';

@@ -9,6 +9,7 @@ import { sampleCommand } from './sample_command.js';
 import { evalCommand } from './eval_command.js';
 import { esnCommand } from './esn_command.js';
 import { tasksCommand } from './tasks_command.js';
+import { vizCommand } from './viz_command.js';
 
 const program = new Command('unfold')
   .description('recurrent neural networks in TypeScript: train, sample and evaluate character-level models')
@@ -19,6 +20,7 @@ program.addCommand(sampleCommand());
 program.addCommand(evalCommand());
 program.addCommand(esnCommand());
 program.addCommand(tasksCommand());
+program.addCommand(vizCommand());
 for (const c of program.commands) c.exitOverride();
 
 try {

@@ -6,11 +6,20 @@
 
 import { Command } from 'commander';
 import { mackeyGlassTask, narma10Task } from './tasks/esn_tasks.js';
+import { addingTask } from './tasks/adding.js';
+import { copyMemoryTask } from './tasks/copy_memory.js';
+import { reberTask } from './tasks/reber.js';
+import { countingTask } from './tasks/counting.js';
+import { parityTask } from './tasks/parity.js';
+import { taggingTask } from './tasks/tagging.js';
+import { classificationTask } from './tasks/classification.js';
+import { allTasks } from './tasks/all.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
   mackeyGlassTask,
   narma10Task,
+  addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, allTasks,
 ];
 
 export function tasksCommand(): Command {

@@ -12,6 +12,7 @@ import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { choice, float, int } from './parse.js';
+import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 
 export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
 
@@ -19,7 +20,7 @@ interface TrainFlags {
   cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
   lr?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
-  out: string; resume?: boolean; forgetBias?: number;
+  out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number;
 }
 
 export function trainCommand(): Command {
@@ -48,6 +49,8 @@ export function trainCommand(): Command {
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
+    .option('--dashboard', 'serve a live report of the run on localhost while training')
+    .option('--port <n>', 'port of the --dashboard server (default 8000; 0 for any free port)', int(0))
     .action(async (corpus: string | undefined, f: TrainFlags) => {
       const { text, description } = corpus
         ? { text: readCorpusSync(corpus), description: corpus }
@@ -63,6 +66,10 @@ export function trainCommand(): Command {
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
       if (f.steps === undefined && f.time !== undefined) set('steps', 0);
 
+      // The live report: loss at every step, a fresh analysis of the model at every evaluation.
+      const dash = f.dashboard ? await Dashboard.start({ port: f.port ?? 8000, title: `unfold training: ${description}` }) : null;
+      const live = dash ? dashboardCallbacks(dash, text) : null;
+      if (dash) process.stdout.write(`dashboard: ${dash.url}\n`);
       // Opened once training has started, so that a run refused for bad input keeps the old log.
       let log = null as MetricsLog | null;
       const progress = createProgress();
@@ -77,14 +84,17 @@ export function trainCommand(): Command {
         const result = await trainCharModel({
           text, options, out: f.out, resume: f.resume,
           callbacks: {
-            onStart: ({ model, vocab, trainChars, valChars, resumedAt }) => {
+            onStart: (info) => {
+              live?.onStart?.(info);
+              const { model, vocab, trainChars, valChars, resumedAt } = info;
               if (f.out) log = new MetricsLog(metricsPathFor(f.out), f.resume ?? false);
               const c = model.config;
               progress.log(`corpus: ${description}; ${trainChars} training / ${valChars} validation characters, vocabulary ${vocab.size}`);
               progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}, hidden ${c.hiddenSize}, embedding ${c.embeddingSize}, ${model.numParameters()} parameters${resumedAt ? `; resuming at step ${resumedAt}` : ''}`);
             },
-            onStep: (i) => { progress.update(i); log?.write({ kind: 'step', step: i.step, loss: i.loss, lr: i.lr, elapsed: i.elapsed, tokensPerSec: i.tokensPerSec }); },
+            onStep: (i) => { live?.onStep?.(i); progress.update(i); log?.write({ kind: 'step', step: i.step, loss: i.loss, lr: i.lr, elapsed: i.elapsed, tokensPerSec: i.tokensPerSec }); },
             onEval: (e) => {
+              live?.onEval?.(e);
               progress.log(`step ${e.step}: validation ${e.valLoss.toFixed(4)} nats/char | ${JSON.stringify(e.sample.slice(0, 70))}`);
               log?.write({ kind: 'eval', step: e.step, valLoss: e.valLoss, elapsed: e.elapsed });
             },
@@ -98,10 +108,17 @@ export function trainCommand(): Command {
         if (f.out) process.stdout.write(`checkpoint: ${f.out}\n`);
         process.stdout.write(`\nsample:\n${result.sample}\n`);
         if (result.stopped === 'interrupted') process.exitCode = 130;
+        else if (dash) {
+          // Keep the finished run's report up until the user is done with it.
+          process.stdout.write(`\ndashboard still serving at ${dash.url} (Ctrl-C to exit)\n`);
+          process.off('SIGINT', onSigint);
+          await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        }
       } finally {
         progress.stop();
         log?.close();
         process.off('SIGINT', onSigint);
+        await dash?.close();
       }
     });
 }

@@ -7,6 +7,55 @@ import { indices } from '../autograd/ops/gather.js';
 import { defaultRng, type Rng } from '../tensor/random.js';
 import type { CharVocab } from '../data/vocab.js';
 import type { CharModel, CharModelState } from './char_model.js';
+import { LSTM } from '../nn/layers/lstm.js';
+import { fusedWasm } from '../nn/fused/wasm_route.js';
+import { LstmStackStepper } from '../nn/fused/lstm_stack_step.js';
+
+/** Feeds one token id at a time at batch 1 and returns the logits [V] for the next one. */
+export interface CharStepper {
+  step(id: number): ArrayLike<number>;
+}
+
+/**
+ * A stepper over `model` (call in eval mode, under noGrad): float32 LSTM models on the wasm backend
+ * get the fast path (weights resident in WebAssembly memory, no autograd, nothing allocated per step;
+ * the same numbers to float32 rounding); anything else steps model.forward with the state carried.
+ * The weights are read once: a stepper must not outlive a change of them.
+ */
+export function charStepper(model: CharModel): CharStepper {
+  const fast = lstmStepper(model);
+  if (fast !== null) return fast;
+  let state: CharModelState | null = null;
+  return {
+    step(id: number): ArrayLike<number> {
+      const [logits, next] = model.forward(indices([id], [1, 1]), state);
+      state = next;
+      return logits.data;
+    },
+  };
+}
+
+function lstmStepper(model: CharModel): CharStepper | null {
+  const e = fusedWasm('float32');
+  const rnn = model.rnn;
+  if (e === null || !(rnn instanceof LSTM)) return null;
+  const d = model.stateDict();
+  const f32 = (name: string): Float32Array | null => {
+    const t = d[name];
+    return t === undefined ? null : t.data instanceof Float32Array ? t.data : null;
+  };
+  const { vocabSize: V, embeddingSize: E, hiddenSize: H, numLayers } = model.config;
+  const embedding = f32('embedding.weight'), headWeight = f32('head.weight');
+  if (embedding === null || headWeight === null || d['rnn.weight_ih_l0_reverse'] !== undefined) return null;
+  const layers = [];
+  for (let l = 0; l < numLayers; l++) {
+    const weightIh = f32(`rnn.weight_ih_l${l}`), weightHh = f32(`rnn.weight_hh_l${l}`);
+    if (weightIh === null || weightHh === null) return null;
+    layers.push({ weightIh, weightHh, biasIh: f32(`rnn.bias_ih_l${l}`), biasHh: f32(`rnn.bias_hh_l${l}`) });
+  }
+  const stepper = new LstmStackStepper(e, { embedding, layers, headWeight, headBias: f32('head.bias'), V, E, H });
+  return { step: (id) => stepper.step(id) };
+}
 
 export interface SampleOptions {
   /** Text fed first (default: a newline); the sample continues it. */
@@ -64,15 +113,14 @@ export function sample(model: CharModel, vocab: CharVocab, options: SampleOption
   try {
     return noGrad(() => {
       const primeIds = vocab.encode(prime);
-      let [logits, state]: [ReturnType<CharModel['forward']>[0], CharModelState] = model.forward(indices(primeIds, [1, primeIds.length]));
-      const V = vocab.size;
-      let last = logits.data.subarray((primeIds.length - 1) * V, primeIds.length * V);
+      const stepper = charStepper(model);
+      let last: ArrayLike<number> = [];
+      for (const id of primeIds) last = stepper.step(id);
       const out: number[] = [];
       for (let i = 0; i < length; i++) {
         const id = drawIndex(last, temperature, topK, rng);
         out.push(id);
-        [logits, state] = model.forward(indices([id], [1, 1]), state);
-        last = logits.data;
+        if (i + 1 < length) last = stepper.step(id);
       }
       return vocab.decode(out);
     });

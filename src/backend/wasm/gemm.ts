@@ -8,86 +8,13 @@
 
 import type { FloatArray } from '../dtype.js';
 import { gemm as gemmRef } from '../ref/gemm.js';
-import { sgemmWasmBase64 } from './sgemm_wasm.js';
+import { Scratch, get, put, wasmModule } from './module.js';
 
-interface SgemmExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  workspaceBytes(M: number, N: number, K: number): number;
-  sgemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    a: number, b: number, c: number, accumulate: boolean, work: number,
-  ): void;
-}
-
-// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the final
-// SIMD proposal is implemented (the same probe as wasm-feature-detect's `simd`).
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
-
-/** Whether this JavaScript engine validates WebAssembly modules that use 128-bit SIMD. */
-export function simdSupported(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
-// Linear memory is addressed with 32 bits; V8 and SpiderMonkey stop at 4 GiB (65536 pages).
-const MAX_BYTES = 65536 * 65536;
-const PAGE = 65536;
-
-let exports: SgemmExports | null | undefined; // undefined: not tried yet; null: unavailable
-let heap = new Float32Array(0);                 // view of exports.memory, renewed when memory grows
-let base = 0;                                   // first byte free for operands
-
-function load(): SgemmExports | null {
-  if (exports !== undefined) return exports;
-  exports = null;
-  if (!simdSupported()) return null;
-  try {
-    const bin = atob(sgemmWasmBase64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const e = instance.exports as unknown as SgemmExports;
-    base = align64(e.heapBase());
-    heap = new Float32Array(e.memory.buffer);
-    exports = e;
-  } catch {
-    exports = null; // e.g. a content security policy without 'wasm-unsafe-eval'
-  }
-  return exports;
-}
+export { simdSupported } from './module.js';
 
 /** Whether the wasm gemm can run here (SIMD validates and the embedded module instantiates). */
 export function wasmGemmAvailable(): boolean {
-  return load() !== null;
-}
-
-function align64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
-// Grows linear memory to at least `bytes` (never shrinks: the next call of similar size reuses it).
-function reserve(e: SgemmExports, bytes: number): boolean {
-  const have = e.memory.buffer.byteLength;
-  if (bytes > have) {
-    try {
-      e.memory.grow(Math.ceil((bytes - have) / PAGE));
-    } catch {
-      return false;
-    }
-  }
-  if (heap.buffer !== e.memory.buffer) heap = new Float32Array(e.memory.buffer);
-  return true;
-}
-
-// Copies n elements of src from off into the heap at element index at (no view when it is all of src).
-function copyIn(src: Float32Array, off: number, n: number, at: number): void {
-  heap.set(off === 0 && n === src.length ? src : src.subarray(off, off + n), at);
+  return wasmModule() !== null;
 }
 
 /**
@@ -99,7 +26,7 @@ export function gemm(
   A: FloatArray, aOff: number, B: FloatArray, bOff: number,
   C: FloatArray, cOff: number, accumulate: boolean,
 ): void {
-  const e = exports === undefined ? load() : exports;
+  const e = wasmModule();
   const aLen = M * K, bLen = K * N, cLen = M * N;
   if (
     e === null || !(A instanceof Float32Array) || !(B instanceof Float32Array) || !(C instanceof Float32Array) ||
@@ -111,20 +38,18 @@ export function gemm(
   }
   if (M === 0 || N === 0) return;
   // Linear memory: [A][B][C][workspace], each 64-byte aligned.
-  const aPtr = base;
-  const bPtr = align64(aPtr + 4 * aLen);
-  const cPtr = align64(bPtr + 4 * bLen);
-  const work = align64(cPtr + 4 * cLen);
-  const end = work + e.workspaceBytes(M, N, K);
-  if (end > MAX_BYTES || !reserve(e, end)) {
+  const s = new Scratch();
+  const aPtr = s.take(aLen), bPtr = s.take(bLen), cPtr = s.take(cLen);
+  const work = s.takeBytes(e.workspaceBytes(M, N, K));
+  if (!s.commit(e)) {
     gemmRef(transA, transB, M, N, K, A, aOff, B, bOff, C, cOff, accumulate);
     return;
   }
   if (K > 0) {
-    copyIn(A, aOff, aLen, aPtr >> 2);
-    copyIn(B, bOff, bLen, bPtr >> 2);
+    put(A, aPtr, aOff, aLen);
+    put(B, bPtr, bOff, bLen);
   }
-  if (accumulate) copyIn(C, cOff, cLen, cPtr >> 2);
+  if (accumulate) put(C, cPtr, cOff, cLen);
   e.sgemm(transA, transB, M, N, K, aPtr, bPtr, cPtr, accumulate, work);
-  C.set(heap.subarray(cPtr >> 2, (cPtr >> 2) + cLen), cOff);
+  get(cPtr, cLen, C, cOff);
 }

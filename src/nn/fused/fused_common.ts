@@ -3,9 +3,9 @@
 // put each input's gradient straight into the engine's sums.
 // T = time, B = batch, I = input, H = hidden, G = gate blocks (LSTM 4, GRU 3, RNN 1).
 
-import type { FloatArray } from '../../backend/dtype.js';
+import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
-import type { GradWriter, InputGrad, Tensor } from '../../tensor/tensor.js';
+import { Tensor as TensorClass, type GradWriter, type InputGrad, type Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { WorkspacePool } from './workspace.js';
 
@@ -29,6 +29,54 @@ export interface FusedOptions {
   reverse?: boolean;
   /** Where the workspace comes from and goes back to (default: a new one per call). */
   pool?: WorkspacePool | null;
+  /**
+   * Valid steps per batch row, 1 <= len_b <= T (default: all T), as PyTorch's packed sequences:
+   * steps t >= len_b leave the state alone and output zeros (their gradient is ignored), the
+   * reverse direction starts at t = len_b − 1, and the final state is each row's own last one.
+   */
+  lengths?: Int32Array | null;
+}
+
+/** Checks lengths against B rows of at most T steps; null when every row has all T steps. */
+export function checkLengths(op: string, lengths: Int32Array | null | undefined, T: number, B: number): Int32Array | null {
+  if (lengths === null || lengths === undefined) return null;
+  if (lengths.length !== B) throw new Error(`${op}: expected lengths of size ${B} (one per batch row), got ${lengths.length}`);
+  let all = true;
+  for (let b = 0; b < B; b++) {
+    const n = lengths[b];
+    if (!(n >= 1 && n <= T)) throw new Error(`${op}: expected every length in [1, ${T}], got ${n} for row ${b}`);
+    if (n !== T) all = false;
+  }
+  return all ? null : lengths;
+}
+
+/**
+ * The steps past a row's length are identity steps: the state blocks of step t copy those of its
+ * h_prev for rows with t >= len_b (dst and src are block offsets, H = hidden).
+ */
+export function carryPadded(lengths: Int32Array, t: number, H: number, buf: FloatArray, dst: number, src: number): void {
+  for (let b = 0; b < lengths.length; b++) {
+    if (t < lengths[b]) continue;
+    buf.copyWithin(dst + b * H, src + b * H, src + (b + 1) * H);
+  }
+}
+
+/** Zeros rows b with t >= len_b of a [B, n] block at off (their gate gradients). */
+export function zeroPadded(lengths: Int32Array, t: number, n: number, buf: FloatArray, off: number): void {
+  for (let b = 0; b < lengths.length; b++) if (t >= lengths[b]) buf.fill(0, off + b * n, off + (b + 1) * n);
+}
+
+/** dst rows b with t >= len_b = keep rows ([B, H]: the gradient a padded step passes through). */
+export function restorePadded(lengths: Int32Array, t: number, H: number, keep: FloatArray, dst: FloatArray): void {
+  for (let b = 0; b < lengths.length; b++) if (t >= lengths[b]) for (let j = b * H; j < (b + 1) * H; j++) dst[j] = keep[j];
+}
+
+/** out[t, b, :] = 1 for t < len_b, else 0: [T, B, 1], to zero the outputs past each row's length. */
+export function lengthMask(lengths: Int32Array, T: number, x: Tensor): Tensor {
+  const B = lengths.length;
+  const m = allocate(x.dtype, T * B);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) m[t * B + b] = t < lengths[b] ? 1 : 0;
+  return new TensorClass(m, [T, B, 1]);
 }
 
 export interface Dims { T: number; B: number; I: number; H: number }

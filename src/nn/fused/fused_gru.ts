@@ -11,11 +11,12 @@ import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
-  checkInputs, columnSums, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, workspaceKey,
+  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, workspaceKey,
   type FusedInputs, type FusedOptions,
 } from './fused_common.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
+import { mul } from '../../autograd/ops/elementwise.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -39,6 +40,7 @@ interface GruWorkspace {
 export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: Tensor; h: Tensor } {
   const d = checkInputs('fusedGru', a, 3);
   const { T, B, I, H } = d;
+  const lens = checkLengths('fusedGru', options.lengths, T, B);
   const dtype = a.x.dtype;
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
   const [ws, release] = lease<GruWorkspace>(options.pool ?? null, workspaceKey('gru', a.x, d), () => ({
@@ -47,14 +49,15 @@ export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: 
     dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H),
   }));
   const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
-  gruForward(a, I, L, ws, packed);
+  gruForward(a, I, L, ws, packed, lens);
   const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked('fusedGru', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g)), release);
+  const node = recordPacked('fusedGru', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g, lens)), release);
   const { output, h } = unpack(node, L, false);
-  return { output, h };
+  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
 }
 
-function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray): void {
+// lens: valid steps per row, or null (all T); rows past their length carry h unchanged.
+function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, lens: Int32Array | null): void {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
   const { zx, hn, gh, bhh } = ws;
@@ -80,11 +83,12 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
         hs[cur + j] = n + u * (hs[prev + j] - n);
       }
     }
+    if (lens) carryPadded(lens, t, H, hs, cur, prev);
   }
 }
 
 // g: dL/d(packed). Returns the gradients of [x, h0, W_ih, W_hh, b_ih, b_hh].
-function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, g: FloatArray): InputGrad[] {
+function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, g: FloatArray, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
   const { zx, hn, dgx, dgh, dh } = ws;
@@ -92,9 +96,12 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   dh.fill(0);
+  // rows past their length pass dh straight through: kept here across the step's math
+  const keepH = lens ? allocate(a.x.dtype, BH) : null;
   for (let s = T - 1; s >= 0; s--) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    if (lens) for (let b = 0; b < B; b++) if (t >= lens[b]) for (let j = b * H; j < (b + 1) * H; j++) keepH![j] = g[cur + j] + dh[j];
     for (let b = 0; b < B; b++) {
       const zo = zt + b * G;
       for (let k = 0, j = b * H; k < H; k++, j++) {
@@ -109,6 +116,7 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
       }
     }
     // dh_{t−1} += dgh_t [B, 3H] · W_hh [3H, H]
+    if (lens) { zeroPadded(lens, t, G, dgx, zt); zeroPadded(lens, t, G, dgh, zt); restorePadded(lens, t, H, keepH!, dh); }
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
   }
   const TB = T * B;

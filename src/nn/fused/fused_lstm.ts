@@ -10,11 +10,14 @@ import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
-  checkInputs, columnSums, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
+  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
   type FusedInputs, type FusedOptions,
 } from './fused_common.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
+import { mul } from '../../autograd/ops/elementwise.js';
+import { lstmBackwardWasm, lstmForwardWasm, type LstmBuffers } from './fused_lstm_wasm.js';
+import { fusedWasm } from './wasm_route.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -41,6 +44,7 @@ interface LstmWorkspace {
 export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { output: Tensor; h: Tensor; c: Tensor } {
   const d = checkInputs('fusedLstm', a, 4, a.c0);
   const { T, B, I, H } = d;
+  const lens = checkLengths('fusedLstm', options.lengths, T, B);
   const dtype = a.x.dtype;
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
   const [ws, release] = lease<LstmWorkspace>(options.pool ?? null, workspaceKey('lstm', a.x, d), () => ({
@@ -48,20 +52,27 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
     dz: allocate(dtype, T * B * 4 * H), dh: allocate(dtype, B * H), dc: allocate(dtype, B * H), bias: allocate(dtype, 4 * H),
   }));
   const packed = allocate(dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
-  lstmForward(a, I, L, ws, packed);
+  lstmForward(a, I, L, ws, packed, lens);
   const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked('fusedLstm', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g)), release);
+  const node = recordPacked('fusedLstm', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), release);
   const { output, h, c } = unpack(node, L, true);
-  return { output, h, c: c as Tensor };
+  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h, c: c as Tensor };
 }
 
 // hs: the packed buffer, whose h blocks hold h_init and h_t; c_final goes to its last block.
-function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray): void {
+// lens: valid steps per row, or null (all T); rows past their length carry h and c unchanged.
+function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, lens: Int32Array | null): void {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
   const { z, c, tc } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
+  const e = fusedWasm(a.x.dtype);
+  if (e !== null && lens === null && lstmForwardWasm(
+    e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
+    sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.data ?? null) as Float32Array | null,
+    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array,
+  )) return;
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
   projectInputs(a.x.data, a.weightIh.data, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
   const init = L.init * BH;
@@ -84,6 +95,7 @@ function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWor
         hs[cur + j] = og * th; // h_t = o ⊙ tanh(c_t)
       }
     }
+    if (lens) { carryPadded(lens, t, H, hs, cur, prev); carryPadded(lens, t, H, c, cur, prev); }
   }
   const last = L.last * BH, cell = L.cell * BH;
   for (let j = 0; j < BH; j++) hs[cell + j] = c[last + j];
@@ -91,19 +103,29 @@ function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWor
 
 // g: dL/d(packed), the sum the engine made of the gradients of the sequence, h_final and c_final.
 // Returns the gradients of [x, h0, c0, W_ih, W_hh, b_ih, b_hh].
-function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, g: FloatArray): InputGrad[] {
+function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, g: FloatArray, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
   const { z, c, tc, dz, dh, dc } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
+  const e = fusedWasm(a.x.dtype);
+  if (e !== null && lens === null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0)) {
+    return lstmGradients(a, I, L, ws, hs);
+  }
   dh.fill(0);
+  // rows past their length pass dh and dc straight through: kept here across the step's math
+  const keepH = lens ? allocate(a.x.dtype, BH) : null, keepC = lens ? allocate(a.x.dtype, BH) : null;
   const cell = L.cell * BH;
   for (let j = 0; j < BH; j++) dc[j] = g[cell + j];
   for (let s = T - 1; s >= 0; s--) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
+    if (lens) for (let b = 0; b < B; b++) {
+      if (t < lens[b]) continue;
+      for (let j = b * H; j < (b + 1) * H; j++) { keepH![j] = g[cur + j] + dh[j]; keepC![j] = dc[j]; }
+    }
     for (let b = 0; b < B; b++) {
       const zo = zt + b * G;
       for (let k = 0, j = b * H; k < H; k++, j++) {
@@ -118,10 +140,19 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
       }
     }
     // dh_{t−1} = dz_t [B, 4H] · W_hh [4H, H] (not needed after the first step unless h0 wants it)
+    if (lens) zeroPadded(lens, t, G, dz, zt);
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
+    if (lens) { restorePadded(lens, t, H, keepH!, dh); restorePadded(lens, t, H, keepC!, dc); }
   }
-  if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, T * B, G, ws.bias);
-  const TB = T * B;
+  return lstmGradients(a, I, L, ws, hs);
+}
+
+// The gradients of all inputs from dz (and dh, dc for the initial state) once the time loop is done.
+function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray): InputGrad[] {
+  const { T, B, H, block: BH } = L;
+  const G = 4 * H, TB = T * B;
+  const { dz, dh, dc } = ws;
+  if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, TB, G, ws.bias);
   return [
     gemmWriter(false, false, TB, I, G, dz, a.weightIh.data), // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
     copyWriter(dh),

@@ -9,11 +9,12 @@ import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
-  checkInputs, columnSums, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
+  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
   type FusedInputs, type FusedOptions,
 } from './fused_common.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
+import { mul } from '../../autograd/ops/elementwise.js';
 
 interface RnnWorkspace {
   dz: FloatArray;   // [T·B, H] dL/d(pre-activations), time order
@@ -28,6 +29,7 @@ interface RnnWorkspace {
 export function fusedRnn(a: FusedInputs, nonlinearity: 'tanh' | 'relu', options: FusedOptions = {}): { output: Tensor; h: Tensor } {
   const d = checkInputs('fusedRnn', a, 1);
   const { T, B, I, H } = d;
+  const lens = checkLengths('fusedRnn', options.lengths, T, B);
   const dtype = a.x.dtype;
   const relu = nonlinearity === 'relu';
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
@@ -35,14 +37,15 @@ export function fusedRnn(a: FusedInputs, nonlinearity: 'tanh' | 'relu', options:
     dz: allocate(dtype, T * B * H), dh: allocate(dtype, B * H), bias: allocate(dtype, H),
   }));
   const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
-  rnnForward(a, I, L, ws, packed, relu);
+  rnnForward(a, I, L, ws, packed, relu, lens);
   const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => presentGrads(all, rnnBackward(a, I, L, ws, packed, g, relu)), release);
+  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => presentGrads(all, rnnBackward(a, I, L, ws, packed, g, relu, lens)), release);
   const { output, h } = unpack(node, L, false);
-  return { output, h };
+  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
 }
 
-function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, relu: boolean): void {
+// lens: valid steps per row, or null (all T); rows past their length carry h unchanged.
+function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, relu: boolean, lens: Int32Array | null): void {
   const { T, B, H, block: BH } = L;
   const wHh = a.weightHh.data;
   const be = getBackend();
@@ -55,24 +58,30 @@ function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace
     be.gemm(false, true, B, H, H, hs, prev, wHh, 0, hs, cur, true); // pre_t += h_{t−1} · W_hhᵀ (other blocks)
     if (relu) for (let j = cur; j < cur + BH; j++) hs[j] = hs[j] > 0 ? hs[j] : 0;
     else for (let j = cur; j < cur + BH; j++) hs[j] = Math.tanh(hs[j]);
+    if (lens) carryPadded(lens, t, H, hs, cur, prev);
   }
 }
 
 // g: dL/d(packed). Returns the gradients of [x, h0, W_ih, W_hh, b_ih, b_hh].
-function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, g: FloatArray, relu: boolean): InputGrad[] {
+function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, g: FloatArray, relu: boolean, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const { dz, dh } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   dh.fill(0);
+  // rows past their length pass dh straight through: kept here across the step's math
+  const keepH = lens ? allocate(a.x.dtype, BH) : null;
   for (let s = T - 1; s >= 0; s--) {
     const t = L.reverse ? T - 1 - s : s;
     const cur = (L.seq + t) * BH, zt = t * BH;
+    if (lens) for (let b = 0; b < B; b++) if (t >= lens[b]) for (let j = b * H; j < (b + 1) * H; j++) keepH![j] = g[cur + j] + dh[j];
     // dz_t = (g_t + dh) ⊙ f'(pre_t), f' from h_t: 1 − h² (tanh), [h > 0] (relu, as pre > 0)
     if (relu) for (let j = 0; j < BH; j++) dz[zt + j] = hs[cur + j] > 0 ? g[cur + j] + dh[j] : 0;
     else for (let j = 0; j < BH; j++) { const h = hs[cur + j]; dz[zt + j] = (g[cur + j] + dh[j]) * (1 - h * h); }
+    if (lens) zeroPadded(lens, t, H, dz, zt);
     if (s > 0 || needH0) be.gemm(false, false, B, H, H, dz, zt, wHh, 0, dh, 0, false); // dh_{t−1} = dz_t · W_hh
+    if (lens) restorePadded(lens, t, H, keepH!, dh);
   }
   const TB = T * B;
   if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, TB, H, ws.bias);

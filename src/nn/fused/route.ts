@@ -40,14 +40,19 @@ export function hasFusedKernel(cell: CellBase): boolean {
 /**
  * One direction of one layer over xs [T, B, I] from `carry` ([h] or [h, c], each [B, H]; null: zeros).
  * Returns the outputs [T, B, H] and the final carry, or null when the cell has no fused kernel.
+ * lengths [B] (1 <= len_b <= T, or null: all T) gives each row's valid steps, as PyTorch's packed
+ * sequences: outputs past a row's length are 0, the reverse direction starts at its last valid step,
+ * and the final carry is the state after each row's own last step.
  */
-export function runFused(cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null): { output: Tensor; carry: Carry } | null {
+export function runFused(
+  cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null = null,
+): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
   const a: FusedInputs = {
     x: xs, h0: carry ? carry[0] : null,
     weightIh: cell.weight_ih, weightHh: cell.weight_hh, biasIh: cell.bias_ih, biasHh: cell.bias_hh,
   };
-  const options = { reverse, pool };
+  const options = { reverse, pool, lengths };
   if (cell instanceof LSTMCell) {
     const r = fusedLstm({ ...a, c0: carry ? carry[1] : null }, options);
     return { output: r.output, carry: [r.h, r.c] };

@@ -4,6 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { InitOptions } from '../init.js';
 import { GRUCell } from '../cells/gru_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+import type { SequenceOptions } from './step_mask.js';
 
 export interface GRUConfig extends RecurrentLayerConfig {
   /** Reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -18,6 +19,11 @@ export interface GRUConfig extends RecurrentLayerConfig {
  *
  * Inputs: x [L, N, H_in] ([N, L, H_in] with batchFirst, or [L, H_in]); h0 [D·numLayers, N, H].
  * Outputs: [output [L, N, D·H], h_n [D·numLayers, N, H]].
+ * Variable lengths: forward(x, state, { lengths }) with one length per row in [1, L] (or { mask },
+ *         0/1 shaped [L, N], [N, L] batchFirst): padded steps keep the state and output 0, the
+ *         reverse direction starts at each row's own last step, h_n holds each row's own last state.
+ * Regularizers (generic path): inputDropout, recurrentDropout (one mask per sequence, Gal &
+ *         Ghahramani 2016), zoneoutHidden (Krueger et al. 2017); see RecurrentRegularization.
  * Parameters: weight_ih_l{k} [3H, in], weight_hh_l{k} [3H, H], bias_ih_l{k}, bias_hh_l{k} [3H].
  */
 export class GRU extends RecurrentLayer {
@@ -25,10 +31,10 @@ export class GRU extends RecurrentLayer {
     super(config, (inputSize) => new GRUCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, resetAfter: config.resetAfter }, init));
   }
 
-  protected get carrySize(): number { return 1; }
+  get carrySize(): number { return 1; }
 
-  forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
-    const [out, [h]] = this.run(x, h0 ? [h0] : null);
+  forward(x: Tensor, h0?: Tensor | null, options?: SequenceOptions): [Tensor, Tensor] {
+    const [out, [h]] = this.run(x, h0 ? [h0] : null, options);
     return [out, h];
   }
 }

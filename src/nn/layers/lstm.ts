@@ -4,6 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { InitOptions } from '../init.js';
 import { LSTMCell } from '../cells/lstm_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+import type { SequenceOptions } from './step_mask.js';
 
 export interface LSTMConfig extends RecurrentLayerConfig {
   /** Initial forget-gate bias b_if + b_hf for every layer (default: PyTorch's uniform init). */
@@ -19,6 +20,11 @@ export interface LSTMConfig extends RecurrentLayerConfig {
  * Inputs: x [L, N, H_in] ([N, L, H_in] with batchFirst, or [L, H_in]); optional [h0, c0], each
  *         [D·numLayers, N, H].
  * Outputs: [output [L, N, D·H], [h_n, c_n] each [D·numLayers, N, H]].
+ * Variable lengths: forward(x, state, { lengths }) with one length per row in [1, L] (or { mask },
+ *         0/1 shaped [L, N], [N, L] batchFirst): padded steps keep the state and output 0, the
+ *         reverse direction starts at each row's own last step, h_n holds each row's own last state.
+ * Regularizers (generic path): inputDropout, recurrentDropout (one mask per sequence, Gal &
+ *         Ghahramani 2016), zoneoutHidden / zoneoutCell (Krueger et al. 2017); see RecurrentRegularization.
  * Parameters: weight_ih_l{k} [4H, in], weight_hh_l{k} [4H, H], bias_ih_l{k}, bias_hh_l{k} [4H],
  *             with _reverse for the backward direction, as in PyTorch.
  */
@@ -27,10 +33,10 @@ export class LSTM extends RecurrentLayer {
     super(config, (inputSize) => new LSTMCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, forgetBias: config.forgetBias }, init));
   }
 
-  protected get carrySize(): number { return 2; }
+  get carrySize(): number { return 2; }
 
-  forward(x: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    const [out, [h, c]] = this.run(x, state ?? null);
+  forward(x: Tensor, state?: [Tensor, Tensor] | null, options?: SequenceOptions): [Tensor, [Tensor, Tensor]] {
+    const [out, [h, c]] = this.run(x, state ?? null, options);
     return [out, [h, c]];
   }
 }

@@ -1,8 +1,9 @@
 // What RNN, LSTM and GRU share: a stack of layers, each one or two directions of a cell, run over a
-// whole sequence, with dropout between layers, optional initial states and batch-first layout.
+// whole sequence, with dropout between layers, optional initial states, batch-first layout,
+// variable lengths (padded steps skipped) and the in-loop regularizers (variational dropout, zoneout).
 // Parameters carry PyTorch's names (weight_ih_l0, …, _reverse) so state dicts interchange.
-// A direction runs as one fused whole-sequence op (../fused) when its cell has one, else by scan()
-// over the cell's steps: the generic path, kept as the reference (`fused: false` or
+// A direction runs as one fused whole-sequence op (../fused) when useFused() says so, else by
+// runCell() over the cell's steps: the generic path, kept as the reference (`fused: false` or
 // setFusedRecurrent(false)).
 
 import { Tensor } from '../../tensor/tensor.js';
@@ -11,13 +12,15 @@ import { concat, reshape, select, stack, transpose } from '../../autograd/ops/sh
 import { Module } from '../module.js';
 import type { CellBase, Carry } from '../cells/cell.js';
 import { dropout } from './dropout.js';
-import { scan } from './time_loop.js';
+import { regularizationActive, resolveRegularization, runCell, type RecurrentRegularization } from './run_cell.js';
+import { StepMask, type SequenceOptions } from './step_mask.js';
 import { fusedRecurrentEnabled, runFused } from '../fused/route.js';
 import { WorkspacePool } from '../fused/workspace.js';
 import type { Rng } from '../../tensor/random.js';
+import type { SequenceModule, SequenceResult } from '../wrappers/sequence_module.js';
 
 /** Options common to RNN, LSTM and GRU, with PyTorch's names and defaults. */
-export interface RecurrentLayerConfig {
+export interface RecurrentLayerConfig extends RecurrentRegularization {
   inputSize: number;
   hiddenSize: number;
   /** Stacked layers (default 1). */
@@ -40,17 +43,26 @@ export interface RecurrentLayerConfig {
 export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
 
 export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerConfig {
-  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...config };
+  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...config, ...resolveRegularization(config) };
   if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
   return c;
 }
 
-export abstract class RecurrentLayer extends Module {
+/**
+ * The base of RNN, LSTM and GRU. `run` takes x [T, B, I] ([B, T, I] batchFirst, [T, I] unbatched),
+ * optional initial states and SequenceOptions (lengths or mask); see the subclasses for equations.
+ *
+ * Variable lengths follow PyTorch's packed sequences: with lengths, step t of row b is real when
+ * t < lengths[b]; padded steps leave the state unchanged and output 0, the reverse direction of
+ * each row starts at its own t = lengths[b] − 1, the final state of each row is the one after its
+ * own last real step, and padded inputs get zero gradient.
+ */
+export abstract class RecurrentLayer extends Module implements SequenceModule {
   readonly config: ResolvedLayerConfig;
   /** cells[layer][direction]. */
   readonly cells: CellBase[][] = [];
-  /** Generator for dropout masks (default: the global one). */
+  /** Generator for dropout and zoneout masks (default: the global one). */
   rng?: Rng;
   /** Workspaces of the fused ops, reused from one forward/backward to the next of the same sizes. */
   readonly workspaces = new WorkspacePool();
@@ -75,19 +87,38 @@ export abstract class RecurrentLayer extends Module {
       }
       this.cells.push(row);
     }
+    if (this.config.zoneoutCell > 0 && this.cells[0][0].carrySize < 2) {
+      throw new Error(`expected zoneoutCell 0 for a layer without a cell state, got ${this.config.zoneoutCell}`);
+    }
   }
 
   get numDirections(): number { return this.config.bidirectional ? 2 : 1; }
 
-  /** Zero initial state tensors, each [numLayers·D, B, H]. */
-  protected abstract get carrySize(): number;
+  /** How many state tensors the layer carries (h; h and c for the LSTM), each [numLayers·D, B, H]. */
+  abstract get carrySize(): number;
+
+  get inputSize(): number { return this.config.inputSize; }
+
+  /** D·H: the size of each output step. */
+  get outputSize(): number { return this.numDirections * this.config.hiddenSize; }
+
+  /**
+   * Where a direction's path is chosen: the fused whole-sequence op only when the layer and the
+   * global switch allow it, every step is real (the fused ops take no lengths yet) and no in-loop
+   * regularizer is active. The cell must also have a fused kernel (runFused checks).
+   */
+  protected useFused(steps: StepMask | null): boolean {
+    return this.config.fused && fusedRecurrentEnabled() && steps === null
+      && !regularizationActive(this.config, this.training);
+  }
 
   /**
    * Runs the stack. x: [T, B, I] ([B, T, I] when batchFirst) or unbatched [T, I]; initial: one tensor
-   * per carry entry, each [numLayers·D, B, H] (or [numLayers·D, H] unbatched).
+   * per carry entry, each [numLayers·D, B, H] (or [numLayers·D, H] unbatched); options: lengths (B
+   * entries in [1, T]) or a 0/1 mask ([T, B], batchFirst [B, T]).
    * Returns the last layer's outputs [T, B, D·H] and the final carries, each [numLayers·D, B, H].
    */
-  protected run(x: Tensor, initial: Tensor[] | null): [Tensor, Tensor[]] {
+  protected run(x: Tensor, initial: Tensor[] | null, options?: SequenceOptions): [Tensor, Tensor[]] {
     const { inputSize, hiddenSize: H, numLayers, batchFirst } = this.config;
     const D = this.numDirections;
     const unbatched = x.rank === 2;
@@ -95,9 +126,9 @@ export abstract class RecurrentLayer extends Module {
       const want = unbatched ? `[L, ${inputSize}]` : batchFirst ? `[N, L, ${inputSize}]` : `[L, N, ${inputSize}]`;
       throw new Error(`expected input of shape ${want}, got ${formatShape(x.shape)}`);
     }
-    let seq = unbatched ? reshape(x, [x.shape[0], 1, inputSize]) : batchFirst ? transpose(x, 0, 1) : x; // [T, B, I]
+    const seq = unbatched ? reshape(x, [x.shape[0], 1, inputSize]) : batchFirst ? transpose(x, 0, 1) : x; // [T, B, I]
     if (seq.shape[0] === 0) throw new Error(`expected a sequence of length >= 1, got input of shape ${formatShape(x.shape)}`);
-    const B = seq.shape[1];
+    const [T, B] = seq.shape;
     if (initial && initial.length !== this.carrySize) {
       throw new Error(`expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
     }
@@ -112,31 +143,38 @@ export abstract class RecurrentLayer extends Module {
       }
     }
     const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
+    const steps = StepMask.resolve(options, T, B, batchFirst && !unbatched);
+    const { output, carry } = this.runSequence(seq, states.length > 0 ? states : null, steps);
+    const out = unbatched ? reshape(output, [T, D * H]) : batchFirst ? transpose(output, 0, 1) : output;
+    return [out, unbatched ? carry.map((s) => reshape(s, [numLayers * D, H])) : carry];
+  }
+
+  /**
+   * The stack on a time-major sequence (the SequenceModule form): seq [T, B, I], initial: carrySize
+   * tensors [numLayers·D, B, H] or null, steps: real steps or null.
+   */
+  runSequence(seq: Tensor, initial: Carry | null, steps: StepMask | null): SequenceResult {
+    const { numLayers } = this.config;
+    const D = this.numDirections, B = seq.shape[1];
+    const live = steps && !steps.full ? steps : null;
+    const fused = this.useFused(live);
     const finals: Carry[] = [];
-    const fused = this.config.fused && fusedRecurrentEnabled();
     for (let l = 0; l < numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
-        const given = states.length > 0 ? states.map((s) => select(s, 0, l * D + d)) : null;
-        const res = fused ? runFused(cell, seq, given, d === 1, this.workspaces) : null;
-        if (res !== null) {
-          outs.push(res.output);
-          finals.push(res.carry);
-          continue;
-        }
-        const generic = scan(cell, cell.projectInput(seq), given ?? cell.initCarry(B), d === 1);
-        outs.push(stack(generic.outputs, 0));
-        finals.push(generic.carry);
+        const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces) : null)
+          ?? runCell(cell, seq, given ?? cell.initCarry(B), {
+            reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
+          });
+        outs.push(res.output);
+        finals.push(res.carry);
       }
       seq = D === 2 ? concat(outs, 2) : outs[0];
       if (l < numLayers - 1) seq = dropout(seq, this.config.dropout, this.training, this.rng);
     }
-    const output = unbatched ? reshape(seq, [seq.shape[0], D * H]) : batchFirst ? transpose(seq, 0, 1) : seq;
-    const finalStates = Array.from({ length: this.carrySize }, (_, j) => {
-      const s = stack(finals.map((c) => c[j]), 0);
-      return unbatched ? reshape(s, [numLayers * D, H]) : s;
-    });
-    return [output, finalStates];
+    const carry = Array.from({ length: this.carrySize }, (_, j) => stack(finals.map((c) => c[j]), 0));
+    return { output: seq, carry };
   }
 }

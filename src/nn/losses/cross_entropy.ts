@@ -1,13 +1,14 @@
 // Cross-entropy between logits and integer targets, with PyTorch's ignore index and an optional
-// mask (weights per position: 0 drops a padded step). Classes are on the last axis.
+// mask (weights per position: 0 drops a padded step) or per-row lengths. Classes are on the last axis.
 
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape, sameShape, sizeOf } from '../../tensor/shape.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import { softmaxCrossEntropy, type Reduction } from '../../autograd/ops/cross_entropy.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
+import { lengthMask, type LengthOptions } from './length_mask.js';
 
-export interface CrossEntropyOptions {
+export interface CrossEntropyOptions extends LengthOptions {
   /** Targets equal to this value neither count nor contribute gradient (default -100, as PyTorch). */
   ignoreIndex?: number;
   /** Per-position weights shaped like the targets (1 keep, 0 drop); padded steps get 0. */
@@ -17,9 +18,12 @@ export interface CrossEntropyOptions {
 }
 
 /**
- * L = −Σ_i w_i log softmax(z_i)[y_i] / Σ_i w_i   (reduction 'mean').
+ * L = −Σ_i w_i log softmax(z_i)[y_i] / Σ_i w_i   (reduction 'mean'),
+ * w_i = mask_i (default 1), times 0 where y_i = ignoreIndex or, with lengths, where position i =
+ * (t, b, …) has t ≥ lengths[b]: the mean is over real positions only.
  *
- * Inputs: logits [..., C], targets [...] integers in [0, C) (or ignoreIndex).
+ * Inputs: logits [..., C], targets [...] integers in [0, C) (or ignoreIndex); with lengths the
+ *         targets are [T, B, …] ([B, T, …] batchFirst).
  * Outputs: a scalar, or [...] with reduction 'none'.
  */
 export function crossEntropy(logits: Tensor, targets: IndexTensor, options: CrossEntropyOptions = {}): Tensor {
@@ -36,6 +40,12 @@ export function crossEntropy(logits: Tensor, targets: IndexTensor, options: Cros
     const m = mask instanceof Tensor ? mask.data : mask;
     if (m.length !== n) throw new Error(`crossEntropy: expected a mask of ${n} entries (shape ${formatShape(targets.shape)}), got ${m.length}`);
     weights = Float64Array.from(m);
+  }
+  if (options.lengths !== undefined) {
+    const real = lengthMask('crossEntropy', options.lengths, targets.shape, options.batchFirst ?? false, 'float64').data;
+    const per = n / real.length; // positions per (t, b)
+    weights ??= new Float64Array(n).fill(1);
+    for (let i = 0; i < n; i++) weights[i] *= real[Math.floor(i / per)];
   }
   for (let i = 0; i < n; i++) {
     if (targets.data[i] === ignore) { weights ??= new Float64Array(n).fill(1); weights[i] = 0; }

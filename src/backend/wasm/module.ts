@@ -1,0 +1,169 @@
+// The one instance of the unfold WebAssembly module (sgemm and the fused-op kernels, compiled from
+// ./assembly by scripts/build-wasm.mjs) and its linear memory, shared by every wasm kernel wrapper.
+// Callers lay their operands out from heapStart() on each call (a bump allocator, `Scratch`),
+// run a kernel on byte addresses, and copy results back: nothing outlives one call, so growing the
+// memory (which detaches old views) never leaves a stale pointer behind.
+
+import { sgemmWasmBase64 } from './sgemm_wasm.js';
+
+/** The module's exports (byte addresses are numbers; sizes are element counts). */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  workspaceBytes(M: number, N: number, K: number): number;
+  sgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    a: number, b: number, c: number, accumulate: boolean, work: number,
+  ): void;
+  lstmForwardSeq(
+    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
+    z: number, hs: number, c: number, tc: number, whh: number, work: number,
+  ): void;
+  lstmBackwardSeq(
+    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
+    z: number, hs: number, c: number, tc: number, g: number, dz: number, dh: number, dc: number, whh: number, work: number,
+  ): void;
+  lstmStep(B: number, H: number, z: number, cPrev: number, c: number, h: number, tc: number): void;
+}
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the final
+// SIMD proposal is implemented (the same probe as wasm-feature-detect's `simd`).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** Whether this JavaScript engine validates WebAssembly modules that use 128-bit SIMD. */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+// Linear memory is addressed with 32 bits; V8 and SpiderMonkey stop at 4 GiB (65536 pages).
+const MAX_BYTES = 65536 * 65536;
+const PAGE = 65536;
+
+let instance: WasmExports | null | undefined; // undefined: not tried yet; null: unavailable
+let heap = new Float32Array(0);                 // view of the memory, renewed when it grows
+let first = 0;                                  // first byte past the compiler's static data
+let base = 0;                                   // first byte free for operands (past the resident block)
+let residentOwner = 0;                          // token of the current resident block's owner
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(sgemmWasmBase64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+function adopt(m: WebAssembly.Module): WasmExports {
+  const e = new WebAssembly.Instance(m, {}).exports as unknown as WasmExports;
+  first = base = align64(e.heapBase());
+  heap = new Float32Array(e.memory.buffer);
+  instance = e;
+  return e;
+}
+
+/**
+ * The module, or null where SIMD or instantiation is unavailable (then callers use the reference).
+ * Compiles synchronously on first use: fine in Node and in workers; a browser's main thread may
+ * refuse synchronous compiles of modules over 4 KiB, where `await initWasm()` loads it instead.
+ */
+export function wasmModule(): WasmExports | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  if (!simdSupported()) return null;
+  try {
+    return adopt(new WebAssembly.Module(moduleBytes()));
+  } catch {
+    return null; // e.g. a content security policy without 'wasm-unsafe-eval', or the 4 KiB rule
+  }
+}
+
+/**
+ * Loads the module with an asynchronous compile (allowed at any size on a browser's main thread);
+ * resolves whether it is available. Install the wasm backend afterwards (setBackend(wasmBackend))
+ * where it was not available when the library loaded.
+ */
+export async function initWasm(): Promise<boolean> {
+  if (wasmModule() !== null) return true;
+  if (!simdSupported()) return false;
+  try {
+    adopt(await WebAssembly.compile(moduleBytes()));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function align64(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+/** First byte callers may use. */
+export function heapStart(): number { return base; }
+
+/** Grows linear memory to at least `bytes` (never shrinks); false when it cannot. */
+export function reserve(e: WasmExports, bytes: number): boolean {
+  if (bytes > MAX_BYTES) return false;
+  const have = e.memory.buffer.byteLength;
+  if (bytes > have) {
+    try {
+      e.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      return false;
+    }
+  }
+  if (heap.buffer !== e.memory.buffer) heap = new Float32Array(e.memory.buffer);
+  return true;
+}
+
+/** The float32 view of linear memory (valid until the next reserve()). */
+export function heapF32(): Float32Array { return heap; }
+
+/**
+ * Claims the resident block: `bytes` at the bottom of the heap that per-call scratch never touches,
+ * for data that should stay in linear memory across calls (a sampler's weights). There is one
+ * resident block: a new claim takes it from the previous owner, whose token stops being current
+ * (see residentCurrent), so an owner checks its token before each use and uploads again if needed.
+ * Returns [byte address, token], or null when memory cannot grow.
+ */
+export function claimResident(e: WasmExports, bytes: number): [number, number] | null {
+  if (!reserve(e, align64(first + bytes))) return null;
+  base = align64(first + bytes);
+  return [first, ++residentOwner];
+}
+
+/** Whether `token` still owns the resident block. */
+export function residentCurrent(token: number): boolean { return token === residentOwner; }
+
+/**
+ * A bump allocator over linear memory for one kernel call: take() hands out 64-byte aligned byte
+ * addresses; commit() grows the memory to cover them (call it before touching any of them).
+ */
+export class Scratch {
+  end = base;
+  take(floats: number): number {
+    const p = this.end;
+    this.end = align64(p + 4 * floats);
+    return p;
+  }
+  takeBytes(bytes: number): number {
+    const p = this.end;
+    this.end = align64(p + bytes);
+    return p;
+  }
+  commit(e: WasmExports): boolean { return reserve(e, this.end); }
+}
+
+/** Copies src[off, off + n) into the heap at byte address `at`. */
+export function put(src: Float32Array, at: number, off = 0, n = src.length - off): void {
+  heap.set(off === 0 && n === src.length ? src : src.subarray(off, off + n), at >> 2);
+}
+
+/** Copies n floats from the heap at byte address `at` into dst from dstOff. */
+export function get(at: number, n: number, dst: Float32Array, dstOff = 0): void {
+  dst.set(heap.subarray(at >> 2, (at >> 2) + n), dstOff);
+}

@@ -1,0 +1,98 @@
+// `unfold tasks all`: runs the sequence-task suite — every task at its suite lengths with each
+// cell (tanh RNN, LSTM, GRU; the tagging task also bidirectionally) — and writes TASKS.md after
+// every run, merging into the results an earlier TASKS.md holds. --only and --cells pick a part of
+// the suite; --quick runs very short versions (a few steps, short sequences) to check that
+// everything runs, and writes a file only when --out is given. --collect merges result lines saved
+// from `unfold tasks <name> --json` runs (made one by one, or on other machines) without running.
+
+import { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { SUITE, suiteTask } from '../../tasks/suite_tasks.js';
+import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
+import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
+import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
+import { runSequenceTask } from './suite_command.js';
+import { fmt, say } from '../task_report.js';
+import { int } from '../parse.js';
+
+interface AllFlags { quick?: boolean; only?: string; cells?: string; out?: string; seed: number; json?: boolean; collect?: string[] }
+
+/** The sequence length a --quick run uses: short, but at least what the task needs. */
+export function quickLength(task: SequenceTask, T: number): number {
+  if (T === 0) return 0;
+  return Math.max(Math.min(T, 12), task.name === 'classification' ? 10 : 4);
+}
+
+const QUICK: Partial<TaskSettings> = { steps: 5, time: 10, testSize: 20, evalEvery: 0 };
+
+function list<T extends string>(text: string | undefined, all: readonly T[], what: string): T[] {
+  if (text === undefined) return [...all];
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const i of items) if (!(all as readonly string[]).includes(i)) throw new Error(`--${what}: expected names among ${all.join(', ')}, got '${i}'`);
+  return items as T[];
+}
+
+export function allTasks(): Command {
+  return new Command('all')
+    .description('run the sequence-task suite and write TASKS.md (a table per task, cells as columns)')
+    .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
+    .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
+    .option('--cells <cells>', 'comma-separated cells among rnn, lstm, gru (default all)')
+    .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)')
+    .option('--seed <n>', 'seed of every run', int(0), 0)
+    .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
+    .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')
+    .action((f: AllFlags) => {
+      const tasks = list(f.only, SUITE.map((t) => t.name), 'only').map(suiteTask);
+      const cells = list<TaskCell>(f.cells, TASK_CELLS, 'cells');
+      const out = f.out ?? (f.quick ? null : 'TASKS.md');
+      let results: SuiteResult[] = out && existsSync(out) ? parseResults(readFileSync(out, 'utf8')) : [];
+      const log = (t: string): void => { process.stderr.write(`${t}\n`); };
+      const header = 'Written by `unfold tasks all` on a 2-core machine shared with other jobs (so the seconds are ' +
+        'wall time under load). Each entry: the test metric on fresh sequences, the training steps taken and the ' +
+        'seconds of the whole run (training and test). Runs stop early once a validation batch passes the task\'s ' +
+        'target. Re-run one entry with `unfold tasks <task> --cell <cell> --length <T>`.';
+      if (f.collect) {
+        const target = f.out ?? 'TASKS.md';
+        const added = f.collect.flatMap((file) => readResultLines(file));
+        results = mergeResults(target === out ? results : existsSync(target) ? parseResults(readFileSync(target, 'utf8')) : [], added);
+        writeFileSync(target, suiteMarkdown(SUITE, results, header));
+        say(f.json, `${target}: merged ${added.length} result line(s); ${results.length} in all`);
+        return;
+      }
+      for (const task of tasks) {
+        for (const T0 of task.suiteLengths) {
+          const T = f.quick ? quickLength(task, T0) : T0;
+          const directions = task.bidirectional ? [false, true] : [false];
+          for (const bidirectional of directions) {
+            for (const cell of cells) {
+              log(`== ${task.name} T ${T} ${bidirectional ? 'bi-' : ''}${cell}`);
+              const { result } = runSequenceTask(task, {
+                cell, length: T, bidirectional, runs: 1, seed: f.seed, settings: f.quick ? QUICK : {}, log,
+              });
+              say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);
+              if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+              results = mergeResults(results, [result]);
+              if (out) writeFileSync(out, suiteMarkdown(SUITE, results, header));
+            }
+          }
+        }
+      }
+      if (!out && !f.json) process.stdout.write(suiteMarkdown(SUITE, results, '(--quick: smoke-test settings, not results)'));
+    });
+}
+
+/** The JSON result lines in a file (other lines, such as progress text, are skipped). */
+function readResultLines(file: string): SuiteResult[] {
+  const out: SuiteResult[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const r = JSON.parse(line) as SuiteResult;
+    if (typeof r.task !== 'string' || typeof r.cell !== 'string' || typeof r.length !== 'number' || typeof r.value !== 'number') {
+      throw new Error(`${file}: expected result lines {"task", "cell", "length", "metric", "value", …}, got ${line}`);
+    }
+    out.push(r);
+  }
+  if (out.length === 0) throw new Error(`${file}: expected JSON result lines from \`unfold tasks <name> --json\`, found none`);
+  return out;
+}

@@ -1,0 +1,98 @@
+// The shape every sequence task of the suite shares on the command line:
+//   unfold tasks <name> [--cell rnn|lstm|gru] [--length T] [--steps n] [--time s] [--hidden n]
+//                       [--lr x] [--batch n] [--test n] [--runs n] [--seed n] [--json]
+// Each task's own file (adding.ts, copy_memory.ts, …) only names its SequenceTask.
+
+import { Command } from 'commander';
+import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
+import { runTask, type TaskRunResult } from '../../tasks/task_train.js';
+import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
+import type { SuiteResult } from '../../tasks/suite_report.js';
+import { choice, float, int } from '../parse.js';
+import { fmt, reportTask, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
+
+export interface SequenceTaskFlags extends TaskFlags {
+  cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
+  direction?: 'uni' | 'bi';
+}
+
+/** The cell name of the result line: 'bi-lstm' for a bidirectional LSTM. */
+export function cellLabel(cell: TaskCell, bidirectional: boolean): string {
+  return bidirectional ? `bi-${cell}` : cell;
+}
+
+/** Settings overrides from the flags that were given. */
+export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
+  const s: Partial<TaskSettings> = {};
+  if (f.steps !== undefined) s.steps = f.steps;
+  if (f.time !== undefined) s.time = f.time;
+  if (f.hidden !== undefined) s.hiddenSize = f.hidden;
+  if (f.lr !== undefined) s.lr = f.lr;
+  if (f.batch !== undefined) s.batchSize = f.batch;
+  if (f.test !== undefined) s.testSize = f.test;
+  return s;
+}
+
+/**
+ * Runs `task` `runs` times (seeds seed, seed + 1, …) and returns the result line with the mean
+ * metric; progress goes to stderr.
+ */
+export function runSequenceTask(task: SequenceTask, o: {
+  cell: TaskCell; length: number; bidirectional: boolean; runs: number; seed: number; settings: Partial<TaskSettings>;
+  log: (text: string) => void;
+}): { result: SuiteResult; runs: TaskRunResult[] } {
+  const start = performance.now();
+  const done: TaskRunResult[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    const res = runTask(task, {
+      cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
+      onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
+    });
+    o.log(`run ${r + 1}: test ${task.metric} ${fmt(res.value)} after ${res.steps} steps (${res.trainSeconds.toFixed(0)} s)` +
+      (res.stoppedEarly ? ', stopped early: validation passed' : ''));
+    done.push(res);
+  }
+  const mean = done.reduce((s, r) => s + r.value, 0) / done.length;
+  const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
+  return {
+    result: {
+      task: task.name, cell: cellLabel(o.cell, o.bidirectional), length: o.length, metric: task.metric, value: mean,
+      baseline: task.baseline(o.length), steps, seconds: seconds(start),
+    },
+    runs: done,
+  };
+}
+
+/** The `unfold tasks <task.name>` command. */
+export function sequenceTaskCommand(task: SequenceTask): Command {
+  const cmd = new Command(task.name)
+    .description(task.description)
+    .option('--cell <cell>', 'recurrent cell: rnn (tanh), lstm or gru', choice(...TASK_CELLS), 'lstm')
+    .option('--length <T>', `sequence length or delay T (default ${task.defaultLength}${task.name === 'reber' ? ': the strings\' own lengths' : ''})`, int(0))
+    .option('--steps <n>', 'training steps at most (default: the task\'s, see --help of `tasks all`)', int(1))
+    .option('--time <s>', 'seconds of training at most, per run', float(0.01))
+    .option('--hidden <n>', 'hidden units', int(1))
+    .option('--lr <x>', 'Adam learning rate', float(1e-8, 10))
+    .option('--batch <n>', 'sequences per training batch', int(1))
+    .option('--test <n>', 'fresh test sequences the metric is measured on', int(1))
+    .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
+  cmd.addHelpText('after', `
+Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better) on fresh test sequences.
+Baseline: ${task.baselineText}.
+Training: Adam, gradient clipping at global norm 1, a fresh batch every step; stops at --steps or
+--time, or early once a validation batch passes ${task.stopAt ?? 'never'}.`);
+  return taskOptions(cmd, '1')
+    .action((f: SequenceTaskFlags) => {
+      const length = f.length ?? task.defaultLength;
+      const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
+      const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
+        `at most ${s.steps} steps / ${s.time} s`);
+      const { result } = runSequenceTask(task, {
+        cell: f.cell, length, bidirectional, runs: f.runs ?? 1, seed: f.seed, settings: settingsFromFlags(f),
+        log: (t) => { process.stderr.write(`${t}\n`); },
+      });
+      reportTask(result, f.json, `${task.name} T ${length} ${result.cell}: test ${task.metric} ${fmt(result.value)}` +
+        (result.baseline !== null ? ` (baseline ${fmt(result.baseline)})` : '') + `, ${result.steps} steps, ${result.seconds} s`);
+    });
+}

@@ -1,0 +1,64 @@
+// `unfold viz --checkpoint F [text] --out report.html`: writes one self-contained HTML report of a
+// trained character model: loss curves from the run's metrics log, hidden cells over a text, gate
+// saturation, gradients through time against a vanilla RNN, next-character predictions, and
+// attention heatmaps given as JSON.
+
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readCorpusSync } from '../data/corpus_file.js';
+import { prepareCorpus } from '../data/corpus.js';
+import { loadModelCheckpoint, metricsPathFor } from '../train/checkpoint.js';
+import { writeFileAtomicSync } from '../io/atomic_write.js';
+import { buildReportData } from '../viz/report_data.js';
+import { renderReportHtml } from '../viz/html_report.js';
+import { readMetrics } from '../viz/metrics_reader.js';
+import { tailExcerpt } from '../viz/text_excerpt.js';
+import { checkAttentionMap, type AttentionMap } from '../viz/attention_section.js';
+import { defaultCorpus } from './default_corpus.js';
+import { float, int } from './parse.js';
+
+interface VizFlags {
+  checkpoint: string; out: string; chars: number; gradientChars: number; top: number; low: number; high: number; attention?: string;
+}
+
+function readAttention(path: string): AttentionMap[] {
+  let maps: unknown;
+  try { maps = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
+    throw new Error(`${path}: expected a JSON list of {source, target, weights}, got unreadable JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(maps)) throw new Error(`${path}: expected a JSON list of {source, target, weights}, got ${typeof maps}`);
+  maps.forEach((m: AttentionMap, k) => {
+    if (!m || !Array.isArray(m.source) || !Array.isArray(m.target) || !Array.isArray(m.weights)) {
+      throw new Error(`${path}: expected entry ${k} to have source, target and weights lists`);
+    }
+    checkAttentionMap(m, k);
+  });
+  return maps as AttentionMap[];
+}
+
+export function vizCommand(): Command {
+  return new Command('viz')
+    .description('write an HTML report of a trained model: loss curves, hidden cells, gates, gradients through time, predictions')
+    .argument('[text]', 'UTF-8 text to analyse (default: the end of the built-in corpus)')
+    .requiredOption('--checkpoint <path>', 'model checkpoint (its metrics log beside it gives the loss curves)')
+    .option('--out <path>', 'HTML file to write', 'report.html')
+    .option('--chars <n>', 'characters of the text to analyse', int(2), 600)
+    .option('--gradient-chars <n>', 'steps of the gradient-through-time comparison', int(1), 120)
+    .option('--top <n>', 'most feature-correlated cells to show', int(1), 6)
+    .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
+    .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
+    .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
+    .action((textPath: string | undefined, f: VizFlags) => {
+      const { model, vocab, step } = loadModelCheckpoint(f.checkpoint);
+      const full = textPath ? readCorpusSync(textPath) : prepareCorpus(defaultCorpus().text);
+      const text = textPath ? full : tailExcerpt(full, f.chars);
+      const curves = readMetrics(metricsPathFor(f.checkpoint));
+      const data = buildReportData(model, vocab, text, curves, {
+        title: `unfold report: ${basename(f.checkpoint)}`, step, maxChars: f.chars, gradientChars: f.gradientChars, topCells: f.top,
+        thresholds: { low: f.low, high: f.high }, attention: f.attention ? readAttention(f.attention) : [],
+      });
+      writeFileAtomicSync(f.out, new TextEncoder().encode(renderReportHtml(data)));
+      process.stdout.write(`report: ${f.out} (${Array.from(text).slice(0, f.chars).length} characters analysed, ${curves.train.length} loss points)\n`);
+    });
+}

@@ -1,0 +1,73 @@
+// The fused LSTM's forward and backward on the WebAssembly module: the same buffers and results as
+// the TypeScript loops in ./fused_lstm.ts (float32 tolerance), with the whole time loop in one call.
+// Operands are copied into linear memory once per sequence (W_hh once, not once per step), the
+// kernels run there, and what the backward needs comes back into the pooled workspace.
+// T = time, B = batch, I = input, H = hidden, G = 4H.
+
+import { Scratch, get, heapF32, put, type WasmExports } from '../../backend/wasm/module.js';
+import type { PackedLayout } from './packed_output.js';
+
+/** The workspace buffers the wasm loops fill (float32 views of fused_lstm.ts's LstmWorkspace). */
+export interface LstmBuffers {
+  z: Float32Array;  // [T·B, G]
+  c: Float32Array;  // [(T+1)·B, H]
+  tc: Float32Array; // [T·B, H]
+  dz: Float32Array; // [T·B, G]
+  dh: Float32Array; // [B, H]
+  dc: Float32Array; // [B, H]
+}
+
+/**
+ * Forward: x [T·B, I], W_ih [G, I], W_hh [G, H], bias [G] or null (b_ih + b_hh), h0 / c0 [B, H] or
+ * null; fills ws.z, ws.c, ws.tc and the packed h blocks and c_final of hs. False if memory ran out.
+ */
+export function lstmForwardWasm(
+  e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array, wHh: Float32Array,
+  bias: Float32Array | null, h0: Float32Array | null, c0: Float32Array | null, ws: LstmBuffers, hs: Float32Array,
+): boolean {
+  const { T, B, H, block: BH } = L;
+  const G = 4 * H, TB = T * B;
+  const s = new Scratch();
+  const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G);
+  const hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH), tcP = s.take(TB * H);
+  const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
+  if (!s.commit(e)) return false;
+  const heap = heapF32();
+  put(x, xP); put(wIh, wihP); put(wHh, whhP);
+  // z [T·B, G] = biases, then += X · W_ihᵀ
+  const z0 = zP >> 2;
+  if (bias !== null) for (let r = 0; r < TB; r++) heap.set(bias, z0 + r * G);
+  e.sgemm(false, true, TB, G, I, xP, wihP, zP, bias !== null, work);
+  const init = L.init * BH;
+  if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
+  if (c0) put(c0, cP + 4 * init); else heap.fill(0, (cP >> 2) + init, (cP >> 2) + init + BH);
+  e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, work);
+  get(zP, TB * G, ws.z);
+  get(cP, (T + 1) * BH, ws.c);
+  get(tcP, TB * H, ws.tc);
+  get(hsP, (T + 1) * BH, hs);
+  get(cP + 4 * L.last * BH, BH, hs, L.cell * BH);
+  return true;
+}
+
+/**
+ * Backward of the time loop: g [(T+2)·B, H] the packed gradient; fills ws.dz, ws.dh (dL/dh_init,
+ * when needH0) and ws.dc (dL/dc_init). False if memory ran out.
+ */
+export function lstmBackwardWasm(
+  e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
+): boolean {
+  const { T, B, H, block: BH } = L;
+  const G = 4 * H, TB = T * B;
+  const s = new Scratch();
+  const whhP = s.take(G * H), zP = s.take(TB * G), hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH);
+  const tcP = s.take(TB * H), gP = s.take((T + 2) * BH), dzP = s.take(TB * G), dhP = s.take(BH), dcP = s.take(BH);
+  const work = s.takeBytes(e.workspaceBytes(B, H, G));
+  if (!s.commit(e)) return false;
+  put(wHh, whhP); put(ws.z, zP); put(hs, hsP, 0, (T + 1) * BH); put(ws.c, cP); put(ws.tc, tcP); put(g, gP, 0, (T + 2) * BH);
+  e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, work);
+  get(dzP, TB * G, ws.dz);
+  get(dhP, BH, ws.dh);
+  get(dcP, BH, ws.dc);
+  return true;
+}

@@ -1,0 +1,124 @@
+// StackedRNN: recurrent layers (or cells) one on top of the other, each reading the previous one's
+// output sequence, with dropout between layers and optional residual connections around layers
+// (Wu et al. 2016, GNMT): a deep stack trains more easily when each layer learns a correction to
+// its input rather than a new representation.
+
+import { Tensor } from '../../tensor/tensor.js';
+import { add } from '../../autograd/ops/elementwise.js';
+import { where } from '../../autograd/ops/mask.js';
+import { scalar } from '../../autograd/ops/broadcast_buffer.js';
+import type { Rng } from '../../tensor/random.js';
+import { Module } from '../module.js';
+import type { Carry, RecurrentCell } from '../cells/cell.js';
+import { dropout } from '../layers/dropout.js';
+import type { SequenceOptions, StepMask } from '../layers/step_mask.js';
+import type { SequenceModule, SequenceResult } from './sequence_module.js';
+import { asSequenceModule } from './recurrence.js';
+import { enterSequence, leaveSequence } from './sequence_io.js';
+
+export interface StackedRNNConfig {
+  /** Dropout probability on the output of every layer but the last, in training (default 0). */
+  dropout?: number;
+  /**
+   * Residual connections: true adds every layer's input to its output, a list of layer indices
+   * only those layers' (default false). Each such layer needs equal input and output sizes.
+   */
+  residual?: boolean | readonly number[];
+  /** Input and output are [B, T, F] (default false: [T, B, F]). */
+  batchFirst?: boolean;
+}
+
+/**
+ * y⁰_t = x_t;  for l = 1 … L:  u^l = layer_l(y^{l−1}),
+ *   y^l_t = u^l_t + y^{l−1}_t (residual around layer l) or u^l_t,  then dropout for l < L;
+ * padded steps of y^l are 0.
+ *
+ * Inputs: x [T, B, I] ([B, T, I] batchFirst); initial carries, one list per layer (null entries:
+ *         zeros); options { lengths } or { mask }.
+ * Outputs: [y^L [T, B, F_L], the final carry of every layer].
+ * Parameters: layer l's under `layers.{l}.`.
+ */
+export class StackedRNN extends Module implements SequenceModule {
+  readonly layers: SequenceModule[];
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  /** residualAt[l]: whether layer l has a residual connection. */
+  readonly residualAt: boolean[];
+  /** Generator of the dropout masks between layers (default: the global one). */
+  rng?: Rng;
+
+  constructor(layers: readonly (SequenceModule | RecurrentCell)[], config: StackedRNNConfig = {}, rng?: Rng) {
+    super();
+    if (layers.length === 0) throw new Error('StackedRNN: expected at least one layer, got none');
+    this.layers = layers.map(asSequenceModule);
+    this.dropout = config.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`StackedRNN: expected dropout in [0, 1), got ${this.dropout}`);
+    this.batchFirst = config.batchFirst ?? false;
+    this.rng = rng;
+    const r = config.residual ?? false;
+    this.residualAt = this.layers.map((_, l) => (typeof r === 'boolean' ? r : r.includes(l)));
+    if (typeof r !== 'boolean') {
+      for (const l of r) {
+        if (!(Number.isInteger(l) && l >= 0 && l < this.layers.length)) {
+          throw new Error(`StackedRNN: expected residual layer indices in [0, ${this.layers.length}), got ${l}`);
+        }
+      }
+    }
+    this.layers.forEach((m, l) => {
+      if (l > 0 && m.inputSize !== this.layers[l - 1].outputSize) {
+        throw new Error(`StackedRNN: layer ${l} expects inputs of size ${m.inputSize}, but layer ${l - 1} outputs size ${this.layers[l - 1].outputSize}`);
+      }
+      if (this.residualAt[l] && m.inputSize !== m.outputSize) {
+        throw new Error(`StackedRNN: a residual connection around layer ${l} needs equal input and output sizes, got ${m.inputSize} → ${m.outputSize} (give residual a list of layer indices to skip it)`);
+      }
+      if (m instanceof Module) this.registerModule(`layers.${l}`, m);
+    });
+  }
+
+  get inputSize(): number { return this.layers[0].inputSize; }
+  get outputSize(): number { return this.layers[this.layers.length - 1].outputSize; }
+  get carrySize(): number { return this.layers.reduce((s, m) => s + m.carrySize, 0); }
+
+  /** The SequenceModule form: the per-layer carries laid end to end. */
+  runSequence(x: Tensor, initial: Carry | null, steps: StepMask | null): SequenceResult {
+    if (initial && initial.length !== this.carrySize) {
+      throw new Error(`StackedRNN: expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
+    }
+    let at = 0;
+    const perLayer = this.layers.map((m) => {
+      const c = initial ? initial.slice(at, at + m.carrySize) : null;
+      at += m.carrySize;
+      return c;
+    });
+    const { output, carries } = this.runLayers(x, perLayer, steps);
+    return { output, carry: carries.flat() };
+  }
+
+  forward(x: Tensor, initial?: readonly (Carry | null)[] | null, options?: SequenceOptions): [Tensor, Carry[]] {
+    if (initial && initial.length !== this.layers.length) {
+      throw new Error(`StackedRNN: expected one initial carry per layer (${this.layers.length}), got ${initial.length}`);
+    }
+    const { seq, steps } = enterSequence('StackedRNN', x, this.inputSize, this.batchFirst, options);
+    const { output, carries } = this.runLayers(seq, initial ?? this.layers.map(() => null), steps);
+    return [leaveSequence(output, this.batchFirst), carries];
+  }
+
+  private runLayers(x: Tensor, initial: readonly (Carry | null)[], steps: StepMask | null): { output: Tensor; carries: Carry[] } {
+    // [T, B, 1] real-step mask: a residual sum must not bring padded inputs back into the output.
+    const real = steps ? steps.steps(x.dtype) : null;
+    const carries: Carry[] = [];
+    let seq = x;
+    this.layers.forEach((m, l) => {
+      const res = m.runSequence(seq, initial[l] ?? null, steps);
+      let y = res.output;
+      if (this.residualAt[l]) {
+        y = add(y, seq);
+        if (real) y = where(real, y, scalar(0, y.dtype));
+      }
+      if (l < this.layers.length - 1) y = dropout(y, this.dropout, this.training, this.rng);
+      carries.push(res.carry);
+      seq = y;
+    });
+    return { output: seq, carries };
+  }
+}

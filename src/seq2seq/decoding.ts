@@ -1,0 +1,73 @@
+// Decoding without search: greedy (the arg-max token at every step) and sampling (a draw from
+// softmax(logits / temperature), optionally among the k most likely tokens only), batched over rows,
+// each row stopping at its EOS or at the maximum length.
+
+import { defaultRng, type Rng } from '../tensor/random.js';
+import { drawIndex } from '../train/sample.js';
+import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
+import { BOS, EOS } from './vocab.js';
+
+export interface DecodeOptions {
+  /** Most tokens generated per row, EOS included (default 100). */
+  maxLength?: number;
+  /** Softmax temperature; 0 is greedy (default 0). */
+  temperature?: number;
+  /** Draw only among the k most likely tokens (default: all). */
+  topK?: number;
+  /** First input token (default BOS). */
+  bos?: number;
+  /** End token (default EOS). */
+  eos?: number;
+  rng?: Rng;
+}
+
+/** One decoded row. */
+export interface Hypothesis {
+  /** The tokens, without the EOS. */
+  tokens: number[];
+  /** log p(tokens, EOS) under the model (EOS counted only when it was produced). */
+  logProb: number;
+  /** Whether the row ended with EOS (false: cut at the maximum length). */
+  finished: boolean;
+}
+
+export function checkDecodeOptions(o: DecodeOptions): void {
+  const maxLength = o.maxLength ?? 100;
+  if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`expected maxLength to be a positive integer, got ${maxLength}`);
+  const t = o.temperature ?? 0;
+  if (!(t >= 0 && Number.isFinite(t))) throw new Error(`expected a temperature >= 0, got ${t}`);
+  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new Error(`expected top-k to be a positive integer, got ${o.topK}`);
+}
+
+/**
+ * y_t = argmax_v p(v | y_<t, x) (temperature 0), or y_t ~ softmax(logits_t / temperature) restricted
+ * to the topK largest logits; rows stop at EOS or after maxLength tokens.
+ */
+export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesis[] {
+  checkDecodeOptions(options);
+  const maxLength = options.maxLength ?? 100, temperature = options.temperature ?? 0;
+  const eos = options.eos ?? EOS, rng = options.rng ?? defaultRng();
+  const B = dec.rows, V = dec.vocabSize;
+  const out: Hypothesis[] = Array.from({ length: B }, () => ({ tokens: [], logProb: 0, finished: false }));
+  const prev = new Int32Array(B).fill(options.bos ?? BOS);
+  const logp = new Float64Array(V);
+  let live = B;
+  for (let t = 0; t < maxLength && live > 0; t++) {
+    const logits = dec.next(prev);
+    for (let b = 0; b < B; b++) {
+      const h = out[b];
+      if (h.finished) continue; // a finished row keeps being fed (batched), its output is ignored
+      const row = logits.subarray(b * V, (b + 1) * V);
+      const id = drawIndex(row, temperature, options.topK, rng);
+      h.logProb += logSoftmaxRow(row, 0, V, logp)[id];
+      prev[b] = id;
+      if (id === eos) { h.finished = true; live--; } else h.tokens.push(id);
+    }
+  }
+  return out;
+}
+
+/** decode() with temperature 0. */
+export function greedyDecode(dec: StepDecoder, options: Omit<DecodeOptions, 'temperature' | 'topK' | 'rng'> = {}): Hypothesis[] {
+  return decode(dec, { ...options, temperature: 0 });
+}

@@ -1,0 +1,21 @@
+// Sequence-to-sequence models: encoder-decoder over any recurrent cell, additive and multiplicative
+// attention with padding masks, greedy / sampled decoding and beam search, teacher forcing and
+// scheduled sampling, batching of variable-length pairs, and checkpoints as safetensors bytes
+// (browser-safe; the file helpers are in ./checkpoint_file.ts).
+
+export { TokenVocab, PAD, BOS, EOS, UNK, NUM_SPECIALS, type TokenVocabJSON } from './vocab.js';
+export { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
+export { lengthMask, maskedSoftmax } from './mask.js';
+export { gatherRows, reversePrefixIndex } from './gather_rows.js';
+export { Attention, type AttentionKind, type AttentionResult, type PreparedKeys } from './attention.js';
+export { AdditiveAttention, type AdditiveAttentionConfig } from './additive_attention.js';
+export { MultiplicativeAttention, type MultiplicativeAttentionConfig } from './multiplicative_attention.js';
+export { Encoder, type EncoderConfig, type EncoderOutput, type CellType } from './encoder.js';
+export {
+  Decoder, selectSource, selectState,
+  type DecoderConfig, type ResolvedDecoderConfig, type ContextMode, type SourceContext, type DecoderState, type DecoderStep,
+} from './decoder.js';
+export { Seq2Seq, Seq2SeqSession, checkSeq2SeqConfig, type Seq2SeqConfig, type ForwardOptions, type Seq2SeqOutput } from './model.js';
+export { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
+export { decode, greedyDecode, type DecodeOptions, type Hypothesis } from './decoding.js';
+export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_search.js';

@@ -1,0 +1,77 @@
+// The dates experiment behind `unfold tasks dates`: train a character-level encoder-decoder on
+// generated (human date → ISO date) pairs for a time or step budget and score exact matches on
+// held-out dates never seen in training, with attention or without (the same model otherwise).
+
+import { Rng } from '../tensor/random.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model.js';
+import { TokenVocab } from '../seq2seq/vocab.js';
+import { encodePair, makeBatch } from '../seq2seq/pairs.js';
+import { trainSeq2Seq, type Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
+import { exactMatch, translate } from '../seq2seq/translate.js';
+import type { SamplingSchedule } from '../train/scheduled_sampling.js';
+import { DATE_FORMATS, datePairStream, datePairs, isoDate, type DatePair } from './dates.js';
+
+/** Every character any format writes: digits, separators and the letters of month and day names. */
+export const DATE_SOURCE_CHARS = ' ,-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export const DATE_TARGET_CHARS = '-0123456789';
+
+export interface DatesOptions {
+  attention: 'additive' | 'general' | 'dot' | 'none';
+  cell?: Seq2SeqConfig['cell'];
+  hiddenSize?: number;
+  embeddingSize?: number;
+  batchSize?: number;
+  /** Training seconds (0: none; default 0 when steps is given). */
+  time?: number;
+  steps?: number;
+  lr?: number;
+  teacherForcing?: SamplingSchedule;
+  /** Held-out dates scored at the end (default 1000). */
+  testSize?: number;
+  /** Seed of the model, the held-out set and the training stream. */
+  seed?: number;
+  /** Beam width at test time (0: greedy, default). */
+  beamWidth?: number;
+  callbacks?: Seq2SeqTrainCallbacks;
+}
+
+export interface DatesResult {
+  accuracy: number;
+  /** Exact-match rate per format index (NaN where the held-out set has none of that format). */
+  perFormat: number[];
+  steps: number;
+  trainSeconds: number;
+  loss: number;
+  firstLoss: number;
+  parameters: number;
+  examples: { source: string; target: string; output: string }[];
+}
+
+export async function runDates(o: DatesOptions): Promise<DatesResult> {
+  const seed = o.seed ?? 0, testSize = o.testSize ?? 1000, B = o.batchSize ?? 64;
+  const srcVocab = new TokenVocab([...DATE_SOURCE_CHARS]), tgtVocab = new TokenVocab([...DATE_TARGET_CHARS]);
+  const heldOut = datePairs(testSize, new Rng(seed + 1000003));
+  const exclude = new Set(heldOut.map((p) => p.target));
+  const model = new Seq2Seq({
+    srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: o.embeddingSize ?? 32, hiddenSize: o.hiddenSize ?? 64,
+    cell: o.cell ?? 'lstm', bidirectional: true, attention: o.attention, context: o.attention === 'none' ? 'both' : 'init',
+  }, { rng: new Rng(seed) });
+  const stream = datePairStream(new Rng(seed + 7), exclude);
+  const next = (): DatePair => stream.next().value as DatePair;
+  const res = await trainSeq2Seq(model, () => makeBatch(Array.from({ length: B }, () => encodePair(next(), srcVocab, tgtVocab))), {
+    steps: o.steps, time: o.time, lr: o.lr ?? 3e-3, teacherForcing: o.teacherForcing, seed,
+  }, o.callbacks);
+  const outputs = noGrad(() => translate(model, srcVocab, tgtVocab, heldOut.map((p) => p.source), { beamWidth: o.beamWidth ?? 0, maxLength: 12, batchSize: 200 }));
+  const perFormat = DATE_FORMATS.map((_, f) => {
+    const idx = heldOut.map((p, i) => (p.format === f ? i : -1)).filter((i) => i >= 0);
+    return idx.length ? idx.filter((i) => outputs[i] === heldOut[i].target).length / idx.length : NaN;
+  });
+  return {
+    accuracy: exactMatch(outputs, heldOut.map((p) => p.target)), perFormat,
+    steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(),
+    examples: heldOut.slice(0, 5).map((p, i) => ({ source: p.source, target: p.target, output: outputs[i] })),
+  };
+}
+
+export { isoDate };

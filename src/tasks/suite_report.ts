@@ -1,0 +1,84 @@
+// TASKS.md: the suite's results as Markdown, one table per task with the lengths as rows and the
+// cells as columns (each entry: the metric, training steps and seconds), beside the baseline. The
+// raw result lines are kept at the end of the file in a fenced block, so a later `unfold tasks all`
+// that re-runs only some settings keeps the others.
+
+import type { SequenceTask } from './task_spec.js';
+
+/** The JSON result line of one task run (the shape `unfold tasks <name> --json` prints). */
+export interface SuiteResult {
+  task: string;
+  cell: string;
+  length: number;
+  metric: string;
+  value: number;
+  baseline: number | null;
+  steps: number;
+  seconds: number;
+}
+
+const RAW_START = '```jsonl results';
+
+/** The result lines kept in an earlier TASKS.md (none when there is no such block). */
+export function parseResults(markdown: string): SuiteResult[] {
+  const at = markdown.indexOf(RAW_START);
+  if (at < 0) return [];
+  const end = markdown.indexOf('```', at + RAW_START.length);
+  const block = markdown.slice(at + RAW_START.length, end < 0 ? undefined : end);
+  const out: SuiteResult[] = [];
+  for (const line of block.split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as SuiteResult;
+    if (typeof r.task !== 'string' || typeof r.cell !== 'string' || typeof r.length !== 'number') {
+      throw new Error(`TASKS.md: expected result lines with task, cell and length, got ${line}`);
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+/** `older` with every entry of `newer` replacing the one of the same task, cell and length. */
+export function mergeResults(older: readonly SuiteResult[], newer: readonly SuiteResult[]): SuiteResult[] {
+  const key = (r: SuiteResult): string => `${r.task}/${r.cell}/${r.length}`;
+  const fresh = new Set(newer.map(key));
+  return [...older.filter((r) => !fresh.has(key(r))), ...newer];
+}
+
+function fmt(x: number | null): string {
+  if (x === null) return '—';
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toPrecision(3);
+}
+
+const CELL_ORDER = ['rnn', 'lstm', 'gru', 'bi-rnn', 'bi-lstm', 'bi-gru'];
+
+/** The whole TASKS.md for `results`, with the tasks described by `tasks`. */
+export function suiteMarkdown(tasks: readonly SequenceTask[], results: readonly SuiteResult[], header: string): string {
+  const lines: string[] = ['# Task suite results', '', header, ''];
+  for (const task of tasks) {
+    const rs = results.filter((r) => r.task === task.name);
+    if (rs.length === 0) continue;
+    const cells = [...new Set(rs.map((r) => r.cell))].sort((a, b) => rank(a) - rank(b));
+    const lengths = [...new Set(rs.map((r) => r.length))].sort((a, b) => a - b);
+    lines.push(`## ${task.name}`, '', `${task.description}.`, '',
+      `Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better). Baseline: ${task.baselineText}.`, '');
+    lines.push(`| T | baseline | ${cells.join(' | ')} |`, `|---|---|${cells.map(() => '---').join('|')}|`);
+    for (const T of lengths) {
+      const row = rs.filter((r) => r.length === T);
+      const entries = cells.map((c) => {
+        const r = row.find((x) => x.cell === c);
+        return r ? `${fmt(r.value)} (${r.steps} steps, ${Math.round(r.seconds)} s)` : '';
+      });
+      lines.push(`| ${T === 0 ? 'natural' : T} | ${fmt(row[0].baseline)} | ${entries.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Raw results', '', 'The JSON result lines the tables are made from (`unfold tasks all` merges new runs into these).', '',
+    RAW_START, ...results.map((r) => JSON.stringify(r)), '```', '');
+  return lines.join('\n');
+}
+
+function rank(cell: string): number {
+  const i = CELL_ORDER.indexOf(cell);
+  return i < 0 ? CELL_ORDER.length : i;
+}

@@ -1,0 +1,103 @@
+// The model every sequence task of the suite trains: a recurrent layer (tanh RNN, LSTM or GRU; one
+// or two directions) and a linear read-out, either at every step (many-to-many: copy, Reber,
+// parity, tagging) or from the final state only (many-to-one: adding, counting, classification).
+
+import { Tensor } from '../tensor/tensor.js';
+import { Rng } from '../tensor/random.js';
+import { formatShape } from '../tensor/shape.js';
+import { concat, select } from '../autograd/ops/shape_ops.js';
+import { Module } from '../nn/module.js';
+import { Linear } from '../nn/layers/linear.js';
+import { RNN } from '../nn/layers/rnn.js';
+import { LSTM } from '../nn/layers/lstm.js';
+import { GRU } from '../nn/layers/gru.js';
+import type { RecurrentLayer } from '../nn/layers/recurrent_layer.js';
+
+/** The recurrent cells a task can be run with. */
+export type TaskCell = 'rnn' | 'lstm' | 'gru';
+
+export const TASK_CELLS: readonly TaskCell[] = ['rnn', 'lstm', 'gru'];
+
+export interface TaskModelConfig {
+  cell: TaskCell;
+  /** Features per input step (one-hot width, or 2 for the adding problem). */
+  inputSize: number;
+  hiddenSize: number;
+  /** Outputs per read-out: classes, or 1 for a regression. */
+  outputSize: number;
+  /** 'all': an output at every step; 'last': one output from the final state. */
+  readout: 'all' | 'last';
+  /** Run a second direction backward in time (default false). */
+  bidirectional?: boolean;
+  /** Initial LSTM forget-gate bias (default 1: remember by default, Gers et al. 2000). */
+  forgetBias?: number;
+  /**
+   * Chrono initialisation (Tallec & Ollivier 2018) for dependencies up to this many steps: the LSTM
+   * forget bias log(u) and input bias −log(u), the GRU update-gate bias log(u), u ~ U[1, chrono − 1]
+   * per unit, so that units start with memory time scales spread up to the task's (0: off, default).
+   */
+  chrono?: number;
+}
+
+/**
+ * y_t = W_o h_t + b_o over the recurrent layer's outputs h_t (both directions concatenated when
+ * bidirectional), or y = W_o h_T once from the final state.
+ *
+ * Inputs: x [T, B, inputSize] (time-major).
+ * Outputs: [T, B, outputSize] for readout 'all', [B, outputSize] for 'last'.
+ */
+export class TaskModel extends Module {
+  readonly config: Required<TaskModelConfig>;
+  readonly rnn: RecurrentLayer;
+  readonly head: Linear;
+
+  constructor(config: TaskModelConfig, seed = 0) {
+    super();
+    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, ...config };
+    const { cell, inputSize, hiddenSize, outputSize, bidirectional, forgetBias } = this.config;
+    if (!(inputSize >= 1 && hiddenSize >= 1 && outputSize >= 1)) {
+      throw new Error(`expected inputSize, hiddenSize and outputSize >= 1, got ${inputSize}, ${hiddenSize}, ${outputSize}`);
+    }
+    const init = { rng: new Rng(seed) };
+    const layer = { inputSize, hiddenSize, bidirectional };
+    this.rnn = this.registerModule('rnn',
+      cell === 'lstm' ? new LSTM({ ...layer, forgetBias }, init) : cell === 'gru' ? new GRU(layer, init) : new RNN(layer, init));
+    if (this.config.chrono > 2 && cell !== 'rnn') chronoInit(this.rnn, cell, hiddenSize, this.config.chrono, init.rng);
+    const D = bidirectional ? 2 : 1;
+    this.head = this.registerModule('head', new Linear({ inFeatures: D * hiddenSize, outFeatures: outputSize }, init));
+  }
+
+  forward(x: Tensor): Tensor {
+    const { inputSize, readout, bidirectional } = this.config;
+    if (x.rank !== 3 || x.shape[2] !== inputSize) {
+      throw new Error(`expected input of shape [T, B, ${inputSize}], got ${formatShape(x.shape)}`);
+    }
+    // output [T, B, D·H]; h_n [D, B, H]. LSTM's state is [h_n, c_n], RNN's and GRU's h_n alone.
+    const r = this.rnn;
+    const [out, h] = r instanceof LSTM ? ((o) => [o[0], o[1][0]] as const)(r.forward(x))
+      : (r as RNN | GRU).forward(x);
+    if (readout === 'all') return this.head.forward(out);
+    // h_n holds the forward direction's last state and the backward one's after reading x_T down to x_1.
+    const last = bidirectional ? concat([select(h, 0, 0), select(h, 0, 1)], 1) : select(h, 0, 0);
+    return this.head.forward(last);
+  }
+}
+
+// Gate rows: LSTM i|f|g|o, GRU r|z|n, each H long. The bias that matters is b_ih + b_hh, so b_hh's
+// share is zeroed and the whole value goes into b_ih.
+function chronoInit(layer: RecurrentLayer, cell: TaskCell, H: number, tMax: number, rng: Rng): void {
+  for (const row of layer.cells) {
+    for (const c of row) {
+      if (!c.bias_ih || !c.bias_hh) continue;
+      for (let j = 0; j < H; j++) {
+        const b = Math.log(rng.uniform(1, tMax - 1));
+        if (cell === 'lstm') {
+          c.bias_ih.data[j] = -b; c.bias_hh.data[j] = 0;
+          c.bias_ih.data[H + j] = b; c.bias_hh.data[H + j] = 0;
+        } else {
+          c.bias_ih.data[H + j] = b; c.bias_hh.data[H + j] = 0;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// The live training dashboard: a small node:http server on localhost that serves the report page
+// in live mode at / and the current ReportData at /data.json. The training loop feeds it through
+// the callbacks of dashboardCallbacks(): loss points at every step, a full analysis of the model
+// (hidden cells, gates, gradients, predictions) at every evaluation.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TrainCallbacks } from '../train/trainer.js';
+import type { CharModel } from '../train/char_model.js';
+import type { CharVocab } from '../data/vocab.js';
+import { buildReportData, emptyReport, type ReportData, type ReportOptions } from './report_data.js';
+import { renderReportHtml } from './html_report.js';
+import { downsample, type LossCurves } from './metrics_reader.js';
+import { tailExcerpt } from './text_excerpt.js';
+
+export interface DashboardOptions {
+  /** TCP port (default 8000; 0 picks a free one). */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1: only this machine). */
+  host?: string;
+  title?: string;
+}
+
+export class Dashboard {
+  private data: ReportData;
+  private readonly curves: LossCurves = { train: [], val: [] };
+
+  private constructor(private readonly server: Server, readonly url: string, title: string) {
+    this.data = emptyReport(this.curves, title);
+  }
+
+  /** Starts serving; resolves once listening. */
+  static start(options: DashboardOptions = {}): Promise<Dashboard> {
+    const port = options.port ?? 8000, host = options.host ?? '127.0.0.1';
+    if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new Error(`expected a port in [0, 65535], got ${port}`);
+    let dash: Dashboard | null = null;
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' || !dash) { res.writeHead(405).end(); return; }
+      if (path === '/' || path === '/index.html') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(renderReportHtml(dash.snapshot(), { live: '/data.json' }));
+      } else if (path === '/data.json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(dash.snapshot()));
+      } else if (path === '/favicon.ico') {
+        res.writeHead(204).end(); // no icon; answered so browsers log no error
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      }
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        reject(new Error(e.code === 'EADDRINUSE' ? `dashboard: port ${port} is in use; pass --port N (0 for any free port)` : `dashboard: ${e.message}`));
+      });
+      server.listen(port, host, () => {
+        const addr = server.address() as AddressInfo;
+        dash = new Dashboard(server, `http://${host}:${addr.port}/`, options.title ?? 'unfold training dashboard');
+        resolve(dash);
+      });
+    });
+  }
+
+  /** The data as served now (loss curves thinned to at most 2000 points). */
+  snapshot(): ReportData {
+    return { ...this.data, curves: { train: downsample(this.curves.train, 2000), val: this.curves.val.slice() } };
+  }
+
+  addStep(step: number, loss: number): void { this.curves.train.push({ step, loss }); }
+  addEval(step: number, valLoss: number): void { this.curves.val.push({ step, loss: valLoss }); }
+
+  /** Replaces the analysis with one of `model` now; bumps the version so pages redraw. */
+  analyse(model: CharModel, vocab: CharVocab, text: string, options: ReportOptions = {}): void {
+    const version = this.data.version + 1;
+    this.data = buildReportData(model, vocab, text, this.curves, { title: this.data.title, ...options, version });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => { this.server.closeAllConnections(); this.server.close(() => resolve()); });
+  }
+}
+
+/**
+ * Training callbacks that feed `dash`: loss at each step, validation loss and a fresh analysis on
+ * `text`'s last `analysisChars` characters at each evaluation.
+ */
+export function dashboardCallbacks(dash: Dashboard, text: string, analysisChars = 400): TrainCallbacks {
+  let model: CharModel | null = null, vocab: CharVocab | null = null;
+  const excerpt = tailExcerpt(text, analysisChars);
+  return {
+    onStart: (info) => { model = info.model; vocab = info.vocab; },
+    onStep: (i) => dash.addStep(i.step, i.loss),
+    onEval: (e) => {
+      dash.addEval(e.step, e.valLoss);
+      if (model && vocab) dash.analyse(model, vocab, excerpt, { step: e.step, maxChars: analysisChars });
+    },
+  };
+}

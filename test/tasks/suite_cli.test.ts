@@ -1,0 +1,75 @@
+// The suite on the command line: a task prints the one JSON result line under --json, `tasks all
+// --quick` writes a Markdown table per task and keeps earlier results when re-run on a part of the
+// suite, and bad flags get a clear error. Also TASKS.md's raw results round-trip.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../src/tasks/suite_report.js';
+import { SUITE } from '../../src/tasks/suite_tasks.js';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+
+function unfold(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, UNFOLD_DEBUG: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('a task under --json prints exactly the result line on stdout', () => {
+  const r = unfold('tasks', 'copy', '--cell', 'gru', '--length', '5', '--steps', '3', '--test', '10', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const j = JSON.parse(lines[0]) as SuiteResult;
+  assert.deepEqual(Object.keys(j), ['task', 'cell', 'length', 'metric', 'value', 'baseline', 'steps', 'seconds']);
+  assert.equal(j.task, 'copy');
+  assert.equal(j.cell, 'gru');
+  assert.equal(j.length, 5);
+  assert.equal(j.metric, 'cross_entropy');
+  assert.equal(j.steps, 3);
+  assert.ok(Math.abs(j.baseline! - (10 * Math.log(8)) / 25) < 1e-12);
+  assert.ok(Number.isFinite(j.value) && j.value > 0);
+  assert.match(r.stderr, /test cross_entropy/);
+});
+
+test('tasks all --quick writes a table per task and merges re-runs', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'unfold-suite-')), 'TASKS.md');
+  const first = unfold('tasks', 'all', '--quick', '--only', 'reber,tagging', '--cells', 'lstm', '--out', out);
+  assert.equal(first.status, 0, first.stderr);
+  const md = readFileSync(out, 'utf8');
+  assert.match(md, /## reber/);
+  assert.match(md, /## tagging/);
+  assert.doesNotMatch(md, /## adding/);
+  assert.match(md, /\| T \| baseline \| lstm \| bi-lstm \|/);
+  assert.equal(parseResults(md).length, 3);
+  const again = unfold('tasks', 'all', '--quick', '--only', 'reber', '--cells', 'gru', '--out', out);
+  assert.equal(again.status, 0, again.stderr);
+  const cells = parseResults(readFileSync(out, 'utf8')).map((r) => `${r.task}/${r.cell}`).sort();
+  assert.deepEqual(cells, ['reber/gru', 'reber/lstm', 'tagging/bi-lstm', 'tagging/lstm']);
+});
+
+test('bad flags: one clear error line, exit status 1', () => {
+  const cell = unfold('tasks', 'adding', '--cell', 'tcn');
+  assert.equal(cell.status, 1);
+  assert.match(cell.stderr, /expected one of rnn, lstm, gru, got 'tcn'/);
+  const short = unfold('tasks', 'tagging', '--length', '2', '--steps', '1');
+  assert.equal(short.status, 1);
+  assert.match(short.stderr, /expected a length T >= 4, got 2/);
+  const only = unfold('tasks', 'all', '--quick', '--only', 'adding,sorting');
+  assert.equal(only.status, 1);
+  assert.match(only.stderr, /--only: expected names among .*, got 'sorting'/);
+});
+
+test('TASKS.md: results round-trip and newer runs replace older ones of the same setting', () => {
+  const r = (cell: string, value: number): SuiteResult => ({ task: 'adding', cell, length: 100, metric: 'mse', value, baseline: 1 / 6, steps: 10, seconds: 1.5 });
+  const merged = mergeResults([r('lstm', 0.1), r('gru', 0.2)], [r('lstm', 0.01)]);
+  assert.deepEqual(merged.map((x) => [x.cell, x.value]), [['gru', 0.2], ['lstm', 0.01]]);
+  const md = suiteMarkdown(SUITE, merged, 'header');
+  assert.deepEqual(parseResults(md), merged);
+  assert.match(md, /\| 100 \| 0\.167 \| 0\.0100 \(10 steps, 2 s\) \| 0\.200 \(10 steps, 2 s\) \|/);
+  assert.deepEqual(parseResults('# nothing here'), []);
+});

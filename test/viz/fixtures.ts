@@ -1,0 +1,24 @@
+// Test data for the report tests: a generated corpus with quotes, brackets and lines (no outside
+// text), temp directories, and the CLI entry in dist.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function quotedCorpus(lines = 300): string {
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const w = words[(i * 3) % 5], n = (i * 7) % 50;
+    out.push(i % 2 === 0 ? `say("${w} ${n}");` : `  list[${n}] = (${w});`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'unfold-viz-'));
+}
+
+/** dist/src/cli/main.js, from dist/test/viz/. */
+export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
