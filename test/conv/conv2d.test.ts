@@ -1,11 +1,13 @@
 // ops.conv2d: values against the 7-nested-loop definition (stride, padding, dilation, groups,
-// odd sizes, 1×1 kernels, float32 on the active backend), a hand-worked example, the output-size
-// formula, gradients against finite differences in float64, and the errors for bad shapes.
+// odd sizes, 1×1 kernels), gradients against finite differences in float64, float32 on the ref
+// and wasm backends against float64 (forward and backward), a hand-worked example, the
+// output-size formula, and the errors for bad shapes.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ops from '../../src/autograd/index.js';
-import { tensor } from '../../src/tensor/tensor.js';
+import { tensor, type Tensor } from '../../src/tensor/tensor.js';
+import { getBackend, refBackend, setBackend, wasmBackend } from '../../src/backend/backend.js';
 import { assertClose, check, rand64 } from '../core/helpers.js';
 import { referenceConv2d } from './reference_conv.js';
 
@@ -41,15 +43,30 @@ for (const c of cases) {
   });
 }
 
-test('conv2d in float32 on the active backend matches the float64 definition', () => {
-  const xs = [4, 3, 12, 12], ws = [8, 3, 3, 3];
-  const x64 = rand64(xs, 7, { grad: false }), w64 = rand64(ws, 8, { grad: false }), b64 = rand64([8], 9, { grad: false });
-  const f32 = (t: typeof x64) => tensor(Float32Array.from(t.data), [...t.shape]);
-  const opts = { stride: 1, padding: 1 };
-  const y = ops.conv2d(f32(x64), f32(w64), f32(b64), opts);
-  assert.equal(y.dtype, 'float32');
-  const ref = referenceConv2d(x64.data, xs, w64.data, ws, b64.data, { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 });
-  assertClose(y.data, ref.data, 1e-5, 1e-5);
+test('conv2d in float32 on the ref and wasm backends matches float64, forward and backward', () => {
+  const c = { stride: [2, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 2] as [number, number], groups: 2 };
+  const x64 = rand64([4, 4, 11, 12], 7), w64 = rand64([6, 2, 3, 3], 8), b64 = rand64([6], 9);
+  const r64 = rand64([4, 6, 6, 10], 10, { grad: false }); // a fixed output gradient
+  const y64 = ops.conv2d(x64, w64, b64, c);
+  assert.deepEqual([...y64.shape], [4, 6, 6, 10]);
+  y64.backward({ grad: r64 });
+  const f32 = (t: Tensor, grad = true) => tensor(Float32Array.from(t.data), [...t.shape], { requiresGrad: grad });
+  const saved = getBackend();
+  try {
+    for (const be of [refBackend, wasmBackend]) {
+      setBackend(be);
+      const x = f32(x64), w = f32(w64), b = f32(b64);
+      const y = ops.conv2d(x, w, b, c);
+      assert.equal(y.dtype, 'float32');
+      assertClose(y.data, y64.data, 1e-5, 1e-5, `${be.name} forward`);
+      y.backward({ grad: f32(r64, false) });
+      assertClose(x.grad!.data, x64.grad!.data, 1e-4, 1e-4, `${be.name} dx`);
+      assertClose(w.grad!.data, w64.grad!.data, 1e-4, 1e-4, `${be.name} dw`);
+      assertClose(b.grad!.data, b64.grad!.data, 1e-4, 1e-4, `${be.name} db`);
+    }
+  } finally {
+    setBackend(saved);
+  }
 });
 
 test('conv2d by hand: 3×3 image, 2×2 kernel, bias', () => {

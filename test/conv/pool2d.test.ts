@@ -73,6 +73,12 @@ test('maxPool2d with padding never picks the padding, even for all-negative inpu
   assert.deepEqual(y.toArray(), [-5, -4, -4, -3, -2, -2, -3, -2, -2]);
 });
 
+test('maxPool2d propagates NaN, like PyTorch', () => {
+  const y = ops.maxPool2d(tensor([1, NaN, 3, 4, 5, 6, 7, 8], [1, 1, 2, 4]), 2);
+  assert.ok(Number.isNaN(y.data[0]));
+  assert.equal(y.data[1], 8);
+});
+
 test('avgPool2d by hand with padding: countIncludePad divides by 4, otherwise by the real pixels', () => {
   const x = tensor([1, 2, 3, 4], [1, 1, 2, 2]);
   assert.deepEqual(ops.avgPool2d(x, 2, { stride: 2, padding: 1 }).toArray(), [1 / 4, 2 / 4, 3 / 4, 4 / 4]);
