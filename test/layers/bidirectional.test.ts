@@ -102,3 +102,16 @@ test('Bidirectional refuses unknown merges and mismatched sizes, naming both', (
   assert.throws(() => new Bidirectional(a, new RNNCell({ inputSize: I + 1, hiddenSize: H })), /same input size, got 2 \(forward\) and 3 \(backward\)/);
   assert.throws(() => new Bidirectional(a, a).forward(inputTBI(T, B, I + 1, false)), /Bidirectional: expected input of shape \[L, N, 2\], got \[4, 3, 3\]/);
 });
+
+test('Bidirectional with a mask with holes equals it on the sequence with the holes removed', () => {
+  const bi = new Bidirectional(cellOf('lstm', 0), cellOf('lstm', 3), { merge: 'sum' });
+  const x = inputTBI(5, 1, I, false);
+  const keep = [0, 1, 1, 0, 1];
+  const [y, carry] = bi.forward(x, null, { mask: keep });
+  const kept = keep.flatMap((k, t) => (k ? [t] : []));
+  const xc = tensor(kept.flatMap((t) => Array.from(x.data.subarray(t * I, (t + 1) * I))), [kept.length, 1, I], { dtype: 'float64' });
+  const [yc, cc] = bi.forward(xc);
+  kept.forEach((t, s) => close(y.data.subarray(t * H, (t + 1) * H), yc.data.subarray(s * H, (s + 1) * H), 1e-12, `step ${t}`));
+  [0, 3].forEach((t) => assert.ok(Array.from(y.data.subarray(t * H, (t + 1) * H)).every((v) => v === 0), `hole ${t} is 0`));
+  carry.forEach((c, j) => close(c.data, cc[j].data, 1e-12, `carry ${j}`));
+});

@@ -154,8 +154,15 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
    * tensors [numLayers·D, B, H] or null, steps: real steps or null.
    */
   runSequence(seq: Tensor, initial: Carry | null, steps: StepMask | null): SequenceResult {
-    const { numLayers } = this.config;
+    const { numLayers, inputSize, hiddenSize: H } = this.config;
     const D = this.numDirections, B = seq.shape[1];
+    if (seq.rank !== 3 || seq.shape[2] !== inputSize) throw new Error(`expected input of shape [L, N, ${inputSize}], got ${formatShape(seq.shape)}`);
+    if (initial && initial.length !== this.carrySize) throw new Error(`expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
+    for (const s of initial ?? []) {
+      if (s.rank !== 3 || s.shape[0] !== numLayers * D || s.shape[1] !== B || s.shape[2] !== H) {
+        throw new Error(`expected initial state of shape [${numLayers * D}, ${B}, ${H}], got ${formatShape(s.shape)}`);
+      }
+    }
     const live = steps && !steps.full ? steps : null;
     const fused = this.useFused(live);
     const finals: Carry[] = [];

@@ -5,7 +5,7 @@
 // dropout), and units keep their previous value at random (zoneout).
 
 import { Tensor } from '../../tensor/tensor.js';
-import { select } from '../../autograd/ops/shape_ops.js';
+import { reshape, select } from '../../autograd/ops/shape_ops.js';
 import { where } from '../../autograd/ops/mask.js';
 import { scalar } from '../../autograd/ops/broadcast_buffer.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
@@ -50,7 +50,8 @@ export function scan(cell: RecurrentCell, xp: Tensor, carry: Carry, reverse = fa
     if (steps && zero && !steps.allOn(t)) {
       const m = steps.column(t, xp.dtype); // [B, 1]
       const prev = carry;
-      next = next.map((c, j) => where(m, c, prev[j]));
+      // Entries of a custom cell may have more axes than [B, H]: the mask must still align with B.
+      next = next.map((c, j) => where(c.rank === 2 ? m : reshape(m, [c.shape[0], ...c.shape.slice(1).map(() => 1)]), c, prev[j]));
       outputs[t] = where(m, next[0], zero);
     } else {
       outputs[t] = next[0];
