@@ -29,15 +29,17 @@ function step() {
   optim.clipGradNorm(model.parameters(), 5);
   opt.step(); opt.zeroGrad();
 }
-const n = Number(a.steps), res = { on: [], off: [] };
+const n = Number(a.steps), res = { on: [], off: [] }, cpu = { on: [], off: [] };
 for (const s of [true, false]) { flip(s); step(); step(); }
 for (let r = 0; r < Number(a.reps); r++) {
   for (const s of r % 2 ? [false, true] : [true, false]) {
     flip(s);
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     for (let i = 0; i < n; i++) step();
     res[s ? 'on' : 'off'].push((B * T * n) / ((performance.now() - t0) / 1000));
+    cpu[s ? 'on' : 'off'].push((B * T * n) / (process.cpuUsage(c0).user / 1e6));
   }
 }
 const med = (x) => [...x].sort((p, q) => p - q)[x.length >> 1];
-console.log(`${a.switch} ${a.cell} H=${H}: on ${med(res.on).toFixed(0)} tok/s, off ${med(res.off).toFixed(0)} tok/s, ratio ${(med(res.on) / med(res.off)).toFixed(2)}x  (on: ${res.on.map((v) => v.toFixed(0)).join(' ')}; off: ${res.off.map((v) => v.toFixed(0)).join(' ')})`);
+console.log(`${a.switch} ${a.cell} H=${H}: per CPU second: on ${med(cpu.on).toFixed(0)}, off ${med(cpu.off).toFixed(0)}, ratio ${(med(cpu.on) / med(cpu.off)).toFixed(2)}x`);
+console.log(`${a.switch} ${a.cell} H=${H}: wall: on ${med(res.on).toFixed(0)} tok/s, off ${med(res.off).toFixed(0)} tok/s, ratio ${(med(res.on) / med(res.off)).toFixed(2)}x  (on: ${res.on.map((v) => v.toFixed(0)).join(' ')}; off: ${res.off.map((v) => v.toFixed(0)).join(' ')})`);

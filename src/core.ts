@@ -11,4 +11,6 @@ export { noGrad, enableGrad, gradcheck, backward, indices, type IndexTensor } fr
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as esn from './esn/index.js';
+export * as diagnostics from './diagnostics/index.js';
 export * as tree from './tree/index.js';
+export * as seq2seq from './seq2seq/index.js';

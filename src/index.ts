@@ -5,3 +5,4 @@ export * from './core.js';
 export * as io from './io/all.js';
 export * as data from './data/all.js';
 export * as train from './train/index.js';
+export * as viz from './viz/index.js';

@@ -9,6 +9,7 @@ import * as pointwise from './ref/pointwise.js';
 import * as reduce from './ref/reduce.js';
 import * as layout from './ref/layout.js';
 import * as gemmWasm from './wasm/gemm.js';
+import * as rowsWasm from './wasm/rows.js';
 
 export type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 
@@ -49,8 +50,11 @@ export const refBackend: Backend = {
   scatterAddRows: layout.scatterAddRows,
 };
 
-/** The reference backend with gemm on WebAssembly SIMD for float32 (float64 keeps the reference). */
-export const wasmBackend: Backend = { ...refBackend, name: 'wasm', gemm: gemmWasm.gemm };
+/**
+ * The reference backend with gemm and row softmax on WebAssembly SIMD for float32 (float64 keeps the
+ * reference).
+ */
+export const wasmBackend: Backend = { ...refBackend, name: 'wasm', gemm: gemmWasm.gemm, softmaxRows: rowsWasm.softmaxRows };
 
 // wasm where the engine has SIMD; UNFOLD_BACKEND=ref (Node) forces the reference.
 function defaultBackend(): Backend {

@@ -10,6 +10,7 @@ import { evalCommand } from './eval_command.js';
 import { esnCommand } from './esn_command.js';
 import { tasksCommand } from './tasks_command.js';
 import { vizCommand } from './viz_command.js';
+import { seq2seqCommand } from './seq2seq_command.js';
 
 const program = new Command('unfold')
   .description('recurrent neural networks in TypeScript: train, sample and evaluate character-level models')
@@ -21,6 +22,7 @@ program.addCommand(evalCommand());
 program.addCommand(esnCommand());
 program.addCommand(tasksCommand());
 program.addCommand(vizCommand());
+program.addCommand(seq2seqCommand());
 for (const c of program.commands) c.exitOverride();
 
 try {

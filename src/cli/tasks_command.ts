@@ -6,6 +6,8 @@
 
 import { Command } from 'commander';
 import { mackeyGlassTask, narma10Task } from './tasks/esn_tasks.js';
+import { sentimentTreesTask } from './tasks/sentiment_trees.js';
+import { exprTreesTask } from './tasks/expr_trees.js';
 import { addingTask } from './tasks/adding.js';
 import { copyMemoryTask } from './tasks/copy_memory.js';
 import { reberTask } from './tasks/reber.js';
@@ -14,12 +16,16 @@ import { parityTask } from './tasks/parity.js';
 import { taggingTask } from './tasks/tagging.js';
 import { classificationTask } from './tasks/classification.js';
 import { allTasks } from './tasks/all.js';
+import { datesTask } from './tasks/dates.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
   mackeyGlassTask,
   narma10Task,
+  sentimentTreesTask,
+  exprTreesTask,
   addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, allTasks,
+  datesTask,
 ];
 
 export function tasksCommand(): Command {

@@ -13,6 +13,7 @@ import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { choice, float, int } from './parse.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
+import { readMetrics } from '../viz/metrics_reader.js';
 
 export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
 
@@ -69,6 +70,7 @@ export function trainCommand(): Command {
       // The live report: loss at every step, a fresh analysis of the model at every evaluation.
       const dash = f.dashboard ? await Dashboard.start({ port: f.port ?? 8000, title: `unfold training: ${description}` }) : null;
       const live = dash ? dashboardCallbacks(dash, text) : null;
+      if (dash && f.resume && f.out) dash.loadCurves(readMetrics(metricsPathFor(f.out)));
       if (dash) process.stdout.write(`dashboard: ${dash.url}\n`);
       // Opened once training has started, so that a run refused for bad input keeps the old log.
       let log = null as MetricsLog | null;

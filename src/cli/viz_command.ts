@@ -9,6 +9,11 @@ import { basename } from 'node:path';
 import { readCorpusSync } from '../data/corpus_file.js';
 import { prepareCorpus } from '../data/corpus.js';
 import { loadModelCheckpoint, metricsPathFor } from '../train/checkpoint.js';
+import { loadSafetensorsSync } from '../io/checkpoint_file.js';
+import { loadSeq2SeqCheckpoint } from '../seq2seq/checkpoint_file.js';
+import { SEQ2SEQ_CONFIG_KEY } from '../seq2seq/checkpoint.js';
+import { seq2seqAttentionMaps } from '../viz/seq2seq_attention.js';
+import { emptyReport } from '../viz/report_data.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
 import { buildReportData } from '../viz/report_data.js';
 import { renderReportHtml } from '../viz/html_report.js';
@@ -19,7 +24,26 @@ import { defaultCorpus } from './default_corpus.js';
 import { float, int } from './parse.js';
 
 interface VizFlags {
-  checkpoint: string; out: string; chars: number; gradientChars: number; top: number; low: number; high: number; attention?: string;
+  checkpoint: string; out: string; chars: number; gradientChars: number; top: number; low: number; high: number; attention?: string; maps: number;
+}
+
+/** A seq2seq checkpoint's report: loss curves and one attention map per source line of `textPath`. */
+function seq2seqReport(f: VizFlags, textPath: string | undefined): string {
+  if (!textPath) throw new Error('a seq2seq report needs a text file of source lines (or TSV source<TAB>target pairs) to translate, got none');
+  const { model, srcVocab, tgtVocab, step } = loadSeq2SeqCheckpoint(f.checkpoint);
+  const sources = readCorpusSync(textPath).split('\n').map((l) => l.split('\t')[0]).filter((l) => l.length > 0).slice(0, f.maps);
+  if (sources.length === 0) throw new Error(`${textPath}: expected at least one non-empty source line, got none`);
+  const maps = seq2seqAttentionMaps(model, srcVocab, tgtVocab, sources);
+  const c = model.config;
+  const data = emptyReport(readMetrics(metricsPathFor(f.checkpoint)), `unfold report: ${basename(f.checkpoint)}`);
+  data.note = `Seq2seq ${c.cell.toUpperCase()} encoder-decoder, hidden ${c.hiddenSize}, ${c.attention} attention, ${model.numParameters()} parameters, step ${step}; attention of greedy decoding below.`;
+  data.attention = f.attention ? [...maps, ...readAttention(f.attention)] : maps;
+  writeFileAtomicSync(f.out, new TextEncoder().encode(renderReportHtml(data)));
+  return `report: ${f.out} (${maps.length} attention maps)`;
+}
+
+function isSeq2SeqCheckpoint(path: string): boolean {
+  return loadSafetensorsSync(path).metadata[SEQ2SEQ_CONFIG_KEY] !== undefined;
 }
 
 function readAttention(path: string): AttentionMap[] {
@@ -49,7 +73,9 @@ export function vizCommand(): Command {
     .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
     .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
     .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
+    .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for', int(1), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
+      if (isSeq2SeqCheckpoint(f.checkpoint)) { process.stdout.write(`${seq2seqReport(f, textPath)}\n`); return; }
       const { model, vocab, step } = loadModelCheckpoint(f.checkpoint);
       const full = textPath ? readCorpusSync(textPath) : prepareCorpus(defaultCorpus().text);
       const text = textPath ? full : tailExcerpt(full, f.chars);

@@ -3,14 +3,35 @@
 // that they can grow (explode). Gated cells have one square block per gate.
 
 import type { CellBase } from '../nn/cells/cell.js';
-import { spectralRadiusExact } from '../esn/eigen.js';
+import { spectralRadiusExact, spectralRadiusPower } from '../esn/eigen.js';
 import { LSTMCell } from '../nn/cells/lstm_cell.js';
 import { GRUCell } from '../nn/cells/gru_cell.js';
 
-/** max |λ| of a square n×n matrix (row-major), from all its eigenvalues (Francis QR, exact). */
-export function spectralRadius(matrix: ArrayLike<number>, n: number): number {
+/** Largest n for which spectralRadius computes every eigenvalue; above it, block power iteration. */
+export const EXACT_SPECTRAL_MAX_N = 64;
+
+/**
+ * max |λ| of a square n×n matrix (row-major): from all its eigenvalues (Francis QR) for
+ * n ≤ EXACT_SPECTRAL_MAX_N, else by block power iteration with Rayleigh–Ritz (O(n²) per step
+ * instead of O(n³), which matters when a dashboard recomputes it during training).
+ */
+export function spectralRadius(matrix: ArrayLike<number>, n: number, method: 'auto' | 'exact' | 'power' = 'auto'): number {
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`expected a positive matrix size, got ${n}`);
-  return spectralRadiusExact(matrix, n);
+  if (matrix.length !== n * n) throw new Error(`expected a ${n}×${n} matrix (${n * n} values), got ${matrix.length}`);
+  if (method === 'exact' || (method === 'auto' && n <= EXACT_SPECTRAL_MAX_N)) return spectralRadiusExact(matrix, n);
+  const A = Float64Array.from(matrix);
+  for (let i = 0; i < A.length; i++) {
+    if (!Number.isFinite(A[i])) throw new Error(`expected a finite matrix, got ${A[i]} at (${Math.floor(i / n)}, ${i % n})`);
+  }
+  const mul = (x: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * n;
+      for (let j = 0; j < n; j++) s += A[row + j] * x[j];
+      out[i] = s;
+    }
+  };
+  return spectralRadiusPower(mul, n, { tol: 1e-5, maxIterations: 1000 });
 }
 
 export interface GateSpectralRadius {

@@ -3,7 +3,9 @@
 // after a backward h_t.grad = ∂L/∂h_t) and the gate activations. The fused whole-sequence kernels
 // keep neither, which is why diagnostics never use them.
 
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, zeros } from '../tensor/tensor.js';
+import { add } from '../autograd/ops/elementwise.js';
+import { linear } from '../autograd/ops/matmul.js';
 import { formatShape } from '../tensor/shape.js';
 import { select, stack } from '../autograd/ops/shape_ops.js';
 import { noGrad } from '../autograd/grad_mode.js';
@@ -38,26 +40,38 @@ export function traceCells(cells: readonly CellBase[], x: Tensor, options: Trace
   const traces: LayerTrace[] = [];
   let input = x; // [T, B, I] for layer 0, then [T, B, H]
   for (const cell of cells) {
-    const H = cell.hiddenSize;
     const gates = record ? gateSpecs(cell) : [];
-    const gateValues = gates.map(() => new Float64Array(T * B * H));
     const xp = cell.projectInput(input); // [T, B, G·H]
     let carry = cell.initCarry(B);
     const hidden: Tensor[] = [];
+    const carries: Tensor[][] = []; // carry after each step, for the gate values
     for (let t = 0; t < T; t++) {
-      const xpt = select(xp, 0, t);
-      const next = cell.stepProjected(xpt, carry);
-      if (gates.length > 0) {
-        const acts = noGrad(() => gateActivations(cell, xpt.data, carry, next));
-        acts.forEach((a, g) => gateValues[g].set(a, t * B * H));
-      }
-      carry = next;
+      carry = cell.stepProjected(select(xp, 0, t), carry);
       hidden.push(carry[0].retainGrad());
+      if (gates.length > 0) carries.push(carry);
     }
+    const gateValues = gates.length > 0 ? noGrad(() => gateSeries(cell, xp, carries)) : [];
     traces.push({ hidden, gates, gateValues });
     input = stack(hidden, 0);
   }
   return traces;
+}
+
+/**
+ * Gate activations over a whole run: the pre-activations xp + h_{t−1}·W_hhᵀ + b_hh of all steps
+ * come from one matrix product once every h_t is known, rather than one small product per step.
+ */
+function gateSeries(cell: CellBase, xp: Tensor, carries: Tensor[][]): Float64Array[] {
+  const [T, B] = xp.shape;
+  const H = cell.hiddenSize;
+  const hPrev = stack([zeros([B, H], { dtype: xp.dtype }), ...carries.slice(0, T - 1).map((c) => c[0])], 0); // [T, B, H]
+  const pre = add(xp, linear(hPrev, cell.weight_hh, cell.bias_hh)); // [T, B, G·H]
+  const next = carries[0].map((_, k) => {
+    const out = new Float64Array(T * B * H);
+    carries.forEach((c, t) => out.set(c[k].data, t * B * H));
+    return out;
+  });
+  return gateActivations(cell, pre.data, next);
 }
 
 /** ‖∂L/∂h_t‖ (Frobenius over the batch) for every t, read after a backward; 0 where h_t got no gradient. */

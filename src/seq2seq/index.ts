@@ -19,3 +19,11 @@ export { Seq2Seq, Seq2SeqSession, checkSeq2SeqConfig, type Seq2SeqConfig, type F
 export { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 export { decode, greedyDecode, type DecodeOptions, type Hypothesis } from './decoding.js';
 export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_search.js';
+export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type EncodedPair, type Seq2SeqBatch } from './pairs.js';
+export { parsePairs, PairsFormatError, MAX_PAIR_CHARS } from './tsv.js';
+export { translate, exactMatch, type TranslateOptions } from './translate.js';
+export { trainSeq2Seq, type Seq2SeqTrainOptions, type Seq2SeqTrainCallbacks, type Seq2SeqTrainResult } from './trainer.js';
+export {
+  serializeSeq2Seq, deserializeSeq2Seq, SEQ2SEQ_CONFIG_KEY, SRC_VOCAB_KEY, TGT_VOCAB_KEY, type Seq2SeqBundle,
+} from './checkpoint.js';
+export { parseSamplingSchedule } from './schedule_spec.js';

@@ -46,7 +46,9 @@ export interface Seq2SeqTrainResult {
   stopped: 'budget' | 'interrupted';
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+// setImmediate where there is one (Node), else a zero timeout (browsers).
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Trains `model` in place on batches from `nextBatch(step)`. */
 export async function trainSeq2Seq(

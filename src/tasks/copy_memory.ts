@@ -48,9 +48,12 @@ export function copyBatch(rng: Rng, B: number, T: number): TaskBatch {
 }
 
 function settings(cell: TaskCell, T: number): TaskSettings {
+  // Measured at T = 100 (LSTM, H = 32, lr 5e-3, forget bias 1): the baseline plateau is reached
+  // in about 1000 steps and left only slowly; chrono initialisation for the whole sequence length
+  // (T + 20) spreads the units' memory time scales over the span the symbols must be kept.
   return {
-    hiddenSize: 64, lr: cell === 'rnn' ? 1e-3 : 2e-3, batchSize: 32, steps: T <= 100 ? 3000 : 2000,
-    time: 540, clip: 1, testSize: 500, evalEvery: 100,
+    hiddenSize: 64, lr: cell === 'rnn' ? 1e-3 : 3e-3, batchSize: 32, steps: T <= 100 ? 3000 : 2000,
+    time: 540, clip: 1, testSize: 500, evalEvery: 100, chrono: cell === 'rnn' ? 0 : T + 2 * COPY_SYMBOLS,
   };
 }
 

@@ -38,6 +38,8 @@ export interface DatesOptions {
 
 export interface DatesResult {
   accuracy: number;
+  /** Fraction of the 10 target characters right in place, over the held-out set. */
+  charAccuracy: number;
   /** Exact-match rate per format index (NaN where the held-out set has none of that format). */
   perFormat: number[];
   steps: number;
@@ -67,7 +69,10 @@ export async function runDates(o: DatesOptions): Promise<DatesResult> {
     const idx = heldOut.map((p, i) => (p.format === f ? i : -1)).filter((i) => i >= 0);
     return idx.length ? idx.filter((i) => outputs[i] === heldOut[i].target).length / idx.length : NaN;
   });
+  let right = 0;
+  heldOut.forEach((p, i) => { for (let c = 0; c < p.target.length; c++) if (outputs[i][c] === p.target[c]) right++; });
   return {
+    charAccuracy: right / (heldOut.length * 10),
     accuracy: exactMatch(outputs, heldOut.map((p) => p.target)), perFormat,
     steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(),
     examples: heldOut.slice(0, 5).map((p, i) => ({ source: p.source, target: p.target, output: outputs[i] })),

@@ -96,14 +96,11 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
   const models = options.models ?? ['tree-lstm', 'recursive', 'lstm'];
   const results = models.map((kind, k): ExprModelResult => {
     const rng = new Rng(o.seed * 1000 + 31 + k);
-    // errors of root and node predictions in the values' units, from a function giving scaled predictions
-    const errors = (pred: (ts: Tree[]) => { roots: number[]; nodes: [number, number][] }, ts: Tree[]): { root: number; node: number } => {
-      const p = pred(ts);
-      const root = p.roots.reduce((s, v, i) => s + (v * scale - valueOf(ts[i])) ** 2, 0) / ts.length;
-      const node = p.nodes.reduce((s, [v, y]) => s + (v * scale - y) ** 2, 0) / p.nodes.length;
-      return { root, node };
-    };
-    let loop, predict: (ts: Tree[]) => { roots: number[]; nodes: [number, number][] }, parameters: number;
+    // mean squared error in the values' units of (scaled prediction, true value) pairs
+    const mse = (pairs: [number, number][]): number => pairs.reduce((acc, [v, y]) => acc + (v * scale - y) ** 2, 0) / pairs.length;
+    let loop, parameters: number;
+    // (scaled prediction, true value) pairs over the roots and over every node of a set of trees
+    let predict: (ts: Tree[]) => { roots: [number, number][]; nodes: [number, number][] };
     if (kind === 'tree-lstm' || kind === 'recursive') {
       const cfg = { vocabSize: EXPR_VOCAB.length, inputSize: o.embeddingSize, hiddenSize: o.hiddenSize };
       const enc = kind === 'tree-lstm' ? new NaryTreeLSTM({ ...cfg, arity: 2, forgetBias: 1 }, { rng }) : new RecursiveNet(cfg, { rng });
@@ -120,7 +117,7 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
       predict = (ts) => noGrad(() => {
         const b = batchOf(ts);
         const y = model.forward(b).data;
-        return { roots: Array.from(b.roots, (r) => y[r]), nodes: Array.from(b.nodes, (n, i): [number, number] => [y[i], Number(n.label)]) };
+        return { roots: Array.from(b.roots, (r): [number, number] => [y[r], Number(b.nodes[r].label)]), nodes: Array.from(b.nodes, (n, i): [number, number] => [y[i], Number(n.label)]) };
       });
       parameters = model.numParameters();
     } else {
@@ -137,17 +134,12 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
         const y = model.forward(b.ids).data;
         return Array.from(b.targets, (t, i): [number, number] => [y[i], t]);
       }));
-      predict = (ts) => {
-        // batching reorders phrases, so roots are matched back by their own target order-free: run them one set at a time
-        const rootPairs = run(phrases(ts, true));
-        return { roots: [], nodes: run(phrases(ts, false)), rootPairs } as unknown as { roots: number[]; nodes: [number, number][] };
-      };
+      predict = (ts) => ({ roots: run(phrases(ts, true)), nodes: run(phrases(ts, false)) });
       parameters = model.numParameters();
     }
-    const seqRoots = (ts: Tree[]): number => 0 * ts.length;
-    void seqRoots;
-    const te = errors(predict, test), tr = errors(predict, train);
-    return { model: kind, mse: te.root, r2: 1 - te.root / testVar, nodeMse: te.node, trainMse: tr.root, ...loop, parameters };
+    const te = predict(test), trainRoots = predict(train).roots;
+    const testMse = mse(te.roots);
+    return { model: kind, mse: testMse, r2: 1 - testMse / testVar, nodeMse: mse(te.nodes), trainMse: mse(trainRoots), ...loop, parameters };
   });
   return { results, meanPredictorMse: testRoots.reduce((s, v) => s + (v - mean) ** 2, 0) / testRoots.length, scale, trainSize: train.length, testSize: test.length };
 }

@@ -66,6 +66,12 @@ export class Dashboard {
     return { ...this.data, curves: { train: downsample(this.curves.train, 2000), val: this.curves.val.slice() } };
   }
 
+  /** Starts the curves from an earlier part of the run (--resume), read from its metrics log. */
+  loadCurves(curves: LossCurves): void {
+    this.curves.train.push(...curves.train);
+    this.curves.val.push(...curves.val);
+  }
+
   addStep(step: number, loss: number): void { this.curves.train.push({ step, loss }); }
   addEval(step: number, valLoss: number): void { this.curves.val.push({ step, loss: valLoss }); }
 
@@ -73,6 +79,11 @@ export class Dashboard {
   analyse(model: CharModel, vocab: CharVocab, text: string, options: ReportOptions = {}): void {
     const version = this.data.version + 1;
     this.data = buildReportData(model, vocab, text, this.curves, { title: this.data.title, ...options, version });
+  }
+
+  /** Shows why the last analysis failed (the previous one stays). */
+  fail(err: Error): void {
+    this.data = { ...this.data, note: `analysis failed: ${err.message}`, version: this.data.version + 1 };
   }
 
   close(): Promise<void> {
@@ -92,7 +103,9 @@ export function dashboardCallbacks(dash: Dashboard, text: string, analysisChars 
     onStep: (i) => dash.addStep(i.step, i.loss),
     onEval: (e) => {
       dash.addEval(e.step, e.valLoss);
-      if (model && vocab) dash.analyse(model, vocab, excerpt, { step: e.step, maxChars: analysisChars });
+      if (!model || !vocab) return;
+      // A failed analysis must not stop the training run: it is reported on the page instead.
+      try { dash.analyse(model, vocab, excerpt, { step: e.step, maxChars: analysisChars }); } catch (err) { dash.fail(err as Error); }
     },
   };
 }

@@ -54,7 +54,8 @@ export function reportClient(live: string): void {
     const m = d.model;
     s.appendChild(el('p', {}, m
       ? `${m.numLayers}-layer ${m.cell.toUpperCase()}, hidden ${m.hiddenSize}, embedding ${m.embeddingSize}, vocabulary ${m.vocabSize}, ${m.parameters} parameters, step ${m.step}.`
-      : 'No model yet: waiting for the first evaluation.'));
+      : d.note ?? 'No model yet: waiting for the first evaluation.'));
+    if (m && d.note) s.appendChild(el('p', { class: 'note' }, d.note));
     if (d.spectral.length > 0) {
       const t = el('table', { class: 'spectral' });
       s.appendChild(el('p', {}, 'Spectral radius ρ of each H×H block of W_hh (ρ < 1: a linearised recurrence h_t ≈ W_hh h_{t−1} shrinks gradients like ρ^k).'));
@@ -231,6 +232,8 @@ export function reportClient(live: string): void {
     renderSaturation(d);
     renderGradients(d);
     renderPredictions(d);
+    // A report without a character model (seq2seq) has no text sections to show.
+    for (const id of ['cells', 'saturation', 'gradients', 'predictions']) $(id).hidden = d.model === null && d.note !== undefined;
     version = d.version;
     document.body.dataset.version = String(d.version);
   }

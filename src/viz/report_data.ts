@@ -67,6 +67,8 @@ export interface ReportData {
   attention: AttentionMap[];
   /** Increases with every update (dashboard). */
   version: number;
+  /** Shown in place of the model summary when there is no character model (e.g. a seq2seq report). */
+  note?: string;
 }
 
 export interface ReportOptions {

@@ -8,6 +8,7 @@ import { textFeatures } from '../../src/diagnostics/text_features.js';
 import { spectralRadius, recurrentSpectralRadii } from '../../src/diagnostics/spectral_radius.js';
 import { LSTMCell } from '../../src/nn/cells/lstm_cell.js';
 import { RNNCell } from '../../src/nn/cells/rnn_cell.js';
+import { Rng } from '../../src/tensor/random.js';
 
 const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -69,6 +70,24 @@ test('spectral radius of matrices with known eigenvalues', () => {
   // S diag(0.9, −0.3) S⁻¹ with S = [[1, 1], [1, 2]], S⁻¹ = [[2, −1], [−1, 1]]
   // = [[1·0.9·2 + 1·(−0.3)·(−1), 1·0.9·(−1) + (−0.3)·1], [0.9·2 + 2·(−0.3)·(−1), −0.9 + 2·(−0.3)]]
   close(spectralRadius([2.1, -1.2, 2.4, -1.5], 2), 0.9, 1e-12);
+});
+
+test('spectral radius of a large matrix (power iteration) with known eigenvalues, and against the exact method', () => {
+  // Block diagonal of 2×2 blocks r_k·[[cos θ, −sin θ], [sin θ, cos θ]]: eigenvalues r_k e^{±iθ_k}.
+  const n = 100, A = new Float64Array(n * n);
+  for (let k = 0; k < n / 2; k++) {
+    const r = k === 17 ? 1.2 : 0.2 + 0.8 * (k / (n / 2)), th = 0.3 + k;
+    const i = 2 * k;
+    A[i * n + i] = r * Math.cos(th); A[i * n + i + 1] = -r * Math.sin(th);
+    A[(i + 1) * n + i] = r * Math.sin(th); A[(i + 1) * n + i + 1] = r * Math.cos(th);
+  }
+  close(spectralRadius(A, n), 1.2, 1e-4);
+  close(spectralRadius(A, n, 'exact'), 1.2, 1e-9);
+  const rng = new Rng(7);
+  const R = Array.from({ length: 80 * 80 }, () => rng.uniform(-0.125, 0.125));
+  const exact = spectralRadius(R, 80, 'exact');
+  close(spectralRadius(R, 80, 'power'), exact, 1e-4 * exact);
+  assert.throws(() => spectralRadius([1, 2, 3], 2), /2×2 matrix/);
 });
 
 test('recurrentSpectralRadii reads each gate block of W_hh', () => {

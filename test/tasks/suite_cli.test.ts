@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,22 @@ test('tasks all --quick writes a table per task and merges re-runs', () => {
   assert.equal(again.status, 0, again.stderr);
   const cells = parseResults(readFileSync(out, 'utf8')).map((r) => `${r.task}/${r.cell}`).sort();
   assert.deepEqual(cells, ['reber/gru', 'reber/lstm', 'tagging/bi-lstm', 'tagging/lstm']);
+});
+
+test('tasks all --collect merges saved result lines without running anything', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unfold-suite-'));
+  const saved = join(dir, 'runs.txt'), out = join(dir, 'TASKS.md');
+  const line = { task: 'adding', cell: 'gru', length: 200, metric: 'mse', value: 0.0042, baseline: 1 / 6, steps: 1234, seconds: 321.5 };
+  writeFileSync(saved, `progress text\n${JSON.stringify(line)}\n`);
+  const r = unfold('tasks', 'all', '--collect', saved, '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const md = readFileSync(out, 'utf8');
+  assert.deepEqual(parseResults(md), [line]);
+  assert.match(md, /\| 200 \| 0\.167 \| 0\.00420 \(1234 steps, 322 s\) \|/);
+  writeFileSync(saved, 'no results here\n');
+  const none = unfold('tasks', 'all', '--collect', saved, '--out', out);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /expected JSON result lines from `unfold tasks <name> --json`, found none/);
 });
 
 test('bad flags: one clear error line, exit status 1', () => {

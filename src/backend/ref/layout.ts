@@ -13,11 +13,31 @@ export function permute(x: FloatArray, shape: readonly number[], perm: readonly 
   const st = perm.map((p) => inStrides[p]);
   const n = x.length;
   if (n === 0) return;
+  if (perm[rank - 1] === rank - 1 && rank > 1) {
+    permuteRows(x, outShape, st, shape[rank - 1], out);
+    return;
+  }
   const inner = outShape[rank - 1], sInner = st[rank - 1];
   const idx = new Array<number>(rank).fill(0);
   let ix = 0;
   for (let io = 0; io < n; io += inner) {
     for (let k = 0, j = ix; k < inner; k++, j += sInner) out[io + k] = x[j];
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++; ix += st[d];
+      if (idx[d] < outShape[d]) break;
+      ix -= st[d] * outShape[d]; idx[d] = 0;
+    }
+  }
+}
+
+// The last axis stays last (e.g. [B, T, E] → [T, B, E]): whole rows of `w` move at once.
+function permuteRows(x: FloatArray, outShape: readonly number[], st: readonly number[], w: number, out: FloatArray): void {
+  const rank = outShape.length;
+  const idx = new Array<number>(rank - 1).fill(0);
+  let ix = 0;
+  for (let io = 0; io < out.length; io += w) {
+    if (w < 16) for (let k = 0; k < w; k++) out[io + k] = x[ix + k];
+    else out.set(x.subarray(ix, ix + w), io);
     for (let d = rank - 2; d >= 0; d--) {
       idx[d]++; ix += st[d];
       if (idx[d] < outShape[d]) break;

@@ -15,14 +15,27 @@ export interface WasmExports {
     transA: boolean, transB: boolean, M: number, N: number, K: number,
     a: number, b: number, c: number, accumulate: boolean, work: number,
   ): void;
+  packedBBytes(N: number, K: number): number;
+  packB(transB: boolean, N: number, K: number, b: number, dst: number): void;
+  sgemmPackedB(transA: boolean, M: number, N: number, K: number, a: number, pb: number, c: number, accumulate: boolean, work: number): void;
   lstmForwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
-    z: number, hs: number, c: number, tc: number, whh: number, work: number,
+    z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number,
   ): void;
   lstmBackwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
-    z: number, hs: number, c: number, tc: number, g: number, dz: number, dh: number, dc: number, whh: number, work: number,
+    z: number, hs: number, c: number, tc: number, g: number, dz: number, dh: number, dc: number, whh: number, pw: number, work: number,
   ): void;
+  gruForwardSeq(
+    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
+    zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number,
+  ): void;
+  gruBackwardSeq(
+    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
+    zx: number, hn: number, hs: number, g: number, dgx: number, dgh: number, dh: number, whh: number, pw: number, work: number,
+  ): void;
+  colSums(rows: number, n: number, src: number, dst: number): void;
+  softmaxRows(rows: number, n: number, x: number, out: number, log: boolean): void;
   lstmStep(B: number, H: number, z: number, cPrev: number, c: number, h: number, tc: number): void;
 }
 

@@ -55,7 +55,7 @@ export function allTasks(): Command {
       if (f.collect) {
         const target = f.out ?? 'TASKS.md';
         const added = f.collect.flatMap((file) => readResultLines(file));
-        results = mergeResults(target === out ? results : existsSync(target) ? parseResults(readFileSync(target, 'utf8')) : [], added);
+        results = mergeResults(existsSync(target) ? parseResults(readFileSync(target, 'utf8')) : [], added);
         writeFileSync(target, suiteMarkdown(SUITE, results, header));
         say(f.json, `${target}: merged ${added.length} result line(s); ${results.length} in all`);
         return;

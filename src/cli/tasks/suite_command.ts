@@ -13,7 +13,7 @@ import { fmt, reportTask, say, seconds, taskOptions, type TaskFlags } from '../t
 
 export interface SequenceTaskFlags extends TaskFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi';
+  direction?: 'uni' | 'bi'; chrono?: number;
 }
 
 /** The cell name of the result line: 'bi-lstm' for a bidirectional LSTM. */
@@ -30,6 +30,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.lr !== undefined) s.lr = f.lr;
   if (f.batch !== undefined) s.batchSize = f.batch;
   if (f.test !== undefined) s.testSize = f.test;
+  if (f.chrono !== undefined) s.chrono = f.chrono;
   return s;
 }
 
@@ -69,18 +70,27 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .description(task.description)
     .option('--cell <cell>', 'recurrent cell: rnn (tanh), lstm or gru', choice(...TASK_CELLS), 'lstm')
     .option('--length <T>', `sequence length or delay T (default ${task.defaultLength}${task.name === 'reber' ? ': the strings\' own lengths' : ''})`, int(0))
-    .option('--steps <n>', 'training steps at most (default: the task\'s, see --help of `tasks all`)', int(1))
+    .option('--steps <n>', 'training steps at most (defaults below)', int(1))
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
     .option('--hidden <n>', 'hidden units', int(1))
     .option('--lr <x>', 'Adam learning rate', float(1e-8, 10))
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', 'fresh test sequences the metric is measured on', int(1))
+    .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
+  const defaults = TASK_CELLS.map((c) => {
+    const d = task.settings(c, task.defaultLength);
+    return `  ${c.padEnd(5)} hidden ${d.hiddenSize}, lr ${d.lr}, batch ${d.batchSize}, steps ${d.steps}, time ${d.time} s, ` +
+      `clip ${d.clip}, test ${d.testSize}${d.chrono ? `, chrono ${d.chrono}` : ''}`;
+  }).join('\n');
   cmd.addHelpText('after', `
+Defaults at T = ${task.defaultLength}:
+${defaults}
+
 Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better) on fresh test sequences.
 Baseline: ${task.baselineText}.
 Training: Adam, gradient clipping at global norm 1, a fresh batch every step; stops at --steps or
---time, or early once a validation batch passes ${task.stopAt ?? 'never'}.`);
+--time${task.stopAt === null ? '' : `, or early once a validation batch passes ${task.stopAt}`}.`);
   return taskOptions(cmd, '1')
     .action((f: SequenceTaskFlags) => {
       const length = f.length ?? task.defaultLength;

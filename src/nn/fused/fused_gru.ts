@@ -17,6 +17,8 @@ import {
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
 import { mul } from '../../autograd/ops/elementwise.js';
+import { gruBackwardWasm, gruForwardWasm, type GruBuffers } from './fused_gru_wasm.js';
+import { fusedWasm } from './wasm_route.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -63,9 +65,14 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   const { zx, hn, gh, bhh } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
+  if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
+  const e = fusedWasm(a.x.dtype);
+  if (e !== null && lens === null && gruForwardWasm(
+    e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
+    (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array,
+  )) return;
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
   projectInputs(a.x.data, a.weightIh.data, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
-  if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
@@ -95,6 +102,11 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
+  const e = fusedWasm(a.x.dtype);
+  const needBih = a.biasIh?.requiresGrad === true, needBhh = a.biasHh?.requiresGrad === true;
+  if (e !== null && lens === null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh)) {
+    return gruGradients(a, I, L, ws, hs, false);
+  }
   dh.fill(0);
   // rows past their length pass dh straight through: kept here across the step's math
   const keepH = lens ? allocate(a.x.dtype, BH) : null;
@@ -119,9 +131,17 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
     if (lens) { zeroPadded(lens, t, G, dgx, zt); zeroPadded(lens, t, G, dgh, zt); restorePadded(lens, t, H, keepH!, dh); }
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
   }
-  const TB = T * B;
-  if (a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
-  if (a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
+  return gruGradients(a, I, L, ws, hs, true);
+}
+
+// The gradients of all inputs from dgx, dgh (and dh for the initial state) once the time loop is done.
+// sumBias: whether the bias gradients still have to be summed (the wasm backward did it already).
+function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, sumBias: boolean): InputGrad[] {
+  const { T, B, H, block: BH } = L;
+  const G = 3 * H, TB = T * B;
+  const { dgx, dgh, dh } = ws;
+  if (sumBias && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
+  if (sumBias && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
   return [
     gemmWriter(false, false, TB, I, G, dgx, a.weightIh.data), // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
     copyWriter(dh),

@@ -111,8 +111,9 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
-  if (e !== null && lens === null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0)) {
-    return lstmGradients(a, I, L, ws, hs);
+  const needBias = a.biasIh?.requiresGrad === true || a.biasHh?.requiresGrad === true;
+  if (e !== null && lens === null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias)) {
+    return lstmGradients(a, I, L, ws, hs, false);
   }
   dh.fill(0);
   // rows past their length pass dh and dc straight through: kept here across the step's math
@@ -144,15 +145,16 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
     if (lens) { restorePadded(lens, t, H, keepH!, dh); restorePadded(lens, t, H, keepC!, dc); }
   }
-  return lstmGradients(a, I, L, ws, hs);
+  return lstmGradients(a, I, L, ws, hs, true);
 }
 
 // The gradients of all inputs from dz (and dh, dc for the initial state) once the time loop is done.
-function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray): InputGrad[] {
+// sumBias: whether ws.bias still has to be summed from dz (the wasm backward did it already).
+function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, sumBias: boolean): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const { dz, dh, dc } = ws;
-  if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, TB, G, ws.bias);
+  if (sumBias && (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad)) columnSums(dz, TB, G, ws.bias);
   return [
     gemmWriter(false, false, TB, I, G, dz, a.weightIh.data), // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
     copyWriter(dh),

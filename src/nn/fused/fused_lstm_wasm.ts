@@ -15,6 +15,7 @@ export interface LstmBuffers {
   dz: Float32Array; // [T·B, G]
   dh: Float32Array; // [B, H]
   dc: Float32Array; // [B, H]
+  bias: Float32Array; // [G] the bias gradient Σ_{t,b} dz, filled when the backward is asked for it
 }
 
 /**
@@ -30,6 +31,7 @@ export function lstmForwardWasm(
   const s = new Scratch();
   const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G);
   const hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH), tcP = s.take(TB * H);
+  const pw = s.takeBytes(e.packedBBytes(G, H));
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
   if (!s.commit(e)) return false;
   const heap = heapF32();
@@ -41,7 +43,7 @@ export function lstmForwardWasm(
   const init = L.init * BH;
   if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
   if (c0) put(c0, cP + 4 * init); else heap.fill(0, (cP >> 2) + init, (cP >> 2) + init + BH);
-  e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, work);
+  e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, pw, work);
   get(zP, TB * G, ws.z);
   get(cP, (T + 1) * BH, ws.c);
   get(tcP, TB * H, ws.tc);
@@ -52,22 +54,26 @@ export function lstmForwardWasm(
 
 /**
  * Backward of the time loop: g [(T+2)·B, H] the packed gradient; fills ws.dz, ws.dh (dL/dh_init,
- * when needH0) and ws.dc (dL/dc_init). False if memory ran out.
+ * when needH0), ws.dc (dL/dc_init) and, when needBias, ws.bias. False if memory ran out.
  */
 export function lstmBackwardWasm(
   e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
+  needBias: boolean,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const s = new Scratch();
   const whhP = s.take(G * H), zP = s.take(TB * G), hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH);
   const tcP = s.take(TB * H), gP = s.take((T + 2) * BH), dzP = s.take(TB * G), dhP = s.take(BH), dcP = s.take(BH);
+  const biasP = s.take(G);
+  const pw = s.takeBytes(e.packedBBytes(H, G));
   const work = s.takeBytes(e.workspaceBytes(B, H, G));
   if (!s.commit(e)) return false;
   put(wHh, whhP); put(ws.z, zP); put(hs, hsP, 0, (T + 1) * BH); put(ws.c, cP); put(ws.tc, tcP); put(g, gP, 0, (T + 2) * BH);
-  e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, work);
+  e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, pw, work);
   get(dzP, TB * G, ws.dz);
   get(dhP, BH, ws.dh);
   get(dcP, BH, ws.dc);
+  if (needBias) { e.colSums(TB, G, dzP, biasP); get(biasP, G, ws.bias); }
   return true;
 }

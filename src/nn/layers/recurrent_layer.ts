@@ -43,7 +43,9 @@ export interface RecurrentLayerConfig extends RecurrentRegularization {
 export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
 
 export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerConfig {
-  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...config, ...resolveRegularization(config) };
+  // An option given as undefined means "the default", as in Keras and PyTorch keyword arguments.
+  const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as RecurrentLayerConfig;
+  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...given, ...resolveRegularization(given) };
   if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
   return c;

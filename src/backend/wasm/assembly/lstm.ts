@@ -5,22 +5,24 @@
 //   z  [T·B, G]   in: x·W_ihᵀ + biases; out: σ(z_i) | σ(z_f) | tanh(z_g) | σ(z_o)
 //   hs [(T+1)·B, H] packed hidden blocks (h_prev of step t is block prevBlock + t, h_t is seqBlock + t)
 //   c  [(T+1)·B, H] cell states in the same blocks; tc [T·B, H] tanh(c_t) in time order
-//   whh [G, H]; work: sgemm workspace for (B, G, H) and (B, H, G).
+//   whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh packed once per sequence (forward as W_hhᵀ);
+//   work: sgemm workspace for (B, G, H) and (B, H, G).
 
-import { sgemm } from './sgemm';
+import { packB, sgemmPackedB } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
 export function lstmForwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
-  z: usize, hs: usize, c: usize, tc: usize, whh: usize, work: usize,
+  z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize,
 ): void {
   const G = 4 * H, BH = B * H;
+  packB(true, G, H, whh, pw);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = <usize>((prevBlock + t) * BH) << 2, cur = <usize>((seqBlock + t) * BH) << 2;
     const zt = z + (<usize>(t * B * G) << 2);
-    sgemm(false, true, B, G, H, hs + prev, whh, zt, true, work);
+    sgemmPackedB(false, B, G, H, hs + prev, pw, zt, true, work);
     lstmGates(B, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2), hs + cur);
   }
 }
@@ -72,9 +74,10 @@ export function lstmStep(B: i32, H: i32, z: usize, cPrev: usize, c: usize, h: us
  */
 export function lstmBackwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
-  z: usize, hs: usize, c: usize, tc: usize, g: usize, dz: usize, dh: usize, dc: usize, whh: usize, work: usize,
+  z: usize, hs: usize, c: usize, tc: usize, g: usize, dz: usize, dh: usize, dc: usize, whh: usize, pw: usize, work: usize,
 ): void {
   const G = 4 * H, BH = B * H;
+  packB(false, H, G, whh, pw);
   memory.fill(dh, 0, <usize>BH << 2);
   memory.copy(dc, g + (<usize>((T + 1) * BH) << 2), <usize>BH << 2);
   const H4 = H & ~3;
@@ -117,6 +120,6 @@ export function lstmBackwardSeq(
       }
     }
     // dh_{t−1} = dz_t [B, G] · W_hh [G, H]
-    if (s > 0 || needH0) sgemm(false, false, B, H, G, dzt, whh, dh, false, work);
+    if (s > 0 || needH0) sgemmPackedB(false, B, H, G, dzt, pw, dh, false, work);
   }
 }

@@ -47,45 +47,85 @@ export function sgemm(
     rows(transA, transB, M, N, K, a, b, c, accumulate, work);
     return;
   }
-  const tile = work;
-  const packA = work + TILE_BYTES;
-  const packB = packA + ((roundUp(min(M, MC), MR) * min(K, KC)) << 2);
+  const packB = work + TILE_BYTES + ((roundUp(min(M, MC), MR) * min(K, KC)) << 2);
   for (let pc: usize = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
-    const add = accumulate || pc > 0;
-    // op(B)[pc.., j..] panels: element (k, j) is B[k*N + j], or B[j*K + k] when transB.
+    packBBlock(transB, N, K, pc, kc, b, packB);
+    block(transA, M, N, K, pc, kc, a, packB, c, accumulate || pc > 0, work);
+  }
+}
+
+/** Bytes of op(B) [K, N] packed by packB: every depth block's panels, K·roundUp(N, 8) floats. */
+export function packedBBytes(N: usize, K: usize): f64 {
+  return <f64>(K * roundUp(N, NR)) * 4;
+}
+
+/**
+ * Packs op(B) [K, N] (B stored [K, N], or [N, K] when transB) once into dst (packedBBytes), for
+ * products that reuse the same B many times (a recurrent weight, once per step): see sgemmPackedB.
+ */
+export function packB(transB: bool, N: usize, K: usize, b: usize, dst: usize): void {
+  const np = roundUp(N, NR);
+  for (let pc: usize = 0; pc < K; pc += KC) packBBlock(transB, N, K, pc, min(KC, K - pc), b, dst + ((pc * np) << 2));
+}
+
+/**
+ * C (+)= op(A) · op(B) with op(B) already packed by packB (M >= 4; smaller M goes through sgemm).
+ * work: workspaceBytes(M, N, K).
+ */
+export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usize, pb: usize, c: usize, accumulate: bool, work: usize): void {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (!accumulate) memory.fill(c, 0, (M * N) << 2);
+    return;
+  }
+  const np = roundUp(N, NR);
+  for (let pc: usize = 0; pc < K; pc += KC) {
+    block(transA, M, N, K, pc, min(KC, K - pc), a, pb + ((pc * np) << 2), c, accumulate || pc > 0, work);
+  }
+}
+
+// op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*N + j], or B[j*K + k] when transB.
+function packBBlock(transB: bool, N: usize, K: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
+  for (let j: usize = 0; j < N; j += NR) {
+    const nr = min(NR, N - j);
+    const dst = packB + ((j * kc) << 2);
+    if (transB) packStrided(dst, b + ((j * K + pc) << 2), K, NR, nr, kc);
+    else packContiguous(dst, b + ((pc * N + j) << 2), N, NR, nr, kc);
+  }
+}
+
+// One depth block [pc, pc + kc) of C (+)= op(A) · op(B), op(B)'s block packed at packB.
+function block(
+  transA: bool, M: usize, N: usize, K: usize, pc: usize, kc: usize, a: usize, packB: usize, c: usize, add: bool, work: usize,
+): void {
+  const tile = work;
+  const packA = work + TILE_BYTES;
+  for (let ic: usize = 0; ic < M; ic += MC) {
+    const mc = min(MC, M - ic);
+    // op(A)[ic.., pc..] panels: element (i, k) is A[i*K + k], or A[k*M + i] when transA.
+    for (let i: usize = 0; i < mc; i += MR) {
+      const mr = min(MR, mc - i);
+      const dst = packA + ((i * kc) << 2);
+      if (transA) packContiguous(dst, a + ((pc * M + ic + i) << 2), M, MR, mr, kc);
+      else packStrided(dst, a + (((ic + i) * K + pc) << 2), K, MR, mr, kc);
+    }
     for (let j: usize = 0; j < N; j += NR) {
       const nr = min(NR, N - j);
-      const dst = packB + ((j * kc) << 2);
-      if (transB) packStrided(dst, b + ((j * K + pc) << 2), K, NR, nr, kc);
-      else packContiguous(dst, b + ((pc * N + j) << 2), N, NR, nr, kc);
-    }
-    for (let ic: usize = 0; ic < M; ic += MC) {
-      const mc = min(MC, M - ic);
-      // op(A)[ic.., pc..] panels: element (i, k) is A[i*K + k], or A[k*M + i] when transA.
+      const pb = packB + ((j * kc) << 2);
       for (let i: usize = 0; i < mc; i += MR) {
         const mr = min(MR, mc - i);
-        const dst = packA + ((i * kc) << 2);
-        if (transA) packContiguous(dst, a + ((pc * M + ic + i) << 2), M, MR, mr, kc);
-        else packStrided(dst, a + (((ic + i) * K + pc) << 2), K, MR, mr, kc);
-      }
-      for (let j: usize = 0; j < N; j += NR) {
-        const nr = min(NR, N - j);
-        const pb = packB + ((j * kc) << 2);
-        for (let i: usize = 0; i < mc; i += MR) {
-          const mr = min(MR, mc - i);
-          const pa = packA + ((i * kc) << 2);
-          const cp = c + (((ic + i) * N + j) << 2);
-          if (mr == MR && nr == NR) {
-            kernel(kc, pa, pb, cp, N, add);
-          } else {
-            kernel(kc, pa, pb, tile, NR, false);
-            for (let r: usize = 0; r < mr; r++) {
-              for (let s: usize = 0; s < nr; s++) {
-                const q = cp + ((r * N + s) << 2);
-                const t = load<f32>(tile + ((r * NR + s) << 2));
-                store<f32>(q, add ? load<f32>(q) + t : t);
-              }
+        const pa = packA + ((i * kc) << 2);
+        const cp = c + (((ic + i) * N + j) << 2);
+        if (mr == MR && nr == NR) {
+          kernel(kc, pa, pb, cp, N, add);
+        } else {
+          kernel(kc, pa, pb, tile, NR, false);
+          for (let r: usize = 0; r < mr; r++) {
+            for (let s: usize = 0; s < nr; s++) {
+              const q = cp + ((r * N + s) << 2);
+              const t = load<f32>(tile + ((r * NR + s) << 2));
+              store<f32>(q, add ? load<f32>(q) + t : t);
             }
           }
         }

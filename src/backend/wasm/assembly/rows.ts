@@ -1,0 +1,59 @@
+// Row-wise kernels: column sums (the bias gradients of the fused ops) and softmax / log-softmax of
+// each row (cross-entropy), on f32 at byte addresses. Same contracts as the TypeScript reference
+// (src/nn/fused/fused_common.ts columnSums, src/backend/ref/reduce.ts softmaxRows).
+
+import { expv } from './vmath';
+
+/** dst[j] = Σ_r src[r, j] for src [rows, n]. */
+export function colSums(rows: i32, n: i32, src: usize, dst: usize): void {
+  const n4 = n & ~3;
+  const line = <usize>n << 2;
+  memory.fill(dst, 0, line);
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * line;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(s + o)));
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(s + o));
+    }
+  }
+}
+
+/** out[r, :] = softmax(x[r, :]), or log-softmax when `log`, for x [rows, n]. */
+export function softmaxRows(rows: i32, n: i32, x: usize, out: usize, log: bool): void {
+  const n4 = n & ~3;
+  const line = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * line, yr = out + <usize>r * line;
+    let m: f32 = -Infinity;
+    for (let j = 0; j < n; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
+    const mv = f32x4.splat(m);
+    let sv = f32x4.splat(0);
+    let j = 0;
+    // exp(x − m) into out (kept for the softmax), summed four lanes at a time
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      const ev = expv(f32x4.sub(v128.load(xr + o), mv));
+      v128.store(yr + o, ev);
+      sv = f32x4.add(sv, ev);
+    }
+    let s: f32 = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      const ev = f32x4.extract_lane(expv(f32x4.splat(load<f32>(xr + o) - m)), 0);
+      store<f32>(yr + o, ev);
+      s += ev;
+    }
+    if (log) {
+      const ls = m + Mathf.log(s);
+      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(xr + (<usize>k << 2)) - ls);
+    } else {
+      const inv: f32 = 1 / s;
+      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(yr + (<usize>k << 2)) * inv);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// Pairs files and checkpoints: malformed TSV lines are refused with the line number and what was
+// expected; a saved model reloads with its config and vocabularies and translates identically
+// (greedy and beam search); damaged checkpoints are refused with a clear message.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../../src/tensor/random.js';
+import { parsePairs } from '../../src/seq2seq/tsv.js';
+import { vocabsFor } from '../../src/seq2seq/pairs.js';
+import { Seq2Seq } from '../../src/seq2seq/model.js';
+import { translate } from '../../src/seq2seq/translate.js';
+import { serializeSeq2Seq } from '../../src/seq2seq/checkpoint.js';
+import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
+import { parseSamplingSchedule } from '../../src/seq2seq/schedule_spec.js';
+import { TokenVocab, EOS, UNK } from '../../src/seq2seq/vocab.js';
+import { tempDir } from '../train/helpers.js';
+
+test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is named', () => {
+  assert.deepEqual(parsePairs('\ufeffab\tba\r\n\n  \ncd\tdc\n'), [{ source: 'ab', target: 'ba' }, { source: 'cd', target: 'dc' }]);
+  assert.throws(() => parsePairs('ab\tba\nno tab here\n', 'p.tsv'), /^PairsFormatError: p\.tsv:2: expected source<TAB>target \(exactly one TAB\), got no TAB in "no tab here"$/);
+  assert.throws(() => parsePairs('a\tb\tc', 'p.tsv'), /p\.tsv:1: expected source<TAB>target \(exactly one TAB\), got 2 TABs/);
+  assert.throws(() => parsePairs('x\ty\n\tb', 'p.tsv'), /p\.tsv:2: expected a non-empty source before the TAB, got an empty one/);
+  assert.throws(() => parsePairs('a\t\n', 'p.tsv'), /p\.tsv:1: expected a non-empty target after the TAB, got an empty one/);
+  assert.throws(() => parsePairs(`${'x'.repeat(1001)}\ty`, 'p.tsv'), /p\.tsv:1: expected a source of at most 1000 characters, got 1001/);
+  assert.throws(() => parsePairs('\n\n', 'p.tsv'), /p\.tsv: expected at least one source<TAB>target line, got none/);
+});
+
+test('vocabularies: specials first, unknown characters to UNK, decode stops at EOS', () => {
+  const v = new TokenVocab(['a', 'b']);
+  assert.deepEqual(v.encode('abz'), [4, 5, UNK]);
+  assert.equal(v.decode([4, 5, UNK, EOS, 4]), 'ab\uFFFD');
+  assert.deepEqual(TokenVocab.fromJSON(JSON.stringify(v.toJSON())).chars, ['a', 'b']);
+  assert.throws(() => TokenVocab.fromJSON('{"type":"char","chars":[]}'), /expected vocabulary type "seq2seq-char", got "char"/);
+  assert.throws(() => new TokenVocab(['a', 'a']), /vocabulary character "a" appears twice/);
+});
+
+test('teacher-forcing schedules parse from the command line form', () => {
+  assert.deepEqual(parseSamplingSchedule('0.75'), { kind: 'constant', value: 0.75 });
+  assert.deepEqual(parseSamplingSchedule('linear:0.001:0.2'), { kind: 'linear', slope: 0.001, min: 0.2 });
+  assert.deepEqual(parseSamplingSchedule('inverse-sigmoid:300'), { kind: 'inverse-sigmoid', k: 300 });
+  assert.throws(() => parseSamplingSchedule('sometimes'), /expected a teacher-forcing schedule: .*got 'sometimes'/);
+  assert.throws(() => parseSamplingSchedule('1.5'), /expected value in \[0, 1\], got 1.5/);
+});
+
+test('a checkpoint round-trip gives identical translations, greedy and beam', async () => {
+  const pairs = [{ source: 'hello', target: 'olleh' }, { source: 'abc', target: 'cba' }, { source: 'ééx', target: 'xéé' }];
+  const { srcVocab, tgtVocab } = vocabsFor(pairs);
+  const model = new Seq2Seq({
+    srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: 5, hiddenSize: 7, numLayers: 2, cell: 'gru',
+    bidirectional: true, attention: 'additive', context: 'both',
+  }, { rng: new Rng(11) });
+  const path = join(tempDir(), 'm.safetensors');
+  await saveSeq2SeqCheckpoint(path, { model, srcVocab, tgtVocab, step: 42 });
+  const back = loadSeq2SeqCheckpoint(path);
+  assert.equal(back.step, 42);
+  assert.deepEqual(back.model.config, model.config);
+  assert.deepEqual(back.srcVocab.chars, srcVocab.chars);
+  assert.deepEqual(back.tgtVocab.chars, tgtVocab.chars);
+  const texts = ['hello', 'abc', 'cab', 'zzz', 'é'];
+  for (const opts of [{ maxLength: 12 }, { maxLength: 12, beamWidth: 3 }]) {
+    const a = translate(model, srcVocab, tgtVocab, texts, opts), b = translate(back.model, back.srcVocab, back.tgtVocab, texts, opts);
+    assert.deepEqual(b, a);
+  }
+  // Every parameter is bit-identical.
+  const sd = back.model.stateDict();
+  for (const [n, p] of model.namedParameters()) assert.deepEqual(Array.from(sd[n].data), Array.from(p.data), n);
+});
+
+test('damaged checkpoints are refused with the path and the reason', () => {
+  const dir = tempDir();
+  const pairs = [{ source: 'ab', target: 'ba' }];
+  const { srcVocab, tgtVocab } = vocabsFor(pairs);
+  const model = new Seq2Seq({ srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: 2, hiddenSize: 3, cell: 'lstm' });
+  const good = serializeSeq2Seq({ model, srcVocab, tgtVocab, step: 0 });
+  const truncated = join(dir, 'cut.safetensors');
+  writeFileSync(truncated, good.subarray(0, good.length - 10));
+  assert.throws(() => loadSeq2SeqCheckpoint(truncated), /cut\.safetensors/);
+  assert.throws(() => loadSeq2SeqCheckpoint(join(dir, 'missing.safetensors')), /cannot read checkpoint .*missing\.safetensors: no such file/);
+  // A valid file whose vocabulary does not fit the model.
+  const other = vocabsFor([{ source: 'abc', target: 'ba' }]).srcVocab;
+  const wrong = join(dir, 'wrong.safetensors');
+  writeFileSync(wrong, serializeSeq2Seq({ model, srcVocab: other, tgtVocab, step: 0 }));
+  assert.throws(() => loadSeq2SeqCheckpoint(wrong), /expected vocabularies of 6 and 6 symbols \(the model's\), got 7 and 6/);
+  assert.ok(readFileSync(wrong).length > 8);
+});

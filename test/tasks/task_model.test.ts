@@ -1,0 +1,73 @@
+// The suite's model: output shapes for both read-outs, the many-to-one read-out equal to the head
+// applied to the right steps of the layer's output (the forward direction's last step, the backward
+// direction's first), chrono initialisation of the gate biases, and a clear error on bad input.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { Rng } from '../../src/tensor/random.js';
+import { TaskModel } from '../../src/tasks/task_model.js';
+import { LSTM } from '../../src/nn/layers/lstm.js';
+
+function randomInput(T: number, B: number, I: number): Tensor {
+  const rng = new Rng(1);
+  return new Tensor(Float32Array.from({ length: T * B * I }, () => rng.uniform(-1, 1)), [T, B, I]);
+}
+
+test('read-outs: [T, B, O] at every step, [B, O] from the final states', () => {
+  const x = randomInput(5, 3, 4);
+  for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+    const all = new TaskModel({ cell, inputSize: 4, hiddenSize: 6, outputSize: 2, readout: 'all', bidirectional: true }, 0);
+    assert.deepEqual(all.forward(x).shape, [5, 3, 2]);
+    const last = new TaskModel({ cell, inputSize: 4, hiddenSize: 6, outputSize: 2, readout: 'last' }, 0);
+    assert.deepEqual(last.forward(x).shape, [3, 2]);
+  }
+});
+
+test('many-to-one reads the forward direction at the last step and the backward one at the first', () => {
+  const T = 6, B = 2, H = 5, x = randomInput(T, B, 3);
+  for (const bidirectional of [false, true]) {
+    const m = new TaskModel({ cell: 'gru', inputSize: 3, hiddenSize: H, outputSize: 4, readout: 'last', bidirectional }, 3);
+    const y = m.forward(x).data;
+    const [out] = (m.rnn as unknown as { forward(x: Tensor): [Tensor, Tensor] }).forward(x); // [T, B, D·H]
+    const D = bidirectional ? 2 : 1, W = m.head.weight.data, bias = m.head.bias!.data;
+    for (let b = 0; b < B; b++) {
+      const feat: number[] = [];
+      for (let j = 0; j < H; j++) feat.push(out.data[((T - 1) * B + b) * D * H + j]);
+      if (bidirectional) for (let j = 0; j < H; j++) feat.push(out.data[(0 * B + b) * D * H + H + j]);
+      for (let k = 0; k < 4; k++) {
+        let want = bias[k];
+        for (let j = 0; j < D * H; j++) want += W[k * D * H + j] * feat[j];
+        assert.ok(Math.abs(y[b * 4 + k] - want) < 1e-5, `b ${b} k ${k}: ${y[b * 4 + k]} vs ${want}`);
+      }
+    }
+  }
+});
+
+test('chrono initialisation: forget bias log(u) with u in [1, T − 1], input bias its negative', () => {
+  const H = 50, tMax = 100;
+  const m = new TaskModel({ cell: 'lstm', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', chrono: tMax }, 0);
+  const cell = (m.rnn as LSTM).cells[0][0];
+  const bi = cell.bias_ih!.data, bh = cell.bias_hh!.data;
+  for (let j = 0; j < H; j++) {
+    const f = bi[H + j] + bh[H + j], i = bi[j] + bh[j];
+    assert.ok(f >= 0 && f <= Math.log(tMax - 1) + 1e-6, `forget bias ${f}`);
+    assert.ok(Math.abs(i + f) < 1e-6);
+  }
+  const g = new TaskModel({ cell: 'gru', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', chrono: tMax }, 0);
+  const gc = g.rnn.cells[0][0];
+  for (let j = 0; j < H; j++) {
+    const z = gc.bias_ih!.data[H + j] + gc.bias_hh!.data[H + j];
+    assert.ok(z >= 0 && z <= Math.log(tMax - 1) + 1e-6, `update bias ${z}`);
+  }
+  // Without chrono the LSTM forget bias is the constant 1.
+  const plain = new TaskModel({ cell: 'lstm', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last' }, 0);
+  const pc = plain.rnn.cells[0][0];
+  for (let j = 0; j < H; j++) assert.ok(Math.abs(pc.bias_ih!.data[H + j] + pc.bias_hh!.data[H + j] - 1) < 1e-6);
+});
+
+test('bad input: the error names the expected and the given shape', () => {
+  const m = new TaskModel({ cell: 'lstm', inputSize: 4, hiddenSize: 3, outputSize: 2, readout: 'all' }, 0);
+  assert.throws(() => m.forward(randomInput(5, 3, 2)), /expected input of shape \[T, B, 4\], got \[5, 3, 2\]/);
+  assert.throws(() => new TaskModel({ cell: 'gru', inputSize: 0, hiddenSize: 3, outputSize: 2, readout: 'all' }), /expected inputSize, hiddenSize and outputSize >= 1/);
+});
