@@ -30,6 +30,14 @@ export interface BeamResult extends Hypothesis {
 
 interface Beam { tokens: number[]; logProb: number }
 
+/**
+ * Beam search over every row of `dec` at once. Per row, at each step:
+ *   candidates = {(y, v) : y a live beam, v a token},  log p(y v) = log p(y) + log softmax(logits_y)[v]
+ *   the best candidates in order: one ending in EOS is finished (score log p / |y v|^α), the others
+ *   become the next beams until k are live.
+ * A row stops once k hypotheses have finished, or at maxLength (its live beams then count, unfinished).
+ * Returns per row the best hypothesis by score, with the whole finished list (nbest).
+ */
 export function beamSearch(dec: StepDecoder, options: BeamSearchOptions = {}): BeamResult[] {
   const k = options.beamWidth ?? 5, maxLength = options.maxLength ?? 100, alpha = options.lengthPenalty ?? 1;
   const eos = options.eos ?? EOS;

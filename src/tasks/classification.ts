@@ -43,9 +43,12 @@ export function orderBatch(rng: Rng, B: number, T: number): TaskBatch {
   return { T, B, inputs, targets };
 }
 
-function settings(cell: TaskCell): TaskSettings {
+function settings(cell: TaskCell, T: number): TaskSettings {
+  // Measured at T = 50 (LSTM, H = 32): lr 1e-2 with forget bias 1 stayed at chance for 3000
+  // steps; lr 3e-3 with chrono initialisation for T steps solved it in 300.
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 3e-3 : 1e-2, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
+    hiddenSize: 32, lr: 3e-3, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
+    chrono: cell === 'rnn' ? 0 : T,
   };
 }
 

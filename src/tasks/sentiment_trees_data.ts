@@ -115,9 +115,9 @@ export function sentimentSentence(rng: Rng, clauses: number): Tree {
 }
 
 export interface SentimentSplitOptions {
-  /** Clauses per training sentence, inclusive range (default [1, 2]). */
+  /** Clauses per training sentence, inclusive range (default [1, 3]). */
   trainClauses?: [number, number];
-  /** Clauses per test sentence (default [3, 4]); only test sentences longer than every training one are kept. */
+  /** Clauses per test sentence (default [4, 5]); only test sentences longer than every training one are kept. */
   testClauses?: [number, number];
 }
 
@@ -127,8 +127,8 @@ export interface SentimentSplitOptions {
  * training sentence's length in words.
  */
 export function sentimentSplit(rng: Rng, nTrain: number, nTest: number, options: SentimentSplitOptions = {}): { train: Tree[]; test: Tree[]; maxTrainWords: number } {
-  const [a, b] = options.trainClauses ?? [1, 2];
-  const [c, d] = options.testClauses ?? [3, 4];
+  const [a, b] = options.trainClauses ?? [1, 3];
+  const [c, d] = options.testClauses ?? [4, 5];
   const train = Array.from({ length: nTrain }, () => sentimentSentence(rng, a + rng.int(b - a + 1)));
   const maxTrainWords = Math.max(...train.map((t) => leafWords(t).length));
   const test: Tree[] = [];

@@ -2,7 +2,7 @@
 // binary recursive nets (W_l, W_r) and the binary N-ary Tree-LSTM expect. Nodes with k > 2 children
 // are factored into a chain of new nodes; unary chains are collapsed into one node.
 
-import type { Tree } from './tree.js';
+import { postOrder, type Tree } from './tree.js';
 
 export interface BinarizeOptions {
   /**
@@ -24,16 +24,18 @@ export function binarize(t: Tree, options: BinarizeOptions = {}): Tree {
   const factor = options.factor ?? 'right';
   const midLabel = options.intermediateLabel ?? ((p: Tree) => (p.label === null ? null : `@${p.label}`));
   const collapse = options.collapseUnary ?? true;
+  // children before parents, so that deep trees cannot overflow the call stack
+  const made = new Map<Tree, Tree>();
   const visit = (n: Tree): Tree => {
     if (n.children.length === 0) return { label: n.label, word: n.word, children: [] };
     if (n.children.length === 1 && collapse) {
-      const c = visit(n.children[0]);
+      const c = made.get(n.children[0]) as Tree;
       if (n.word !== null && c.word !== null) {
         throw new Error(`binarize: cannot collapse the unary node '${n.label ?? ''}' (word '${n.word}') into a child with the word '${c.word}'`);
       }
       return { label: n.label ?? c.label, word: n.word ?? c.word, children: c.children };
     }
-    const kids = n.children.map(visit);
+    const kids = n.children.map((c) => made.get(c) as Tree);
     const mid = midLabel(n);
     if (factor === 'right') {
       let acc = kids[kids.length - 1];
@@ -44,5 +46,6 @@ export function binarize(t: Tree, options: BinarizeOptions = {}): Tree {
     for (let i = 1; i <= kids.length - 2; i++) acc = { label: mid, word: null, children: [acc, kids[i]] };
     return { label: n.label, word: n.word, children: kids.length === 1 ? [kids[0]] : [acc, kids[kids.length - 1]] };
   };
-  return visit(t);
+  for (const n of postOrder(t)) made.set(n, visit(n));
+  return made.get(t) as Tree;
 }

@@ -54,13 +54,15 @@ export function leafWords(t: Tree): string[] {
  */
 export function inorderWords(t: Tree): string[] {
   const out: string[] = [];
-  const visit = (n: Tree): void => {
-    if (n.children.length === 0) { if (n.word !== null) out.push(n.word); return; }
-    visit(n.children[0]);
-    if (n.word !== null) out.push(n.word);
-    for (let i = 1; i < n.children.length; i++) visit(n.children[i]);
-  };
-  visit(t);
+  // [node, next child]; the node's own word goes out once its first child is done
+  const stack: [Tree, number][] = [[t, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [n, i] = top;
+    if (n.children.length === 0) { if (n.word !== null) out.push(n.word); stack.pop(); continue; }
+    if (i === 1 && n.word !== null) out.push(n.word);
+    if (i < n.children.length) { top[1]++; stack.push([n.children[i], 0]); } else stack.pop();
+  }
   return out;
 }
 
@@ -78,5 +80,7 @@ export function treeHeight(t: Tree): number {
 
 /** The same shape with every label replaced by f(node) (children first). */
 export function mapLabels(t: Tree, f: (n: Tree) => string | null): Tree {
-  return { label: f(t), word: t.word, children: t.children.map((c) => mapLabels(c, f)) };
+  const made = new Map<Tree, Tree>();
+  for (const n of postOrder(t)) made.set(n, { label: f(n), word: n.word, children: n.children.map((c) => made.get(c) as Tree) });
+  return made.get(t) as Tree;
 }

@@ -4,6 +4,7 @@
 // run and are 0 past it, the final carry is the row's own last state, and the gradients of the
 // input, the initial carry and every weight equal the sum of the per-row runs' gradients (the input
 // gradient is 0 at padded steps). Awkward sizes: B = 5 with lengths {1, T, prime, …}, H = 3 and 17.
+// Run on the wasm backend (the WebAssembly time loops) and on the reference backend (TypeScript loops).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

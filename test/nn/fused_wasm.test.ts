@@ -1,4 +1,4 @@
-// The fused LSTM's and GRU's WebAssembly time loops (src/backend/wasm/assembly/{lstm,gru}.ts) against their TypeScript
+// The fused LSTM's, GRU's and RNN's WebAssembly time loops (src/backend/wasm/assembly/{lstm,gru,rnn}.ts) against their TypeScript
 // loops (the reference, setFusedWasm(false)) on the same inputs: outputs, final states and every
 // gradient within float32 tolerance, at sizes where H is not a multiple of the vector width
 // (1, 3, 5, 17), odd batches and lengths, both directions, with and without initial states and bias,
@@ -12,24 +12,27 @@ import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { Rng } from '../../src/tensor/random.js';
 import { fusedLstm } from '../../src/nn/fused/fused_lstm.js';
 import { fusedGru } from '../../src/nn/fused/fused_gru.js';
+import { fusedRnn } from '../../src/nn/fused/fused_rnn.js';
 import { setFusedWasm } from '../../src/nn/fused/wasm_route.js';
 import { wasmModule } from '../../src/backend/wasm/module.js';
 
 interface Case { T: number; B: number; I: number; H: number; reverse: boolean; init: boolean; bias: boolean; scale: number }
 
-type Kind = 'lstm' | 'gru';
+type Kind = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
 function run(kind: Kind, c: Case, wasm: boolean): Float32Array[] {
   setFusedWasm(wasm);
   const rng = new Rng(5);
   const r = (shape: number[], s = 1, grad = true): Tensor =>
     tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => s * rng.uniform(-1, 1)), shape, { requiresGrad: grad });
-  const G = (kind === 'lstm' ? 4 : 3) * c.H;
+  const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * c.H;
   const x = r([c.T, c.B, c.I], c.scale), wIh = r([G, c.I], c.scale), wHh = r([G, c.H], c.scale);
   const bIh = c.bias ? r([G]) : null, bHh = c.bias ? r([G]) : null;
   const h0 = c.init ? r([c.B, c.H]) : null, c0 = c.init && kind === 'lstm' ? r([c.B, c.H]) : null;
   const a = { x, h0, weightIh: wIh, weightHh: wHh, biasIh: bIh, biasHh: bHh };
-  const res = kind === 'lstm' ? fusedLstm({ ...a, c0 }, { reverse: c.reverse }) : { ...fusedGru(a, { reverse: c.reverse }), c: null };
+  const res = kind === 'lstm' ? fusedLstm({ ...a, c0 }, { reverse: c.reverse })
+    : kind === 'gru' ? { ...fusedGru(a, { reverse: c.reverse }), c: null }
+      : { ...fusedRnn(a, kind === 'rnn_relu' ? 'relu' : 'tanh', { reverse: c.reverse }), c: null };
   const { output, h, c: cT } = res;
   let loss = ops.add(ops.sum(ops.mul(output, r([c.T, c.B, c.H], 1, false))), ops.sum(ops.mul(h, r([c.B, c.H], 1, false))));
   if (cT) loss = ops.add(loss, ops.sum(ops.mul(cT, r([c.B, c.H], 1, false))));
@@ -44,7 +47,7 @@ test('the wasm module is available here, so the wasm loops are what gets compare
   assert.notEqual(wasmModule(), null);
 });
 
-for (const kind of ['lstm', 'gru'] as Kind[]) test(`fused ${kind}: wasm time loops equal the TypeScript loops on awkward sizes`, () => {
+for (const kind of ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'] as Kind[]) test(`fused ${kind}: wasm time loops equal the TypeScript loops on awkward sizes`, () => {
   const cases: Case[] = [];
   let n = 0;
   for (const H of [1, 3, 4, 5, 17]) for (const [T, B, I] of [[1, 1, 1], [7, 3, 5], [4, 5, 13]]) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import {
-  binarize, leaf, leafWords, node, parseTree, parseTrees, postOrder, treeHeight, treeSize, treeToString, type Tree,
+  binarize, inorderWords, leaf, leafWords, mapLabels, node, parseTree, parseTrees, postOrder, treeHeight, treeSize, treeToString, type Tree,
 } from '../../src/tree/index.js';
 import { randomTree } from './helpers.js';
 
@@ -57,6 +57,15 @@ test('a 20000-deep chain parses and prints without overflowing the stack', () =>
   const t = parseTree(text);
   assert.equal(treeHeight(t), depth - 1);
   assert.equal(treeToString(t), text);
+  const b = binarize(parseTree('(B '.repeat(depth) + 'x y' + ')'.repeat(depth)));
+  assert.equal(treeHeight(b), 1);
+  assert.equal(inorderWords(mapLabels(t, () => 'Q')).length, 1);
+});
+
+test('inorderWords puts the word of an inner node after its first child; mapLabels keeps the shape', () => {
+  const t = node('+', [leaf('3'), node('*', [leaf('4'), leaf('5')], '*')], '+');
+  assert.deepEqual(inorderWords(t), ['3', '+', '4', '*', '5']);
+  assert.deepEqual(mapLabels(parseTree('(S (A a) b)'), (n) => (n.word ?? 'inner')), parseTree('(inner (a a) (b b))'));
 });
 
 test('malformed input: each error names the position and what was expected', () => {

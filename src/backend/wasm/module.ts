@@ -20,19 +20,29 @@ export interface WasmExports {
   sgemmPackedB(transA: boolean, M: number, N: number, K: number, a: number, pb: number, c: number, accumulate: boolean, work: number): void;
   lstmForwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
-    z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number,
+    z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number, lens: number,
   ): void;
   lstmBackwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
     z: number, hs: number, c: number, tc: number, g: number, dz: number, dh: number, dc: number, whh: number, pw: number, work: number,
+    lens: number, keep: number,
   ): void;
   gruForwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
-    zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number,
+    zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number, lens: number,
   ): void;
   gruBackwardSeq(
     T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
     zx: number, hn: number, hs: number, g: number, dgx: number, dgh: number, dh: number, whh: number, pw: number, work: number,
+    lens: number, keep: number,
+  ): void;
+  rnnForwardSeq(
+    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, relu: boolean,
+    hs: number, whh: number, pw: number, work: number, lens: number,
+  ): void;
+  rnnBackwardSeq(
+    T: number, B: number, H: number, reverse: boolean, seqBlock: number, needH0: boolean, relu: boolean,
+    hs: number, g: number, dz: number, dh: number, whh: number, pw: number, work: number, lens: number, keep: number,
   ): void;
   colSums(rows: number, n: number, src: number, dst: number): void;
   softmaxRows(rows: number, n: number, x: number, out: number, log: boolean): void;
@@ -174,6 +184,11 @@ export class Scratch {
 /** Copies src[off, off + n) into the heap at byte address `at`. */
 export function put(src: Float32Array, at: number, off = 0, n = src.length - off): void {
   heap.set(off === 0 && n === src.length ? src : src.subarray(off, off + n), at >> 2);
+}
+
+/** Copies an Int32Array into the heap at byte address `at`. */
+export function putI32(src: Int32Array, at: number): void {
+  new Int32Array(heap.buffer, at, src.length).set(src);
 }
 
 /** Copies n floats from the heap at byte address `at` into dst from dstOff. */

@@ -15,7 +15,7 @@ import { runSequenceTask } from './suite_command.js';
 import { fmt, say } from '../task_report.js';
 import { int } from '../parse.js';
 
-interface AllFlags { quick?: boolean; only?: string; cells?: string; out?: string; seed: number; json?: boolean; collect?: string[] }
+interface AllFlags { quick?: boolean; only?: string; cells?: string; out?: string; seed: number; json?: boolean; collect?: string[]; note?: string }
 
 /** The sequence length a --quick run uses: short, but at least what the task needs. */
 export function quickLength(task: SequenceTask, T: number): number {
@@ -42,6 +42,7 @@ export function allTasks(): Command {
     .option('--seed <n>', 'seed of every run', int(0), 0)
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
     .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')
+    .option('--note <text>', 'a paragraph to add under the header of the Markdown file (how and where the runs were made)')
     .action((f: AllFlags) => {
       const tasks = list(f.only, SUITE.map((t) => t.name), 'only').map(suiteTask);
       const cells = list<TaskCell>(f.cells, TASK_CELLS, 'cells');
@@ -51,7 +52,7 @@ export function allTasks(): Command {
       const header = 'Written by `unfold tasks all` on a 2-core machine shared with other jobs (so the seconds are ' +
         'wall time under load). Each entry: the test metric on fresh sequences, the training steps taken and the ' +
         'seconds of the whole run (training and test). Runs stop early once a validation batch passes the task\'s ' +
-        'target. Re-run one entry with `unfold tasks <task> --cell <cell> --length <T>`.';
+        'target. Re-run one entry with `unfold tasks <task> --cell <cell> --length <T>`.' + (f.note ? `\n\n${f.note}` : '');
       if (f.collect) {
         const target = f.out ?? 'TASKS.md';
         const added = f.collect.flatMap((file) => readResultLines(file));

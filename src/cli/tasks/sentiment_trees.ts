@@ -22,8 +22,8 @@ function modelList(v: string): SentimentModelKind[] {
 export function sentimentTreesTask(): Command {
   const cmd = new Command('sentiment-trees')
     .description('Tree-LSTM vs LSTM and BiLSTM on sentences with negation and contrast; held-out sentences longer than any in training')
-    .option('--train <n>', 'training sentences (1 or 2 clauses)', int(1), 1000)
-    .option('--test <n>', 'held-out sentences (3 or 4 clauses, longer than every training sentence)', int(1), 300)
+    .option('--train <n>', 'training sentences (1 to 3 clauses)', int(1), 1000)
+    .option('--test <n>', 'held-out sentences (4 or 5 clauses, longer than every training sentence)', int(1), 300)
     .option('--hidden <n>', 'state size of every model', int(1), 48)
     .option('--embedding <n>', 'word embedding size', int(1), 32)
     .option('--epochs <n>', 'training epochs per model at most', int(1), 20)

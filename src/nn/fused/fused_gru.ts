@@ -67,9 +67,9 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   const be = getBackend();
   if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
   const e = fusedWasm(a.x.dtype);
-  if (e !== null && lens === null && gruForwardWasm(
+  if (e !== null && gruForwardWasm(
     e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
-    (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array,
+    (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
   )) return;
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
   projectInputs(a.x.data, a.weightIh.data, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
@@ -104,7 +104,7 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBih = a.biasIh?.requiresGrad === true, needBhh = a.biasHh?.requiresGrad === true;
-  if (e !== null && lens === null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh)) {
+  if (e !== null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, lens)) {
     return gruGradients(a, I, L, ws, hs, false);
   }
   dh.fill(0);

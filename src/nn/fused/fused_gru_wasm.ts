@@ -3,7 +3,7 @@
 // the operands copied into linear memory once per sequence (W_hh once, not once per step).
 // T = time, B = batch, I = input, H = hidden, G = 3H.
 
-import { Scratch, get, heapF32, put, type WasmExports } from '../../backend/wasm/module.js';
+import { Scratch, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_gru.ts's GruWorkspace). */
@@ -24,24 +24,25 @@ export interface GruBuffers {
  */
 export function gruForwardWasm(
   e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array, wHh: Float32Array,
-  bIh: Float32Array | null, h0: Float32Array | null, ws: GruBuffers, hs: Float32Array,
+  bIh: Float32Array | null, h0: Float32Array | null, ws: GruBuffers, hs: Float32Array, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
   const s = new Scratch();
   const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G), hnP = s.take(TB * H);
   const hsP = s.take((T + 1) * BH), ghP = s.take(B * G), bP = s.take(G);
-  const pw = s.takeBytes(e.packedBBytes(G, H));
+  const pw = s.takeBytes(e.packedBBytes(G, H)), lensP = lens ? s.takeBytes(4 * B) : 0;
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
   if (!s.commit(e)) return false;
   const heap = heapF32();
+  if (lens) putI32(lens, lensP);
   put(x, xP); put(wIh, wihP); put(wHh, whhP); put(ws.bhh, bP);
   const z0 = zP >> 2;
   if (bIh !== null) for (let r = 0; r < TB; r++) heap.set(bIh, z0 + r * G);
   e.sgemm(false, true, TB, G, I, xP, wihP, zP, bIh !== null, work); // zx = b_ih + X · W_ihᵀ
   const init = L.init * BH;
   if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
-  e.gruForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hnP, hsP, ghP, bP, whhP, pw, work);
+  e.gruForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hnP, hsP, ghP, bP, whhP, pw, work, lensP);
   get(zP, TB * G, ws.zx);
   get(hnP, TB * H, ws.hn);
   get(hsP, (T + 1) * BH, hs);
@@ -54,18 +55,19 @@ export function gruForwardWasm(
  */
 export function gruBackwardWasm(
   e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: GruBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
-  needBih: boolean, needBhh: boolean,
+  needBih: boolean, needBhh: boolean, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
   const s = new Scratch();
   const whhP = s.take(G * H), zP = s.take(TB * G), hnP = s.take(TB * H), hsP = s.take((T + 1) * BH), gP = s.take((T + 1) * BH);
   const dgxP = s.take(TB * G), dghP = s.take(TB * G), dhP = s.take(BH), biasP = s.take(G);
-  const pw = s.takeBytes(e.packedBBytes(H, G));
+  const pw = s.takeBytes(e.packedBBytes(H, G)), lensP = lens ? s.takeBytes(4 * B) : 0, keepP = lens ? s.take(2 * BH) : 0;
   const work = s.takeBytes(e.workspaceBytes(B, H, G));
   if (!s.commit(e)) return false;
+  if (lens) putI32(lens, lensP);
   put(wHh, whhP); put(ws.zx, zP); put(ws.hn, hnP); put(hs, hsP, 0, (T + 1) * BH); put(g, gP, 0, (T + 1) * BH);
-  e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hnP, hsP, gP, dgxP, dghP, dhP, whhP, pw, work);
+  e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hnP, hsP, gP, dgxP, dghP, dhP, whhP, pw, work, lensP, keepP);
   get(dgxP, TB * G, ws.dgx);
   get(dghP, TB * G, ws.dgh);
   get(dhP, BH, ws.dh);

@@ -68,10 +68,10 @@ function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWor
   const wHh = a.weightHh.data;
   const be = getBackend();
   const e = fusedWasm(a.x.dtype);
-  if (e !== null && lens === null && lstmForwardWasm(
+  if (e !== null && lstmForwardWasm(
     e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
     sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.data ?? null) as Float32Array | null,
-    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array,
+    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens,
   )) return;
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
   projectInputs(a.x.data, a.weightIh.data, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
@@ -112,7 +112,7 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBias = a.biasIh?.requiresGrad === true || a.biasHh?.requiresGrad === true;
-  if (e !== null && lens === null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias)) {
+  if (e !== null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, lens)) {
     return lstmGradients(a, I, L, ws, hs, false);
   }
   dh.fill(0);

@@ -4,7 +4,7 @@
 // kernels run there, and what the backward needs comes back into the pooled workspace.
 // T = time, B = batch, I = input, H = hidden, G = 4H.
 
-import { Scratch, get, heapF32, put, type WasmExports } from '../../backend/wasm/module.js';
+import { Scratch, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_lstm.ts's LstmWorkspace). */
@@ -24,17 +24,18 @@ export interface LstmBuffers {
  */
 export function lstmForwardWasm(
   e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array, wHh: Float32Array,
-  bias: Float32Array | null, h0: Float32Array | null, c0: Float32Array | null, ws: LstmBuffers, hs: Float32Array,
+  bias: Float32Array | null, h0: Float32Array | null, c0: Float32Array | null, ws: LstmBuffers, hs: Float32Array, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const s = new Scratch();
   const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G);
   const hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH), tcP = s.take(TB * H);
-  const pw = s.takeBytes(e.packedBBytes(G, H));
+  const pw = s.takeBytes(e.packedBBytes(G, H)), lensP = lens ? s.takeBytes(4 * B) : 0;
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
   if (!s.commit(e)) return false;
   const heap = heapF32();
+  if (lens) putI32(lens, lensP);
   put(x, xP); put(wIh, wihP); put(wHh, whhP);
   // z [T·B, G] = biases, then += X · W_ihᵀ
   const z0 = zP >> 2;
@@ -43,7 +44,7 @@ export function lstmForwardWasm(
   const init = L.init * BH;
   if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
   if (c0) put(c0, cP + 4 * init); else heap.fill(0, (cP >> 2) + init, (cP >> 2) + init + BH);
-  e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, pw, work);
+  e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, pw, work, lensP);
   get(zP, TB * G, ws.z);
   get(cP, (T + 1) * BH, ws.c);
   get(tcP, TB * H, ws.tc);
@@ -58,7 +59,7 @@ export function lstmForwardWasm(
  */
 export function lstmBackwardWasm(
   e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
-  needBias: boolean,
+  needBias: boolean, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
@@ -66,11 +67,12 @@ export function lstmBackwardWasm(
   const whhP = s.take(G * H), zP = s.take(TB * G), hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH);
   const tcP = s.take(TB * H), gP = s.take((T + 2) * BH), dzP = s.take(TB * G), dhP = s.take(BH), dcP = s.take(BH);
   const biasP = s.take(G);
-  const pw = s.takeBytes(e.packedBBytes(H, G));
+  const pw = s.takeBytes(e.packedBBytes(H, G)), lensP = lens ? s.takeBytes(4 * B) : 0, keepP = lens ? s.take(2 * BH) : 0;
   const work = s.takeBytes(e.workspaceBytes(B, H, G));
   if (!s.commit(e)) return false;
+  if (lens) putI32(lens, lensP);
   put(wHh, whhP); put(ws.z, zP); put(hs, hsP, 0, (T + 1) * BH); put(ws.c, cP); put(ws.tc, tcP); put(g, gP, 0, (T + 2) * BH);
-  e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, pw, work);
+  e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, pw, work, lensP, keepP);
   get(dzP, TB * G, ws.dz);
   get(dhP, BH, ws.dh);
   get(dcP, BH, ws.dc);

@@ -15,6 +15,8 @@ import {
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
 import { mul } from '../../autograd/ops/elementwise.js';
+import { rnnBackwardWasm, rnnForwardWasm } from './fused_rnn_wasm.js';
+import { fusedWasm } from './wasm_route.js';
 
 interface RnnWorkspace {
   dz: FloatArray;   // [T·B, H] dL/d(pre-activations), time order
@@ -52,6 +54,8 @@ function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace
   // the T sequence blocks of hs [T·B, H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
   projectInputs(a.x.data, a.weightIh.data, sumBiases(a, ws.bias) ? ws.bias : null, T * B, H, I, hs, L.seq * BH);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
+  const e = fusedWasm(a.x.dtype);
+  if (e !== null && rnnForwardWasm(e, L, wHh as Float32Array, hs as Float32Array, relu, lens)) return;
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH;
@@ -69,6 +73,10 @@ function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspac
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
+  const e = fusedWasm(a.x.dtype);
+  if (e !== null && rnnBackwardWasm(e, L, wHh as Float32Array, hs as Float32Array, g as Float32Array, dz as Float32Array, dh as Float32Array, needH0, relu, lens)) {
+    return rnnGradients(a, I, L, ws, hs);
+  }
   dh.fill(0);
   // rows past their length pass dh straight through: kept here across the step's math
   const keepH = lens ? allocate(a.x.dtype, BH) : null;
@@ -83,6 +91,13 @@ function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspac
     if (s > 0 || needH0) be.gemm(false, false, B, H, H, dz, zt, wHh, 0, dh, 0, false); // dh_{t−1} = dz_t · W_hh
     if (lens) restorePadded(lens, t, H, keepH!, dh);
   }
+  return rnnGradients(a, I, L, ws, hs);
+}
+
+// The gradients of all inputs from dz (and dh for the initial state) once the time loop is done.
+function rnnGradients(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray): InputGrad[] {
+  const { T, B, H, block: BH } = L;
+  const { dz, dh } = ws;
   const TB = T * B;
   if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, TB, H, ws.bias);
   return [

@@ -6,14 +6,17 @@
 //   hs [(T+1)·B, H] packed hidden blocks (h_prev of step t at prevBlock + t, h_t at seqBlock + t)
 //   gh [B, G] the step's h_{t−1}·W_hhᵀ; bhh [G]; whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh
 //   packed once per sequence; work: sgemm workspace.
+//   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h unchanged (and pass its
+//   gradient straight through), as in the reference; keep: B·H floats of scratch.
 
 import { packB, sgemmPackedB } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
+import { keepPadded, restorePadded, zeroRows } from './lstm';
 
 /** Forward over all steps. */
 export function gruForwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
-  zx: usize, hn: usize, hs: usize, gh: usize, bhh: usize, whh: usize, pw: usize, work: usize,
+  zx: usize, hn: usize, hs: usize, gh: usize, bhh: usize, whh: usize, pw: usize, work: usize, lens: usize,
 ): void {
   const G = 3 * H, BH = B * H, H4 = H & ~3;
   packB(true, G, H, whh, pw);
@@ -49,6 +52,12 @@ export function gruForwardSeq(
         store<f32>(cur + row + o, n + u * (load<f32>(prev + row + o) - n));
       }
     }
+    if (lens != 0) {
+      for (let b = 0; b < B; b++) {
+        if (t < load<i32>(lens + (<usize>b << 2))) continue;
+        memory.copy(cur + <usize>b * hb, prev + <usize>b * hb, hb);
+      }
+    }
   }
 }
 
@@ -59,6 +68,7 @@ export function gruForwardSeq(
 export function gruBackwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
   zx: usize, hn: usize, hs: usize, g: usize, dgx: usize, dgh: usize, dh: usize, whh: usize, pw: usize, work: usize,
+  lens: usize, keep: usize,
 ): void {
   const G = 3 * H, BH = B * H, H4 = H & ~3;
   packB(false, H, G, whh, pw);
@@ -70,6 +80,7 @@ export function gruBackwardSeq(
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2), cur = g + (<usize>((seqBlock + t) * BH) << 2);
     const zt = zx + (<usize>(t * B * G) << 2), hnt = hn + (<usize>(t * BH) << 2);
     const xt = dgx + (<usize>(t * B * G) << 2), ht = dgh + (<usize>(t * B * G) << 2);
+    if (lens != 0) keepPadded(B, H, t, lens, cur, dh, 0, keep);
     for (let b = 0; b < B; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;
       const xr = xt + <usize>(b * 3) * hb, xz = xr + hb, xn = xz + hb;
@@ -99,6 +110,7 @@ export function gruBackwardSeq(
         store<f32>(dh + row + o, dhv * u);
       }
     }
+    if (lens != 0) { zeroRows(B, G, t, lens, xt); zeroRows(B, G, t, lens, ht); restorePadded(B, H, t, lens, keep, dh, 0); }
     // dh_{t−1} += dgh_t [B, G] · W_hh [G, H]
     if (s > 0 || needH0) sgemmPackedB(false, B, H, G, ht, pw, dh, true, work);
   }

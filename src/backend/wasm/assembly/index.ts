@@ -5,3 +5,4 @@ export { heapBase, workspaceBytes, sgemm, packB, packedBBytes, sgemmPackedB } fr
 export { lstmForwardSeq, lstmBackwardSeq, lstmStep } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
 export { colSums, softmaxRows } from './rows';
+export { rnnForwardSeq, rnnBackwardSeq } from './rnn';

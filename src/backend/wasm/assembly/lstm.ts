@@ -7,6 +7,8 @@
 //   c  [(T+1)·B, H] cell states in the same blocks; tc [T·B, H] tanh(c_t) in time order
 //   whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh packed once per sequence (forward as W_hhᵀ);
 //   work: sgemm workspace for (B, G, H) and (B, H, G).
+//   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h and c unchanged (and
+//   pass their gradients straight through), as in the reference; keep: 2·B·H floats of scratch.
 
 import { packB, sgemmPackedB } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
@@ -14,7 +16,7 @@ import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
 export function lstmForwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
-  z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize,
+  z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize, lens: usize,
 ): void {
   const G = 4 * H, BH = B * H;
   packB(true, G, H, whh, pw);
@@ -24,6 +26,14 @@ export function lstmForwardSeq(
     const zt = z + (<usize>(t * B * G) << 2);
     sgemmPackedB(false, B, G, H, hs + prev, pw, zt, true, work);
     lstmGates(B, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2), hs + cur);
+    if (lens != 0) {
+      const hb = <usize>H << 2;
+      for (let b = 0; b < B; b++) {
+        if (t < load<i32>(lens + (<usize>b << 2))) continue;
+        memory.copy(hs + cur + <usize>b * hb, hs + prev + <usize>b * hb, hb);
+        memory.copy(c + cur + <usize>b * hb, c + prev + <usize>b * hb, hb);
+      }
+    }
   }
 }
 
@@ -75,6 +85,7 @@ export function lstmStep(B: i32, H: i32, z: usize, cPrev: usize, c: usize, h: us
 export function lstmBackwardSeq(
   T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
   z: usize, hs: usize, c: usize, tc: usize, g: usize, dz: usize, dh: usize, dc: usize, whh: usize, pw: usize, work: usize,
+  lens: usize, keep: usize,
 ): void {
   const G = 4 * H, BH = B * H;
   packB(false, H, G, whh, pw);
@@ -87,6 +98,7 @@ export function lstmBackwardSeq(
     const prev = <usize>((prevBlock + t) * BH) << 2, cur = <usize>((seqBlock + t) * BH) << 2;
     const zt = z + (<usize>(t * B * G) << 2), dzt = dz + (<usize>(t * B * G) << 2);
     const tt = tc + (<usize>(t * BH) << 2);
+    if (lens != 0) keepPadded(B, H, t, lens, g + cur, dh, dc, keep);
     for (let b = 0; b < B; b++) {
       const zi = zt + <usize>(b * 4) * hb, zf = zi + hb, zg = zf + hb, zo = zg + hb;
       const di = dzt + <usize>(b * 4) * hb, df = di + hb, dg = df + hb, dO = dg + hb;
@@ -119,7 +131,40 @@ export function lstmBackwardSeq(
         store<f32>(dcr + o, dcv * fg);
       }
     }
+    if (lens != 0) zeroRows(B, G, t, lens, dzt);
     // dh_{t−1} = dz_t [B, G] · W_hh [G, H]
     if (s > 0 || needH0) sgemmPackedB(false, B, H, G, dzt, pw, dh, false, work);
+    if (lens != 0) restorePadded(B, H, t, lens, keep, dh, dc);
+  }
+}
+
+// For rows past their length (t >= len_b): keep [B, H] = g_t + dh, keep + B·H [B, H] = dc.
+export function keepPadded(B: i32, H: i32, t: i32, lens: usize, gt: usize, dh: usize, dc: usize, keep: usize): void {
+  const hb = <usize>H << 2, bh = <usize>(B * H) << 2;
+  for (let b = 0; b < B; b++) {
+    if (t < load<i32>(lens + (<usize>b << 2))) continue;
+    const row = <usize>b * hb;
+    for (let k = 0; k < H; k++) {
+      const o = row + (<usize>k << 2);
+      store<f32>(keep + o, load<f32>(gt + o) + load<f32>(dh + o));
+      if (dc != 0) store<f32>(keep + bh + o, load<f32>(dc + o));
+    }
+  }
+}
+
+// Zeros rows b with t >= len_b of x [B, n].
+export function zeroRows(B: i32, n: i32, t: i32, lens: usize, x: usize): void {
+  const line = <usize>n << 2;
+  for (let b = 0; b < B; b++) if (t >= load<i32>(lens + (<usize>b << 2))) memory.fill(x + <usize>b * line, 0, line);
+}
+
+// Rows past their length pass their gradient straight through: dh = keep, dc = keep + B·H.
+export function restorePadded(B: i32, H: i32, t: i32, lens: usize, keep: usize, dh: usize, dc: usize): void {
+  const hb = <usize>H << 2, bh = <usize>(B * H) << 2;
+  for (let b = 0; b < B; b++) {
+    if (t < load<i32>(lens + (<usize>b << 2))) continue;
+    const row = <usize>b * hb;
+    memory.copy(dh + row, keep + row, hb);
+    if (dc != 0) memory.copy(dc + row, keep + bh + row, hb);
   }
 }

@@ -49,8 +49,9 @@ export function softmaxRows(rows: i32, n: i32, x: usize, out: usize, log: bool):
       s += ev;
     }
     if (log) {
-      const ls = m + Mathf.log(s);
-      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(xr + (<usize>k << 2)) - ls);
+      // (x − m) − log s, not x − (m + log s): m + log s would round to the ulp of m (large logits)
+      const ls = Mathf.log(s);
+      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), (load<f32>(xr + (<usize>k << 2)) - m) - ls);
     } else {
       const inv: f32 = 1 / s;
       for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(yr + (<usize>k << 2)) * inv);
