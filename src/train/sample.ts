@@ -13,6 +13,8 @@ import { LstmStackStepper } from '../nn/fused/lstm_stack_step.js';
 
 /** Feeds one token id at a time at batch 1 and returns the logits [V] for the next one. */
 export interface CharStepper {
+  /** 'wasm': the resident-weight fast path; 'generic': model.forward one token at a time. */
+  readonly path: 'wasm' | 'generic';
   step(id: number): ArrayLike<number>;
 }
 
@@ -27,6 +29,7 @@ export function charStepper(model: CharModel): CharStepper {
   if (fast !== null) return fast;
   let state: CharModelState | null = null;
   return {
+    path: 'generic',
     step(id: number): ArrayLike<number> {
       const [logits, next] = model.forward(indices([id], [1, 1]), state);
       state = next;
@@ -54,7 +57,7 @@ function lstmStepper(model: CharModel): CharStepper | null {
     layers.push({ weightIh, weightHh, biasIh: f32(`rnn.bias_ih_l${l}`), biasHh: f32(`rnn.bias_hh_l${l}`) });
   }
   const stepper = new LstmStackStepper(e, { embedding, layers, headWeight, headBias: f32('head.bias'), V, E, H });
-  return { step: (id) => stepper.step(id) };
+  return { path: 'wasm', step: (id) => stepper.step(id) };
 }
 
 export interface SampleOptions {

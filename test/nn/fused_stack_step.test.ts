@@ -32,6 +32,7 @@ test('charStepper on an LSTM model equals model.forward after every token', () =
     const want = reference(m, ids);
     noGrad(() => {
       const s = charStepper(m);
+      assert.equal(s.path, 'wasm', 'the fast path is what gets compared');
       ids.forEach((id, t) => assertClose(s.step(id), want.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `H=${H} L=${L} t=${t}`));
     });
   }
@@ -42,6 +43,7 @@ test('two LSTM steppers interleaved stay correct (each re-uploads when the other
   const wa = reference(a, ids), wb = reference(b, ids);
   noGrad(() => {
     const sa = charStepper(a), sb = charStepper(b);
+    assert.equal(sa.path, 'wasm'); assert.equal(sb.path, 'wasm');
     ids.forEach((id, t) => {
       assertClose(sa.step(id), wa.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `a t=${t}`);
       assertClose(sb.step(id), wb.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `b t=${t}`);
@@ -54,6 +56,7 @@ test('a GRU model steps through model.forward with its state carried', () => {
   const want = reference(m, ids);
   noGrad(() => {
     const s = charStepper(m);
+    assert.equal(s.path, 'generic');
     ids.forEach((id, t) => assertClose(s.step(id), want.subarray(t * 7, (t + 1) * 7), 1e-6, 1e-5, `t=${t}`));
   });
 });

@@ -10,7 +10,8 @@
 // valid part is written. With fewer than MR rows (sampling: M = 1) packing would mostly be padding, so
 // each row is a vector-matrix product over B in place instead. The arithmetic is f32 multiply then f32
 // add (no FMA, whose rounding would differ between engines); only the summation order differs from the
-// reference, so results agree to float32 rounding.
+// reference, so results agree to float32 rounding. packB + sgemmPackedB split the packing of op(B) from
+// the product, so a B used many times (a recurrent weight, once per time step) is packed once.
 
 const MR: usize = 4;   // rows of C per micro-kernel call
 const NR: usize = 8;   // columns of C per micro-kernel call (two f32x4)
