@@ -123,13 +123,21 @@ test('a mask with holes skips those steps in both directions: equals the sequenc
   close(finals[0].data, ref.finals[0].data, 1e-12, 'finals');
 });
 
-test('with lengths the fused setting routes to the generic path and gives the same result', () => {
-  const generic = makeLayer('lstm', cfg), fused = makeLayer('lstm', { ...cfg, fused: true });
-  const x = inputTBI(T, B, I, false);
-  const a = run(generic, x, null, { lengths }), b = run(fused, x, null, { lengths });
-  close(b.output.data, a.output.data, 0, 'output');
-  b.finals.forEach((f, j) => close(f.data, a.finals[j].data, 0, `final ${j}`));
-});
+for (const kind of kinds) {
+  test(`${kind}: with lengths the fused path (where the cell has one) equals the generic path, values and gradients`, () => {
+    const generic = makeLayer(kind, cfg), fused = makeLayer(kind, { ...cfg, fused: true });
+    const x = inputTBI(T, B, I, false);
+    const xa = x.detach().requiresGrad_(), xb = x.detach().requiresGrad_();
+    const a = run(generic, xa, null, { lengths }), b = run(fused, xb, null, { lengths });
+    close(b.output.data, a.output.data, 1e-12, 'output');
+    b.finals.forEach((f, j) => close(f.data, a.finals[j].data, 1e-12, `final ${j}`));
+    project(flatAll([a.output, ...a.finals])).backward();
+    project(flatAll([b.output, ...b.finals])).backward();
+    close(xb.grad!.data, xa.grad!.data, 1e-12, 'input gradient');
+    const ga = generic.parameters(), gb = fused.parameters();
+    ga.forEach((p, i) => close(gb[i].grad!.data, p.grad!.data, 1e-12, `parameter ${i} gradient`));
+  });
+}
 
 test('unbatched input takes one length', () => {
   const layer = makeLayer('rnn', cfg);

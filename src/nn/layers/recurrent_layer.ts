@@ -106,11 +106,11 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
 
   /**
    * Where a direction's path is chosen: the fused whole-sequence op only when the layer and the
-   * global switch allow it, every step is real (the fused ops take no lengths yet) and no in-loop
-   * regularizer is active. The cell must also have a fused kernel (runFused checks).
+   * global switch allow it, the real steps of every row are a prefix (per-row lengths, which the
+   * fused ops take; a mask with holes needs the generic loop) and no in-loop regularizer is active. The cell must also have a fused kernel (runFused checks).
    */
   protected useFused(steps: StepMask | null): boolean {
-    return this.config.fused && fusedRecurrentEnabled() && steps === null
+    return this.config.fused && fusedRecurrentEnabled() && (steps === null || steps.lengths !== null)
       && !regularizationActive(this.config, this.training);
   }
 
@@ -173,7 +173,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
-        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces) : null)
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
           });
