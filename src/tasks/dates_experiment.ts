@@ -10,7 +10,7 @@ import { encodePair, makeBatch } from '../seq2seq/pairs.js';
 import { trainSeq2Seq, type Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import type { SamplingSchedule } from '../train/scheduled_sampling.js';
-import { DATE_FORMATS, datePairStream, datePairs, isoDate, type DatePair } from './dates.js';
+import { DATE_FORMATS, datePairStream, datePairs, type DatePair } from './dates.js';
 
 /** Every character any format writes: digits, separators and the letters of month and day names. */
 export const DATE_SOURCE_CHARS = ' ,-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -78,5 +78,3 @@ export async function runDates(o: DatesOptions): Promise<DatesResult> {
     examples: heldOut.slice(0, 5).map((p, i) => ({ source: p.source, target: p.target, output: outputs[i] })),
   };
 }
-
-export { isoDate };

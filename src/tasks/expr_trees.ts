@@ -16,8 +16,8 @@ import { RecursiveNet } from '../tree/recursive_net.js';
 import { TreeRegressor } from '../tree/heads.js';
 import { treeMse } from '../tree/losses.js';
 import { EXPR_VOCAB, exprSet, flattenExpr, type ExprOptions } from './expr_trees_data.js';
-import { phraseBatches, SequenceModel, shuffle, type Phrase } from './sentiment_trees_seq.js';
-import { trainLoop } from './sentiment_trees_loop.js';
+import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
+import { trainLoop } from './tree_task_loop.js';
 
 export type ExprModelKind = 'tree-lstm' | 'recursive' | 'lstm' | 'bilstm';
 

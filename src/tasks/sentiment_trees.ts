@@ -6,14 +6,14 @@
 import { Rng } from '../tensor/random.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { softmaxCrossEntropy } from '../autograd/ops/cross_entropy.js';
-import { trainLoop } from './sentiment_trees_loop.js';
+import { trainLoop } from './tree_task_loop.js';
 import { leafWords, postOrder, type Tree } from '../tree/tree.js';
 import { TreeBatch } from '../tree/tree_batch.js';
 import { NaryTreeLSTM } from '../tree/nary_tree_lstm.js';
 import { TreeClassifier } from '../tree/heads.js';
 import { treeAccuracy, treeCrossEntropy } from '../tree/losses.js';
 import { SENTIMENT_CLASSES, SENTIMENT_VOCAB, sentimentSplit } from './sentiment_trees_data.js';
-import { phraseBatches, SequenceModel, shuffle, type Phrase } from './sentiment_trees_seq.js';
+import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
 
 export type SentimentModelKind = 'tree-lstm' | 'lstm' | 'bilstm';
 
