@@ -6,7 +6,8 @@
 // memory; otherwise model.forward one token at a time). --generic measures model.forward instead.
 // Each character is a full step: forward one token, then draw from softmax(logits) (temperature 1).
 //
-//   node bench/unfold_sample.mjs [--hidden 512] [--layers 2] [--warmup 2] [--time 10]
+//   node bench/unfold_sample.mjs [--hidden 512] [--layers 2] [--warmup 2] [--time 10] [--threads 1]
+// --threads 2: charStepper's two-thread path (each layer's hidden units cut between this thread and a worker).
 //
 // Prints one JSON line: { runner, ..., chars, seconds, us_per_char }.
 
@@ -25,6 +26,7 @@ const { values: a } = parseArgs({
     warmup: { type: 'string', default: '2' },
     time: { type: 'string', default: '10' },
     generic: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
   },
 });
 const cell = a.cell, H = Number(a.hidden), L = Number(a.layers), E = Number(a.embedding), V = Number(a.vocab);
@@ -36,7 +38,7 @@ const model = new train.CharModel(
 model.eval();
 const rng = new Rng(3);
 
-let next;
+let next, stepper = null;
 if (a.generic) {
   let [logits, state] = noGrad(() => model.forward(indices([0], [1, 1])));
   next = () => {
@@ -44,14 +46,15 @@ if (a.generic) {
     [logits, state] = model.forward(indices([id], [1, 1]), state);
   };
 } else {
-  const stepper = charStepper(model);
+  stepper = charStepper(model, { threads: Number(a.threads) });
   let logits = noGrad(() => stepper.step(0));
   next = () => { logits = stepper.step(train.drawIndex(logits, 1, undefined, rng)); };
 }
 // 16 characters per call, each batch of them without a graph (noGrad is per call: the loop awaits).
 const { units: chars, seconds } = await timed(() => noGrad(() => { for (let i = 0; i < 16; i++) next(); return 16; }), Number(a.warmup), Number(a.time));
+await stepper?.close();
 
 console.log(JSON.stringify({
-  runner: 'unfold', backend: getBackend().name, path: a.generic ? 'model.forward' : 'charStepper', cell, hidden: H, layers: L, embedding: E, vocab: V, batch: 1,
+  runner: 'unfold', backend: getBackend().name, path: a.generic ? 'model.forward' : 'charStepper', threads: stepper?.threads ?? 1, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: 1,
   chars, seconds: +seconds.toFixed(3), us_per_char: (seconds * 1e6) / chars,
 }));

@@ -5,13 +5,17 @@
 // Throughput does not depend on what the tokens say, so the data is generated, not read.
 //
 //   node bench/unfold_train.mjs --cell lstm --hidden 512 [--layers 1] [--batch 32] [--seq-len 64]
-//                               [--warmup 3] [--time 10]
+//                               [--warmup 3] [--time 10] [--threads 0]
+// --threads: as `unfold train --threads` (0: automatic, i.e. UNFOLD_THREADS, else 2 on 2+ cores); the
+// step is the trainer's own (src/train/parallel/train_step.ts), data-parallel over the batch.
 //
 // Prints one JSON line: { runner, cell, hidden, ..., steps, seconds, tokens_per_sec, loss }.
 // Imports the built library (dist/): run `npm run build` first.
 
 import { parseArgs } from 'node:util';
-import { train, optim, nn, indices, Rng, getBackend } from '../dist/src/index.js';
+import { train, optim, Rng, getBackend } from '../dist/src/index.js';
+import { createTrainStep } from '../dist/src/train/parallel/train_step.js';
+import { resolveThreads } from '../dist/src/train/parallel/threads.js';
 import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
@@ -25,6 +29,7 @@ const { values: a } = parseArgs({
     'seq-len': { type: 'string', default: '64' },
     warmup: { type: 'string', default: '3' },
     time: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '0' },
   },
 });
 const cell = a.cell, H = Number(a.hidden), L = Number(a.layers), E = Number(a.embedding);
@@ -51,21 +56,20 @@ const pool = Array.from({ length: 8 }, () => {
   return { inputs, targets };
 });
 
+const trainStep = await createTrainStep(model, { threads: resolveThreads(Number(a.threads)), batchSize: B, seqLen: T });
 let k = 0, lastLoss = NaN;
 function step() {
   const { inputs, targets } = pool[k++ % pool.length];
-  const [logits] = model.forward(indices(inputs, [B, T]));
-  const loss = nn.crossEntropy(logits, indices(targets, [B, T]));
-  lastLoss = loss.item();
-  loss.backward();
+  lastLoss = trainStep.run(inputs, targets, B, T).loss;
   optim.clipGradNorm(model.parameters(), 5);
   opt.step();
   opt.zeroGrad();
 }
 
 const { units: steps, seconds } = await timed(() => { step(); return 1; }, warmupS, timeS);
+await trainStep.close();
 
 console.log(JSON.stringify({
-  runner: 'unfold', backend: getBackend().name, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
+  runner: 'unfold', backend: getBackend().name, threads: trainStep.threads, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
   steps, seconds: +seconds.toFixed(3), tokens_per_sec: (steps * B * T) / seconds, loss: lastLoss,
 }));

@@ -23,8 +23,8 @@ export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
 
 /** Every default of `unfold seq2seq train`, in one place. */
 export const SEQ2SEQ_DEFAULTS = {
-  cell: 'lstm' as Seq2SeqConfig['cell'], hidden: 128, embedding: 32, layers: 1, attention: 'general' as NonNullable<Seq2SeqConfig['attention']>,
-  context: 'init' as NonNullable<Seq2SeqConfig['context']>, batch: 32, lr: 2e-3, clip: 1, time: 300, seed: 0, teacherForcing: '1',
+  cell: 'lstm' as Seq2SeqConfig['cell'], hidden: 64, embedding: 32, layers: 1, attention: 'general' as NonNullable<Seq2SeqConfig['attention']>,
+  context: 'init' as NonNullable<Seq2SeqConfig['context']>, batch: 64, lr: 3e-3, clip: 1, time: 300, seed: 0, teacherForcing: '1',
 };
 
 interface TrainFlags {

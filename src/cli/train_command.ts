@@ -21,7 +21,7 @@ interface TrainFlags {
   cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
   lr?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
-  out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number;
+  out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
 }
 
 export function trainCommand(): Command {
@@ -48,6 +48,7 @@ export function trainCommand(): Command {
     .option('--checkpoint-every <n>', 'also save a checkpoint every n steps', int(1))
     .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
+    .option('--threads <n>', 'threads for training, data-parallel over the batch (default: UNFOLD_THREADS, else 2 on 2+ cores; stateful runs use 1)', int(1))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
     .option('--dashboard', 'serve a live report of the run on localhost while training')
@@ -62,6 +63,7 @@ export function trainCommand(): Command {
       set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('dropout', f.dropout); set('clip', f.clip);
       set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
+      set('threads', f.threads);
       set('steps', f.steps);
       // --steps alone means no time limit; --time alone, no step limit.
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);

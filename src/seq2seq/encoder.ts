@@ -54,8 +54,10 @@ function makeLayer(cell: CellType, inputSize: number, hiddenSize: number, forget
   throw new Error(`expected cell rnn, lstm or gru, got '${String(cell)}'`);
 }
 
+// The outputs h_1 … h_S of a one-layer, one-direction layer, [B, S, H] (final states unused: padded
+// rows would have run past their ends).
 function outputsOf(layer: Layer, x: Tensor): Tensor {
-  return layer instanceof LSTM ? layer.forward(x)[0] : layer.forward(x)[0];
+  return layer.forward(x)[0];
 }
 
 /**

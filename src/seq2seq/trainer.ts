@@ -16,7 +16,7 @@ import type { Seq2SeqBatch } from './pairs.js';
 export interface Seq2SeqTrainOptions {
   /** Stop after this many steps (0: no step limit; default 0 when `time` is set, else 1000). */
   steps?: number;
-  /** Stop after this many seconds of training (0: no limit; default 0). */
+  /** Stop after this many seconds of training, callbacks excluded (0: no limit; default 0). */
   time?: number;
   /** Peak learning rate of Adam (default 2e-3). */
   lr?: number;
@@ -38,6 +38,7 @@ export interface Seq2SeqTrainCallbacks {
 
 export interface Seq2SeqTrainResult {
   steps: number;
+  /** Seconds of training (callbacks excluded). */
   elapsed: number;
   /** Mean loss (nats per target token) over the last 50 steps. */
   loss: number;
@@ -74,8 +75,11 @@ export async function trainSeq2Seq(
   model.train();
   const progressAt = (elapsed: number): number =>
     Math.min(1, Math.max(steps > 0 ? step / steps : 0, time > 0 ? elapsed / time : 0));
+  // Time spent in callbacks (validation, checkpoints) does not count against the budget.
+  let outside = 0;
+  const trainingSeconds = (): number => (performance.now() - t0 - outside) / 1000;
   for (;;) {
-    const elapsed0 = (performance.now() - t0) / 1000;
+    const elapsed0 = trainingSeconds();
     const progress = progressAt(elapsed0);
     if (progress >= 1) break;
     const batch = nextBatch(step);
@@ -94,13 +98,15 @@ export async function trainSeq2Seq(
     if (recent.length > 50) recent.shift();
     tokens += batch.tgt.lengths.reduce((a, b) => a + b, 0);
     step++;
-    const elapsed = (performance.now() - t0) / 1000;
+    const elapsed = trainingSeconds();
+    const before = performance.now();
     callbacks.onStep?.({ step, loss: value, lr: rate, elapsed, tokensPerSec: tokens / Math.max(elapsed, 1e-9), progress: progressAt(elapsed), teacherForcing: eps });
+    outside += performance.now() - before;
     await yieldToEventLoop();
     if (callbacks.shouldStop?.()) { stopped = 'interrupted'; break; }
   }
   return {
-    steps: step, elapsed: (performance.now() - t0) / 1000, firstLoss, stopped,
+    steps: step, elapsed: trainingSeconds(), firstLoss, stopped,
     loss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
   };
 }

@@ -47,7 +47,8 @@ export function mergeResults(older: readonly SuiteResult[], newer: readonly Suit
 function fmt(x: number | null): string {
   if (x === null) return '—';
   if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toPrecision(3);
+  // Four digits, so that a result just under or over a baseline (copy memory) shows which.
+  return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toPrecision(4);
 }
 
 const CELL_ORDER = ['rnn', 'lstm', 'gru', 'bi-rnn', 'bi-lstm', 'bi-gru'];

@@ -53,6 +53,8 @@ export interface TrainOptions {
   /** Characters in the samples shown during and after training. */
   sampleLength: number;
   seed: number;
+  /** Threads for the training step (data-parallel over the batch); 0: automatic (UNFOLD_THREADS, else 2 on ≥ 2 cores). Stateful runs use 1. */
+  threads: number;
 }
 
 export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
@@ -79,6 +81,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   evalChars: 20000,
   sampleLength: 200,
   seed: 1,
+  threads: 0,
 });
 
 /** Checks every option, naming the one that is wrong and what it should be. */
@@ -96,7 +99,7 @@ export function validateOptions(o: TrainOptions): void {
   if (!['rnn', 'lstm', 'gru'].includes(o.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(o.cell)}`);
   if (!['constant', 'cosine'].includes(o.schedule)) throw new Error(`expected schedule constant or cosine, got ${String(o.schedule)}`);
   int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
-  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0);
+  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0); int('threads', 0);
   num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
   num('weightDecay', 0, 1); num('clip', 0, 1e9); num('time', 0, 1e9); num('forgetBias', -100, 100);
   if (o.steps === 0 && o.time === 0) throw new Error('expected a budget: steps > 0 or time > 0, got neither');

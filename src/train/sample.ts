@@ -9,13 +9,27 @@ import type { CharVocab } from '../data/vocab.js';
 import type { CharModel, CharModelState } from './char_model.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { fusedWasm } from '../nn/fused/wasm_route.js';
-import { LstmStackStepper } from '../nn/fused/lstm_stack_step.js';
+import { LstmStackStepper, type LstmStackWeights } from '../nn/fused/lstm_stack_step.js';
+import { SplitLstmStackStepper } from '../nn/fused/lstm_split_step.js';
 
 /** Feeds one token id at a time at batch 1 and returns the logits [V] for the next one. */
 export interface CharStepper {
   /** 'wasm': the resident-weight fast path; 'generic': model.forward one token at a time. */
   readonly path: 'wasm' | 'generic';
+  /** Threads the steps run on. */
+  readonly threads: number;
   step(id: number): ArrayLike<number>;
+  /** Releases what the stepper holds (a worker thread); it cannot step afterwards. */
+  close(): Promise<void>;
+}
+
+export interface CharStepperOptions {
+  /**
+   * Threads for the fast path (default 1): 2 cuts every layer's hidden units between this thread and
+   * a worker (Node only), which pays for long generations of large models; starting the worker takes
+   * a fraction of a second.
+   */
+  threads?: number;
 }
 
 /**
@@ -24,12 +38,16 @@ export interface CharStepper {
  * the same numbers to float32 rounding); anything else steps model.forward with the state carried.
  * The weights are read once: a stepper must not outlive a change of them.
  */
-export function charStepper(model: CharModel): CharStepper {
-  const fast = lstmStepper(model);
+export function charStepper(model: CharModel, options: CharStepperOptions = {}): CharStepper {
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`expected threads to be a positive integer, got ${String(threads)}`);
+  const fast = lstmStepper(model, threads);
   if (fast !== null) return fast;
   let state: CharModelState | null = null;
   return {
     path: 'generic',
+    threads: 1,
+    close: async () => {},
     step(id: number): ArrayLike<number> {
       const [logits, next] = model.forward(indices([id], [1, 1]), state);
       state = next;
@@ -38,7 +56,7 @@ export function charStepper(model: CharModel): CharStepper {
   };
 }
 
-function lstmStepper(model: CharModel): CharStepper | null {
+function lstmStepper(model: CharModel, threads: number): CharStepper | null {
   const e = fusedWasm('float32');
   const rnn = model.rnn;
   if (e === null || !(rnn instanceof LSTM)) return null;
@@ -56,8 +74,11 @@ function lstmStepper(model: CharModel): CharStepper | null {
     if (weightIh === null || weightHh === null) return null;
     layers.push({ weightIh, weightHh, biasIh: f32(`rnn.bias_ih_l${l}`), biasHh: f32(`rnn.bias_hh_l${l}`) });
   }
-  const stepper = new LstmStackStepper(e, { embedding, layers, headWeight, headBias: f32('head.bias'), V, E, H });
-  return { path: 'wasm', step: (id) => stepper.step(id) };
+  const weights: LstmStackWeights = { embedding, layers, headWeight, headBias: f32('head.bias'), V, E, H };
+  const split = threads >= 2 ? SplitLstmStackStepper.create(e, weights) : null;
+  if (split !== null) return { path: 'wasm', threads: 2, step: (id) => split.step(id), close: () => split.close() };
+  const stepper = new LstmStackStepper(e, weights);
+  return { path: 'wasm', threads: 1, step: (id) => stepper.step(id), close: async () => {} };
 }
 
 export interface SampleOptions {
@@ -70,6 +91,8 @@ export interface SampleOptions {
   /** Draw only among the k most likely characters (default: all). */
   topK?: number;
   rng?: Rng;
+  /** Threads for stepping the model (see CharStepperOptions; default 1). */
+  threads?: number;
 }
 
 /**
@@ -116,16 +139,20 @@ export function sample(model: CharModel, vocab: CharVocab, options: SampleOption
   try {
     return noGrad(() => {
       const primeIds = vocab.encode(prime);
-      const stepper = charStepper(model);
-      let last: ArrayLike<number> = [];
-      for (const id of primeIds) last = stepper.step(id);
-      const out: number[] = [];
-      for (let i = 0; i < length; i++) {
-        const id = drawIndex(last, temperature, topK, rng);
-        out.push(id);
-        if (i + 1 < length) last = stepper.step(id);
+      const stepper = charStepper(model, { threads: options.threads });
+      try {
+        let last: ArrayLike<number> = [];
+        for (const id of primeIds) last = stepper.step(id);
+        const out: number[] = [];
+        for (let i = 0; i < length; i++) {
+          const id = drawIndex(last, temperature, topK, rng);
+          out.push(id);
+          if (i + 1 < length) last = stepper.step(id);
+        }
+        return vocab.decode(out);
+      } finally {
+        void stepper.close();
       }
-      return vocab.decode(out);
     });
   } finally {
     model.train(wasTraining);

@@ -4,9 +4,7 @@
 // checkpoint from which --resume continues exactly where it stopped.
 
 import { Rng } from '../tensor/random.js';
-import { indices } from '../autograd/ops/gather.js';
 import { detach } from '../autograd/ops/copy.js';
-import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { CharVocab } from '../data/vocab.js';
@@ -18,6 +16,8 @@ import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { loadTrainState, saveTrainState, type ResumePoint } from './train_state.js';
 import { saveModelCheckpoint, loadModelCheckpoint } from './checkpoint.js';
+import { createTrainStep } from './parallel/train_step.js';
+import { resolveThreads } from './parallel/threads.js';
 
 export interface StepInfo {
   step: number;
@@ -84,8 +84,11 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     if (!run.out) throw new Error('--resume needs the checkpoint path (--out) to continue from');
     const loaded = loadModelCheckpoint(run.out);
     resumePoint = loadTrainState(run.out, loaded.step);
-    // The run's settings come from the checkpoint; only the budget may be changed on resume.
-    o = { ...TRAIN_DEFAULTS, ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time };
+    // The run's settings come from the checkpoint; only the budget and the thread count may be changed on resume.
+    o = {
+      ...TRAIN_DEFAULTS, ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time,
+      threads: run.options?.threads ?? TRAIN_DEFAULTS.threads,
+    };
     model = loaded.model; vocab = loaded.vocab;
   } else {
     validateOptions(o);
@@ -136,50 +139,55 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
 
   let stopped: TrainResult['stopped'] = 'budget';
   model.train();
-  while (progressOf() < 1) {
-    const t0 = performance.now();
-    let inputs: Int32Array, targets: Int32Array, T = o.seqLen;
-    if (stream) {
-      const chunk = stream.next();
-      if (chunk.first) carried = null;
-      inputs = chunk.inputs; targets = chunk.targets; T = chunk.length;
-    } else {
-      ({ inputs, targets } = sampler!.next());
-    }
-    const lr = learningRate(o, step, progressOf());
-    opt.lr = lr;
-    const [logits, state] = model.forward(indices(inputs, [o.batchSize, T]), carried);
-    const loss = crossEntropy(logits, indices(targets, [o.batchSize, T]));
-    const lossValue = loss.item();
-    if (!Number.isFinite(lossValue)) {
-      throw new Error(`training diverged at step ${step}: loss is ${lossValue}; the last checkpoint is kept (try a lower --lr or a --clip)`);
-    }
-    loss.backward();
-    if (o.clip > 0) clipGradNorm(model.parameters(), o.clip);
-    opt.step();
-    opt.zeroGrad();
-    // Truncated BPTT: keep the values of the state, cut its history.
-    carried = stream ? state.map((s) => detach(s)) : null;
-    step++;
-    tokens += o.batchSize * T;
-    elapsed += (performance.now() - t0) / 1000;
-    recent.push(lossValue);
-    if (recent.length > 50) recent.shift();
-    cb.onStep?.({ step, loss: lossValue, lr, elapsed, tokensPerSec: tokens / elapsed, progress: Math.min(1, progressOf()) });
+  // Forward and backward, data-parallel over the batch where threads pay (a carried state needs one thread).
+  const trainStep = await createTrainStep(model, {
+    threads: o.stateful ? 1 : resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen,
+  });
+  try {
+    while (progressOf() < 1) {
+      const t0 = performance.now();
+      let inputs: Int32Array, targets: Int32Array, T = o.seqLen;
+      if (stream) {
+        const chunk = stream.next();
+        if (chunk.first) carried = null;
+        inputs = chunk.inputs; targets = chunk.targets; T = chunk.length;
+      } else {
+        ({ inputs, targets } = sampler!.next());
+      }
+      const lr = learningRate(o, step, progressOf());
+      opt.lr = lr;
+      const { loss: lossValue, state } = trainStep.run(inputs, targets, o.batchSize, T, carried);
+      if (!Number.isFinite(lossValue)) {
+        throw new Error(`training diverged at step ${step}: loss is ${lossValue}; the last checkpoint is kept (try a lower --lr or a --clip)`);
+      }
+      if (o.clip > 0) clipGradNorm(model.parameters(), o.clip);
+      opt.step();
+      opt.zeroGrad();
+      // Truncated BPTT: keep the values of the state, cut its history.
+      carried = stream && state ? state.map((s) => detach(s)) : null;
+      step++;
+      tokens += o.batchSize * T;
+      elapsed += (performance.now() - t0) / 1000;
+      recent.push(lossValue);
+      if (recent.length > 50) recent.shift();
+      cb.onStep?.({ step, loss: lossValue, lr, elapsed, tokensPerSec: tokens / elapsed, progress: Math.min(1, progressOf()) });
 
-    const mark = Math.floor(progressOf() * 10);
-    const due = o.evalEvery > 0 ? step % o.evalEvery === 0 : mark > lastMark;
-    lastMark = mark;
-    const interrupted = cb.shouldStop?.() ?? false;
-    const running = progressOf() < 1 && !interrupted;
-    if (due && running) {
-      const valLoss = evaluate(model, val, { maxChars: o.evalChars });
-      lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
-      cb.onEval?.({ step, valLoss, elapsed, sample: lastSample });
+      const mark = Math.floor(progressOf() * 10);
+      const due = o.evalEvery > 0 ? step % o.evalEvery === 0 : mark > lastMark;
+      lastMark = mark;
+      const interrupted = cb.shouldStop?.() ?? false;
+      const running = progressOf() < 1 && !interrupted;
+      if (due && running) {
+        const valLoss = evaluate(model, val, { maxChars: o.evalChars });
+        lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
+        cb.onEval?.({ step, valLoss, elapsed, sample: lastSample });
+      }
+      if (running && (due || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0))) await save();
+      if (interrupted) { stopped = 'interrupted'; break; }
+      await yieldToEventLoop();
     }
-    if (running && (due || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0))) await save();
-    if (interrupted) { stopped = 'interrupted'; break; }
-    await yieldToEventLoop();
+  } finally {
+    await trainStep.close();
   }
 
   await save();

@@ -49,3 +49,18 @@ test('a malformed pairs file is one clear error line with its line number', () =
   assert.equal(m.status, 1);
   assert.match(m.stderr, /cannot read checkpoint .*none\.safetensors: no such file/);
 });
+
+test('unfold tasks dates --json prints one result line, the baseline trained for the same steps', () => {
+  const r = unfold(['tasks', 'dates', '--steps', '3', '--test', '20', '--hidden', '8', '--batch', '8', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const res = JSON.parse(lines[0]) as Record<string, unknown>;
+  assert.equal(res.task, 'dates');
+  assert.equal(res.metric, 'exact_match');
+  assert.equal(res.steps, 3);
+  assert.equal(res.test, 20);
+  assert.ok(typeof res.value === 'number' && res.value >= 0 && res.value <= 1);
+  assert.ok(typeof res.baseline === 'number');
+  assert.match(r.stderr, /without attention: .* after 3 steps/);
+});

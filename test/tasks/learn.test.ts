@@ -10,6 +10,7 @@ import { TAGGING } from '../../src/tasks/tagging.js';
 import { PARITY } from '../../src/tasks/parity.js';
 import { COUNTING } from '../../src/tasks/counting.js';
 import { CLASSIFICATION } from '../../src/tasks/classification.js';
+import { REBER } from '../../src/tasks/reber.js';
 import type { SequenceTask, TaskSettings } from '../../src/tasks/task_spec.js';
 import type { TaskCell } from '../../src/tasks/task_model.js';
 
@@ -44,4 +45,9 @@ test('counting ones, T = 6: an LSTM counts (baseline 0.31)', () => {
 test('temporal order, T = 10: a many-to-one LSTM classifies (baseline 0.25)', () => {
   const acc = run(CLASSIFICATION, 'lstm', 10, 300);
   assert.ok(acc > 0.8, `accuracy ${acc}`);
+});
+
+test('embedded Reber: an LSTM with the task\'s settings solves most strings after 400 steps', () => {
+  const solved = runTask(REBER, { cell: 'lstm', length: 0, seed: 0, settings: { steps: 400, time: 0, testSize: 200, evalEvery: 0 } }).value;
+  assert.ok(solved > 0.8, `solved ${solved}`);
 });

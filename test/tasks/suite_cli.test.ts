@@ -61,7 +61,7 @@ test('tasks all --collect merges saved result lines without running anything', (
   assert.equal(r.status, 0, r.stderr);
   const md = readFileSync(out, 'utf8');
   assert.deepEqual(parseResults(md), [line]);
-  assert.match(md, /\| 200 \| 0\.167 \| 0\.00420 \(1234 steps, 322 s\) \|/);
+  assert.match(md, /\| 200 \| 0\.1667 \| 0\.004200 \(1234 steps, 322 s\) \|/);
   writeFileSync(saved, 'no results here\n');
   const none = unfold('tasks', 'all', '--collect', saved, '--out', out);
   assert.equal(none.status, 1);
@@ -86,6 +86,6 @@ test('TASKS.md: results round-trip and newer runs replace older ones of the same
   assert.deepEqual(merged.map((x) => [x.cell, x.value]), [['gru', 0.2], ['lstm', 0.01]]);
   const md = suiteMarkdown(SUITE, merged, 'header');
   assert.deepEqual(parseResults(md), merged);
-  assert.match(md, /\| 100 \| 0\.167 \| 0\.0100 \(10 steps, 2 s\) \| 0\.200 \(10 steps, 2 s\) \|/);
+  assert.match(md, /\| 100 \| 0\.1667 \| 0\.01000 \(10 steps, 2 s\) \| 0\.2000 \(10 steps, 2 s\) \|/);
   assert.deepEqual(parseResults('# nothing here'), []);
 });

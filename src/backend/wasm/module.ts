@@ -4,7 +4,7 @@
 // run a kernel on byte addresses, and copy results back: nothing outlives one call, so growing the
 // memory (which detaches old views) never leaves a stale pointer behind.
 
-import { sgemmWasmBase64 } from './sgemm_wasm.js';
+import { sgemmRelaxedWasmBase64, sgemmWasmBase64 } from './sgemm_wasm.js';
 
 /** The module's exports (byte addresses are numbers; sizes are element counts). */
 export interface WasmExports {
@@ -64,29 +64,74 @@ export function simdSupported(): boolean {
   }
 }
 
+// A function returning f32x4.relaxed_madd of three zero vectors: validates only where relaxed SIMD is on.
+const RELAXED_PROBE = ((): Uint8Array<ArrayBuffer> => {
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
+  const body = [0, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, body.length + 2, 1, body.length, ...body]);
+})();
+
+/**
+ * Whether relaxed SIMD (fused multiply-add) is usable: UNFOLD_RELAXED_SIMD=0 says no; engines that ship
+ * it validate the probe; Node 20's V8 has it behind --experimental-wasm-relaxed-simd, which is turned
+ * on here (a flag of the wasm validator only) when the probe fails, then probed again.
+ */
+export function relaxedSimdSupported(): boolean {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const v = proc?.env?.UNFOLD_RELAXED_SIMD ?? '';
+  if (v !== '' && v !== '0' && v !== '1') throw new Error(`UNFOLD_RELAXED_SIMD: expected '0' or '1', got '${v}'`);
+  if (v === '0') return false;
+  try {
+    if (WebAssembly.validate(RELAXED_PROBE)) return true;
+    const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?(flags: string): void } | undefined;
+    if (typeof v8?.setFlagsFromString !== 'function') return false;
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Which build of the module runs: 'relaxed' (fused multiply-add in the gemm kernels) or 'plain'. */
+export type WasmVariant = 'plain' | 'relaxed';
+
 // Linear memory is addressed with 32 bits; V8 and SpiderMonkey stop at 4 GiB (65536 pages).
 const MAX_BYTES = 65536 * 65536;
 const PAGE = 65536;
 
 let instance: WasmExports | null | undefined; // undefined: not tried yet; null: unavailable
+let variant: WasmVariant = 'plain';
+const variants = new Map<WasmVariant, WasmExports>(); // instances made so far, by build
 let heap = new Float32Array(0);                 // view of the memory, renewed when it grows
 let first = 0;                                  // first byte past the compiler's static data
 let base = 0;                                   // first byte free for operands (past the resident block)
 let residentOwner = 0;                          // token of the current resident block's owner
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const bin = atob(sgemmWasmBase64);
+function moduleBytes(v: WasmVariant): Uint8Array<ArrayBuffer> {
+  const bin = atob(v === 'relaxed' ? sgemmRelaxedWasmBase64 : sgemmWasmBase64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
 }
 
-function adopt(m: WebAssembly.Module): WasmExports {
-  const e = new WebAssembly.Instance(m, {}).exports as unknown as WasmExports;
+function adopt(e: WasmExports, v: WasmVariant): WasmExports {
+  variants.set(v, e);
   first = base = align64(e.heapBase());
   heap = new Float32Array(e.memory.buffer);
+  // Whoever held the resident block of another instance must upload again.
+  residentOwner++;
   instance = e;
+  variant = v;
   return e;
+}
+
+function instantiate(m: WebAssembly.Module): WasmExports {
+  return new WebAssembly.Instance(m, {}).exports as unknown as WasmExports;
+}
+
+// The build to load first: relaxed where it validates (see relaxedSimdSupported).
+function preferred(): WasmVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'plain';
 }
 
 /**
@@ -98,10 +143,35 @@ export function wasmModule(): WasmExports | null {
   if (instance !== undefined) return instance;
   instance = null;
   if (!simdSupported()) return null;
+  for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
+    try {
+      return adopt(instantiate(new WebAssembly.Module(moduleBytes(v))), v);
+    } catch {
+      // e.g. a content security policy without 'wasm-unsafe-eval', or the 4 KiB rule
+    }
+  }
+  return null;
+}
+
+/** The build of the module in use (meaningful once wasmModule() is non-null). */
+export function wasmVariant(): WasmVariant { return variant; }
+
+/**
+ * Switches every wasm kernel to the given build of the module (for A/B measurements and tests that
+ * check both builds); false where that build cannot load. Operands live only for one call and
+ * resident blocks are re-uploaded by their owners, so switching between calls is safe.
+ */
+export function selectWasmVariant(v: WasmVariant): boolean {
+  if (wasmModule() === null) return false;
+  if (v === variant) return true;
+  const have = variants.get(v);
+  if (have) { adopt(have, v); return true; }
+  if (v === 'relaxed' && !relaxedSimdSupported()) return false;
   try {
-    return adopt(new WebAssembly.Module(moduleBytes()));
+    adopt(instantiate(new WebAssembly.Module(moduleBytes(v))), v);
+    return true;
   } catch {
-    return null; // e.g. a content security policy without 'wasm-unsafe-eval', or the 4 KiB rule
+    return false;
   }
 }
 
@@ -113,12 +183,15 @@ export function wasmModule(): WasmExports | null {
 export async function initWasm(): Promise<boolean> {
   if (wasmModule() !== null) return true;
   if (!simdSupported()) return false;
-  try {
-    adopt(await WebAssembly.compile(moduleBytes()));
-    return true;
-  } catch {
-    return false;
+  for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
+    try {
+      adopt(instantiate(await WebAssembly.compile(moduleBytes(v))), v);
+      return true;
+    } catch {
+      // try the next build
+    }
   }
+  return false;
 }
 
 export function align64(bytes: number): number {

@@ -12,7 +12,7 @@ import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult 
 
 interface DatesFlags extends TaskFlags {
   attention: 'additive' | 'general' | 'dot'; cell: 'rnn' | 'lstm' | 'gru'; hidden: number; batch: number; lr: number;
-  time?: number; steps?: number; test: number; beam: number; teacherForcing: string; baseline: boolean;
+  time?: number; steps?: number; test: number; beam: number; teacherForcing: string; baseline: boolean; baselineBudget: 'steps' | 'time';
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -25,12 +25,13 @@ export function datesTask(): Command {
     .option('--hidden <n>', 'hidden units', int(1), 64)
     .option('--batch <n>', 'pairs per batch', int(1), 64)
     .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
-    .option('--time <seconds>', 'training seconds per model (default 600 unless --steps is given)', float(0))
-    .option('--steps <n>', 'training steps per model', int(1))
+    .option('--time <seconds>', 'training seconds of the model with attention (default 600 unless --steps is given)', float(0))
+    .option('--steps <n>', 'training steps of the model with attention', int(1))
     .option('--test <n>', 'held-out dates scored', int(1), 1000)
     .option('--beam <k>', 'beam width at test time (0: greedy)', int(0), 0)
     .option('--teacher-forcing <schedule>', 'probability of feeding the true previous character: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K', '1')
-    .option('--no-baseline', 'skip the model without attention');
+    .option('--no-baseline', 'skip the model without attention')
+    .option('--baseline-budget <b>', 'train the model without attention for as many steps as the one with it (steps: the same examples seen) or for the same time', choice('steps', 'time'), 'steps');
   cmd.addHelpText('after', `\nFormats (examples for 2026-11-21):\n${DATE_FORMATS.map((f) => `  ${f.example}`).join('\n')}`);
   return taskOptions(cmd, '1')
     .action(async (f: DatesFlags) => {
@@ -38,12 +39,13 @@ export function datesTask(): Command {
       const runs = f.runs ?? 1;
       const time = f.time ?? (f.steps === undefined ? 600 : 0);
       const teacherForcing = parseSamplingSchedule(f.teacherForcing);
-      const run = async (attention: DatesOptions['attention'], seed: number): Promise<DatesResult> => {
+      const run = async (attention: DatesOptions['attention'], seed: number, steps?: number): Promise<DatesResult> => {
         const progress = createProgress();
         progress.log(`${attention === 'none' ? 'without attention' : `with ${attention} attention`}, run seed ${seed}`);
         try {
           return await runDates({
-            attention, cell: f.cell, hiddenSize: f.hidden, batchSize: f.batch, lr: f.lr, time, steps: f.steps, testSize: f.test,
+            attention, cell: f.cell, hiddenSize: f.hidden, batchSize: f.batch, lr: f.lr, testSize: f.test,
+            ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
             beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i) },
           });
         } finally { progress.stop(); }
@@ -57,7 +59,7 @@ export function datesTask(): Command {
         if (worst.length) say(f.json, `  weakest formats: ${worst.map((x) => `"${DATE_FORMATS[x.i].example}" ${pct(x.acc)}`).join(', ')}`);
         for (const e of a.examples.slice(0, 3)) say(f.json, `  ${JSON.stringify(e.source)} -> ${e.output}${e.output === e.target ? '' : ` (expected ${e.target})`}`);
         if (f.baseline) {
-          const b = await run('none', f.seed + r);
+          const b = await run('none', f.seed + r, f.baselineBudget === 'steps' ? a.steps : undefined);
           without.push(b);
           say(f.json, `without attention: ${pct(b.accuracy)} exact match after ${b.steps} steps (${b.trainSeconds.toFixed(0)} s), ${b.parameters} parameters`);
         }

@@ -164,10 +164,10 @@ function rowTimesBt(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool)
     for (let k: usize = 0; k < k4; k += 4) {
       const o = k << 2;
       const xv = v128.load(x + o);
-      s0 = f32x4.add(s0, f32x4.mul(xv, v128.load(b0 + o)));
-      s1 = f32x4.add(s1, f32x4.mul(xv, v128.load(b1 + o)));
-      s2 = f32x4.add(s2, f32x4.mul(xv, v128.load(b2 + o)));
-      s3 = f32x4.add(s3, f32x4.mul(xv, v128.load(b3 + o)));
+      s0 = madd(xv, v128.load(b0 + o), s0);
+      s1 = madd(xv, v128.load(b1 + o), s1);
+      s2 = madd(xv, v128.load(b2 + o), s2);
+      s3 = madd(xv, v128.load(b3 + o), s3);
     }
     // Lane r of the result is the horizontal sum of s_r.
     const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
@@ -203,10 +203,10 @@ function rowTimesB(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool):
     let p = b + (j << 2);
     for (let k: usize = 0; k < K; k++, p += line) {
       const xv = v128.load32_splat(x + (k << 2));
-      s0 = f32x4.add(s0, f32x4.mul(xv, v128.load(p)));
-      s1 = f32x4.add(s1, f32x4.mul(xv, v128.load(p, 16)));
-      s2 = f32x4.add(s2, f32x4.mul(xv, v128.load(p, 32)));
-      s3 = f32x4.add(s3, f32x4.mul(xv, v128.load(p, 48)));
+      s0 = madd(xv, v128.load(p), s0);
+      s1 = madd(xv, v128.load(p, 16), s1);
+      s2 = madd(xv, v128.load(p, 32), s2);
+      s3 = madd(xv, v128.load(p, 48), s3);
     }
     const q = y + (j << 2);
     if (add) {
@@ -218,7 +218,7 @@ function rowTimesB(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool):
   for (; j + 4 <= N; j += 4) {
     let s0 = f32x4.splat(0);
     let p = b + (j << 2);
-    for (let k: usize = 0; k < K; k++, p += line) s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(x + (k << 2)), v128.load(p)));
+    for (let k: usize = 0; k < K; k++, p += line) s0 = madd(v128.load32_splat(x + (k << 2)), v128.load(p), s0);
     const q = y + (j << 2);
     v128.store(q, add ? f32x4.add(v128.load(q), s0) : s0);
   }
@@ -240,13 +240,13 @@ function kernel(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool
   for (let k: usize = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
     x = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     pa += 16; pb += 32;
   }
   const row = ldc << 2;
@@ -307,6 +307,13 @@ function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, 
       store<f32>(dst + k * wb + (r << 2), r < valid ? load<f32>(src + r * line + (k << 2)) : 0);
     }
   }
+}
+
+// c + a·b on four lanes: fused where the relaxed-SIMD build runs on FMA hardware.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
 }
 
 // @ts-ignore: decorator

@@ -1,0 +1,64 @@
+// The shared memory between the main thread and one gradient worker: a SharedArrayBuffer holding
+// control words, the loss, an error message, the parameters (main → worker), the worker's gradient
+// (worker → main) and the worker's share of the batch. Both sides build the same views from
+// (parameter count P, most tokens per share).
+
+/** Indices into the Int32 control words. */
+export const CTRL = {
+  /** Sequence number of the latest request (main writes; -1 asks the worker to stop). */
+  request: 0,
+  /** Sequence number of the latest finished request (worker writes). */
+  done: 1,
+  /** 0: the finished request succeeded; 1: it threw (message in the error bytes). */
+  status: 2,
+  /** Sequences in this share. */
+  batch: 3,
+  /** Time steps. */
+  steps: 4,
+  /** Seed of the worker's dropout masks for this step. */
+  seed: 5,
+  /** Bytes of the error message. */
+  errorLength: 6,
+} as const;
+
+const CTRL_BYTES = 64;
+const LOSS_AT = 64;
+const ERROR_AT = 128;
+export const ERROR_BYTES = 1024;
+const DATA_AT = ERROR_AT + ERROR_BYTES;
+
+export interface SharedViews {
+  readonly buffer: SharedArrayBuffer;
+  readonly ctrl: Int32Array;
+  /** [0]: the mean loss over the worker's share. */
+  readonly loss: Float64Array;
+  readonly error: Uint8Array;
+  /** All parameters, concatenated in namedParameters() order: [P]. */
+  readonly params: Float32Array;
+  /** The worker's gradient of its share's mean loss, same layout: [P]. */
+  readonly grads: Float32Array;
+  /** The share's input and target ids, [Bshare, T] row-major, up to maxTokens. */
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
+}
+
+export function sharedBytes(P: number, maxTokens: number): number {
+  return DATA_AT + 8 * P + 8 * maxTokens;
+}
+
+export function sharedViews(buffer: SharedArrayBuffer, P: number, maxTokens: number): SharedViews {
+  if (buffer.byteLength < sharedBytes(P, maxTokens)) {
+    throw new Error(`expected a shared buffer of at least ${sharedBytes(P, maxTokens)} bytes, got ${buffer.byteLength}`);
+  }
+  const paramsAt = DATA_AT, gradsAt = paramsAt + 4 * P, inAt = gradsAt + 4 * P, tgAt = inAt + 4 * maxTokens;
+  return {
+    buffer,
+    ctrl: new Int32Array(buffer, 0, CTRL_BYTES / 4),
+    loss: new Float64Array(buffer, LOSS_AT, 1),
+    error: new Uint8Array(buffer, ERROR_AT, ERROR_BYTES),
+    params: new Float32Array(buffer, paramsAt, P),
+    grads: new Float32Array(buffer, gradsAt, P),
+    inputs: new Int32Array(buffer, inAt, maxTokens),
+    targets: new Int32Array(buffer, tgAt, maxTokens),
+  };
+}
