@@ -13,7 +13,7 @@ import { vizCommand } from './viz_command.js';
 import { seq2seqCommand } from './seq2seq_command.js';
 
 const program = new Command('unfold')
-  .description('recurrent neural networks in TypeScript: train, sample and evaluate character-level models')
+  .description('recurrent and recursive neural networks in TypeScript: train, sample and evaluate models, run the task suite, draw reports')
   .showHelpAfterError()
   .exitOverride();
 program.addCommand(trainCommand());
