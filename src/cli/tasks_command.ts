@@ -17,6 +17,7 @@ import { taggingTask } from './tasks/tagging.js';
 import { classificationTask } from './tasks/classification.js';
 import { allTasks } from './tasks/all.js';
 import { datesTask } from './tasks/dates.js';
+import { captionsTask } from './tasks/captions.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -26,6 +27,7 @@ export const TASKS: Array<() => Command> = [
   exprTreesTask,
   addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, allTasks,
   datesTask,
+  captionsTask,
 ];
 
 export function tasksCommand(): Command {

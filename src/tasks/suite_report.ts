@@ -37,11 +37,16 @@ export function parseResults(markdown: string): SuiteResult[] {
   return out;
 }
 
-/** `older` with every entry of `newer` replacing the one of the same task, cell and length. */
+/**
+ * `older` with every entry of `newer` replacing the one of the same task, cell and length; within
+ * `newer`, a later entry replaces an earlier one.
+ */
 export function mergeResults(older: readonly SuiteResult[], newer: readonly SuiteResult[]): SuiteResult[] {
   const key = (r: SuiteResult): string => `${r.task}/${r.cell}/${r.length}`;
-  const fresh = new Set(newer.map(key));
-  return [...older.filter((r) => !fresh.has(key(r))), ...newer];
+  const merged = new Map<string, SuiteResult>();
+  for (const r of older) merged.set(key(r), r);
+  for (const r of newer) { merged.delete(key(r)); merged.set(key(r), r); }
+  return [...merged.values()];
 }
 
 function fmt(x: number | null): string {

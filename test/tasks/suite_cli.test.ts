@@ -82,7 +82,7 @@ test('bad flags: one clear error line, exit status 1', () => {
 
 test('TASKS.md: results round-trip and newer runs replace older ones of the same setting', () => {
   const r = (cell: string, value: number): SuiteResult => ({ task: 'adding', cell, length: 100, metric: 'mse', value, baseline: 1 / 6, steps: 10, seconds: 1.5 });
-  const merged = mergeResults([r('lstm', 0.1), r('gru', 0.2)], [r('lstm', 0.01)]);
+  const merged = mergeResults([r('lstm', 0.1), r('gru', 0.2)], [r('lstm', 0.03), r('lstm', 0.01)]);
   assert.deepEqual(merged.map((x) => [x.cell, x.value]), [['gru', 0.2], ['lstm', 0.01]]);
   const md = suiteMarkdown(SUITE, merged, 'header');
   assert.deepEqual(parseResults(md), merged);

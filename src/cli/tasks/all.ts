@@ -34,7 +34,8 @@ function list<T extends string>(text: string | undefined, all: readonly T[], wha
 
 export function allTasks(): Command {
   return new Command('all')
-    .description('run the sequence-task suite and write TASKS.md (a table per task, cells as columns)')
+    .description('run the sequence-task suite and write TASKS.md (a table per task, cells as columns); ' +
+      '33 runs, each capped at 4 to 9 minutes, so hours in all: --only, --cells and --collect split it up')
     .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
     .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
     .option('--cells <cells>', 'comma-separated cells among rnn, lstm, gru (default all)')
