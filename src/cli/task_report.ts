@@ -11,18 +11,9 @@
 import { Command } from 'commander';
 import type { BenchmarkResult } from '../esn/index.js';
 import { int } from './parse.js';
+import type { TaskResult } from '../tasks/task_result.js';
 
-/** The common result line of every task. */
-export interface TaskResult {
-  task: string;
-  cell: string;
-  length: number;
-  metric: string;
-  value: number;
-  baseline: number | null;
-  steps: number;
-  seconds: number;
-}
+export type { TaskResult };
 
 /** Flags every task has: --runs, --seed, --json. */
 export interface TaskFlags { runs?: number; seed: number; json?: boolean }

@@ -4,18 +4,10 @@
 // that re-runs only some settings keeps the others.
 
 import type { SequenceTask } from './task_spec.js';
+import type { TaskResult } from './task_result.js';
 
 /** The JSON result line of one task run (the shape `unfold tasks <name> --json` prints). */
-export interface SuiteResult {
-  task: string;
-  cell: string;
-  length: number;
-  metric: string;
-  value: number;
-  baseline: number | null;
-  steps: number;
-  seconds: number;
-}
+export type SuiteResult = TaskResult;
 
 const RAW_START = '```jsonl results';
 
