@@ -316,6 +316,8 @@ const brainV = firstResult((r) => r.brain)?.brain;
 const np = ceiling;
 const unfoldV = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const unfoldBackend = firstResult((r) => r.runner === 'unfold' && r.backend)?.backend;
+const unfoldThreads = firstResult((r) => r.runner === 'unfold' && r.threads && r.steps)?.threads;
+const unfoldSampleThreads = firstResult((r) => r.runner === 'unfold' && r.threads && r.us_per_char)?.threads;
 const extra = process.argv.slice(2);
 const command = process.env.npm_lifecycle_event === 'bench'
   ? `npm run bench${extra.length ? ` -- ${extra.join(' ')}` : ''}` : `node bench/run.mjs${extra.length ? ` ${extra.join(' ')}` : ''}`;
@@ -325,7 +327,7 @@ const ran = (peer) => only.includes(peer);
 const header = [
   `Measured ${date} with \`${command}\` (${Math.round(totalS)} s in all; each run ${opt.warmup} s warm-up, then ${opt.time} s timed, at least one step of each).`,
   `Machine: ${cpuModel}${flags ? ` (${flags})` : ''}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`,
-  `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend, 1 thread)` : ''}, Node.js ${process.version}` +
+  `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend; training on ${unfoldThreads ?? 1} thread${unfoldThreads > 1 ? 's' : ''}, data-parallel; sampling on ${unfoldSampleThreads ?? 1})` : ''}, Node.js ${process.version}` +
     `${torchV ? `, PyTorch ${torchV} (Debian python3-torch)` : ''}` +
     `${np ? `, numpy ${np.numpy} on ${np.blas.map((p) => p.split('/').pop()).join(' + ') || 'its BLAS'}` : ''}` +
     `${tfjsV ? `, TensorFlow.js ${tfjsV}${ran('tfjs-wasm') ? ' (wasm backend: one thread, SIMD)' : ''}` : ''}${brainV ? `, brain.js ${brainV}` : ''}.`,

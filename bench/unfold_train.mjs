@@ -56,7 +56,7 @@ const pool = Array.from({ length: 8 }, () => {
   return { inputs, targets };
 });
 
-const trainStep = await createTrainStep(model, { threads: resolveThreads(Number(a.threads)), batchSize: B, seqLen: T });
+const trainStep = await createTrainStep(model, { threads: resolveThreads(Number(a.threads)), batchSize: B, seqLen: T, fallback: Number(a.threads) === 0 });
 let k = 0, lastLoss = NaN;
 function step() {
   const { inputs, targets } = pool[k++ % pool.length];

@@ -27,3 +27,8 @@ export {
   serializeSeq2Seq, deserializeSeq2Seq, SEQ2SEQ_CONFIG_KEY, SRC_VOCAB_KEY, TGT_VOCAB_KEY, type Seq2SeqBundle,
 } from './checkpoint.js';
 export { parseSamplingSchedule } from './schedule_spec.js';
+export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type ResolvedImageEncoderConfig, type ImageEncoding } from './image_encoder.js';
+export {
+  CaptionModel, CaptionSession, captionImages, checkCaptionModelConfig, type CaptionModelConfig, type CaptionOptions,
+} from './caption_model.js';
+export { trainCaptionModel, type CaptionBatch } from './caption_trainer.js';

@@ -21,6 +21,8 @@ export interface CaptionsOptions {
   embeddingSize?: number;
   /** Output channels of the encoder's conv blocks (default [16, 32, 32]: a 3×3 grid of 24×24 images). */
   channels?: number[];
+  /** Where the pooled image vector enters the decoder (default 'both': initial state and every step's input). */
+  context?: CaptionModelConfig['context'];
   batchSize?: number;
   /** Training seconds (0: none; default 0 when steps is given). */
   time?: number;
@@ -80,11 +82,11 @@ export function scoreCaptions(outputs: readonly (readonly number[])[], data: Sha
   return { exactMatch: exactMatchAccuracy(hyp, ref), bleu: corpusBleu(hyp, ref.map((r) => [r])).scores, byShapes };
 }
 
-/** Builds the caption model of a run: context as initial state (and as an input without attention). */
+/** Builds the caption model of a run. */
 export function captionsModel(o: CaptionsOptions, vocab: WordVocab): CaptionModel {
   return new CaptionModel({
     vocabSize: vocab.size, embeddingSize: o.embeddingSize ?? 32, hiddenSize: o.hiddenSize ?? 96, cell: o.cell ?? 'lstm',
-    attention: o.attention, context: o.attention === 'none' ? 'both' : 'init',
+    attention: o.attention, context: o.context ?? 'both',
     encoder: { channels: o.channels ?? [16, 32, 32] },
   }, { rng: new Rng(o.seed ?? 0) });
 }

@@ -141,7 +141,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   model.train();
   // Forward and backward, data-parallel over the batch where threads pay (a carried state needs one thread).
   const trainStep = await createTrainStep(model, {
-    threads: o.stateful ? 1 : resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen,
+    threads: o.stateful ? 1 : resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen, fallback: o.threads === 0,
   });
   try {
     while (progressOf() < 1) {

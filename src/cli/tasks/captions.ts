@@ -50,7 +50,7 @@ export function captionsTask(): Command {
     .option('--hidden <n>', 'decoder hidden units', int(1), 96)
     .option('--batch <n>', 'images per batch', int(1), 32)
     .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
-    .option('--time <seconds>', 'training seconds of the first model (default 240 unless --steps is given)', float(0))
+    .option('--time <seconds>', 'training seconds of the first model (default 210 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the first model', int(1))
     .option('--test <n>', 'held-out images scored', int(1), 500)
     .option('--beam <k>', 'beam width at test time (0: greedy)', int(0), 0)
@@ -62,7 +62,7 @@ export function captionsTask(): Command {
     .action(async (f: CaptionsFlags) => {
       const start = performance.now();
       const runs = f.runs ?? 1;
-      const time = f.time ?? (f.steps === undefined ? 240 : 0);
+      const time = f.time ?? (f.steps === undefined ? 210 : 0);
       const teacherForcing = parseSamplingSchedule(f.teacherForcing);
       if (f.report !== undefined && f.attention === 'none') throw new Error('--report draws attention maps: expected --attention additive, general or dot, got none');
       const run = async (attention: CaptionsOptions['attention'], seed: number, steps?: number): Promise<CaptionsResult> => {

@@ -33,6 +33,8 @@ export interface TrainStepOptions {
   /** Largest batch and time length run() will be given (sizes the shared memory). */
   batchSize: number;
   seqLen: number;
+  /** When a worker cannot start, run on one thread instead of failing (for an automatic thread count). */
+  fallback?: boolean;
 }
 
 /** Sequences in each of n shares of a batch of B: as equal as possible, the larger ones first. */
@@ -182,6 +184,7 @@ export async function createTrainStep(model: CharModel, o: TrainStepOptions): Pr
     }
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
+    if (o.fallback) return new SingleThreadStep(model);
     throw err;
   }
   return new DataParallelStep(model, workers, shared, maxTokens);

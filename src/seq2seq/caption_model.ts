@@ -1,0 +1,223 @@
+// The image captioning model (Vinyals et al. 2015 "show and tell"; with attention, Xu et al. 2015
+// "show, attend and tell"): an ImageEncoder reads the picture, the seq2seq Decoder writes the caption
+// one word at a time. The encoder's pooled vector is the decoder's context c (its initial state, and
+// with context 'input'/'both' an input at every step: the x^T R conditioning term); its grid of
+// location features is the memory attention looks over, so each word can look at one part of the
+// image. Training uses teacher forcing or scheduled sampling, decoding the StepDecoder algorithms
+// (greedy, sampling, beam search) through a CaptionSession.
+
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { defaultRng } from '../tensor/random.js';
+import type { FloatArray } from '../backend/dtype.js';
+import type { IndexTensor } from '../autograd/ops/gather.js';
+import { argmax } from '../autograd/ops/reduce.js';
+import { stack } from '../autograd/ops/shape_ops.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { crossEntropy } from '../nn/losses/cross_entropy.js';
+import { Module } from '../nn/module.js';
+import type { InitOptions } from '../nn/init.js';
+import { ImageEncoder, type ImageEncoderConfig } from './image_encoder.js';
+import { Decoder, selectSource, selectState, type ContextMode, type DecoderState, type SourceContext } from './decoder.js';
+import type { CellType } from './encoder.js';
+import type { ForwardOptions, Seq2SeqOutput } from './model.js';
+import type { StepDecoder } from './step_decoder.js';
+import type { TargetBatch } from './batch.js';
+import { decode, type Hypothesis } from './decoding.js';
+import { beamSearch } from './beam_search.js';
+import { PAD } from './vocab.js';
+
+/** Everything needed to rebuild a CaptionModel. */
+export interface CaptionModelConfig {
+  /** Word vocabulary size V (ids 0, 1, 2 = PAD, BOS, EOS). */
+  vocabSize: number;
+  embeddingSize: number;
+  /** Hidden width H of the decoder cells. */
+  hiddenSize: number;
+  cell: CellType;
+  /** Stacked decoder cells (default 1). */
+  numLayers?: number;
+  /** Score function over the grid, or 'none' (default 'none'). */
+  attention?: 'additive' | 'general' | 'dot' | 'none';
+  /** Width of additive attention's scoring layer (default hiddenSize). */
+  attentionSize?: number;
+  /** Where the pooled image vector enters the decoder (default 'init'). */
+  context?: ContextMode;
+  forgetBias?: number;
+  /** The convolutional encoder (see ImageEncoderConfig for the defaults). */
+  encoder?: ImageEncoderConfig;
+}
+
+/** Checks a config, naming the first bad field. */
+export function checkCaptionModelConfig(c: CaptionModelConfig): void {
+  const positive = (name: string, v: unknown): void => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`caption model: expected ${name} to be a positive integer, got ${String(v)}`);
+  };
+  positive('vocabSize', c.vocabSize);
+  if (c.vocabSize < 4) throw new Error(`caption model: expected vocabSize >= 4 (PAD, BOS, EOS and a word), got ${c.vocabSize}`);
+  positive('embeddingSize', c.embeddingSize);
+  positive('hiddenSize', c.hiddenSize);
+  if (c.numLayers !== undefined) positive('numLayers', c.numLayers);
+  if (c.attentionSize !== undefined) positive('attentionSize', c.attentionSize);
+  if (!['rnn', 'lstm', 'gru'].includes(c.cell)) throw new Error(`caption model: expected cell rnn, lstm or gru, got ${String(c.cell)}`);
+  if (c.attention !== undefined && !['additive', 'general', 'dot', 'none'].includes(c.attention)) {
+    throw new Error(`caption model: expected attention additive, general, dot or none, got ${String(c.attention)}`);
+  }
+  if (c.context !== undefined && !['init', 'input', 'both'].includes(c.context)) throw new Error(`caption model: expected context init, input or both, got ${String(c.context)}`);
+}
+
+/**
+ * p(y | image) = Π_t p(y_t | y_<t, image), with
+ *   F = cnn(image),  c = mean_{h,w} F (or max, see ImageEncoderConfig.summary),
+ *   memory = [F_{·,0,0}; F_{·,0,1}; …] (H'·W' locations, row-major)
+ * and the Decoder's step (see Decoder) on c and memory.
+ *
+ * Inputs: images [B, inChannels, H, W]; decoder inputs [B, T] (BOS, y_1, …, y_{T−1}).
+ * Outputs: logits [B, T, V], attention weights [B, T, H'·W'] (or null).
+ * Parameters: encoder.conv{k}.… (see ImageEncoder) and decoder.… (see Decoder, contextSize and
+ *   memorySize both C = the encoder's last channel count).
+ */
+export class CaptionModel extends Module {
+  readonly config: CaptionModelConfig;
+  readonly encoder: ImageEncoder;
+  readonly decoder: Decoder;
+
+  constructor(config: CaptionModelConfig, init: InitOptions = {}) {
+    super();
+    checkCaptionModelConfig(config);
+    this.config = { ...config, encoder: config.encoder ? { ...config.encoder } : undefined };
+    this.encoder = this.registerModule('encoder', new ImageEncoder(config.encoder ?? {}, init));
+    const C = this.encoder.outputSize;
+    this.decoder = this.registerModule('decoder', new Decoder({
+      vocabSize: config.vocabSize, embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers ?? 1,
+      cell: config.cell, contextSize: C, memorySize: C, attention: config.attention ?? 'none',
+      attentionSize: config.attentionSize ?? config.hiddenSize, context: config.context ?? 'init', forgetBias: config.forgetBias,
+    }, init));
+  }
+
+  /** What the decoder keeps fixed over an image batch: c, and the grid prepared as attention keys. */
+  encode(images: Tensor): SourceContext {
+    const { pooled, grid } = this.encoder.forward(images); // [B, C], [B, L, C]
+    const L = grid.shape[1];
+    const ctx = this.decoder.source(pooled, grid, new Int32Array(grid.shape[0]).fill(L));
+    // Every location is real (no padding), so attention needs no mask.
+    return { ...ctx, mask: null };
+  }
+
+  /** Training forward pass over whole captions (teacher forcing / scheduled sampling, as Seq2Seq). */
+  forward(images: Tensor, tgtIn: IndexTensor, options: ForwardOptions = {}): Seq2SeqOutput {
+    const eps = options.teacherForcing ?? 1;
+    if (!(eps >= 0 && eps <= 1)) throw new Error(`expected a teacher-forcing probability in [0, 1], got ${eps}`);
+    if (tgtIn.shape.length !== 2 || tgtIn.shape[0] !== images.shape[0]) {
+      throw new Error(`expected decoder inputs of shape [${images.shape[0]}, T], got ${formatShape(tgtIn.shape)}`);
+    }
+    const rng = options.rng ?? defaultRng();
+    const [B, T] = tgtIn.shape;
+    const ctx = this.encode(images);
+    let state = this.decoder.initialState(ctx);
+    const logits: Tensor[] = [], weights: Tensor[] = [];
+    let predicted: Int32Array | null = null;
+    for (let t = 0; t < T; t++) {
+      const feed = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        const truth = tgtIn.data[b * T + t];
+        // The first input is always BOS; later ones are the model's own guess with probability 1 − ε.
+        feed[b] = predicted && eps < 1 && rng.random() >= eps ? predicted[b] : truth;
+      }
+      const out = this.decoder.step(feed, state, ctx);
+      state = out.state;
+      logits.push(out.logits); // [B, V]
+      if (out.weights) weights.push(out.weights); // [B, L]
+      if (eps < 1) predicted = argmax(out.logits, -1);
+    }
+    return { logits: stack(logits, 1), weights: weights.length > 0 ? stack(weights, 1) : null };
+  }
+
+  /** Mean cross-entropy per caption token (EOS included, PAD excluded), with the forward's outputs. */
+  loss(images: Tensor, tgt: TargetBatch, options: ForwardOptions = {}): Seq2SeqOutput & { loss: Tensor } {
+    const out = this.forward(images, tgt.input, options);
+    return { ...out, loss: crossEntropy(out.logits, tgt.output, { ignoreIndex: PAD }) };
+  }
+
+  /** A StepDecoder over an image batch, for greedy/sampled decoding and beam search (no gradients). */
+  session(images: Tensor): CaptionSession {
+    return new CaptionSession(this, images);
+  }
+}
+
+/** Steps a trained caption model over one image batch; keeps the last attention weights for display. */
+export class CaptionSession implements StepDecoder {
+  readonly vocabSize: number;
+  private ctx: SourceContext;
+  private state: DecoderState;
+  /** α of the last step, [rows, H'·W'] (null without attention). */
+  lastWeights: Tensor | null = null;
+
+  constructor(private readonly model: CaptionModel, images: Tensor) {
+    this.vocabSize = model.config.vocabSize;
+    [this.ctx, this.state] = noGrad(() => {
+      const ctx = model.encode(images);
+      return [ctx, model.decoder.initialState(ctx)] as const;
+    });
+  }
+
+  get rows(): number { return this.ctx.summary.shape[0]; }
+
+  next(prev: Int32Array): FloatArray {
+    const out = noGrad(() => this.model.decoder.step(prev, this.state, this.ctx));
+    this.state = out.state;
+    this.lastWeights = out.weights;
+    return out.logits.data;
+  }
+
+  select(idx: Int32Array): void {
+    for (let i = 0; i < idx.length; i++) {
+      if (!(idx[i] >= 0 && idx[i] < this.rows)) throw new Error(`expected row indices in [0, ${this.rows}), got ${idx[i]} at ${i}`);
+    }
+    noGrad(() => {
+      this.ctx = selectSource(this.ctx, idx);
+      this.state = selectState(this.state, idx);
+    });
+  }
+}
+
+export interface CaptionOptions {
+  /** Beam width (0: greedy, the default). */
+  beamWidth?: number;
+  /** Most words per caption, EOS included (default 30). */
+  maxLength?: number;
+  /** Length-normalisation exponent of beam search (default 1). */
+  lengthPenalty?: number;
+  /** Images decoded together (default 100). */
+  batchSize?: number;
+}
+
+/**
+ * Captions every image of `images` [N, C, H, W] as word ids (without EOS), greedily or by beam
+ * search, in batches, with the model in evaluation mode.
+ */
+export function captionImages(model: CaptionModel, images: Tensor, options: CaptionOptions = {}): Hypothesis[] {
+  const beam = options.beamWidth ?? 0, maxLength = options.maxLength ?? 30, batchSize = options.batchSize ?? 100;
+  if (!(Number.isInteger(beam) && beam >= 0)) throw new Error(`expected a beam width >= 0, got ${beam}`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`expected a batch size >= 1, got ${batchSize}`);
+  if (images.rank !== 4) throw new Error(`expected images of shape [N, C, H, W], got ${formatShape(images.shape)}`);
+  const [N, ...rest] = images.shape;
+  const per = rest.reduce((a, d) => a * d, 1);
+  const out: Hypothesis[] = [];
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (let k = 0; k < N; k += batchSize) {
+      const n = Math.min(batchSize, N - k);
+      const chunk = new Tensor(images.data.subarray(k * per, (k + n) * per), [n, ...rest]);
+      const session = model.session(chunk);
+      const hyps = beam >= 1
+        ? beamSearch(session, { beamWidth: beam, maxLength, lengthPenalty: options.lengthPenalty })
+        : decode(session, { maxLength });
+      out.push(...hyps.map((h) => ({ tokens: h.tokens, logProb: h.logProb, finished: h.finished })));
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return out;
+}
