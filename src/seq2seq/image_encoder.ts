@@ -63,7 +63,8 @@ export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): Reso
 /**
  * A stack of blocks, each   F_k = maxpool_p(relu(conv_k(F_{k−1})))   (stride-1 'same' convolutions,
  * p×p max pools), starting from F_0 = [x ; X ; Y] where X[h, w] = 2w/(W−1) − 1 and Y[h, w] = 2h/(H−1) − 1
- * (or F_0 = x without coordinates). The last map F is read as a pooled vector and as a grid.
+ * (or F_0 = x without coordinates). The last map F is read as a pooled vector (its mean over
+ * locations, or with summary 'max' its maximum) and as a grid.
  *
  * Inputs: images x [N, inChannels, H, W] (H and W divisible by p^blocks).
  * Outputs: features [N, C, H', W'], pooled [N, C], grid [N, H'·W', C], with C = channels[last],

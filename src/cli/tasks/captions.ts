@@ -15,7 +15,7 @@ import { choice, float, int } from '../parse.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
 
 interface CaptionsFlags extends TaskFlags {
-  attention: CaptionsOptions['attention']; cell: 'rnn' | 'lstm' | 'gru'; hidden: number; batch: number; lr: number;
+  attention: CaptionsOptions['attention']; cell: 'rnn' | 'lstm' | 'gru'; hidden: number; context: 'init' | 'input' | 'both'; batch: number; lr: number;
   time?: number; steps?: number; test: number; beam: number; teacherForcing: string; baseline: boolean;
   report?: string; maps: number;
 }
@@ -23,6 +23,8 @@ interface CaptionsFlags extends TaskFlags {
 /** The result line: the common fields, then BLEU and the figures of the model without attention. */
 export interface CaptionsTaskResult extends TaskResult {
   attention: string;
+  /** Where the pooled image vector enters the decoder (both models). */
+  context: string;
   test: number;
   /** BLEU-1 … BLEU-4 of the model with attention (mean over runs). */
   bleu: number[];
@@ -48,9 +50,10 @@ export function captionsTask(): Command {
     .option('--attention <kind>', 'score function over the image grid: additive, general, dot, or none (then only the model without attention)', choice('additive', 'general', 'dot', 'none'), 'general')
     .option('--cell <type>', 'decoder cell: rnn, lstm or gru', choice('rnn', 'lstm', 'gru'), 'lstm')
     .option('--hidden <n>', 'decoder hidden units', int(1), 96)
+    .option('--context <mode>', 'where the pooled image vector enters the decoder: init (initial state), input (every step) or both', choice('init', 'input', 'both'), 'both')
     .option('--batch <n>', 'images per batch', int(1), 32)
     .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
-    .option('--time <seconds>', 'training seconds of the first model (default 210 unless --steps is given)', float(0))
+    .option('--time <seconds>', 'training seconds of the first model (default 270 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the first model', int(1))
     .option('--test <n>', 'held-out images scored', int(1), 500)
     .option('--beam <k>', 'beam width at test time (0: greedy)', int(0), 0)
@@ -62,7 +65,7 @@ export function captionsTask(): Command {
     .action(async (f: CaptionsFlags) => {
       const start = performance.now();
       const runs = f.runs ?? 1;
-      const time = f.time ?? (f.steps === undefined ? 210 : 0);
+      const time = f.time ?? (f.steps === undefined ? 270 : 0);
       const teacherForcing = parseSamplingSchedule(f.teacherForcing);
       if (f.report !== undefined && f.attention === 'none') throw new Error('--report draws attention maps: expected --attention additive, general or dot, got none');
       const run = async (attention: CaptionsOptions['attention'], seed: number, steps?: number): Promise<CaptionsResult> => {
@@ -70,7 +73,7 @@ export function captionsTask(): Command {
         progress.log(`${attention === 'none' ? 'without attention' : `with ${attention} attention`}, run seed ${seed}`);
         try {
           return await runCaptions({
-            attention, cell: f.cell, hiddenSize: f.hidden, batchSize: f.batch, lr: f.lr, testSize: f.test,
+            attention, cell: f.cell, hiddenSize: f.hidden, context: f.context, batchSize: f.batch, lr: f.lr, testSize: f.test,
             ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
             beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i) },
           });
@@ -107,7 +110,7 @@ export function captionsTask(): Command {
       const result: CaptionsTaskResult = {
         task: 'captions', cell: f.cell, length: LONGEST_CAPTION, metric: 'exact_match', value, baseline,
         steps: Math.round(main.reduce((s, x) => s + x.steps, 0) / runs), seconds: seconds(start),
-        attention: f.attention, test: f.test, bleu: meanOf(main.map((x) => x.bleu)), byShapes: meanOf(main.map((x) => x.byShapes)),
+        attention: f.attention, context: f.context, test: f.test, bleu: meanOf(main.map((x) => x.bleu)), byShapes: meanOf(main.map((x) => x.byShapes)),
         withoutAttention: baseline, withoutAttentionBleu: without.length ? meanOf(without.map((x) => x.bleu)) : null,
         withoutAttentionByShapes: without.length ? meanOf(without.map((x) => x.byShapes)) : null,
         trainSeconds: Math.round(main.reduce((s, x) => s + x.trainSeconds, 0) / runs),
