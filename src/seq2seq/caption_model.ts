@@ -9,19 +9,17 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { defaultRng } from '../tensor/random.js';
-import type { FloatArray } from '../backend/dtype.js';
 import type { IndexTensor } from '../autograd/ops/gather.js';
 import { argmax } from '../autograd/ops/reduce.js';
 import { stack } from '../autograd/ops/shape_ops.js';
-import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Module } from '../nn/module.js';
 import type { InitOptions } from '../nn/init.js';
 import { ImageEncoder, type ImageEncoderConfig } from './image_encoder.js';
-import { Decoder, selectSource, selectState, type ContextMode, type DecoderState, type SourceContext } from './decoder.js';
+import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
+import { DecoderSession } from './decoder_session.js';
 import type { CellType } from './encoder.js';
 import type { ForwardOptions, Seq2SeqOutput } from './model.js';
-import type { StepDecoder } from './step_decoder.js';
 import type { TargetBatch } from './batch.js';
 import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
@@ -146,38 +144,9 @@ export class CaptionModel extends Module {
 }
 
 /** Steps a trained caption model over one image batch; keeps the last attention weights for display. */
-export class CaptionSession implements StepDecoder {
-  readonly vocabSize: number;
-  private ctx: SourceContext;
-  private state: DecoderState;
-  /** α of the last step, [rows, H'·W'] (null without attention). */
-  lastWeights: Tensor | null = null;
-
-  constructor(private readonly model: CaptionModel, images: Tensor) {
-    this.vocabSize = model.config.vocabSize;
-    [this.ctx, this.state] = noGrad(() => {
-      const ctx = model.encode(images);
-      return [ctx, model.decoder.initialState(ctx)] as const;
-    });
-  }
-
-  get rows(): number { return this.ctx.summary.shape[0]; }
-
-  next(prev: Int32Array): FloatArray {
-    const out = noGrad(() => this.model.decoder.step(prev, this.state, this.ctx));
-    this.state = out.state;
-    this.lastWeights = out.weights;
-    return out.logits.data;
-  }
-
-  select(idx: Int32Array): void {
-    for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < this.rows)) throw new Error(`expected row indices in [0, ${this.rows}), got ${idx[i]} at ${i}`);
-    }
-    noGrad(() => {
-      this.ctx = selectSource(this.ctx, idx);
-      this.state = selectState(this.state, idx);
-    });
+export class CaptionSession extends DecoderSession {
+  constructor(model: CaptionModel, images: Tensor) {
+    super(model.decoder, model.config.vocabSize, () => model.encode(images));
   }
 }
 

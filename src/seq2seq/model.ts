@@ -7,17 +7,15 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { defaultRng, type Rng } from '../tensor/random.js';
-import type { FloatArray } from '../backend/dtype.js';
 import type { IndexTensor } from '../autograd/ops/gather.js';
 import { argmax } from '../autograd/ops/reduce.js';
 import { stack } from '../autograd/ops/shape_ops.js';
-import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Module } from '../nn/module.js';
 import type { InitOptions } from '../nn/init.js';
 import { Encoder, type CellType } from './encoder.js';
-import { Decoder, selectSource, selectState, type ContextMode, type DecoderState, type SourceContext } from './decoder.js';
-import type { StepDecoder } from './step_decoder.js';
+import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
+import { DecoderSession } from './decoder_session.js';
 import type { TargetBatch } from './batch.js';
 import { PAD } from './vocab.js';
 
@@ -160,37 +158,8 @@ export class Seq2Seq extends Module {
 }
 
 /** Steps a trained model over one source batch; keeps the last attention weights for display. */
-export class Seq2SeqSession implements StepDecoder {
-  readonly vocabSize: number;
-  private ctx: SourceContext;
-  private state: DecoderState;
-  /** α of the last step, [rows, S] (null without attention). */
-  lastWeights: Tensor | null = null;
-
-  constructor(private readonly model: Seq2Seq, src: IndexTensor, lengths: ArrayLike<number>) {
-    this.vocabSize = model.config.tgtVocabSize;
-    [this.ctx, this.state] = noGrad(() => {
-      const ctx = model.encode(src, lengths);
-      return [ctx, model.decoder.initialState(ctx)] as const;
-    });
-  }
-
-  get rows(): number { return this.ctx.summary.shape[0]; }
-
-  next(prev: Int32Array): FloatArray {
-    const out = noGrad(() => this.model.decoder.step(prev, this.state, this.ctx));
-    this.state = out.state;
-    this.lastWeights = out.weights;
-    return out.logits.data;
-  }
-
-  select(idx: Int32Array): void {
-    for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < this.rows)) throw new Error(`expected row indices in [0, ${this.rows}), got ${idx[i]} at ${i}`);
-    }
-    noGrad(() => {
-      this.ctx = selectSource(this.ctx, idx);
-      this.state = selectState(this.state, idx);
-    });
+export class Seq2SeqSession extends DecoderSession {
+  constructor(model: Seq2Seq, src: IndexTensor, lengths: ArrayLike<number>) {
+    super(model.decoder, model.config.tgtVocabSize, () => model.encode(src, lengths));
   }
 }

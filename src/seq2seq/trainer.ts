@@ -1,4 +1,4 @@
-// The training loop of sequence-to-sequence models, in one place:
+// The training loop of sequence-to-sequence and caption models, in one place:
 //   batch → forward (teacher forcing / scheduled sampling at ε_i) → cross-entropy → backward
 //   → clip the global gradient norm → Adam step with a cosine-decayed learning rate
 // It stops at a step or wall-clock budget, or when asked to (Ctrl-C), yielding to the event loop
@@ -10,8 +10,11 @@ import { Adam } from '../optim/adam.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { teacherForcingProbability, type SamplingSchedule } from '../train/scheduled_sampling.js';
 import type { StepInfo } from '../train/trainer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
 import type { Seq2Seq } from './model.js';
 import type { Seq2SeqBatch } from './pairs.js';
+import type { TargetBatch } from './batch.js';
 
 export interface Seq2SeqTrainOptions {
   /** Stop after this many steps (0: no step limit; default 0 when `time` is set, else 1000). */
@@ -52,8 +55,22 @@ const yieldToEventLoop = (): Promise<void> =>
   new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Trains `model` in place on batches from `nextBatch(step)`. */
-export async function trainSeq2Seq(
+export function trainSeq2Seq(
   model: Seq2Seq, nextBatch: (step: number) => Seq2SeqBatch, options: Seq2SeqTrainOptions = {}, callbacks: Seq2SeqTrainCallbacks = {},
+): Promise<Seq2SeqTrainResult> {
+  return trainDecoderModel(model, nextBatch, (b, o) => model.loss(b.src.ids, b.src.lengths, b.tgt, o).loss, options, callbacks);
+}
+
+/** What the forward of a decoder model gets at a training step: ε_i and the draws' generator. */
+export interface TeacherForcingStep { teacherForcing: number; rng: Rng }
+
+/**
+ * The loop itself, for any model whose loss on a batch with decoder targets `tgt` is
+ * `lossOf(batch, step)` (mean nats per target token): seq2seq models and caption models.
+ */
+export async function trainDecoderModel<B extends { tgt: TargetBatch }>(
+  model: Module, nextBatch: (step: number) => B, lossOf: (batch: B, step: TeacherForcingStep) => Tensor,
+  options: Seq2SeqTrainOptions = {}, callbacks: Seq2SeqTrainCallbacks = {},
 ): Promise<Seq2SeqTrainResult> {
   const time = options.time ?? 0;
   const steps = options.steps ?? (time > 0 ? 0 : 1000);
@@ -86,7 +103,7 @@ export async function trainSeq2Seq(
     const eps = teacherForcingProbability(schedule, step);
     const rate = lr * (minLrRatio + (1 - minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress)));
     for (const g of opt.paramGroups) g.lr = rate;
-    const { loss } = model.loss(batch.src.ids, batch.src.lengths, batch.tgt, { teacherForcing: eps, rng });
+    const loss = lossOf(batch, { teacherForcing: eps, rng });
     const value = loss.item();
     if (!Number.isFinite(value)) throw new Error(`training diverged: loss ${value} at step ${step}`);
     opt.zeroGrad();
