@@ -8,10 +8,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { defaultRng } from '../tensor/random.js';
 import type { IndexTensor } from '../autograd/ops/gather.js';
-import { argmax } from '../autograd/ops/reduce.js';
-import { stack } from '../autograd/ops/shape_ops.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Module } from '../nn/module.js';
 import type { InitOptions } from '../nn/init.js';
@@ -19,7 +16,7 @@ import { ImageEncoder, type ImageEncoderConfig } from './image_encoder.js';
 import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
 import { DecoderSession } from './decoder_session.js';
 import type { CellType } from './encoder.js';
-import type { ForwardOptions, Seq2SeqOutput } from './model.js';
+import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
 import type { TargetBatch } from './batch.js';
 import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
@@ -104,31 +101,7 @@ export class CaptionModel extends Module {
 
   /** Training forward pass over whole captions (teacher forcing / scheduled sampling, as Seq2Seq). */
   forward(images: Tensor, tgtIn: IndexTensor, options: ForwardOptions = {}): Seq2SeqOutput {
-    const eps = options.teacherForcing ?? 1;
-    if (!(eps >= 0 && eps <= 1)) throw new Error(`expected a teacher-forcing probability in [0, 1], got ${eps}`);
-    if (tgtIn.shape.length !== 2 || tgtIn.shape[0] !== images.shape[0]) {
-      throw new Error(`expected decoder inputs of shape [${images.shape[0]}, T], got ${formatShape(tgtIn.shape)}`);
-    }
-    const rng = options.rng ?? defaultRng();
-    const [B, T] = tgtIn.shape;
-    const ctx = this.encode(images);
-    let state = this.decoder.initialState(ctx);
-    const logits: Tensor[] = [], weights: Tensor[] = [];
-    let predicted: Int32Array | null = null;
-    for (let t = 0; t < T; t++) {
-      const feed = new Int32Array(B);
-      for (let b = 0; b < B; b++) {
-        const truth = tgtIn.data[b * T + t];
-        // The first input is always BOS; later ones are the model's own guess with probability 1 − ε.
-        feed[b] = predicted && eps < 1 && rng.random() >= eps ? predicted[b] : truth;
-      }
-      const out = this.decoder.step(feed, state, ctx);
-      state = out.state;
-      logits.push(out.logits); // [B, V]
-      if (out.weights) weights.push(out.weights); // [B, L]
-      if (eps < 1) predicted = argmax(out.logits, -1);
-    }
-    return { logits: stack(logits, 1), weights: weights.length > 0 ? stack(weights, 1) : null };
+    return decodeTargets(this.decoder, this.encode(images), tgtIn, options);
   }
 
   /** Mean cross-entropy per caption token (EOS included, PAD excluded), with the forward's outputs. */

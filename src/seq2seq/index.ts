@@ -18,6 +18,7 @@ export {
 export { Seq2Seq, Seq2SeqSession, checkSeq2SeqConfig, type Seq2SeqConfig, type ForwardOptions, type Seq2SeqOutput } from './model.js';
 export { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 export { DecoderSession } from './decoder_session.js';
+export { decodeTargets } from './teacher_forcing.js';
 export { decode, greedyDecode, type DecodeOptions, type Hypothesis } from './decoding.js';
 export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_search.js';
 export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type EncodedPair, type Seq2SeqBatch } from './pairs.js';

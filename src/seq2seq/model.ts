@@ -5,11 +5,7 @@
 // decoding runs through a session (a StepDecoder) that greedy, sampling and beam search all drive.
 
 import { Tensor } from '../tensor/tensor.js';
-import { formatShape } from '../tensor/shape.js';
-import { defaultRng, type Rng } from '../tensor/random.js';
 import type { IndexTensor } from '../autograd/ops/gather.js';
-import { argmax } from '../autograd/ops/reduce.js';
-import { stack } from '../autograd/ops/shape_ops.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Module } from '../nn/module.js';
 import type { InitOptions } from '../nn/init.js';
@@ -18,6 +14,7 @@ import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
 import { DecoderSession } from './decoder_session.js';
 import type { TargetBatch } from './batch.js';
 import { PAD } from './vocab.js';
+import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
 
 /** Everything needed to rebuild a Seq2Seq; stored in checkpoints. */
 export interface Seq2SeqConfig {
@@ -43,21 +40,7 @@ export interface Seq2SeqConfig {
 }
 
 /** Options of a training forward pass. */
-export interface ForwardOptions {
-  /**
-   * ε: probability of feeding the true previous token at each step and row (default 1: teacher
-   * forcing). Otherwise the model's own arg-max prediction of the previous step is fed (detached).
-   */
-  teacherForcing?: number;
-  rng?: Rng;
-}
-
-export interface Seq2SeqOutput {
-  /** Next-token scores [B, T, V_tgt]. */
-  logits: Tensor;
-  /** Attention weights α [B, T, S] (null without attention). */
-  weights: Tensor | null;
-}
+export type { ForwardOptions, Seq2SeqOutput };
 
 /** Checks a config, naming the first bad field. */
 export function checkSeq2SeqConfig(c: Seq2SeqConfig): void {
@@ -118,31 +101,7 @@ export class Seq2Seq extends Module {
 
   /** Training forward pass over a whole target (teacher forcing / scheduled sampling). */
   forward(src: IndexTensor, lengths: ArrayLike<number>, tgtIn: IndexTensor, options: ForwardOptions = {}): Seq2SeqOutput {
-    const eps = options.teacherForcing ?? 1;
-    if (!(eps >= 0 && eps <= 1)) throw new Error(`expected a teacher-forcing probability in [0, 1], got ${eps}`);
-    if (tgtIn.shape.length !== 2 || tgtIn.shape[0] !== src.shape[0]) {
-      throw new Error(`expected decoder inputs of shape [${src.shape[0]}, T], got ${formatShape(tgtIn.shape)}`);
-    }
-    const rng = options.rng ?? defaultRng();
-    const [B, T] = tgtIn.shape;
-    const ctx = this.encode(src, lengths);
-    let state = this.decoder.initialState(ctx);
-    const logits: Tensor[] = [], weights: Tensor[] = [];
-    let predicted: Int32Array | null = null;
-    for (let t = 0; t < T; t++) {
-      const feed = new Int32Array(B);
-      for (let b = 0; b < B; b++) {
-        const truth = tgtIn.data[b * T + t];
-        // The first input is always BOS; later ones are the model's own guess with probability 1 − ε.
-        feed[b] = predicted && eps < 1 && rng.random() >= eps ? predicted[b] : truth;
-      }
-      const out = this.decoder.step(feed, state, ctx);
-      state = out.state;
-      logits.push(out.logits);
-      if (out.weights) weights.push(out.weights);
-      if (eps < 1) predicted = argmax(out.logits, -1);
-    }
-    return { logits: stack(logits, 1), weights: weights.length > 0 ? stack(weights, 1) : null };
+    return decodeTargets(this.decoder, this.encode(src, lengths), tgtIn, options);
   }
 
   /** Mean cross-entropy per target token (EOS included, PAD excluded), with the forward's outputs. */
