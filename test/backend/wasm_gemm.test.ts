@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemm as gemmWasm, wasmGemmAvailable, simdSupported } from '../../src/backend/wasm/gemm.js';
 import { gemm as gemmRef } from '../../src/backend/ref/gemm.js';
-import { sgemmWasmBase64 } from '../../src/backend/wasm/sgemm_wasm.js';
+import { sgemmWasmBase64 } from '../../src/backend/wasm/kernels_plain_wasm.js';
 import { initWasm } from '../../src/backend/wasm/module.js';
 
 function rand(n: number, seed: number): Float32Array {

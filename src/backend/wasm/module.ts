@@ -4,7 +4,8 @@
 // run a kernel on byte addresses, and copy results back: nothing outlives one call, so growing the
 // memory (which detaches old views) never leaves a stale pointer behind.
 
-import { sgemmRelaxedWasmBase64, sgemmWasmBase64 } from './sgemm_wasm.js';
+import { sgemmWasmBase64 } from './kernels_plain_wasm.js';
+import { sgemmRelaxedWasmBase64 } from './kernels_relaxed_wasm.js';
 
 /** The module's exports (byte addresses are numbers; sizes are element counts). */
 export interface WasmExports {

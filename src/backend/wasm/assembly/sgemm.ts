@@ -1,5 +1,5 @@
 // Single-precision matrix multiply for WebAssembly SIMD, written in AssemblyScript (compiled by
-// scripts/build-wasm.mjs into ../sgemm_wasm.ts; this folder is not part of the TypeScript build).
+// scripts/build-wasm.mjs into ../kernels_{plain,relaxed}_wasm.ts; this folder is not part of the TypeScript build).
 //
 // C[M,N] = (accumulate ? C : 0) + op(A)[M,K] · op(B)[K,N], all operands row-major in linear memory.
 // The blocking is GotoBLAS's: for each depth block of KC, the KC×N slice of op(B) is packed into
