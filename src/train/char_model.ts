@@ -61,13 +61,15 @@ export class CharModel extends Module {
 
   forward(ids: IndexTensor, state?: CharModelState | null): [Tensor, CharModelState] {
     this.rnn.rng = this.rng;
-    const x = this.embedding.forward(ids); // [B, T, E]
+    // rnn(embedding(ids)), with the first layer's input product folded into the embedding table
+    // (the same model, computed with V = 65 rows instead of B·T; see RecurrentLayer.runEmbedded).
+    const table = this.embedding.weight; // [V, E]
     let out: Tensor, next: CharModelState;
     if (this.rnn instanceof LSTM) {
-      const [o, [h, c]] = this.rnn.forward(x, state ? [state[0], state[1]] : undefined);
+      const [o, [h, c]] = this.rnn.forwardEmbedded(table, ids, state ? [state[0], state[1]] : undefined);
       out = o; next = [h, c];
     } else {
-      const [o, h] = this.rnn.forward(x, state ? state[0] : undefined);
+      const [o, h] = this.rnn.forwardEmbedded(table, ids, state ? state[0] : undefined);
       out = o; next = [h];
     }
     out = dropout(out, this.config.dropout, this.training, this.rng);

@@ -11,12 +11,15 @@ import type { WorkspacePool } from './workspace.js';
 
 /** The tensors of one direction of one layer. */
 export interface FusedInputs {
-  /** [T, B, I], time-major. */
+  /**
+   * [T, B, I], time-major; or, when weightIh is null, the input projection already made,
+   * x·W_ihᵀ + b_ih [T, B, G·H] (see foldInputProjection in ./route.ts).
+   */
   x: Tensor;
   /** [B, H]; zeros when null. */
   h0: Tensor | null;
-  /** [G·H, I] */
-  weightIh: Tensor;
+  /** [G·H, I]; null when x is already projected (then biasIh is null too: it is in x). */
+  weightIh: Tensor | null;
   /** [G·H, H] */
   weightHh: Tensor;
   /** [G·H] each, or null (bias: false). */
@@ -95,7 +98,11 @@ export function checkInputs(op: string, a: FusedInputs, G: number, c0: Tensor | 
     throw new Error(`${op}: expected weight_hh of shape [${G}·H, H], got ${formatShape(weightHh.shape)}`);
   }
   const [T, B, I] = x.shape, H = weightHh.shape[1];
-  expectShape(op, 'weight_ih', a.weightIh, [G * H, I]);
+  if (a.weightIh) expectShape(op, 'weight_ih', a.weightIh, [G * H, I]);
+  else {
+    if (I !== G * H) throw new Error(`${op}: expected a projected input (no weight_ih) of shape [T, B, ${G * H}], got ${formatShape(x.shape)}`);
+    if (a.biasIh) throw new Error(`${op}: expected no bias_ih with a projected input (it belongs in the projection), got one`);
+  }
   if (a.biasIh) expectShape(op, 'bias_ih', a.biasIh, [G * H]);
   if (a.biasHh) expectShape(op, 'bias_hh', a.biasHh, [G * H]);
   if (a.h0) expectShape(op, 'h0', a.h0, [B, H]);
@@ -113,11 +120,36 @@ export function workspaceKey(op: string, x: Tensor, d: Dims): string {
 
 /**
  * out[r, :] = x[r, :]·W_ihᵀ + bias for all T·B rows at once, from outOff.
- * x [T·B, I], W_ih [G·H, I], bias [G·H] or null, out [T·B, G·H].
+ * x [T·B, I], W_ih [G·H, I], bias [G·H] or null, out [T·B, G·H]. With W_ih null, x is the projection
+ * already ([T·B, G·H]) and out[r, :] = x[r, :] + bias.
  */
-export function projectInputs(x: FloatArray, wIh: FloatArray, bias: FloatArray | null, rows: number, GH: number, I: number, out: FloatArray, outOff: number): void {
+export function projectInputs(x: FloatArray, wIh: FloatArray | null, bias: FloatArray | null, rows: number, GH: number, I: number, out: FloatArray, outOff: number): void {
+  if (wIh === null) {
+    out.set(x.subarray(0, rows * GH), outOff);
+    if (bias !== null) addRows(out, outOff, bias, rows);
+    return;
+  }
   if (bias !== null) for (let r = 0; r < rows; r++) out.set(bias, outOff + r * GH);
   getBackend().gemm(false, true, rows, GH, I, x, 0, wIh, 0, out, outOff, bias !== null);
+}
+
+/** out[off + r·n + j] += v[j] for r < rows, n = v.length. */
+export function addRows(out: FloatArray, off: number, v: FloatArray, rows: number): void {
+  const n = v.length;
+  for (let r = 0, o = off; r < rows; r++, o += n) for (let j = 0; j < n; j++) out[o + j] += v[j];
+}
+
+/**
+ * The gradient of the input x from dZ [T·B, G·H], the pre-activation gradient of the input side:
+ * dZ · W_ih [T·B, I], or dZ itself when x is the projection already (W_ih null).
+ */
+export function inputGradWriter(dz: FloatArray, wIh: Tensor | null, rows: number, I: number, GH: number): GradWriter {
+  return wIh === null ? copyWriter(dz.subarray(0, rows * GH)) : gemmWriter(false, false, rows, I, GH, dz, wIh.data);
+}
+
+/** dW_ih [G·H, I] = dZᵀ · X, or no gradient when there is no W_ih (x already projected). */
+export function weightIhGradWriter(dz: FloatArray, x: Tensor, wIh: Tensor | null, rows: number, I: number, GH: number): GradWriter | null {
+  return wIh === null ? null : gemmWriter(true, false, GH, I, rows, dz, x.data);
 }
 
 /** b_ih + b_hh into out [G·H] (the forward adds both biases once, in the projection); false if neither. */

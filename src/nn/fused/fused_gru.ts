@@ -11,7 +11,7 @@ import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
-  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, workspaceKey,
+  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs, projectInputs, weightIhGradWriter, workspaceKey,
   type FusedInputs, type FusedOptions,
 } from './fused_common.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
@@ -68,11 +68,11 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
   const e = fusedWasm(a.x.dtype);
   if (e !== null && gruForwardWasm(
-    e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
+    e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
     (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
   )) return;
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
-  projectInputs(a.x.data, a.weightIh.data, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
+  projectInputs(a.x.data, a.weightIh?.data ?? null, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
@@ -143,9 +143,9 @@ function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspa
   if (sumBias && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
   if (sumBias && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
   return [
-    gemmWriter(false, false, TB, I, G, dgx, a.weightIh.data), // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
+    inputGradWriter(dgx, a.weightIh, TB, I, G),           // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
     copyWriter(dh),
-    gemmWriter(true, false, G, I, TB, dgx, a.x.data),         // dW_ih [3H, I] = dGxᵀ · X
+    weightIhGradWriter(dgx, a.x, a.weightIh, TB, I, G),   // dW_ih [3H, I] = dGxᵀ · X
     gemmWriter(true, false, G, H, TB, dgh, hs, L.prev * BH),  // dW_hh [3H, H] = dGhᵀ · H_prev [T·B, H]
     copyWriter(ws.dbih),
     copyWriter(ws.dbhh),

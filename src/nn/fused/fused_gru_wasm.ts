@@ -5,6 +5,7 @@
 
 import { Scratch, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
+import { addRows } from './fused_common.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_gru.ts's GruWorkspace). */
 export interface GruBuffers {
@@ -20,26 +21,33 @@ export interface GruBuffers {
 
 /**
  * Forward: x [T·B, I], W_ih [G, I], W_hh [G, H], b_ih [G] or null, h0 [B, H] or null; fills ws.zx,
- * ws.hn and the packed h blocks of hs. False if memory ran out.
+ * ws.hn and the packed h blocks of hs. False if memory ran out. W_ih null: x is the input projection
+ * x·W_ihᵀ + b_ih already ([T·B, G], I = G; b_ih null), and zx starts from it.
  */
 export function gruForwardWasm(
-  e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array, wHh: Float32Array,
+  e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array | null, wHh: Float32Array,
   bIh: Float32Array | null, h0: Float32Array | null, ws: GruBuffers, hs: Float32Array, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
   const s = new Scratch();
-  const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G), hnP = s.take(TB * H);
+  const xP = wIh ? s.take(TB * I) : 0, wihP = wIh ? s.take(G * I) : 0, whhP = s.take(G * H), zP = s.take(TB * G), hnP = s.take(TB * H);
   const hsP = s.take((T + 1) * BH), ghP = s.take(B * G), bP = s.take(G);
   const pw = s.takeBytes(e.packedBBytes(G, H)), lensP = lens ? s.takeBytes(4 * B) : 0;
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
   if (!s.commit(e)) return false;
   const heap = heapF32();
   if (lens) putI32(lens, lensP);
-  put(x, xP); put(wIh, wihP); put(wHh, whhP); put(ws.bhh, bP);
+  put(wHh, whhP); put(ws.bhh, bP);
   const z0 = zP >> 2;
-  if (bIh !== null) for (let r = 0; r < TB; r++) heap.set(bIh, z0 + r * G);
-  e.sgemm(false, true, TB, G, I, xP, wihP, zP, bIh !== null, work); // zx = b_ih + X · W_ihᵀ
+  if (wIh === null) {
+    put(x, zP, 0, TB * G); // zx = the given projection
+    if (bIh !== null) addRows(heap, z0, bIh, TB);
+  } else {
+    put(x, xP); put(wIh, wihP);
+    if (bIh !== null) for (let r = 0; r < TB; r++) heap.set(bIh, z0 + r * G);
+    e.sgemm(false, true, TB, G, I, xP, wihP, zP, bIh !== null, work); // zx = b_ih + X · W_ihᵀ
+  }
   const init = L.init * BH;
   if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
   e.gruForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hnP, hsP, ghP, bP, whhP, pw, work, lensP);

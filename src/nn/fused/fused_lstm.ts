@@ -10,7 +10,7 @@ import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
-  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, presentGrads, presentInputs, projectInputs, sumBiases, workspaceKey,
+  carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs, projectInputs, sumBiases, weightIhGradWriter, workspaceKey,
   type FusedInputs, type FusedOptions,
 } from './fused_common.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
@@ -69,12 +69,12 @@ function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWor
   const be = getBackend();
   const e = fusedWasm(a.x.dtype);
   if (e !== null && lstmForwardWasm(
-    e, L, I, a.x.data as Float32Array, a.weightIh.data as Float32Array, wHh as Float32Array,
+    e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
     sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.data ?? null) as Float32Array | null,
     (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens,
   )) return;
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a.x.data, a.weightIh.data, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
+  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
   const init = L.init * BH;
   if (a.h0) hs.set(a.h0.data, init); // hs is new, so zeros otherwise
   if (a.c0) c.set(a.c0.data, init); else c.fill(0, init, init + BH);
@@ -156,10 +156,10 @@ function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmW
   const { dz, dh, dc } = ws;
   if (sumBias && (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad)) columnSums(dz, TB, G, ws.bias);
   return [
-    gemmWriter(false, false, TB, I, G, dz, a.weightIh.data), // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
+    inputGradWriter(dz, a.weightIh, TB, I, G),            // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
     copyWriter(dh),
     copyWriter(dc),
-    gemmWriter(true, false, G, I, TB, dz, a.x.data),         // dW_ih [4H, I] = dZᵀ · X [T·B, I]
+    weightIhGradWriter(dz, a.x, a.weightIh, TB, I, G),    // dW_ih [4H, I] = dZᵀ · X [T·B, I]
     gemmWriter(true, false, G, H, TB, dz, hs, L.prev * BH),  // dW_hh [4H, H] = dZᵀ · H_prev [T·B, H]
     copyWriter(ws.bias),
     copyWriter(ws.bias),

@@ -6,6 +6,7 @@
 
 import { Scratch, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
+import { addRows } from './fused_common.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_lstm.ts's LstmWorkspace). */
 export interface LstmBuffers {
@@ -21,26 +22,34 @@ export interface LstmBuffers {
 /**
  * Forward: x [T·B, I], W_ih [G, I], W_hh [G, H], bias [G] or null (b_ih + b_hh), h0 / c0 [B, H] or
  * null; fills ws.z, ws.c, ws.tc and the packed h blocks and c_final of hs. False if memory ran out.
+ * W_ih null: x is the input projection already ([T·B, G], I = G), and z starts from it.
  */
 export function lstmForwardWasm(
-  e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array, wHh: Float32Array,
+  e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array | null, wHh: Float32Array,
   bias: Float32Array | null, h0: Float32Array | null, c0: Float32Array | null, ws: LstmBuffers, hs: Float32Array, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const s = new Scratch();
-  const xP = s.take(TB * I), wihP = s.take(G * I), whhP = s.take(G * H), zP = s.take(TB * G);
+  const xP = wIh ? s.take(TB * I) : 0, wihP = wIh ? s.take(G * I) : 0, whhP = s.take(G * H), zP = s.take(TB * G);
   const hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH), tcP = s.take(TB * H);
   const pw = s.takeBytes(e.packedBBytes(G, H)), lensP = lens ? s.takeBytes(4 * B) : 0;
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
   if (!s.commit(e)) return false;
   const heap = heapF32();
   if (lens) putI32(lens, lensP);
-  put(x, xP); put(wIh, wihP); put(wHh, whhP);
-  // z [T·B, G] = biases, then += X · W_ihᵀ
+  put(wHh, whhP);
   const z0 = zP >> 2;
-  if (bias !== null) for (let r = 0; r < TB; r++) heap.set(bias, z0 + r * G);
-  e.sgemm(false, true, TB, G, I, xP, wihP, zP, bias !== null, work);
+  if (wIh === null) {
+    // z [T·B, G] = the given projection (+ biases)
+    put(x, zP, 0, TB * G);
+    if (bias !== null) addRows(heap, z0, bias, TB);
+  } else {
+    // z [T·B, G] = biases, then += X · W_ihᵀ
+    put(x, xP); put(wIh, wihP);
+    if (bias !== null) for (let r = 0; r < TB; r++) heap.set(bias, z0 + r * G);
+    e.sgemm(false, true, TB, G, I, xP, wihP, zP, bias !== null, work);
+  }
   const init = L.init * BH;
   if (h0) put(h0, hsP + 4 * init); else heap.fill(0, (hsP >> 2) + init, (hsP >> 2) + init + BH);
   if (c0) put(c0, cP + 4 * init); else heap.fill(0, (cP >> 2) + init, (cP >> 2) + init + BH);

@@ -15,6 +15,8 @@ import { fusedGru } from './fused_gru.js';
 import { fusedLstm } from './fused_lstm.js';
 import { fusedRnn } from './fused_rnn.js';
 import type { WorkspacePool } from './workspace.js';
+import { add } from '../../autograd/ops/elementwise.js';
+import { linear } from '../../autograd/ops/matmul.js';
 
 function fromEnv(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -38,19 +40,39 @@ export function hasFusedKernel(cell: CellBase): boolean {
 }
 
 /**
+ * The input projection of a cell's every possible input at once: table [V, I] (an embedding's
+ * weight) → P [V, G·H] = table·W_ihᵀ + b, with b = b_ih + b_hh for LSTM and RNN cells (both biases
+ * simply add to the pre-activation) and b = b_ih for the GRU (its b_hn sits inside r ⊙ (…)).
+ * Gathering rows of P by token id gives what the fused op would compute as x_t·W_ihᵀ + b, so
+ * runFused(…, projected = true) can skip its input product: 2·V·I·G·H flops instead of 2·T·B·I·G·H,
+ * and the same saving twice more in the backward (dX and dW_ih come from dP, [V, G·H]).
+ * Null when the cell has no fused kernel.
+ */
+export function foldInputProjection(cell: CellBase, table: Tensor): Tensor | null {
+  if (!hasFusedKernel(cell)) return null;
+  const bi = cell.bias_ih, bh = cell.bias_hh;
+  const bias = cell instanceof GRUCell ? bi : bi && bh ? add(bi, bh) : bi ?? bh;
+  return linear(table, cell.weight_ih, bias);
+}
+
+/**
  * One direction of one layer over xs [T, B, I] from `carry` ([h] or [h, c], each [B, H]; null: zeros).
  * Returns the outputs [T, B, H] and the final carry, or null when the cell has no fused kernel.
  * lengths [B] (1 <= len_b <= T, or null: all T) gives each row's valid steps, as PyTorch's packed
  * sequences: outputs past a row's length are 0, the reverse direction starts at its last valid step,
- * and the final carry is the state after each row's own last step.
+ * and the final carry is the state after each row's own last step. projected: xs is [T, B, G·H],
+ * rows of foldInputProjection's table, instead of the layer's input.
  */
 export function runFused(
   cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null = null,
+  projected = false,
 ): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
+  // A projected xs (foldInputProjection) holds x·W_ihᵀ and the biases that add to it already.
   const a: FusedInputs = {
     x: xs, h0: carry ? carry[0] : null,
-    weightIh: cell.weight_ih, weightHh: cell.weight_hh, biasIh: cell.bias_ih, biasHh: cell.bias_hh,
+    weightIh: projected ? null : cell.weight_ih, weightHh: cell.weight_hh,
+    biasIh: projected ? null : cell.bias_ih, biasHh: projected && !(cell instanceof GRUCell) ? null : cell.bias_hh,
   };
   const options = { reverse, pool, lengths };
   if (cell instanceof LSTMCell) {

@@ -5,6 +5,7 @@ import type { InitOptions } from '../init.js';
 import { GRUCell } from '../cells/gru_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
+import type { IndexTensor } from '../../autograd/ops/gather.js';
 
 export interface GRUConfig extends RecurrentLayerConfig {
   /** Reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -35,6 +36,16 @@ export class GRU extends RecurrentLayer {
 
   forward(x: Tensor, h0?: Tensor | null, options?: SequenceOptions): [Tensor, Tensor] {
     const [out, [h]] = this.run(x, h0 ? [h0] : null, options);
+    return [out, h];
+  }
+
+  /**
+   * forward(embedding(table, ids), h0, options) with the first layer's input projection folded into
+   * the table: the same result, less work when the vocabulary V is smaller than T·B (see
+   * RecurrentLayer.runEmbedded). table [V, inputSize]; ids [L, N] ([N, L] batchFirst).
+   */
+  forwardEmbedded(table: Tensor, ids: IndexTensor, h0?: Tensor | null, options?: SequenceOptions): [Tensor, Tensor] {
+    const [out, [h]] = this.runEmbedded(table, ids, h0 ? [h0] : null, options);
     return [out, h];
   }
 }

@@ -5,6 +5,7 @@ import type { InitOptions } from '../init.js';
 import { LSTMCell } from '../cells/lstm_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
+import type { IndexTensor } from '../../autograd/ops/gather.js';
 
 export interface LSTMConfig extends RecurrentLayerConfig {
   /** Initial forget-gate bias b_if + b_hf for every layer (default: PyTorch's uniform init). */
@@ -37,6 +38,16 @@ export class LSTM extends RecurrentLayer {
 
   forward(x: Tensor, state?: [Tensor, Tensor] | null, options?: SequenceOptions): [Tensor, [Tensor, Tensor]] {
     const [out, [h, c]] = this.run(x, state ?? null, options);
+    return [out, [h, c]];
+  }
+
+  /**
+   * forward(embedding(table, ids), state, options) with the first layer's input projection folded
+   * into the table: the same result, less work when the vocabulary V is smaller than T·B (see
+   * RecurrentLayer.runEmbedded). table [V, inputSize]; ids [L, N] ([N, L] batchFirst).
+   */
+  forwardEmbedded(table: Tensor, ids: IndexTensor, state?: [Tensor, Tensor] | null, options?: SequenceOptions): [Tensor, [Tensor, Tensor]] {
+    const [out, [h, c]] = this.runEmbedded(table, ids, state ?? null, options);
     return [out, [h, c]];
   }
 }

@@ -14,7 +14,8 @@ import type { CellBase, Carry } from '../cells/cell.js';
 import { dropout } from './dropout.js';
 import { regularizationActive, resolveRegularization, runCell, type RecurrentRegularization } from './run_cell.js';
 import { StepMask, type SequenceOptions } from './step_mask.js';
-import { fusedRecurrentEnabled, runFused } from '../fused/route.js';
+import { foldInputProjection, fusedRecurrentEnabled, runFused } from '../fused/route.js';
+import { embedding, type IndexTensor } from '../../autograd/ops/gather.js';
 import { WorkspacePool } from '../fused/workspace.js';
 import type { Rng } from '../../tensor/random.js';
 import type { SequenceModule, SequenceResult } from '../wrappers/sequence_module.js';
@@ -131,24 +132,60 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const seq = unbatched ? reshape(x, [x.shape[0], 1, inputSize]) : batchFirst ? transpose(x, 0, 1) : x; // [T, B, I]
     if (seq.shape[0] === 0) throw new Error(`expected a sequence of length >= 1, got input of shape ${formatShape(x.shape)}`);
     const [T, B] = seq.shape;
+    this.checkInitial(initial, unbatched ? null : B);
+    const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
+    const steps = StepMask.resolve(options, T, B, batchFirst && !unbatched);
+    const { output, carry } = this.runStack(seq, states.length > 0 ? states : null, steps && !steps.full ? steps : null, false);
+    const out = unbatched ? reshape(output, [T, D * H]) : batchFirst ? transpose(output, 0, 1) : output;
+    return [out, unbatched ? carry.map((s) => reshape(s, [numLayers * D, H])) : carry];
+  }
+
+  /**
+   * run(embedding(table, ids), initial, options), with the first layer's input projection folded
+   * into the table (foldInputProjection in ../fused/route.ts): table·W_ih_l0ᵀ + biases is made once,
+   * [V, G·H], and its rows gathered per token, so the first layer's input products cost V rows
+   * instead of T·B, forward and backward. Same outputs and gradients up to float32 rounding.
+   * ids: [T, B] ([B, T] when batchFirst) integers in [0, V); table: [V, inputSize].
+   * Where the fold does not apply (generic path, bidirectional, unbatched ids, or V >= T·B where
+   * it saves nothing) this is the plain composition.
+   */
+  protected runEmbedded(table: Tensor, ids: IndexTensor, initial: Tensor[] | null, options?: SequenceOptions): [Tensor, Tensor[]] {
+    const { inputSize, batchFirst } = this.config;
+    if (table.rank !== 2 || table.shape[1] !== inputSize) {
+      throw new Error(`expected an embedding table of shape [V, ${inputSize}], got ${formatShape(table.shape)}`);
+    }
+    const plain = (): [Tensor, Tensor[]] => this.run(embedding(table, ids), initial, options);
+    if (ids.shape.length !== 2 || this.numDirections !== 1) return plain();
+    const [T, B] = batchFirst ? [ids.shape[1], ids.shape[0]] : ids.shape;
+    if (T === 0 || table.shape[0] >= T * B) return plain();
+    const steps = StepMask.resolve(options, T, B, batchFirst);
+    const live = steps && !steps.full ? steps : null;
+    if (!this.useFused(live)) return plain();
+    const P = foldInputProjection(this.cells[0][0], table); // [V, G·H]
+    if (P === null) return plain();
+    this.checkInitial(initial, B);
+    const xs = embedding(P, batchFirst ? transposeIds(ids) : ids); // [T, B, G·H]
+    const { output, carry } = this.runStack(xs, initial && initial.length > 0 ? initial : null, live, true);
+    return [batchFirst ? transpose(output, 0, 1) : output, carry];
+  }
+
+  // Initial states: carrySize tensors [numLayers·D, B, H] ([numLayers·D, H] when B is null, unbatched).
+  // Checked before any reshape, so that the message shows the shape the caller passed.
+  private checkInitial(initial: Tensor[] | null, B: number | null): void {
+    const { numLayers, hiddenSize: H } = this.config;
+    const D = this.numDirections;
     if (initial && initial.length !== this.carrySize) {
       throw new Error(`expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
     }
-    // Checked before any reshape, so that the message shows the shape the caller passed.
     for (const s of initial ?? []) {
-      const ok = unbatched
+      const ok = B === null
         ? s.rank === 2 && s.shape[0] === numLayers * D && s.shape[1] === H
         : s.rank === 3 && s.shape[0] === numLayers * D && s.shape[1] === B && s.shape[2] === H;
       if (!ok) {
-        const want = unbatched ? `[${numLayers * D}, ${H}]` : `[${numLayers * D}, ${B}, ${H}]`;
+        const want = B === null ? `[${numLayers * D}, ${H}]` : `[${numLayers * D}, ${B}, ${H}]`;
         throw new Error(`expected initial state of shape ${want}, got ${formatShape(s.shape)}`);
       }
     }
-    const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
-    const steps = StepMask.resolve(options, T, B, batchFirst && !unbatched);
-    const { output, carry } = this.runSequence(seq, states.length > 0 ? states : null, steps);
-    const out = unbatched ? reshape(output, [T, D * H]) : batchFirst ? transpose(output, 0, 1) : output;
-    return [out, unbatched ? carry.map((s) => reshape(s, [numLayers * D, H])) : carry];
   }
 
   /**
@@ -156,16 +193,17 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
    * tensors [numLayers·D, B, H] or null, steps: real steps or null.
    */
   runSequence(seq: Tensor, initial: Carry | null, steps: StepMask | null): SequenceResult {
-    const { numLayers, inputSize, hiddenSize: H } = this.config;
-    const D = this.numDirections, B = seq.shape[1];
+    const { inputSize } = this.config;
     if (seq.rank !== 3 || seq.shape[2] !== inputSize) throw new Error(`expected input of shape [L, N, ${inputSize}], got ${formatShape(seq.shape)}`);
-    if (initial && initial.length !== this.carrySize) throw new Error(`expected ${this.carrySize} initial state tensor(s), got ${initial.length}`);
-    for (const s of initial ?? []) {
-      if (s.rank !== 3 || s.shape[0] !== numLayers * D || s.shape[1] !== B || s.shape[2] !== H) {
-        throw new Error(`expected initial state of shape [${numLayers * D}, ${B}, ${H}], got ${formatShape(s.shape)}`);
-      }
-    }
-    const live = steps && !steps.full ? steps : null;
+    this.checkInitial(initial, seq.shape[1]);
+    return this.runStack(seq, initial, steps && !steps.full ? steps : null, false);
+  }
+
+  // projected: seq is the first layer's input projection ([T, B, G·H], see runEmbedded), which only
+  // the fused path takes (runEmbedded checks that it is the one taken).
+  private runStack(seq: Tensor, initial: Carry | null, live: StepMask | null, projected: boolean): SequenceResult {
+    const { numLayers } = this.config;
+    const D = this.numDirections, B = seq.shape[1];
     const fused = this.useFused(live);
     const finals: Carry[] = [];
     for (let l = 0; l < numLayers; l++) {
@@ -173,7 +211,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
-        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null) : null)
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, projected && l === 0) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
           });
@@ -186,4 +224,12 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const carry = Array.from({ length: this.carrySize }, (_, j) => stack(finals.map((c) => c[j]), 0));
     return { output: seq, carry };
   }
+}
+
+// ids [B, T] → [T, B] (batch-first token ids to time-major).
+function transposeIds(ids: IndexTensor): IndexTensor {
+  const [B, T] = ids.shape;
+  const out = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out[t * B + b] = ids.data[b * T + t];
+  return { data: out, shape: [T, B] };
 }
