@@ -35,6 +35,7 @@ interface LstmWorkspace {
   dh: FloatArray;   // [B, H] dL/dh_prev through W_hh, carried one step back
   dc: FloatArray;   // [B, H] dL/dc carried one step back
   bias: FloatArray; // [4H] forward: b_ih + b_hh; backward: the bias gradient Σ_{t,b} dz
+  dwhh: FloatArray; // [4H, H] dW_hh, when the wasm backward made it next to dz
 }
 
 /**
@@ -50,6 +51,7 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
   const [ws, release] = lease<LstmWorkspace>(options.pool ?? null, workspaceKey('lstm', a.x, d), () => ({
     z: allocate(dtype, T * B * 4 * H), c: allocate(dtype, (T + 1) * B * H), tc: allocate(dtype, T * B * H),
     dz: allocate(dtype, T * B * 4 * H), dh: allocate(dtype, B * H), dc: allocate(dtype, B * H), bias: allocate(dtype, 4 * H),
+    dwhh: allocate(dtype, 4 * H * H),
   }));
   const packed = allocate(dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
   lstmForward(a, I, L, ws, packed, lens);
@@ -112,7 +114,8 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBias = a.biasIh?.requiresGrad === true || a.biasHh?.requiresGrad === true;
-  if (e !== null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, lens)) {
+  const needWhh = a.weightHh.requiresGrad;
+  if (e !== null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens)) {
     return lstmGradients(a, I, L, ws, hs, false);
   }
   dh.fill(0);
@@ -149,18 +152,19 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
 }
 
 // The gradients of all inputs from dz (and dh, dc for the initial state) once the time loop is done.
-// sumBias: whether ws.bias still has to be summed from dz (the wasm backward did it already).
-function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, sumBias: boolean): InputGrad[] {
+// onHost: the TypeScript loop ran, so ws.bias still has to be summed from dz and dW_hh made here
+// (the wasm backward did both next to dz, where it already was).
+function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, onHost: boolean): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const { dz, dh, dc } = ws;
-  if (sumBias && (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad)) columnSums(dz, TB, G, ws.bias);
+  if (onHost && (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad)) columnSums(dz, TB, G, ws.bias);
   return [
     inputGradWriter(dz, a.weightIh, TB, I, G),            // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
     copyWriter(dh),
     copyWriter(dc),
     weightIhGradWriter(dz, a.x, a.weightIh, TB, I, G),    // dW_ih [4H, I] = dZᵀ · X [T·B, I]
-    gemmWriter(true, false, G, H, TB, dz, hs, L.prev * BH),  // dW_hh [4H, H] = dZᵀ · H_prev [T·B, H]
+    onHost ? gemmWriter(true, false, G, H, TB, dz, hs, L.prev * BH) : copyWriter(ws.dwhh), // dW_hh [4H, H] = dZᵀ · H_prev [T·B, H]
     copyWriter(ws.bias),
     copyWriter(ws.bias),
   ];

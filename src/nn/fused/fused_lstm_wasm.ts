@@ -17,6 +17,7 @@ export interface LstmBuffers {
   dh: Float32Array; // [B, H]
   dc: Float32Array; // [B, H]
   bias: Float32Array; // [G] the bias gradient Σ_{t,b} dz, filled when the backward is asked for it
+  dwhh: Float32Array; // [G, H] dW_hh = dZᵀ · H_prev, filled when the backward is asked for it
 }
 
 /**
@@ -64,20 +65,21 @@ export function lstmForwardWasm(
 
 /**
  * Backward of the time loop: g [(T+2)·B, H] the packed gradient; fills ws.dz, ws.dh (dL/dh_init,
- * when needH0), ws.dc (dL/dc_init) and, when needBias, ws.bias. False if memory ran out.
+ * when needH0), ws.dc (dL/dc_init), ws.bias when needBias and ws.dwhh when needWhh (both made
+ * here, where dz and the h blocks already are, rather than copied in again). False if memory ran out.
  */
 export function lstmBackwardWasm(
   e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
-  needBias: boolean, lens: Int32Array | null,
+  needBias: boolean, needWhh: boolean, lens: Int32Array | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const s = new Scratch();
   const whhP = s.take(G * H), zP = s.take(TB * G), hsP = s.take((T + 1) * BH), cP = s.take((T + 1) * BH);
   const tcP = s.take(TB * H), gP = s.take((T + 2) * BH), dzP = s.take(TB * G), dhP = s.take(BH), dcP = s.take(BH);
-  const biasP = s.take(G);
+  const biasP = s.take(G), dwP = needWhh ? s.take(G * H) : 0;
   const pw = s.takeBytes(e.packedBBytes(H, G)), lensP = lens ? s.takeBytes(4 * B) : 0, keepP = lens ? s.take(2 * BH) : 0;
-  const work = s.takeBytes(e.workspaceBytes(B, H, G));
+  const work = s.takeBytes(Math.max(e.workspaceBytes(B, H, G), needWhh ? e.workspaceBytes(G, H, TB) : 0));
   if (!s.commit(e)) return false;
   if (lens) putI32(lens, lensP);
   put(wHh, whhP); put(ws.z, zP); put(hs, hsP, 0, (T + 1) * BH); put(ws.c, cP); put(ws.tc, tcP); put(g, gP, 0, (T + 2) * BH);
@@ -86,5 +88,10 @@ export function lstmBackwardWasm(
   get(dhP, BH, ws.dh);
   get(dcP, BH, ws.dc);
   if (needBias) { e.colSums(TB, G, dzP, biasP); get(biasP, G, ws.bias); }
+  if (needWhh) {
+    // dW_hh [G, H] = dZᵀ [G, T·B] · H_prev [T·B, H]: the T h_prev blocks are contiguous from L.prev
+    e.sgemm(true, false, G, H, TB, dzP, hsP + 4 * L.prev * BH, dwP, false, work);
+    get(dwP, G * H, ws.dwhh);
+  }
   return true;
 }
