@@ -1,5 +1,6 @@
-// Compiles the AssemblyScript module (src/backend/wasm/assembly/index.ts: sgemm and fused-op kernels) with asc, twice (plain
-// SIMD, and with relaxed SIMD, whose fused multiply-add the gemm kernels use), and writes both, base64-encoded,
+// Compiles the AssemblyScript module (src/backend/wasm/assembly/index.ts: sgemm, fused-op, loss, embedding and
+// optimizer kernels) with asc, twice (plain SIMD, and with relaxed SIMD, whose fused multiply-add the gemm
+// kernels use), and writes both, base64-encoded,
 // into src/backend/wasm/kernels_{plain,relaxed}_wasm.ts, so that the library carries the module inline
 // (no file to fetch in browsers, nothing to locate in Node). The generated files are committed; run this
 // after editing the AssemblyScript source (`npm run build:wasm`, also part of `npm run build`).

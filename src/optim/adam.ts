@@ -2,6 +2,7 @@
 // torch.optim.Adam. The update kernel is shared with AdamW, which decays the weights instead.
 
 import type { FloatArray } from '../backend/dtype.js';
+import { getBackend } from '../backend/backend.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
 /** Adam's hyper-parameters (per group); AdamW has the same ones. */
@@ -41,33 +42,17 @@ export function adamBufferNames(h: AdamOptions): string[] {
 
 /**
  * One Adam/AdamW update of one parameter, in torch's order of operations (see Adam and AdamW for
- * the equations). `step` is the parameter's own count t, already advanced for this update.
+ * the equations), run by the backend's adamUpdate kernel (wasm on float32, else the reference loop in
+ * src/backend/ref/optim.ts). `step` is the parameter's own count t, already advanced for this update.
  */
 export function adamUpdate(
   p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null,
   h: AdamOptions, step: number, decoupled: boolean,
 ): void {
-  const { lr, eps, weightDecay } = h;
-  const beta1 = h.betas[0], beta2 = h.betas[1];
-  const sign = h.maximize ? -1 : 1;
-  const stepSize = lr / (1 - beta1 ** step);
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-  const decay = 1 - lr * weightDecay;
-  const l2 = decoupled ? 0 : weightDecay;
-  for (let i = 0, n = p.length; i < n; i++) {
-    if (decoupled) p[i] *= decay;
-    let gi = sign * g[i];
-    if (l2 !== 0) gi += l2 * p[i];
-    // Each buffer is written, then read back, so float32 state rounds exactly where torch's does.
-    m[i] = beta1 * m[i] + (1 - beta1) * gi;
-    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-    let vi = v[i];
-    if (vMax !== null) {
-      vMax[i] = Math.max(vMax[i], vi); // Math.max, like torch.maximum, propagates NaN
-      vi = vMax[i];
-    }
-    p[i] -= stepSize * (m[i] / (Math.sqrt(vi) / bc2Sqrt + eps));
-  }
+  getBackend().adamUpdate(p, g, m, v, vMax, {
+    lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay,
+    decoupled, maximize: h.maximize, step,
+  });
 }
 
 /**

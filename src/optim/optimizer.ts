@@ -2,8 +2,9 @@
 // lazily created per-parameter state buffers, zeroGrad, and a state dict that resumes training
 // exactly. A subclass supplies only its defaults, their checks and the per-parameter update rule.
 //
-// Updates are plain loops over `p.data`, so they never record a graph and never allocate once a
-// parameter's buffers exist: the first step that sees a gradient creates them, later steps reuse them.
+// Updates work on `p.data` directly (plain loops, or the backend's adamUpdate / sgdUpdate kernels),
+// so they never record a graph, and allocate no buffers once a parameter's exist: the first step that
+// sees a gradient creates them, later steps reuse them.
 
 import { allocate, dtypeOf, type FloatArray } from '../backend/dtype.js';
 import { enableGrad } from '../autograd/grad_mode.js';

@@ -2,6 +2,7 @@
 // weight decay: torch.optim.SGD, same hyper-parameter meanings, same state ('momentum_buffer').
 
 import type { FloatArray } from '../backend/dtype.js';
+import { getBackend } from '../backend/backend.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
 /** SGD's hyper-parameters (per group). */
@@ -58,22 +59,13 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: FloatArray, g: FloatArray, state: ParamState, h: SGDOptions): void {
-    const { lr, momentum, dampening, weightDecay, nesterov } = h;
-    const sign = h.maximize ? -1 : 1;
-    const n = p.length;
-    if (momentum === 0) {
-      for (let i = 0; i < n; i++) p[i] -= lr * (sign * g[i] + weightDecay * p[i]);
-      return;
-    }
-    const first = state.buffers.momentum_buffer === undefined;
-    const buf = this.buffer(state, 'momentum_buffer', p);
-    for (let i = 0; i < n; i++) {
-      let d = sign * g[i];
-      if (weightDecay !== 0) d += weightDecay * p[i];
-      // Read back through the buffer so float32 state rounds exactly where torch's does.
-      buf[i] = first ? d : momentum * buf[i] + (1 - dampening) * d;
-      const b = buf[i];
-      p[i] -= lr * (nesterov ? d + momentum * b : b);
-    }
+    // The first momentum step copies g into a fresh buffer (torch's rule); the backend's sgdUpdate
+    // kernel runs the loop (wasm on float32, else src/backend/ref/optim.ts).
+    const first = h.momentum !== 0 && state.buffers.momentum_buffer === undefined;
+    const buf = h.momentum !== 0 ? this.buffer(state, 'momentum_buffer', p) : null;
+    getBackend().sgdUpdate(p, g, buf, {
+      lr: h.lr, momentum: h.momentum, dampening: h.dampening, weightDecay: h.weightDecay,
+      nesterov: h.nesterov, maximize: h.maximize, first,
+    });
   }
 }

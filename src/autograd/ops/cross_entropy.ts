@@ -1,6 +1,8 @@
 // Softmax cross-entropy fused into one op: the loss of each row is −log softmax(z)[target], and its
 // gradient is softmax(z) − onehot(target), scaled by the row's weight. Fusing avoids materialising
-// log-probabilities twice and is exact where separate log/softmax ops would round.
+// log-probabilities twice and is exact where separate log/softmax ops would round. Both directions
+// are backend kernels (crossEntropyForward / crossEntropyBackward: wasm on float32, the reference in
+// src/backend/ref/cross_entropy.ts otherwise); row weights and the reduction are applied here.
 
 import { allocate } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
@@ -20,16 +22,23 @@ export function softmaxCrossEntropy(
   if (logits.rank !== 2) throw new Error(`cross entropy: expected logits of shape [N, C], got ${formatShape(logits.shape)}`);
   const [N, C] = logits.shape;
   if (targets.length !== N) throw new Error(`cross entropy: expected ${N} targets for logits ${formatShape(logits.shape)}, got ${targets.length}`);
-  const logp = allocate(logits.dtype, logits.size);
-  getBackend().softmaxRows(logits.data, N, C, logp, true);
-  const losses = allocate(logits.dtype, N);
-  let total = 0, denom = 0;
+  // The kernels' targets: −1 marks a dropped row (weight 0), whose target may be anything (ignore_index).
+  const kept = rowWeight ? new Int32Array(N) : targets;
   for (let i = 0; i < N; i++) {
-    const w = rowWeight ? rowWeight[i] : 1;
-    if (w === 0) continue;
+    if (rowWeight && rowWeight[i] === 0) { kept[i] = -1; continue; }
     const t = targets[i];
     if (t < 0 || t >= C) throw new Error(`cross entropy: expected targets in [0, ${C}), got ${t} at row ${i}`);
-    losses[i] = -logp[i * C + t] * w;
+    if (kept !== targets) kept[i] = t;
+  }
+  const be = getBackend();
+  const logp = allocate(logits.dtype, logits.size);   // [N, C]
+  const losses = allocate(logits.dtype, N);           // [N]: −log p(target), then weighted
+  be.crossEntropyForward(logits.data, N, C, kept, logp, losses);
+  let total = 0, denom = 0;
+  for (let i = 0; i < N; i++) {
+    if (kept[i] < 0) continue;
+    const w = rowWeight ? rowWeight[i] : 1;
+    losses[i] *= w;
     total += losses[i];
     denom += w;
   }
@@ -43,15 +52,14 @@ export function softmaxCrossEntropy(
     shape = [];
   }
   return record('softmaxCrossEntropy', data, shape, [logits], (g) => {
-    const gx = allocate(logits.dtype, logits.size);
+    const gx = allocate(logits.dtype, logits.size);   // [N, C]
+    const scale = new Float64Array(N);                // [N]: d loss / d nll_i
     for (let i = 0; i < N; i++) {
+      if (kept[i] < 0) continue;
       const w = rowWeight ? rowWeight[i] : 1;
-      if (w === 0) continue;
-      const scale = (reduction === 'none' ? g[i] : reduction === 'mean' ? g[0] / denom : g[0]) * w;
-      const o = i * C;
-      for (let k = 0; k < C; k++) gx[o + k] = Math.exp(logp[o + k]) * scale;
-      gx[o + targets[i]] -= scale;
+      scale[i] = (reduction === 'none' ? g[i] : reduction === 'mean' ? g[0] / denom : g[0]) * w;
     }
+    be.crossEntropyBackward(logp, N, C, kept, scale, gx);
     return [gx];
   });
 }

@@ -1,5 +1,5 @@
-// The one instance of the unfold WebAssembly module (sgemm and the fused-op kernels, compiled from
-// ./assembly by scripts/build-wasm.mjs) and its linear memory, shared by every wasm kernel wrapper.
+// The one instance of the unfold WebAssembly module (sgemm, the fused-op kernels, and the loss,
+// embedding and optimizer kernels, compiled from ./assembly by scripts/build-wasm.mjs) and its linear memory, shared by every wasm kernel wrapper.
 // Callers lay their operands out from heapStart() on each call (a bump allocator, `Scratch`),
 // run a kernel on byte addresses, and copy results back: nothing outlives one call, so growing the
 // memory (which detaches old views) never leaves a stale pointer behind.
@@ -48,6 +48,19 @@ export interface WasmExports {
   colSums(rows: number, n: number, src: number, dst: number): void;
   softmaxRows(rows: number, n: number, x: number, out: number, log: boolean): void;
   lstmStep(B: number, H: number, z: number, cPrev: number, c: number, h: number, tc: number): void;
+  crossEntropyForward(N: number, C: number, x: number, targets: number, logp: number, nll: number): void;
+  crossEntropyBackward(N: number, C: number, logp: number, targets: number, scale: number, gx: number): void;
+  gatherRows(n: number, W: number, table: number, index: number, out: number): void;
+  scatterAddRows(n: number, W: number, src: number, index: number, table: number): void;
+  adamUpdate(
+    n: number, p: number, g: number, m: number, v: number, vMax: number,
+    sign: number, l2: number, decay: number, decoupled: boolean, beta1: number, omb1: number, beta2: number, omb2: number,
+    stepSize: number, bc2Sqrt: number, eps: number,
+  ): void;
+  sgdUpdate(
+    n: number, p: number, g: number, buf: number, lr: number, sign: number, wd: number, mom: number, omd: number,
+    nesterov: boolean, first: boolean,
+  ): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where the final

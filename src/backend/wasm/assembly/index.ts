@@ -6,3 +6,6 @@ export { lstmForwardSeq, lstmBackwardSeq, lstmStep } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
 export { colSums, softmaxRows } from './rows';
 export { rnnForwardSeq, rnnBackwardSeq } from './rnn';
+export { crossEntropyForward, crossEntropyBackward } from './cross_entropy';
+export { gatherRows, scatterAddRows } from './gather';
+export { adamUpdate, sgdUpdate } from './optim';

@@ -29,32 +29,58 @@ export function softmaxRows(rows: i32, n: i32, x: usize, out: usize, log: bool):
   const line = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * line, yr = out + <usize>r * line;
-    let m: f32 = -Infinity;
-    for (let j = 0; j < n; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
-    const mv = f32x4.splat(m);
-    let sv = f32x4.splat(0);
+    // row maximum, four lanes at a time (f32x4.max, like max, lets a NaN through)
+    let mv = f32x4.splat(-Infinity);
     let j = 0;
-    // exp(x − m) into out (kept for the softmax), summed four lanes at a time
+    for (; j < n4; j += 4) mv = f32x4.max(mv, v128.load(xr + (<usize>j << 2)));
+    let m: f32 = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (; j < n; j++) m = max(m, load<f32>(xr + (<usize>j << 2)));
+    mv = f32x4.splat(m);
+    let sv = f32x4.splat(0), sw = f32x4.splat(0);
+    const n8 = n & ~7;
+    j = 0;
+    // exp(x − m), summed four lanes at a time (and kept in out for the softmax); two vectors per
+    // trip with two sums, so that one exp's polynomial latency overlaps the other's
+    for (; j < n8; j += 8) {
+      const o = <usize>j << 2;
+      const ea = expv(f32x4.sub(v128.load(xr + o), mv)), eb = expv(f32x4.sub(v128.load(xr + o + 16), mv));
+      if (!log) { v128.store(yr + o, ea); v128.store(yr + o + 16, eb); }
+      sv = f32x4.add(sv, ea);
+      sw = f32x4.add(sw, eb);
+    }
+    sv = f32x4.add(sv, sw);
     for (; j < n4; j += 4) {
       const o = <usize>j << 2;
       const ev = expv(f32x4.sub(v128.load(xr + o), mv));
-      v128.store(yr + o, ev);
+      if (!log) v128.store(yr + o, ev);
       sv = f32x4.add(sv, ev);
     }
     let s: f32 = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
     for (; j < n; j++) {
       const o = <usize>j << 2;
       const ev = f32x4.extract_lane(expv(f32x4.splat(load<f32>(xr + o) - m)), 0);
-      store<f32>(yr + o, ev);
+      if (!log) store<f32>(yr + o, ev);
       s += ev;
     }
     if (log) {
       // (x − m) − log s, not x − (m + log s): m + log s would round to the ulp of m (large logits)
-      const ls = Mathf.log(s);
-      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), (load<f32>(xr + (<usize>k << 2)) - m) - ls);
+      const ls: f32 = Mathf.log(s);
+      const lv = f32x4.splat(ls);
+      let k = 0;
+      for (; k < n4; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(yr + o, f32x4.sub(f32x4.sub(v128.load(xr + o), mv), lv));
+      }
+      for (; k < n; k++) store<f32>(yr + (<usize>k << 2), (load<f32>(xr + (<usize>k << 2)) - m) - ls);
     } else {
+      const iv = f32x4.splat(<f32>1 / s);
+      let k = 0;
+      for (; k < n4; k += 4) {
+        const o = <usize>k << 2;
+        v128.store(yr + o, f32x4.mul(v128.load(yr + o), iv));
+      }
       const inv: f32 = 1 / s;
-      for (let k = 0; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(yr + (<usize>k << 2)) * inv);
+      for (; k < n; k++) store<f32>(yr + (<usize>k << 2), load<f32>(yr + (<usize>k << 2)) * inv);
     }
   }
 }
