@@ -35,6 +35,31 @@ for (const kind of fusedKinds) {
   });
 }
 
+for (const kind of fusedKinds) {
+  test(`gradcheck fused ${kind} reading a table of projected rows by id (repeated ids) w.r.t. the table, h0 and the recurrent weights`, () => {
+    const T = 3, B = 2, H = 3, V = 4, GH = gatesOf[kind] * H;
+    const table = rand64([V, GH], 1), h0 = rand64([B, H], 2), wHh = rand64([GH, H], 3), bHh = rand64([GH], 4);
+    const ids: IndexTensor = { data: new Int32Array([2, 0, 2, 3, 1, 2]), shape: [T, B] };
+    check((tt, hh, wh, bh) => {
+      const a = { x: tt, ids, h0: hh, weightIh: null, weightHh: wh, biasIh: null, biasHh: bh };
+      if (kind === 'lstm') {
+        const r = fusedLstm({ ...a, c0: null }, { lengths: new Int32Array([3, 2]) });
+        return flatAll([r.output, r.h, r.c]);
+      }
+      const r = kind === 'gru' ? fusedGru(a, { reverse: true }) : fusedRnn(a, kind === 'rnn_relu' ? 'relu' : 'tanh');
+      return flatAll([r.output, r.h]);
+    }, [table, h0, wHh, bHh]);
+  });
+}
+
+test('a table read by id must have G·H columns and ids within it', () => {
+  const wHh = rand64([8, 2], 2), ids: IndexTensor = { data: new Int32Array([0, 4]), shape: [2, 1] };
+  assert.throws(() => fusedLstm({ x: rand64([4, 7], 1), ids, h0: null, c0: null, weightIh: null, weightHh: wHh, biasIh: null, biasHh: null }),
+    /expected a table of projected rows of shape \[V, 8\], got \[4, 7\]/);
+  assert.throws(() => fusedLstm({ x: rand64([4, 8], 1), ids, h0: null, c0: null, weightIh: null, weightHh: wHh, biasIh: null, biasHh: null }),
+    /expected ids in \[0, 4\), got 4 at position 1/);
+});
+
 test('a projected input of the wrong width, or with b_ih, is refused with the expected shape', () => {
   const x = rand64([2, 1, 7], 1), wHh = rand64([8, 2], 2);
   assert.throws(() => fusedLstm({ x, h0: null, c0: null, weightIh: null, weightHh: wHh, biasIh: null, biasHh: null }),
@@ -111,7 +136,7 @@ for (const c of cases) {
     const plain = runCase(build(c.kind, s, o, false), c, false, V, T, B, I, H);
     const GH = gatesOf[c.kind] * H;
     assert.ok(folded.graph.some((n) => n.name === 'linear' && n.shape.join() === `${V},${GH}`), 'the folded graph projects the table, [V, G·H]');
-    assert.ok(folded.graph.some((n) => n.name === 'embedding' && n.shape.join() === `${T},${B},${GH}`), 'and gathers projected rows, [T, B, G·H]');
+    assert.ok(!folded.graph.some((n) => n.name === 'embedding'), 'and the fused op reads its rows by id (no gathered [T, B, ·] tensor)');
     assert.ok(!plain.graph.some((n) => n.name === 'linear' && n.shape.join() === `${V},${GH}`), 'the plain graph has no table projection');
     close(folded.output.data, plain.output.data, 'output');
     folded.finals.forEach((f, j) => close(f.data, plain.finals[j].data, `final state ${j}`));

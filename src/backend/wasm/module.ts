@@ -117,9 +117,66 @@ let instance: WasmExports | null | undefined; // undefined: not tried yet; null:
 let variant: WasmVariant = 'plain';
 const variants = new Map<WasmVariant, WasmExports>(); // instances made so far, by build
 let heap = new Float32Array(0);                 // view of the memory, renewed when it grows
-let first = 0;                                  // first byte past the compiler's static data
-let base = 0;                                   // first byte free for operands (past the resident block)
+let base = 0;                                   // first byte free for per-call operands (past every block)
 let residentOwner = 0;                          // token of the current resident block's owner
+
+// Blocks of an instance's memory that outlive one call (the resident block; activations a fused op
+// keeps from its forward for its backward), sorted by address from `first`, the first byte past the
+// compiler's static data. Per-call scratch (Scratch) starts past the last block.
+interface Layout { first: number; blocks: { at: number; end: number }[]; resident: number }
+const layouts = new Map<WasmExports, Layout>();
+
+function layoutOf(e: WasmExports): Layout {
+  let l = layouts.get(e);
+  if (l === undefined) {
+    const first = align64(e.heapBase());
+    l = { first, blocks: [], resident: 0 };
+    layouts.set(e, l);
+  }
+  return l;
+}
+
+// base follows the last block of every instance made so far: a caller may hold on to an instance
+// that is no longer the current one (a sampler made before a switch of build), and its per-call
+// scratch must clear that instance's blocks too.
+function rebase(): void {
+  base = 0;
+  for (const l of layouts.values()) base = Math.max(base, l.blocks.length > 0 ? align64(l.blocks[l.blocks.length - 1].end) : l.first);
+}
+
+/**
+ * Keeps `bytes` of e's linear memory for the caller across calls, until freeBlock: per-call scratch
+ * never overlaps it. First fit among the gaps left by freed blocks, else past the last one.
+ * Returns the byte address, or 0 when memory cannot grow. Memory growth detaches old views of
+ * the heap (take heapF32() afresh), but block addresses stay valid.
+ */
+export function allocBlock(e: WasmExports, bytes: number): number {
+  const l = layoutOf(e);
+  const size = align64(Math.max(bytes, 1));
+  let prev = l.first, i = 0;
+  for (; i < l.blocks.length; i++) {
+    if (l.blocks[i].at - prev >= size) break;
+    prev = align64(l.blocks[i].end);
+  }
+  if (i === l.blocks.length && !reserve(e, prev + size)) return 0;
+  l.blocks.splice(i, 0, { at: prev, end: prev + size });
+  rebase();
+  return prev;
+}
+
+/** Gives back a block from allocBlock (unknown addresses are ignored). */
+export function freeBlock(e: WasmExports, at: number): void {
+  const l = layoutOf(e);
+  const i = l.blocks.findIndex((b) => b.at === at);
+  if (i < 0) return;
+  l.blocks.splice(i, 1);
+  rebase();
+}
+
+/** Bytes of e's memory held in blocks now (for tests and diagnostics). */
+export function blockBytes(e: WasmExports): number {
+  return layoutOf(e).blocks.reduce((n, b) => n + (b.end - b.at), 0);
+}
 
 function moduleBytes(v: WasmVariant): Uint8Array<ArrayBuffer> {
   const bin = atob(v === 'relaxed' ? sgemmRelaxedWasmBase64 : sgemmWasmBase64);
@@ -130,12 +187,13 @@ function moduleBytes(v: WasmVariant): Uint8Array<ArrayBuffer> {
 
 function adopt(e: WasmExports, v: WasmVariant): WasmExports {
   variants.set(v, e);
-  first = base = align64(e.heapBase());
   heap = new Float32Array(e.memory.buffer);
   // Whoever held the resident block of another instance must upload again.
   residentOwner++;
   instance = e;
   variant = v;
+  layoutOf(e);
+  rebase();
   return e;
 }
 
@@ -234,16 +292,18 @@ export function reserve(e: WasmExports, bytes: number): boolean {
 export function heapF32(): Float32Array { return heap; }
 
 /**
- * Claims the resident block: `bytes` at the bottom of the heap that per-call scratch never touches,
- * for data that should stay in linear memory across calls (a sampler's weights). There is one
- * resident block: a new claim takes it from the previous owner, whose token stops being current
- * (see residentCurrent), so an owner checks its token before each use and uploads again if needed.
+ * Claims the resident block: `bytes` of the heap that per-call scratch never touches, for data that
+ * should stay in linear memory across calls (a sampler's weights). There is one resident block: a
+ * new claim takes it from the previous owner, whose token stops being current (see
+ * residentCurrent), so an owner checks its token before each use and uploads again if needed.
  * Returns [byte address, token], or null when memory cannot grow.
  */
 export function claimResident(e: WasmExports, bytes: number): [number, number] | null {
-  if (!reserve(e, align64(first + bytes))) return null;
-  base = align64(first + bytes);
-  return [first, ++residentOwner];
+  const l = layoutOf(e);
+  if (l.resident !== 0) freeBlock(e, l.resident);
+  residentOwner++;
+  l.resident = allocBlock(e, bytes);
+  return l.resident === 0 ? null : [l.resident, residentOwner];
 }
 
 /** Whether `token` still owns the resident block. */

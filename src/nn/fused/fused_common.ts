@@ -8,14 +8,22 @@ import { getBackend } from '../../backend/backend.js';
 import { Tensor as TensorClass, type GradWriter, type InputGrad, type Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { WorkspacePool } from './workspace.js';
+import type { IndexTensor } from '../../autograd/ops/gather.js';
 
 /** The tensors of one direction of one layer. */
 export interface FusedInputs {
   /**
    * [T, B, I], time-major; or, when weightIh is null, the input projection already made,
-   * x·W_ihᵀ + b_ih [T, B, G·H] (see foldInputProjection in ./route.ts).
+   * x·W_ihᵀ + b_ih [T, B, G·H]; or, when ids are given too, a table of projected rows [V, G·H]
+   * (see foldInputProjection in ./route.ts).
    */
   x: Tensor;
+  /**
+   * With a table of projected rows as x: ids [T, B] (time-major), the row of x that is the input of
+   * batch row b at step t. The op then never holds the [T, B, G·H] gathered rows as a tensor, and
+   * x's gradient is their scatter-added sum, [V, G·H].
+   */
+  ids?: IndexTensor | null;
   /** [B, H]; zeros when null. */
   h0: Tensor | null;
   /** [G·H, I]; null when x is already projected (then biasIh is null too: it is in x). */
@@ -92,12 +100,27 @@ function expectShape(op: string, what: string, t: Tensor, shape: number[]): void
 
 /** Checks shapes and dtypes against x [T, B, I] and weight_hh [G·H, H]; returns the sizes. */
 export function checkInputs(op: string, a: FusedInputs, G: number, c0: Tensor | null = null): Dims {
-  const { x, weightHh } = a;
-  if (x.rank !== 3 || x.shape[0] < 1) throw new Error(`${op}: expected input of shape [T >= 1, B, I], got ${formatShape(x.shape)}`);
+  const { x, weightHh, ids } = a;
   if (weightHh.rank !== 2 || weightHh.shape[0] !== G * weightHh.shape[1]) {
     throw new Error(`${op}: expected weight_hh of shape [${G}·H, H], got ${formatShape(weightHh.shape)}`);
   }
-  const [T, B, I] = x.shape, H = weightHh.shape[1];
+  const H = weightHh.shape[1];
+  let T: number, B: number, I: number;
+  if (ids) {
+    if (a.weightIh) throw new Error(`${op}: expected no weight_ih with ids (x is then a table of projected rows), got one`);
+    if (ids.shape.length !== 2 || ids.shape[0] < 1) throw new Error(`${op}: expected ids of shape [T >= 1, B], got ${formatShape(ids.shape)}`);
+    if (x.rank !== 2 || x.shape[1] !== G * H) throw new Error(`${op}: expected a table of projected rows of shape [V, ${G * H}], got ${formatShape(x.shape)}`);
+    [T, B] = ids.shape;
+    I = G * H;
+    const V = x.shape[0];
+    for (let i = 0; i < ids.data.length; i++) {
+      const v = ids.data[i];
+      if (!(v >= 0 && v < V)) throw new Error(`${op}: expected ids in [0, ${V}), got ${v} at position ${i}`);
+    }
+  } else {
+    if (x.rank !== 3 || x.shape[0] < 1) throw new Error(`${op}: expected input of shape [T >= 1, B, I], got ${formatShape(x.shape)}`);
+    [T, B, I] = x.shape;
+  }
   if (a.weightIh) expectShape(op, 'weight_ih', a.weightIh, [G * H, I]);
   else {
     if (I !== G * H) throw new Error(`${op}: expected a projected input (no weight_ih) of shape [T, B, ${G * H}], got ${formatShape(x.shape)}`);
@@ -123,14 +146,23 @@ export function workspaceKey(op: string, x: Tensor, d: Dims): string {
  * x [T·B, I], W_ih [G·H, I], bias [G·H] or null, out [T·B, G·H]. With W_ih null, x is the projection
  * already ([T·B, G·H]) and out[r, :] = x[r, :] + bias.
  */
-export function projectInputs(x: FloatArray, wIh: FloatArray | null, bias: FloatArray | null, rows: number, GH: number, I: number, out: FloatArray, outOff: number): void {
+export function projectInputs(
+  x: FloatArray, wIh: FloatArray | null, bias: FloatArray | null, rows: number, GH: number, I: number, out: FloatArray, outOff: number,
+  ids: Int32Array | null = null,
+): void {
   if (wIh === null) {
-    out.set(x.subarray(0, rows * GH), outOff);
+    if (ids) gatherRowsInto(out, outOff, x, ids, GH);
+    else out.set(x.subarray(0, rows * GH), outOff);
     if (bias !== null) addRows(out, outOff, bias, rows);
     return;
   }
   if (bias !== null) for (let r = 0; r < rows; r++) out.set(bias, outOff + r * GH);
   getBackend().gemm(false, true, rows, GH, I, x, 0, wIh, 0, out, outOff, bias !== null);
+}
+
+/** dst[off + r·w + j] = table[ids[r]·w + j] for r < ids.length, j < w: rows picked by id. */
+export function gatherRowsInto(dst: FloatArray, off: number, table: FloatArray, ids: Int32Array, w: number): void {
+  for (let r = 0; r < ids.length; r++) dst.set(table.subarray(ids[r] * w, (ids[r] + 1) * w), off + r * w);
 }
 
 /** out[off + r·n + j] += v[j] for r < rows, n = v.length. */
@@ -141,9 +173,21 @@ export function addRows(out: FloatArray, off: number, v: FloatArray, rows: numbe
 
 /**
  * The gradient of the input x from dZ [T·B, G·H], the pre-activation gradient of the input side:
- * dZ · W_ih [T·B, I], or dZ itself when x is the projection already (W_ih null).
+ * dZ · W_ih [T·B, I]; dZ itself when x is the projection already (W_ih null); with ids, dZ's rows
+ * added into the rows of the table they were read from ([V, G·H]).
  */
-export function inputGradWriter(dz: FloatArray, wIh: Tensor | null, rows: number, I: number, GH: number): GradWriter {
+export function inputGradWriter(dz: FloatArray, wIh: Tensor | null, rows: number, I: number, GH: number, ids: Int32Array | null = null): GradWriter {
+  if (ids) {
+    return {
+      write(dst, accumulate) {
+        if (!accumulate) dst.fill(0);
+        for (let r = 0; r < rows; r++) {
+          const d = ids[r] * GH, s = r * GH;
+          for (let j = 0; j < GH; j++) dst[d + j] += dz[s + j];
+        }
+      },
+    };
+  }
   return wIh === null ? copyWriter(dz.subarray(0, rows * GH)) : gemmWriter(false, false, rows, I, GH, dz, wIh.data);
 }
 

@@ -70,9 +70,10 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   if (e !== null && gruForwardWasm(
     e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
     (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
+    a.ids?.data ?? null,
   )) return;
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
-  projectInputs(a.x.data, a.weightIh?.data ?? null, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0);
+  projectInputs(a.x.data, a.weightIh?.data ?? null, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0, a.ids?.data ?? null);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
@@ -143,7 +144,7 @@ function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspa
   if (sumBias && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
   if (sumBias && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
   return [
-    inputGradWriter(dgx, a.weightIh, TB, I, G),           // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
+    inputGradWriter(dgx, a.weightIh, TB, I, G, a.ids?.data ?? null),          // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
     copyWriter(dh),
     weightIhGradWriter(dgx, a.x, a.weightIh, TB, I, G),   // dW_ih [3H, I] = dGxᵀ · X
     gemmWriter(true, false, G, H, TB, dgh, hs, L.prev * BH),  // dW_hh [3H, H] = dGhᵀ · H_prev [T·B, H]

@@ -5,7 +5,7 @@
 
 import { Scratch, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
-import { addRows } from './fused_common.js';
+import { addRows, gatherRowsInto } from './fused_common.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_gru.ts's GruWorkspace). */
 export interface GruBuffers {
@@ -22,11 +22,13 @@ export interface GruBuffers {
 /**
  * Forward: x [T·B, I], W_ih [G, I], W_hh [G, H], b_ih [G] or null, h0 [B, H] or null; fills ws.zx,
  * ws.hn and the packed h blocks of hs. False if memory ran out. W_ih null: x is the input projection
- * x·W_ihᵀ + b_ih already ([T·B, G], I = G; b_ih null), and zx starts from it.
+ * x·W_ihᵀ + b_ih already ([T·B, G], I = G; b_ih null), or with ids [T·B] a table of such rows
+ * [V, G] to read by id; zx starts from it.
  */
 export function gruForwardWasm(
   e: WasmExports, L: PackedLayout, I: number, x: Float32Array, wIh: Float32Array | null, wHh: Float32Array,
   bIh: Float32Array | null, h0: Float32Array | null, ws: GruBuffers, hs: Float32Array, lens: Int32Array | null,
+  ids: Int32Array | null = null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
@@ -41,7 +43,7 @@ export function gruForwardWasm(
   put(wHh, whhP); put(ws.bhh, bP);
   const z0 = zP >> 2;
   if (wIh === null) {
-    put(x, zP, 0, TB * G); // zx = the given projection
+    if (ids) gatherRowsInto(heap, z0, x, ids, G); else put(x, zP, 0, TB * G); // zx = the given projection (rows by id)
     if (bIh !== null) addRows(heap, z0, bIh, TB);
   } else {
     put(x, xP); put(wIh, wihP);

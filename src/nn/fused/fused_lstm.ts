@@ -6,7 +6,7 @@
 // generic path it is checked against in test/nn/fused_layers.test.ts).
 // T = time, B = batch, I = input, H = hidden, G = 4 gates.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { allocate, type DType, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
@@ -16,7 +16,8 @@ import {
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
 import { mul } from '../../autograd/ops/elementwise.js';
-import { lstmBackwardWasm, lstmForwardWasm, type LstmBuffers } from './fused_lstm_wasm.js';
+import { freeKept, lstmBackwardWasm, lstmForwardWasm, type KeptActivations, type LstmBuffers } from './fused_lstm_wasm.js';
+import { needsGrad } from '../../autograd/record.js';
 import { fusedWasm } from './wasm_route.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
@@ -28,15 +29,30 @@ export interface FusedLstmInputs extends FusedInputs {
 }
 
 interface LstmWorkspace {
-  z: FloatArray;    // [T·B, 4H] pre-activations, then σ(z_i) | σ(z_f) | tanh(z_g) | σ(z_o), time order
-  c: FloatArray;    // [(T+1)·B, H] cell states, blocks laid out as the packed h (see PackedLayout)
-  tc: FloatArray;   // [T·B, H] tanh(c_t), time order
-  dz: FloatArray;   // [T·B, 4H] dL/d(pre-activations), time order
+  // The big buffers exist only where the host needs them (see host()): on the TypeScript path, or
+  // when the wasm path could not keep its activations in linear memory.
+  z: FloatArray | null;  // [T·B, 4H] pre-activations, then σ(z_i) | σ(z_f) | tanh(z_g) | σ(z_o), time order
+  c: FloatArray | null;  // [(T+1)·B, H] cell states, blocks laid out as the packed h (see PackedLayout)
+  tc: FloatArray | null; // [T·B, H] tanh(c_t), time order
+  dz: FloatArray | null; // [T·B, 4H] dL/d(pre-activations), time order
   dh: FloatArray;   // [B, H] dL/dh_prev through W_hh, carried one step back
   dc: FloatArray;   // [B, H] dL/dc carried one step back
   bias: FloatArray; // [4H] forward: b_ih + b_hh; backward: the bias gradient Σ_{t,b} dz
   dwhh: FloatArray; // [4H, H] dW_hh, when the wasm backward made it next to dz
+  kept: KeptActivations | null; // the forward's activations, when they stayed in linear memory
 }
+
+// The host buffers of ws, made on first need.
+function host(ws: LstmWorkspace, dtype: DType, T: number, B: number, H: number): Required<{ [K in 'z' | 'c' | 'tc' | 'dz']: FloatArray }> {
+  ws.z ??= allocate(dtype, T * B * 4 * H);
+  ws.c ??= allocate(dtype, (T + 1) * B * H);
+  ws.tc ??= allocate(dtype, T * B * H);
+  ws.dz ??= allocate(dtype, T * B * 4 * H);
+  return { z: ws.z, c: ws.c, tc: ws.tc, dz: ws.dz };
+}
+
+// Frees the linear memory of a graph dropped without its backward (which would have released it).
+const dropped = new FinalizationRegistry<LstmWorkspace>((ws) => freeKept(ws as LstmBuffers));
 
 /**
  * Runs an LSTM direction over x [T, B, I] from (h0, c0). Returns the hidden sequence [T, B, H] (time
@@ -48,35 +64,40 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
   const lens = checkLengths('fusedLstm', options.lengths, T, B);
   const dtype = a.x.dtype;
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
-  const [ws, release] = lease<LstmWorkspace>(options.pool ?? null, workspaceKey('lstm', a.x, d), () => ({
-    z: allocate(dtype, T * B * 4 * H), c: allocate(dtype, (T + 1) * B * H), tc: allocate(dtype, T * B * H),
-    dz: allocate(dtype, T * B * 4 * H), dh: allocate(dtype, B * H), dc: allocate(dtype, B * H), bias: allocate(dtype, 4 * H),
-    dwhh: allocate(dtype, 4 * H * H),
+  const [ws, give] = lease<LstmWorkspace>(options.pool ?? null, workspaceKey('lstm', a.x, d), () => ({
+    z: null, c: null, tc: null, dz: null, kept: null,
+    dh: allocate(dtype, B * H), dc: allocate(dtype, B * H), bias: allocate(dtype, 4 * H), dwhh: allocate(dtype, 4 * H * H),
   }));
   const packed = allocate(dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
-  lstmForward(a, I, L, ws, packed, lens);
   const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked('fusedLstm', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), release);
+  const inputs = presentInputs(all);
+  const graph = needsGrad(inputs);
+  lstmForward(a, I, L, ws, packed, lens, graph);
+  const release = (): void => { dropped.unregister(ws); freeKept(ws as LstmBuffers); give(); };
+  const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), release);
+  if (ws.kept) dropped.register(node, ws, ws);
   const { output, h, c } = unpack(node, L, true);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h, c: c as Tensor };
 }
 
 // hs: the packed buffer, whose h blocks hold h_init and h_t; c_final goes to its last block.
 // lens: valid steps per row, or null (all T); rows past their length carry h and c unchanged.
-function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, lens: Int32Array | null): void {
+// graph: a backward may follow, so the activations must be kept (in linear memory or the host).
+function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, lens: Int32Array | null, graph: boolean): void {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
-  const { z, c, tc } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   const e = fusedWasm(a.x.dtype);
   if (e !== null && lstmForwardWasm(
     e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
     sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.data ?? null) as Float32Array | null,
-    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens,
+    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens, a.ids?.data ?? null,
+    graph, () => host(ws, a.x.dtype, T, B, H),
   )) return;
+  const { z, c, tc } = host(ws, a.x.dtype, T, B, H);
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0);
+  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0, a.ids?.data ?? null);
   const init = L.init * BH;
   if (a.h0) hs.set(a.h0.data, init); // hs is new, so zeros otherwise
   if (a.c0) c.set(a.c0.data, init); else c.fill(0, init, init + BH);
@@ -108,16 +129,22 @@ function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWor
 function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, g: FloatArray, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
-  const { z, c, tc, dz, dh, dc } = ws;
+  const { dh, dc } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBias = a.biasIh?.requiresGrad === true || a.biasHh?.requiresGrad === true;
   const needWhh = a.weightHh.requiresGrad;
-  if (e !== null && lstmBackwardWasm(e, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens)) {
-    return lstmGradients(a, I, L, ws, hs, false);
+  // A table read by id gets its gradient scatter-added next to dz; otherwise dz comes out.
+  const ids = a.ids?.data ?? null;
+  const dx = ids && a.x.requiresGrad ? { ids, out: allocate(a.x.dtype, a.x.size) as Float32Array } : null;
+  if (!dx) host(ws, a.x.dtype, T, B, H);
+  if ((e !== null || ws.kept) && lstmBackwardWasm(e!, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens, dx)) {
+    return lstmGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
+  if (ws.kept) throw new Error('fusedLstm: expected WebAssembly memory for the backward of a forward that ran there, but it could not grow');
+  const { z, c, tc, dz } = host(ws, a.x.dtype, T, B, H);
   dh.fill(0);
   // rows past their length pass dh and dc straight through: kept here across the step's math
   const keepH = lens ? allocate(a.x.dtype, BH) : null, keepC = lens ? allocate(a.x.dtype, BH) : null;
@@ -148,19 +175,21 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
     if (lens) { restorePadded(lens, t, H, keepH!, dh); restorePadded(lens, t, H, keepC!, dc); }
   }
-  return lstmGradients(a, I, L, ws, hs, true);
+  return lstmGradients(a, I, L, ws, hs, true, null);
 }
 
 // The gradients of all inputs from dz (and dh, dc for the initial state) once the time loop is done.
 // onHost: the TypeScript loop ran, so ws.bias still has to be summed from dz and dW_hh made here
 // (the wasm backward did both next to dz, where it already was).
-function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, onHost: boolean): InputGrad[] {
+// dTable: the gradient of a table read by id, when the wasm backward made it (dz stayed there).
+function lstmGradients(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, onHost: boolean, dTable: FloatArray | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
-  const { dz, dh, dc } = ws;
+  const { dh, dc } = ws;
+  const dz = ws.dz!; // read only where dTable is null (then host() made it)
   if (onHost && (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad)) columnSums(dz, TB, G, ws.bias);
   return [
-    inputGradWriter(dz, a.weightIh, TB, I, G),            // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
+    dTable ? copyWriter(dTable) : inputGradWriter(dz, a.weightIh, TB, I, G, a.ids?.data ?? null),           // dX [T·B, I] = dZ [T·B, 4H] · W_ih [4H, I]
     copyWriter(dh),
     copyWriter(dc),
     weightIhGradWriter(dz, a.x, a.weightIh, TB, I, G),    // dW_ih [4H, I] = dZᵀ · X [T·B, I]

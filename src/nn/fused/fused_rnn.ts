@@ -52,7 +52,7 @@ function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace
   const wHh = a.weightHh.data;
   const be = getBackend();
   // the T sequence blocks of hs [T·B, H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, H, I, hs, L.seq * BH);
+  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, H, I, hs, L.seq * BH, a.ids?.data ?? null);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
   const e = fusedWasm(a.x.dtype);
   if (e !== null && rnnForwardWasm(e, L, wHh as Float32Array, hs as Float32Array, relu, lens)) return;
@@ -101,7 +101,7 @@ function rnnGradients(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspa
   const TB = T * B;
   if (a.biasIh?.requiresGrad || a.biasHh?.requiresGrad) columnSums(dz, TB, H, ws.bias);
   return [
-    inputGradWriter(dz, a.weightIh, TB, I, H),            // dX [T·B, I] = dZ [T·B, H] · W_ih [H, I]
+    inputGradWriter(dz, a.weightIh, TB, I, H, a.ids?.data ?? null),           // dX [T·B, I] = dZ [T·B, H] · W_ih [H, I]
     copyWriter(dh),
     weightIhGradWriter(dz, a.x, a.weightIh, TB, I, H),    // dW_ih [H, I] = dZᵀ · X
     gemmWriter(true, false, H, H, TB, dz, hs, L.prev * BH),  // dW_hh [H, H] = dZᵀ · H_prev [T·B, H]

@@ -17,6 +17,7 @@ import { fusedRnn } from './fused_rnn.js';
 import type { WorkspacePool } from './workspace.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
+import type { IndexTensor } from '../../autograd/ops/gather.js';
 
 function fromEnv(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -61,16 +62,17 @@ export function foldInputProjection(cell: CellBase, table: Tensor): Tensor | nul
  * lengths [B] (1 <= len_b <= T, or null: all T) gives each row's valid steps, as PyTorch's packed
  * sequences: outputs past a row's length are 0, the reverse direction starts at its last valid step,
  * and the final carry is the state after each row's own last step. projected: xs is [T, B, G·H],
- * rows of foldInputProjection's table, instead of the layer's input.
+ * rows of foldInputProjection's table, instead of the layer's input; or, with ids [T, B], xs is
+ * that table itself [V, G·H] and ids say which row each step reads.
  */
 export function runFused(
   cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null = null,
-  projected = false,
+  projected = false, ids: IndexTensor | null = null,
 ): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
   // A projected xs (foldInputProjection) holds x·W_ihᵀ and the biases that add to it already.
   const a: FusedInputs = {
-    x: xs, h0: carry ? carry[0] : null,
+    x: xs, ids: projected ? ids : null, h0: carry ? carry[0] : null,
     weightIh: projected ? null : cell.weight_ih, weightHh: cell.weight_hh,
     biasIh: projected ? null : cell.bias_ih, biasHh: projected && !(cell instanceof GRUCell) ? null : cell.bias_hh,
   };

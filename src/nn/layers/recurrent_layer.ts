@@ -135,7 +135,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     this.checkInitial(initial, unbatched ? null : B);
     const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
     const steps = StepMask.resolve(options, T, B, batchFirst && !unbatched);
-    const { output, carry } = this.runStack(seq, states.length > 0 ? states : null, steps && !steps.full ? steps : null, false);
+    const { output, carry } = this.runStack(seq, states.length > 0 ? states : null, steps && !steps.full ? steps : null, null);
     const out = unbatched ? reshape(output, [T, D * H]) : batchFirst ? transpose(output, 0, 1) : output;
     return [out, unbatched ? carry.map((s) => reshape(s, [numLayers * D, H])) : carry];
   }
@@ -143,8 +143,9 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
   /**
    * run(embedding(table, ids), initial, options), with the first layer's input projection folded
    * into the table (foldInputProjection in ../fused/route.ts): table·W_ih_l0ᵀ + biases is made once,
-   * [V, G·H], and its rows gathered per token, so the first layer's input products cost V rows
-   * instead of T·B, forward and backward. Same outputs and gradients up to float32 rounding.
+   * [V, G·H], and the fused op reads its rows by id, so the first layer's input products cost V rows
+   * instead of T·B, forward and backward, and no [T, B, G·H] tensor is ever held. Same outputs and
+   * gradients up to float32 rounding.
    * ids: [T, B] ([B, T] when batchFirst) integers in [0, V); table: [V, inputSize].
    * Where the fold does not apply (generic path, bidirectional, unbatched ids, or V >= T·B where
    * it saves nothing) this is the plain composition.
@@ -161,11 +162,16 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const steps = StepMask.resolve(options, T, B, batchFirst);
     const live = steps && !steps.full ? steps : null;
     if (!this.useFused(live)) return plain();
+    const V = table.shape[0];
+    for (let i = 0; i < ids.data.length; i++) {
+      const v = ids.data[i];
+      if (!(v >= 0 && v < V)) throw new Error(`expected indices in [0, ${V}), got ${v} at position ${i}`);
+    }
     const P = foldInputProjection(this.cells[0][0], table); // [V, G·H]
     if (P === null) return plain();
     this.checkInitial(initial, B);
-    const xs = embedding(P, batchFirst ? transposeIds(ids) : ids); // [T, B, G·H]
-    const { output, carry } = this.runStack(xs, initial && initial.length > 0 ? initial : null, live, true);
+    // The first layer reads P's rows by id, [T, B] time-major, in the fused op itself.
+    const { output, carry } = this.runStack(P, initial && initial.length > 0 ? initial : null, live, batchFirst ? transposeIds(ids) : ids);
     return [batchFirst ? transpose(output, 0, 1) : output, carry];
   }
 
@@ -196,14 +202,14 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const { inputSize } = this.config;
     if (seq.rank !== 3 || seq.shape[2] !== inputSize) throw new Error(`expected input of shape [L, N, ${inputSize}], got ${formatShape(seq.shape)}`);
     this.checkInitial(initial, seq.shape[1]);
-    return this.runStack(seq, initial, steps && !steps.full ? steps : null, false);
+    return this.runStack(seq, initial, steps && !steps.full ? steps : null, null);
   }
 
-  // projected: seq is the first layer's input projection ([T, B, G·H], see runEmbedded), which only
-  // the fused path takes (runEmbedded checks that it is the one taken).
-  private runStack(seq: Tensor, initial: Carry | null, live: StepMask | null, projected: boolean): SequenceResult {
+  // seq [T, B, I]; or, with projectedIds [T, B], the first layer's table of projected input rows
+  // [V, G·H] (see runEmbedded), which only the fused path takes (runEmbedded checks it is taken).
+  private runStack(seq: Tensor, initial: Carry | null, live: StepMask | null, projectedIds: IndexTensor | null): SequenceResult {
     const { numLayers } = this.config;
-    const D = this.numDirections, B = seq.shape[1];
+    const D = this.numDirections, B = projectedIds ? projectedIds.shape[1] : seq.shape[1];
     const fused = this.useFused(live);
     const finals: Carry[] = [];
     for (let l = 0; l < numLayers; l++) {
@@ -211,7 +217,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
-        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, projected && l === 0) : null)
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, projectedIds !== null && l === 0, projectedIds) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
           });
