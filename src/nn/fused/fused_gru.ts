@@ -33,6 +33,7 @@ interface GruWorkspace {
   dh: FloatArray;  // [B, H] dL/dh_{t−1}, carried one step back
   dbih: FloatArray; // [3H] bias gradients
   dbhh: FloatArray;
+  dwhh: FloatArray; // [3H, H] dW_hh, when the wasm backward made it next to dgh
 }
 
 /**
@@ -48,7 +49,7 @@ export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: 
   const [ws, release] = lease<GruWorkspace>(options.pool ?? null, workspaceKey('gru', a.x, d), () => ({
     zx: allocate(dtype, T * B * 3 * H), hn: allocate(dtype, T * B * H), gh: allocate(dtype, B * 3 * H), bhh: allocate(dtype, 3 * H),
     dgx: allocate(dtype, T * B * 3 * H), dgh: allocate(dtype, T * B * 3 * H), dh: allocate(dtype, B * H),
-    dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H),
+    dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H), dwhh: allocate(dtype, 3 * H * H),
   }));
   const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
   gruForward(a, I, L, ws, packed, lens);
@@ -105,8 +106,12 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBih = a.biasIh?.requiresGrad === true, needBhh = a.biasHh?.requiresGrad === true;
-  if (e !== null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, lens)) {
-    return gruGradients(a, I, L, ws, hs, false);
+  const needWhh = a.weightHh.requiresGrad;
+  // A table read by id gets its gradient scatter-added next to dgx, which then stays in wasm memory.
+  const ids = a.ids?.data ?? null;
+  const dx = ids && a.x.requiresGrad ? { ids, out: allocate(a.x.dtype, a.x.size) as Float32Array } : null;
+  if (e !== null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, needWhh, lens, dx)) {
+    return gruGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
   dh.fill(0);
   // rows past their length pass dh straight through: kept here across the step's math
@@ -132,22 +137,23 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
     if (lens) { zeroPadded(lens, t, G, dgx, zt); zeroPadded(lens, t, G, dgh, zt); restorePadded(lens, t, H, keepH!, dh); }
     if (s > 0 || needH0) be.gemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
   }
-  return gruGradients(a, I, L, ws, hs, true);
+  return gruGradients(a, I, L, ws, hs, true, null);
 }
 
 // The gradients of all inputs from dgx, dgh (and dh for the initial state) once the time loop is done.
-// sumBias: whether the bias gradients still have to be summed (the wasm backward did it already).
-function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, sumBias: boolean): InputGrad[] {
+// onHost: the TypeScript loop ran, so the bias gradients and dW_hh are made here (the wasm backward
+// made them next to dgx and dgh). dTable: the gradient of a table read by id, made there too.
+function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, onHost: boolean, dTable: FloatArray | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
   const { dgx, dgh, dh } = ws;
-  if (sumBias && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
-  if (sumBias && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
+  if (onHost && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
+  if (onHost && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
   return [
-    inputGradWriter(dgx, a.weightIh, TB, I, G, a.ids?.data ?? null),          // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
+    dTable ? copyWriter(dTable) : inputGradWriter(dgx, a.weightIh, TB, I, G, a.ids?.data ?? null),          // dX [T·B, I] = dGx [T·B, 3H] · W_ih [3H, I]
     copyWriter(dh),
     weightIhGradWriter(dgx, a.x, a.weightIh, TB, I, G),   // dW_ih [3H, I] = dGxᵀ · X
-    gemmWriter(true, false, G, H, TB, dgh, hs, L.prev * BH),  // dW_hh [3H, H] = dGhᵀ · H_prev [T·B, H]
+    onHost ? gemmWriter(true, false, G, H, TB, dgh, hs, L.prev * BH) : copyWriter(ws.dwhh), // dW_hh [3H, H] = dGhᵀ · H_prev [T·B, H]
     copyWriter(ws.dbih),
     copyWriter(ws.dbhh),
   ];

@@ -17,6 +17,7 @@ export interface GruBuffers {
   dh: Float32Array;  // [B, H]
   dbih: Float32Array; // [G] Σ_{t,b} dgx, when asked for
   dbhh: Float32Array; // [G] Σ_{t,b} dgh, when asked for
+  dwhh: Float32Array; // [G, H] dW_hh = dGhᵀ · H_prev, when asked for
 }
 
 /**
@@ -60,28 +61,40 @@ export function gruForwardWasm(
 }
 
 /**
- * Backward of the time loop: g [(T+1)·B, H]; fills ws.dgx, ws.dgh, ws.dh, and ws.dbih / ws.dbhh when
- * asked. False if memory ran out.
+ * Backward of the time loop: g [(T+1)·B, H]; fills ws.dh, ws.dbih / ws.dbhh and ws.dwhh when asked
+ * (made here, next to dgx and dgh), ws.dgh on the host only when dW_hh was not asked for, and either
+ * ws.dgx (dx: null) or, with dx = { ids, out }, the gradient of a table of projected rows read by id,
+ * dgx's rows added into out [V, G]. False if memory ran out.
  */
 export function gruBackwardWasm(
   e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: GruBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
-  needBih: boolean, needBhh: boolean, lens: Int32Array | null,
+  needBih: boolean, needBhh: boolean, needWhh: boolean, lens: Int32Array | null, dx: { ids: Int32Array; out: Float32Array } | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
   const s = new Scratch();
   const whhP = s.take(G * H), zP = s.take(TB * G), hnP = s.take(TB * H), hsP = s.take((T + 1) * BH), gP = s.take((T + 1) * BH);
-  const dgxP = s.take(TB * G), dghP = s.take(TB * G), dhP = s.take(BH), biasP = s.take(G);
+  const dgxP = s.take(TB * G), dghP = s.take(TB * G), dhP = s.take(BH), biasP = s.take(G), dwP = needWhh ? s.take(G * H) : 0;
+  const V = dx ? dx.out.length / G : 0, idsP = dx ? s.takeBytes(4 * TB) : 0, tabP = dx ? s.take(V * G) : 0;
   const pw = s.takeBytes(e.packedBBytes(H, G)), lensP = lens ? s.takeBytes(4 * B) : 0, keepP = lens ? s.take(2 * BH) : 0;
-  const work = s.takeBytes(e.workspaceBytes(B, H, G));
+  const work = s.takeBytes(Math.max(e.workspaceBytes(B, H, G), needWhh ? e.workspaceBytes(G, H, TB) : 0));
   if (!s.commit(e)) return false;
   if (lens) putI32(lens, lensP);
   put(wHh, whhP); put(ws.zx, zP); put(ws.hn, hnP); put(hs, hsP, 0, (T + 1) * BH); put(g, gP, 0, (T + 1) * BH);
   e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hnP, hsP, gP, dgxP, dghP, dhP, whhP, pw, work, lensP, keepP);
-  get(dgxP, TB * G, ws.dgx);
-  get(dghP, TB * G, ws.dgh);
+  if (dx) {
+    heapF32().fill(0, tabP >> 2, (tabP >> 2) + V * G);
+    putI32(dx.ids, idsP);
+    e.scatterAddRows(TB, G, dgxP, idsP, tabP);
+    get(tabP, V * G, dx.out);
+  } else get(dgxP, TB * G, ws.dgx);
   get(dhP, BH, ws.dh);
   if (needBih) { e.colSums(TB, G, dgxP, biasP); get(biasP, G, ws.dbih); }
   if (needBhh) { e.colSums(TB, G, dghP, biasP); get(biasP, G, ws.dbhh); }
+  if (needWhh) {
+    // dW_hh [G, H] = dGhᵀ [G, T·B] · H_prev [T·B, H]: the T h_prev blocks are contiguous from L.prev
+    e.sgemm(true, false, G, H, TB, dghP, hsP + 4 * L.prev * BH, dwP, false, work);
+    get(dwP, G * H, ws.dwhh);
+  } else get(dghP, TB * G, ws.dgh);
   return true;
 }
