@@ -282,7 +282,8 @@ const ceiling = ceilings.length ? ceilings.reduce((x, y) => (y.gflops > x.gflops
 const pct = (g) => (ceiling && Number.isFinite(g) ? `${((100 * g) / ceiling.gflops).toFixed(g / ceiling.gflops < 0.1 ? 1 : 0)}%` : '–');
 out('GFLOP/s against the machine\'s ceiling (numpy float32 matmul 2048³ on its BLAS, all cores). Training');
 out('rows count the model\'s matmul FLOPs (3 × forward: 6·(G·H·(E+H) + H·V) per token) at the measured');
-out('tokens/s.');
+out('tokens/s, the same count for every runner: unfold folds the E·G input product into the embedding');
+out('table (forwardEmbedded), so it executes fewer FLOPs than its row says, by G·H·E·6 per token.');
 out();
 out('| what | GFLOP/s | of ceiling |');
 out('| --- | ---: | ---: |');
