@@ -7,7 +7,7 @@
 // with x_* = W_i* x + b_i* and h_* = W_h* h + b_h*.
 // T = time, B = batch, I = input, H = hidden, G = 3 gates.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { allocate, type DType, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
@@ -18,22 +18,35 @@ import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { gruBackwardWasm, gruForwardWasm, type GruBuffers } from './fused_gru_wasm.js';
+import { keptRelease, watchDropped, type KeptBlock } from './kept_block.js';
+import { needsGrad } from '../../autograd/record.js';
 import { fusedWasm } from './wasm_route.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 
 interface GruWorkspace {
-  zx: FloatArray;  // [T·B, 3H] x_r | x_z | x_n, then r | z | n, time order
-  hn: FloatArray;  // [T·B, H] h_n = W_hn h_{t−1} + b_hn, time order
+  // The big buffers exist only where the host needs them (see host()).
+  zx: FloatArray | null;  // [T·B, 3H] x_r | x_z | x_n, then r | z | n, time order
+  hn: FloatArray | null;  // [T·B, H] h_n = W_hn h_{t−1} + b_hn, time order
   gh: FloatArray;  // [B, 3H] the step's h_{t−1}·W_hhᵀ
   bhh: FloatArray; // [3H] b_hh (zeros without bias)
-  dgx: FloatArray; // [T·B, 3H] dL/d(x_r | x_z | x_n)
-  dgh: FloatArray; // [T·B, 3H] dL/d(h_r | h_z | h_n)
+  dgx: FloatArray | null; // [T·B, 3H] dL/d(x_r | x_z | x_n)
+  dgh: FloatArray | null; // [T·B, 3H] dL/d(h_r | h_z | h_n)
   dh: FloatArray;  // [B, H] dL/dh_{t−1}, carried one step back
   dbih: FloatArray; // [3H] bias gradients
   dbhh: FloatArray;
   dwhh: FloatArray; // [3H, H] dW_hh, when the wasm backward made it next to dgh
+  kept: KeptBlock | null; // the forward's activations, when they stayed in linear memory
+}
+
+// The host buffers of ws, made on first need.
+function host(ws: GruWorkspace, dtype: DType, T: number, B: number, H: number): { [K in 'zx' | 'hn' | 'dgx' | 'dgh']: FloatArray } {
+  ws.zx ??= allocate(dtype, T * B * 3 * H);
+  ws.hn ??= allocate(dtype, T * B * H);
+  ws.dgx ??= allocate(dtype, T * B * 3 * H);
+  ws.dgh ??= allocate(dtype, T * B * 3 * H);
+  return { zx: ws.zx, hn: ws.hn, dgx: ws.dgx, dgh: ws.dgh };
 }
 
 /**
@@ -46,24 +59,26 @@ export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: 
   const lens = checkLengths('fusedGru', options.lengths, T, B);
   const dtype = a.x.dtype;
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
-  const [ws, release] = lease<GruWorkspace>(options.pool ?? null, workspaceKey('gru', a.x, d), () => ({
-    zx: allocate(dtype, T * B * 3 * H), hn: allocate(dtype, T * B * H), gh: allocate(dtype, B * 3 * H), bhh: allocate(dtype, 3 * H),
-    dgx: allocate(dtype, T * B * 3 * H), dgh: allocate(dtype, T * B * 3 * H), dh: allocate(dtype, B * H),
-    dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H), dwhh: allocate(dtype, 3 * H * H),
+  const [ws, give] = lease<GruWorkspace>(options.pool ?? null, workspaceKey('gru', a.x, d), () => ({
+    zx: null, hn: null, dgx: null, dgh: null, kept: null, gh: allocate(dtype, B * 3 * H), bhh: allocate(dtype, 3 * H),
+    dh: allocate(dtype, B * H), dbih: allocate(dtype, 3 * H), dbhh: allocate(dtype, 3 * H), dwhh: allocate(dtype, 3 * H * H),
   }));
   const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
-  gruForward(a, I, L, ws, packed, lens);
   const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked('fusedGru', packed, [packed.length], presentInputs(all), (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g, lens)), release);
+  const inputs = presentInputs(all);
+  gruForward(a, I, L, ws, packed, lens, needsGrad(inputs));
+  const node = recordPacked('fusedGru', packed, [packed.length], inputs, (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g, lens)), keptRelease(ws, give));
+  watchDropped(node, ws);
   const { output, h } = unpack(node, L, false);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
 }
 
 // lens: valid steps per row, or null (all T); rows past their length carry h unchanged.
-function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, lens: Int32Array | null): void {
+// graph: a backward may follow, so the activations must be kept (in linear memory or the host).
+function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, lens: Int32Array | null, graph: boolean): void {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
-  const { zx, hn, gh, bhh } = ws;
+  const { gh, bhh } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
@@ -71,8 +86,9 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   if (e !== null && gruForwardWasm(
     e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
     (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
-    a.ids?.data ?? null,
+    a.ids?.data ?? null, graph, () => host(ws, a.x.dtype, T, B, H),
   )) return;
+  const { zx, hn } = host(ws, a.x.dtype, T, B, H);
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
   projectInputs(a.x.data, a.weightIh?.data ?? null, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0, a.ids?.data ?? null);
   if (a.h0) hs.set(a.h0.data, L.init * BH);
@@ -100,7 +116,7 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
 function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, g: FloatArray, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
-  const { zx, hn, dgx, dgh, dh } = ws;
+  const { dh } = ws;
   const wHh = a.weightHh.data;
   const be = getBackend();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
@@ -110,9 +126,14 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   // A table read by id gets its gradient scatter-added next to dgx, which then stays in wasm memory.
   const ids = a.ids?.data ?? null;
   const dx = ids && a.x.requiresGrad ? { ids, out: allocate(a.x.dtype, a.x.size) as Float32Array } : null;
-  if (e !== null && gruBackwardWasm(e, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, needWhh, lens, dx)) {
+  // what the wasm backward hands out instead of using it in place
+  if (!dx) ws.dgx ??= allocate(a.x.dtype, T * B * G);
+  if (!needWhh) ws.dgh ??= allocate(a.x.dtype, T * B * G);
+  if ((e !== null || ws.kept) && gruBackwardWasm(e!, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, needWhh, lens, dx)) {
     return gruGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
+  if (ws.kept) throw new Error('fusedGru: expected WebAssembly memory for the backward of a forward that ran there, but it could not grow');
+  const { zx, hn, dgx, dgh } = host(ws, a.x.dtype, T, B, H);
   dh.fill(0);
   // rows past their length pass dh straight through: kept here across the step's math
   const keepH = lens ? allocate(a.x.dtype, BH) : null;
@@ -146,7 +167,8 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
 function gruGradients(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace, hs: FloatArray, onHost: boolean, dTable: FloatArray | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
-  const { dgx, dgh, dh } = ws;
+  const { dh } = ws;
+  const dgx = ws.dgx!, dgh = ws.dgh!; // read only on the host path, or where the wasm backward filled them
   if (onHost && a.biasIh?.requiresGrad) columnSums(dgx, TB, G, ws.dbih);
   if (onHost && a.biasHh?.requiresGrad) columnSums(dgh, TB, G, ws.dbhh);
   return [

@@ -16,7 +16,8 @@ import {
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace.js';
 import { mul } from '../../autograd/ops/elementwise.js';
-import { freeKept, lstmBackwardWasm, lstmForwardWasm, type KeptActivations, type LstmBuffers } from './fused_lstm_wasm.js';
+import { lstmBackwardWasm, lstmForwardWasm, type LstmBuffers } from './fused_lstm_wasm.js';
+import { keptRelease, watchDropped, type KeptBlock } from './kept_block.js';
 import { needsGrad } from '../../autograd/record.js';
 import { fusedWasm } from './wasm_route.js';
 
@@ -39,7 +40,7 @@ interface LstmWorkspace {
   dc: FloatArray;   // [B, H] dL/dc carried one step back
   bias: FloatArray; // [4H] forward: b_ih + b_hh; backward: the bias gradient Σ_{t,b} dz
   dwhh: FloatArray; // [4H, H] dW_hh, when the wasm backward made it next to dz
-  kept: KeptActivations | null; // the forward's activations, when they stayed in linear memory
+  kept: KeptBlock | null; // the forward's activations, when they stayed in linear memory
 }
 
 // The host buffers of ws, made on first need.
@@ -50,9 +51,6 @@ function host(ws: LstmWorkspace, dtype: DType, T: number, B: number, H: number):
   ws.dz ??= allocate(dtype, T * B * 4 * H);
   return { z: ws.z, c: ws.c, tc: ws.tc, dz: ws.dz };
 }
-
-// Frees the linear memory of a graph dropped without its backward (which would have released it).
-const dropped = new FinalizationRegistry<LstmWorkspace>((ws) => freeKept(ws as LstmBuffers));
 
 /**
  * Runs an LSTM direction over x [T, B, I] from (h0, c0). Returns the hidden sequence [T, B, H] (time
@@ -73,9 +71,8 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
   const inputs = presentInputs(all);
   const graph = needsGrad(inputs);
   lstmForward(a, I, L, ws, packed, lens, graph);
-  const release = (): void => { dropped.unregister(ws); freeKept(ws as LstmBuffers); give(); };
-  const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), release);
-  if (ws.kept) dropped.register(node, ws, ws);
+  const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), keptRelease(ws, give));
+  watchDropped(node, ws);
   const { output, h, c } = unpack(node, L, true);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h, c: c as Tensor };
 }

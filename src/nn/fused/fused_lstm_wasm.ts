@@ -7,19 +7,10 @@
 // sequence (W_hh once, not once per step).
 // T = time, B = batch, I = input, H = hidden, G = 4H.
 
-import { Scratch, allocBlock, freeBlock, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
+import { Scratch, freeBlock, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
+import { keepBlock, type KeptBlock } from './kept_block.js';
 import type { PackedLayout } from './packed_output.js';
 import { addRows, gatherRowsInto } from './fused_common.js';
-
-/** Activations kept in linear memory between a forward and its backward. */
-export interface KeptActivations {
-  e: WasmExports;
-  at: number; // the block (freeKept gives it back)
-  z: number;  // [T·B, G] gate activations
-  hs: number; // [(T+1)·B, H] h blocks
-  c: number;  // [(T+1)·B, H] cell states
-  tc: number; // [T·B, H] tanh(c_t)
-}
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_lstm.ts's LstmWorkspace). */
 export interface LstmBuffers {
@@ -31,12 +22,7 @@ export interface LstmBuffers {
   dc: Float32Array; // [B, H]
   bias: Float32Array; // [G] the bias gradient Σ_{t,b} dz, filled when the backward is asked for it
   dwhh: Float32Array; // [G, H] dW_hh = dZᵀ · H_prev, filled when the backward is asked for it
-  kept: KeptActivations | null;
-}
-
-/** Gives back the block of kept activations, if any. */
-export function freeKept(ws: LstmBuffers): void {
-  if (ws.kept) { freeBlock(ws.kept.e, ws.kept.at); ws.kept = null; }
+  kept: KeptBlock | null; // z [T·B, G], hs [(T+1)·B, H], c [(T+1)·B, H], tc [T·B, H], when kept in linear memory
 }
 
 /**
@@ -55,19 +41,13 @@ export function lstmForwardWasm(
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
   const sizes = [TB * G, (T + 1) * BH, (T + 1) * BH, TB * H]; // z, hs, c, tc
-  const at = keep ? allocBlock(e, sizes.reduce((n, k) => n + 4 * k + 64, 0)) : 0;
+  const kept = keep ? keepBlock(e, sizes) : null;
   const s = new Scratch();
-  let zP: number, hsP: number, cP: number, tcP: number;
-  if (at !== 0) {
-    let p = at;
-    [zP, hsP, cP, tcP] = sizes.map((k) => { const q = p; p += Math.ceil((4 * k) / 64) * 64; return q; });
-  } else {
-    [zP, hsP, cP, tcP] = sizes.map((k) => s.take(k));
-  }
+  const [zP, hsP, cP, tcP] = kept ? kept.parts : sizes.map((k) => s.take(k));
   const xP = wIh ? s.take(TB * I) : 0, wihP = wIh ? s.take(G * I) : 0, whhP = s.take(G * H);
   const pw = s.takeBytes(e.packedBBytes(G, H)), lensP = lens ? s.takeBytes(4 * B) : 0;
   const work = s.takeBytes(Math.max(e.workspaceBytes(TB, G, I), e.workspaceBytes(B, G, H)));
-  if (!s.commit(e)) { if (at !== 0) freeBlock(e, at); return false; }
+  if (!s.commit(e)) { if (kept) freeBlock(e, kept.at); return false; }
   const heap = heapF32();
   if (lens) putI32(lens, lensP);
   put(wHh, whhP);
@@ -88,7 +68,7 @@ export function lstmForwardWasm(
   e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zP, hsP, cP, tcP, whhP, pw, work, lensP);
   get(hsP, (T + 1) * BH, hs);
   get(cP + 4 * L.last * BH, BH, hs, L.cell * BH);
-  if (at !== 0) ws.kept = { e, at, z: zP, hs: hsP, c: cP, tc: tcP };
+  if (kept) ws.kept = kept;
   else if (keep) {
     host();
     get(zP, TB * G, ws.z!);
@@ -114,8 +94,7 @@ export function lstmBackwardWasm(
   const kept = ws.kept, e = kept ? kept.e : e0;
   const s = new Scratch();
   const whhP = s.take(G * H);
-  const zP = kept ? kept.z : s.take(TB * G), hsP = kept ? kept.hs : s.take((T + 1) * BH), cP = kept ? kept.c : s.take((T + 1) * BH);
-  const tcP = kept ? kept.tc : s.take(TB * H);
+  const [zP, hsP, cP, tcP] = kept ? kept.parts : [TB * G, (T + 1) * BH, (T + 1) * BH, TB * H].map((k) => s.take(k));
   const gP = s.take((T + 2) * BH), dzP = s.take(TB * G), dhP = s.take(BH), dcP = s.take(BH);
   const biasP = s.take(G), dwP = needWhh ? s.take(G * H) : 0;
   const V = dx ? dx.out.length / G : 0, idsP = dx ? s.takeBytes(4 * TB) : 0, tabP = dx ? s.take(V * G) : 0;
