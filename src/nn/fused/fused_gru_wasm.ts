@@ -8,6 +8,7 @@
 import { Scratch, freeBlock, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import type { PackedLayout } from './packed_output.js';
 import { keepBlock, type KeptBlock } from './kept_block.js';
+import { tableGradOut, weightHhGradOut } from './wasm_grads.js';
 import { addRows, gatherRowsInto } from './fused_common.js';
 
 /** The workspace buffers the wasm loops fill (float32 views of fused_gru.ts's GruWorkspace). */
@@ -98,19 +99,12 @@ export function gruBackwardWasm(
   put(wHh, whhP); put(g, gP, 0, (T + 1) * BH);
   if (!kept) { put(ws.zx!, zP); put(ws.hn!, hnP); put(hs, hsP, 0, (T + 1) * BH); }
   e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hnP, hsP, gP, dgxP, dghP, dhP, whhP, pw, work, lensP, keepP);
-  if (dx) {
-    heapF32().fill(0, tabP >> 2, (tabP >> 2) + V * G);
-    putI32(dx.ids, idsP);
-    e.scatterAddRows(TB, G, dgxP, idsP, tabP);
-    get(tabP, V * G, dx.out);
-  } else get(dgxP, TB * G, ws.dgx!);
+  if (dx) tableGradOut(e, TB, G, dgxP, dx.ids, idsP, tabP, dx.out);
+  else get(dgxP, TB * G, ws.dgx!);
   get(dhP, BH, ws.dh);
   if (needBih) { e.colSums(TB, G, dgxP, biasP); get(biasP, G, ws.dbih); }
   if (needBhh) { e.colSums(TB, G, dghP, biasP); get(biasP, G, ws.dbhh); }
-  if (needWhh) {
-    // dW_hh [G, H] = dGhᵀ [G, T·B] · H_prev [T·B, H]: the T h_prev blocks are contiguous from L.prev
-    e.sgemm(true, false, G, H, TB, dghP, hsP + 4 * L.prev * BH, dwP, false, work);
-    get(dwP, G * H, ws.dwhh);
-  } else get(dghP, TB * G, ws.dgh!);
+  if (needWhh) weightHhGradOut(e, L, G, dghP, hsP, dwP, work, ws.dwhh);
+  else get(dghP, TB * G, ws.dgh!);
   return true;
 }

@@ -9,6 +9,7 @@
 
 import { Scratch, freeBlock, get, heapF32, put, putI32, type WasmExports } from '../../backend/wasm/module.js';
 import { keepBlock, type KeptBlock } from './kept_block.js';
+import { tableGradOut, weightHhGradOut } from './wasm_grads.js';
 import type { PackedLayout } from './packed_output.js';
 import { addRows, gatherRowsInto } from './fused_common.js';
 
@@ -105,19 +106,11 @@ export function lstmBackwardWasm(
   put(wHh, whhP); put(g, gP, 0, (T + 2) * BH);
   if (!kept) { put(ws.z!, zP); put(hs, hsP, 0, (T + 1) * BH); put(ws.c!, cP); put(ws.tc!, tcP); }
   e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zP, hsP, cP, tcP, gP, dzP, dhP, dcP, whhP, pw, work, lensP, keepP);
-  if (dx) {
-    heapF32().fill(0, tabP >> 2, (tabP >> 2) + V * G);
-    putI32(dx.ids, idsP);
-    e.scatterAddRows(TB, G, dzP, idsP, tabP);
-    get(tabP, V * G, dx.out);
-  } else get(dzP, TB * G, ws.dz!);
+  if (dx) tableGradOut(e, TB, G, dzP, dx.ids, idsP, tabP, dx.out);
+  else get(dzP, TB * G, ws.dz!);
   get(dhP, BH, ws.dh);
   get(dcP, BH, ws.dc);
   if (needBias) { e.colSums(TB, G, dzP, biasP); get(biasP, G, ws.bias); }
-  if (needWhh) {
-    // dW_hh [G, H] = dZᵀ [G, T·B] · H_prev [T·B, H]: the T h_prev blocks are contiguous from L.prev
-    e.sgemm(true, false, G, H, TB, dzP, hsP + 4 * L.prev * BH, dwP, false, work);
-    get(dwP, G * H, ws.dwhh);
-  }
+  if (needWhh) weightHhGradOut(e, L, G, dzP, hsP, dwP, work, ws.dwhh);
   return true;
 }
