@@ -136,7 +136,7 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   // A table read by id gets its gradient scatter-added next to dz; otherwise dz comes out.
   const ids = a.ids?.data ?? null;
   const dx = ids && a.x.requiresGrad ? { ids, out: allocate(a.x.dtype, a.x.size) as Float32Array } : null;
-  if (!dx) host(ws, a.x.dtype, T, B, H);
+  if (!dx) ws.dz ??= allocate(a.x.dtype, T * B * 4 * H); // the wasm backward hands dz out
   if ((e !== null || ws.kept) && lstmBackwardWasm(e!, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens, dx)) {
     return lstmGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
