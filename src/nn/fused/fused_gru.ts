@@ -129,7 +129,9 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   // what the wasm backward hands out instead of using it in place
   if (!dx) ws.dgx ??= allocate(a.x.dtype, T * B * G);
   if (!needWhh) ws.dgh ??= allocate(a.x.dtype, T * B * G);
-  if ((e !== null || ws.kept) && gruBackwardWasm(e!, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, needWhh, lens, dx)) {
+  // the instance that holds the kept activations, else the current one
+  const we = ws.kept?.e ?? e;
+  if (we !== null && gruBackwardWasm(we, L, wHh as Float32Array, ws as GruBuffers, hs as Float32Array, g as Float32Array, needH0, needBih, needBhh, needWhh, lens, dx)) {
     return gruGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
   if (ws.kept) throw new Error('fusedGru: expected WebAssembly memory for the backward of a forward that ran there, but it could not grow');

@@ -81,12 +81,12 @@ export function gruForwardWasm(
  * dgx's rows added into out [V, G]. False if memory ran out.
  */
 export function gruBackwardWasm(
-  e0: WasmExports, L: PackedLayout, wHh: Float32Array, ws: GruBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
+  e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: GruBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
   needBih: boolean, needBhh: boolean, needWhh: boolean, lens: Int32Array | null, dx: { ids: Int32Array; out: Float32Array } | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 3 * H, TB = T * B;
-  const kept = ws.kept, e = kept ? kept.e : e0;
+  const kept = ws.kept;
   const s = new Scratch();
   const [zP, hnP, hsP] = kept ? kept.parts : [TB * G, TB * H, (T + 1) * BH].map((k) => s.take(k));
   const whhP = s.take(G * H), gP = s.take((T + 1) * BH);

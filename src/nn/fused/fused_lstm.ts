@@ -44,7 +44,7 @@ interface LstmWorkspace {
 }
 
 // The host buffers of ws, made on first need.
-function host(ws: LstmWorkspace, dtype: DType, T: number, B: number, H: number): Required<{ [K in 'z' | 'c' | 'tc' | 'dz']: FloatArray }> {
+function host(ws: LstmWorkspace, dtype: DType, T: number, B: number, H: number): { [K in 'z' | 'c' | 'tc' | 'dz']: FloatArray } {
   ws.z ??= allocate(dtype, T * B * 4 * H);
   ws.c ??= allocate(dtype, (T + 1) * B * H);
   ws.tc ??= allocate(dtype, T * B * H);
@@ -137,7 +137,9 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   const ids = a.ids?.data ?? null;
   const dx = ids && a.x.requiresGrad ? { ids, out: allocate(a.x.dtype, a.x.size) as Float32Array } : null;
   if (!dx) ws.dz ??= allocate(a.x.dtype, T * B * 4 * H); // the wasm backward hands dz out
-  if ((e !== null || ws.kept) && lstmBackwardWasm(e!, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens, dx)) {
+  // the instance that holds the kept activations, else the current one
+  const we = ws.kept?.e ?? e;
+  if (we !== null && lstmBackwardWasm(we, L, wHh as Float32Array, ws as LstmBuffers, hs as Float32Array, g as Float32Array, needH0, needBias, needWhh, lens, dx)) {
     return lstmGradients(a, I, L, ws, hs, false, dx?.out ?? null);
   }
   if (ws.kept) throw new Error('fusedLstm: expected WebAssembly memory for the backward of a forward that ran there, but it could not grow');

@@ -84,15 +84,15 @@ export function lstmForwardWasm(
  * needH0), ws.dc (dL/dc_init), ws.bias when needBias and ws.dwhh when needWhh (both made here, where
  * dz and the h blocks already are), and either ws.dz (dx: null) or, with dx = { ids, out }, the
  * gradient of a table of projected rows read by id, dz's rows added into out [V, G]. Reads the kept
- * activations (then on their instance) or the host copies. False if memory ran out.
+ * activations (e must then be the instance that holds them) or the host copies. False if memory ran out.
  */
 export function lstmBackwardWasm(
-  e0: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
+  e: WasmExports, L: PackedLayout, wHh: Float32Array, ws: LstmBuffers, hs: Float32Array, g: Float32Array, needH0: boolean,
   needBias: boolean, needWhh: boolean, lens: Int32Array | null, dx: { ids: Int32Array; out: Float32Array } | null,
 ): boolean {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, TB = T * B;
-  const kept = ws.kept, e = kept ? kept.e : e0;
+  const kept = ws.kept;
   const s = new Scratch();
   const whhP = s.take(G * H);
   const [zP, hsP, cP, tcP] = kept ? kept.parts : [TB * G, (T + 1) * BH, (T + 1) * BH, TB * H].map((k) => s.take(k));

@@ -45,7 +45,7 @@ export function hasFusedKernel(cell: CellBase): boolean {
  * weight) → P [V, G·H] = table·W_ihᵀ + b, with b = b_ih + b_hh for LSTM and RNN cells (both biases
  * simply add to the pre-activation) and b = b_ih for the GRU (its b_hn sits inside r ⊙ (…)).
  * Gathering rows of P by token id gives what the fused op would compute as x_t·W_ihᵀ + b, so
- * runFused(…, projected = true) can skip its input product: 2·V·I·G·H flops instead of 2·T·B·I·G·H,
+ * runFused(…, ids) can skip its input product: 2·V·I·G·H flops instead of 2·T·B·I·G·H,
  * and the same saving twice more in the backward (dX and dW_ih come from dP, [V, G·H]).
  * Null when the cell has no fused kernel.
  */
@@ -61,18 +61,18 @@ export function foldInputProjection(cell: CellBase, table: Tensor): Tensor | nul
  * Returns the outputs [T, B, H] and the final carry, or null when the cell has no fused kernel.
  * lengths [B] (1 <= len_b <= T, or null: all T) gives each row's valid steps, as PyTorch's packed
  * sequences: outputs past a row's length are 0, the reverse direction starts at its last valid step,
- * and the final carry is the state after each row's own last step. projected: xs is [T, B, G·H],
- * rows of foldInputProjection's table, instead of the layer's input; or, with ids [T, B], xs is
- * that table itself [V, G·H] and ids say which row each step reads.
+ * and the final carry is the state after each row's own last step. With ids [T, B], xs is instead
+ * foldInputProjection's table [V, G·H] and ids say which of its rows each step reads.
  */
 export function runFused(
   cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null = null,
-  projected = false, ids: IndexTensor | null = null,
+  ids: IndexTensor | null = null,
 ): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
-  // A projected xs (foldInputProjection) holds x·W_ihᵀ and the biases that add to it already.
+  // A table from foldInputProjection holds x·W_ihᵀ and the biases that add to it already.
+  const projected = ids !== null;
   const a: FusedInputs = {
-    x: xs, ids: projected ? ids : null, h0: carry ? carry[0] : null,
+    x: xs, ids, h0: carry ? carry[0] : null,
     weightIh: projected ? null : cell.weight_ih, weightHh: cell.weight_hh,
     biasIh: projected ? null : cell.bias_ih, biasHh: projected && !(cell instanceof GRUCell) ? null : cell.bias_hh,
   };

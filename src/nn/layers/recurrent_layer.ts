@@ -217,7 +217,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
-        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, projectedIds !== null && l === 0, projectedIds) : null)
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, l === 0 ? projectedIds : null) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
           });
