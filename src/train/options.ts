@@ -53,7 +53,7 @@ export interface TrainOptions {
   /** Characters in the samples shown during and after training. */
   sampleLength: number;
   seed: number;
-  /** Threads for the training step (data-parallel over the batch); 0: automatic (UNFOLD_THREADS, else 2 on ≥ 2 cores). Stateful runs use 1. */
+  /** Threads for the training step (data-parallel over the batch); 0: automatic (UNFOLD_THREADS, else 2 on ≥ 2 cores). */
   threads: number;
 }
 

@@ -139,9 +139,9 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
 
   let stopped: TrainResult['stopped'] = 'budget';
   model.train();
-  // Forward and backward, data-parallel over the batch where threads pay (a carried state needs one thread).
+  // Forward and backward, data-parallel over the batch where threads pay (a carried state is cut by rows).
   const trainStep = await createTrainStep(model, {
-    threads: o.stateful ? 1 : resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen, fallback: o.threads === 0,
+    threads: resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen, stateful: o.stateful, fallback: o.threads === 0,
   });
   try {
     while (progressOf() < 1) {

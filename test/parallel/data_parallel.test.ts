@@ -7,6 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import '../../src/autograd/methods.js';
 import { Rng } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { clipGradNorm } from '../../src/optim/clip.js';
 import { CharModel, type CharModelConfig } from '../../src/train/char_model.js';
@@ -123,5 +124,81 @@ test('trainCharModel with threads 2 follows the threads 1 run', async () => {
     losses.push(seen);
   }
   assert.equal(losses[1].length, 5);
+  losses[0].forEach((l, s) => assert.ok(Math.abs(l - losses[1][s]) <= 1e-4, `step ${s}: ${losses[1][s]} vs ${l}`));
+});
+
+function randomState(config: CharModelConfig, B: number, seed: number): Tensor[] {
+  const rng = new Rng(seed), n = config.numLayers * B * config.hiddenSize;
+  return Array.from({ length: config.cell === 'lstm' ? 2 : 1 }, () => {
+    const d = new Float32Array(n);
+    for (let i = 0; i < n; i++) d[i] = rng.uniform(-0.9, 0.9);
+    return new Tensor(d, [config.numLayers, B, config.hiddenSize]);
+  });
+}
+
+for (const [cell, layers, threads, B] of [['lstm', 2, 2, 5], ['gru', 1, 3, 7]] as const) {
+  test(`stateful ${cell} x${layers}, ${threads} threads, batch ${B}: gradient and final state equal one thread's over two chunks`, async () => {
+    const V = 11, T = 6;
+    const config: CharModelConfig = { vocabSize: V, cell, hiddenSize: 7, numLayers: layers, embeddingSize: 5, dropout: 0 };
+    const model = new CharModel(config, { rng: new Rng(4) });
+    model.train();
+    const step = await createTrainStep(model, { threads, batchSize: B, seqLen: T, stateful: true });
+    try {
+      // Chunk 1 from zeros, chunk 2 (shorter, like a stream's tail) from chunk 1's final state, then from a random state.
+      let wantState: Tensor[] | null = null, gotState: Tensor[] | null = null;
+      for (const [k, Tk, initial] of [[0, T, null], [1, 4, 'carried'], [2, T, 'random']] as const) {
+        const { inputs, targets } = batch(20 + k, B, Tk, V);
+        const fromW = initial === 'random' ? randomState(config, B, 5) : initial === 'carried' ? wantState : null;
+        const fromG = initial === 'random' ? randomState(config, B, 5) : initial === 'carried' ? gotState : null;
+        for (const p of model.parameters()) p.grad = null;
+        const full = localForwardBackward(model, inputs, targets, B, Tk, fromW);
+        const want = gradsOf(model);
+        for (const p of model.parameters()) p.grad = null;
+        const got = step.run(inputs, targets, B, Tk, fromG);
+        assert.ok(Math.abs(got.loss - full.loss) <= 1e-5 * Math.abs(full.loss), `chunk ${k}: loss ${got.loss} vs ${full.loss}`);
+        gradsOf(model).forEach((g, i) => {
+          const scale = Math.max(1e-3, ...Array.from(want[i], Math.abs));
+          for (let j = 0; j < g.length; j++) assert.ok(Math.abs(g[j] - want[i][j]) <= 1e-5 * scale, `chunk ${k}, parameter ${i}[${j}]: ${g[j]} vs ${want[i][j]}`);
+        });
+        assert.ok(got.state !== null);
+        assert.equal(got.state.length, full.state.length);
+        full.state.forEach((s, i) => {
+          assert.deepEqual(got.state![i].shape, s.shape);
+          for (let j = 0; j < s.size; j++) assert.ok(Math.abs(got.state![i].data[j] - s.data[j]) <= 1e-5, `chunk ${k}, state ${i}[${j}]: ${got.state![i].data[j]} vs ${s.data[j]}`);
+        });
+        wantState = full.state.map((s) => new Tensor(Float32Array.from(s.data), s.shape));
+        gotState = got.state;
+      }
+      // A state of the wrong batch is refused with both shapes named.
+      assert.throws(() => step.run(new Int32Array(B * T), new Int32Array(B * T), B, T, randomState(config, B + 1, 1)), /expected a state tensor of shape \[/);
+    } finally {
+      await step.close();
+    }
+  });
+}
+
+test('a data-parallel step made without stateful refuses a state', async () => {
+  const config: CharModelConfig = { vocabSize: 5, cell: 'gru', hiddenSize: 3, numLayers: 1, embeddingSize: 2, dropout: 0 };
+  const model = new CharModel(config, { rng: new Rng(1) });
+  const step = await createTrainStep(model, { threads: 2, batchSize: 4, seqLen: 3 });
+  try {
+    assert.throws(() => step.run(new Int32Array(12), new Int32Array(12), 4, 3, randomState(config, 4, 2)), /without `stateful`/);
+  } finally {
+    await step.close();
+  }
+});
+
+test('stateful trainCharModel with threads 2 follows the threads 1 run', async () => {
+  const { trainCharModel } = await import('../../src/train/trainer.js');
+  const text = 'the cat sat on the mat. the dog sat on the log. '.repeat(20);
+  // 5 streams of ~191 characters in chunks of 7: 9 steps cross no epoch end but carry the state 8 times.
+  const options = { hiddenSize: 9, embeddingSize: 5, batchSize: 5, seqLen: 7, steps: 9, time: 0, evalChars: 50, sampleLength: 5, warmupSteps: 0, stateful: true };
+  const losses: number[][] = [];
+  for (const threads of [1, 2]) {
+    const seen: number[] = [];
+    await trainCharModel({ text, out: null, options: { ...options, threads }, callbacks: { onStep: (s) => { seen.push(s.loss); } } });
+    losses.push(seen);
+  }
+  assert.equal(losses[1].length, 9);
   losses[0].forEach((l, s) => assert.ok(Math.abs(l - losses[1][s]) <= 1e-4, `step ${s}: ${losses[1][s]} vs ${l}`));
 });

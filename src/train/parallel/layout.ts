@@ -1,7 +1,8 @@
 // The shared memory between the main thread and one gradient worker: a SharedArrayBuffer holding
 // control words, the loss, an error message, the parameters (main → worker), the worker's gradient
-// (worker → main) and the worker's share of the batch. Both sides build the same views from
-// (parameter count P, most tokens per share).
+// (worker → main), the worker's share of the batch and, for stateful training, its rows of the
+// recurrent state (initial state main → worker, final state worker → main, in the same place).
+// Both sides build the same views from (parameter count P, most tokens per share, state floats).
 
 /** Indices into the Int32 control words. */
 export const CTRL = {
@@ -19,6 +20,10 @@ export const CTRL = {
   seed: 5,
   /** Bytes of the error message. */
   errorLength: 6,
+  /** 1: the state region holds the share's initial recurrent state; 0: start from zeros. */
+  stateIn: 7,
+  /** 1: write the share's final recurrent state into the state region. */
+  stateOut: 8,
 } as const;
 
 const CTRL_BYTES = 64;
@@ -40,17 +45,22 @@ export interface SharedViews {
   /** The share's input and target ids, [Bshare, T] row-major, up to maxTokens. */
   readonly inputs: Int32Array;
   readonly targets: Int32Array;
+  /**
+   * The share's recurrent state, each state tensor [L, Bshare, H] packed one after another
+   * (h, then c for an LSTM), up to stateFloats. Empty when the run is not stateful.
+   */
+  readonly state: Float32Array;
 }
 
-export function sharedBytes(P: number, maxTokens: number): number {
-  return DATA_AT + 8 * P + 8 * maxTokens;
+export function sharedBytes(P: number, maxTokens: number, stateFloats = 0): number {
+  return DATA_AT + 8 * P + 8 * maxTokens + 4 * stateFloats;
 }
 
-export function sharedViews(buffer: SharedArrayBuffer, P: number, maxTokens: number): SharedViews {
-  if (buffer.byteLength < sharedBytes(P, maxTokens)) {
-    throw new Error(`expected a shared buffer of at least ${sharedBytes(P, maxTokens)} bytes, got ${buffer.byteLength}`);
+export function sharedViews(buffer: SharedArrayBuffer, P: number, maxTokens: number, stateFloats = 0): SharedViews {
+  if (buffer.byteLength < sharedBytes(P, maxTokens, stateFloats)) {
+    throw new Error(`expected a shared buffer of at least ${sharedBytes(P, maxTokens, stateFloats)} bytes, got ${buffer.byteLength}`);
   }
-  const paramsAt = DATA_AT, gradsAt = paramsAt + 4 * P, inAt = gradsAt + 4 * P, tgAt = inAt + 4 * maxTokens;
+  const paramsAt = DATA_AT, gradsAt = paramsAt + 4 * P, inAt = gradsAt + 4 * P, tgAt = inAt + 4 * maxTokens, stAt = tgAt + 4 * maxTokens;
   return {
     buffer,
     ctrl: new Int32Array(buffer, 0, CTRL_BYTES / 4),
@@ -60,5 +70,6 @@ export function sharedViews(buffer: SharedArrayBuffer, P: number, maxTokens: num
     grads: new Float32Array(buffer, gradsAt, P),
     inputs: new Int32Array(buffer, inAt, maxTokens),
     targets: new Int32Array(buffer, tgAt, maxTokens),
+    state: new Float32Array(buffer, stAt, stateFloats),
   };
 }

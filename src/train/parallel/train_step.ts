@@ -4,6 +4,8 @@
 // parameters, and the gradients are summed in share order, each weighted by its share of the batch:
 //   ∂L/∂θ = Σ_i (B_i / B) ∂L_i/∂θ,   L = Σ_i (B_i / B) L_i   (L_i: mean loss over share i)
 // which is the full batch's mean-loss gradient, whatever the timing, up to float32 rounding.
+// Stateful training (truncated BPTT) cuts the carried state along the same rows: each thread starts
+// its share from its rows of the state and hands back its rows of the final state.
 // The optimizer step stays with the caller, on the main thread, so there is one set of parameters.
 
 import { Worker } from 'node:worker_threads';
@@ -12,6 +14,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { CharModel, CharModelState } from '../char_model.js';
 import { localForwardBackward } from './local_step.js';
 import { CTRL, sharedBytes, sharedViews, type SharedViews } from './layout.js';
+import { joinRows, packedStateFloats, packRows, unpackState } from './state_rows.js';
 import type { GradWorkerData } from './grad_worker.js';
 
 export interface TrainStep {
@@ -20,7 +23,8 @@ export interface TrainStep {
   /**
    * Forward and backward of inputs [B, T] against targets [B, T] (row-major ids): afterwards each
    * parameter's `.grad` holds ∂(mean cross-entropy)/∂θ added to what it held. Returns the mean loss
-   * and the final state. A recurrent `state` in or out needs one thread (state is null otherwise).
+   * and the final state (each tensor [L, B, H]; null from a data-parallel step that was not made
+   * `stateful`, which also refuses an initial `state`).
    */
   run(inputs: Int32Array, targets: Int32Array, B: number, T: number, state?: CharModelState | null): { loss: number; state: CharModelState | null };
   /** Stops the workers. */
@@ -33,6 +37,8 @@ export interface TrainStepOptions {
   /** Largest batch and time length run() will be given (sizes the shared memory). */
   batchSize: number;
   seqLen: number;
+  /** Carry a recurrent state through run() (truncated BPTT); sizes the shared state rows. */
+  stateful?: boolean;
   /** When a worker cannot start, run on one thread instead of failing (for an automatic thread count). */
   fallback?: boolean;
 }
@@ -62,21 +68,25 @@ class DataParallelStep implements TrainStep {
     private readonly workers: Worker[],
     private readonly shared: SharedViews[],
     private readonly maxTokens: number,
+    private readonly stateful: boolean,
   ) {}
 
   get threads(): number { return this.workers.length + 1; }
 
-  run(inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharModelState | null = null): { loss: number; state: null } {
+  run(inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharModelState | null = null): { loss: number; state: CharModelState | null } {
     if (this.closed) throw new Error('this training step was closed');
-    if (state !== null) throw new Error('expected no recurrent state for a data-parallel step (stateful training runs on one thread), got one');
+    if (state !== null && !this.stateful) throw new Error('expected no recurrent state for a data-parallel step made without `stateful`, got one');
     if (inputs.length !== B * T || targets.length !== B * T) {
       throw new Error(`expected ${B * T} input and target ids for a batch [${B}, ${T}], got ${inputs.length} and ${targets.length}`);
     }
     const n = Math.min(this.threads, B);
     const sizes = shareSizes(B, n);
     if (sizes[1] * T > this.maxTokens) throw new Error(`expected at most ${this.maxTokens} tokens per share, got ${sizes[1] * T}`);
+    const stateRoom = this.shared[0].state.length, stateNeed = this.stateful ? packedStateFloats(this.model.config, sizes[1]) : 0;
+    if (stateNeed > stateRoom) throw new Error(`expected at most ${stateRoom} state floats per share, got ${stateNeed} (a batch larger than the step was made for)`);
     const params = this.model.parameters();
-    const dropout = this.model.config.dropout > 0;
+    const config = this.model.config;
+    const dropout = config.dropout > 0;
     this.seq++;
     // Hand out shares 1..n-1 first, so the workers start while this thread runs share 0.
     let row = sizes[0];
@@ -88,6 +98,9 @@ class DataParallelStep implements TrainStep {
       v.targets.set(targets.subarray(row * T, (row + Bw) * T));
       v.ctrl[CTRL.batch] = Bw; v.ctrl[CTRL.steps] = T;
       v.ctrl[CTRL.seed] = dropout ? (this.model.rng ? this.model.rng.nextUint32() : Math.floor(Math.random() * 2 ** 32)) | 0 : 0;
+      if (state !== null) packRows(config, state, B, row, Bw, v.state);
+      v.ctrl[CTRL.stateIn] = state !== null ? 1 : 0;
+      v.ctrl[CTRL.stateOut] = this.stateful ? 1 : 0;
       Atomics.store(v.ctrl, CTRL.request, this.seq);
       Atomics.notify(v.ctrl, CTRL.request);
       row += Bw;
@@ -95,9 +108,15 @@ class DataParallelStep implements TrainStep {
     // The caller's gradient so far (normally none) is kept aside: the shares' weights apply to this step only.
     const before = params.map((p) => p.grad);
     for (const p of params) p.grad = null;
-    let main: { loss: number };
+    let main: { loss: number; state: CharModelState };
     try {
-      main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T);
+      let mine: CharModelState | null = null;
+      if (state !== null) {
+        const packed = new Float32Array(packedStateFloats(config, sizes[0]));
+        packRows(config, state, B, 0, sizes[0], packed);
+        mine = unpackState(config, packed, sizes[0]);
+      }
+      main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T, mine);
     } finally {
       for (let w = 0; w < n - 1; w++) this.await(w);
     }
@@ -125,7 +144,11 @@ class DataParallelStep implements TrainStep {
       p.grad = prior ?? (p.grad ?? new Tensor(g, p.shape));
       at += p.size;
     });
-    return { loss, state: null };
+    if (!this.stateful) return { loss, state: null };
+    const own = new Float32Array(packedStateFloats(config, sizes[0]));
+    packRows(config, main.state, sizes[0], 0, sizes[0], own);
+    const parts = [own, ...this.shared.slice(0, n - 1).map((v, w) => v.state.subarray(0, packedStateFloats(config, sizes[w + 1])))];
+    return { loss, state: joinRows(config, parts, sizes) };
   }
 
   private await(w: number): void {
@@ -174,18 +197,19 @@ export async function createTrainStep(model: CharModel, o: TrainStepOptions): Pr
   if (n <= 1) return new SingleThreadStep(model);
   const P = model.parameters().reduce((s, p) => s + p.size, 0);
   const maxTokens = shareSizes(o.batchSize, n)[1] * o.seqLen;
+  const stateFloats = o.stateful ? packedStateFloats(model.config, shareSizes(o.batchSize, n)[1]) : 0;
   const shared: SharedViews[] = [];
   const workers: Worker[] = [];
   try {
     for (let w = 0; w < n - 1; w++) {
-      const buffer = new SharedArrayBuffer(sharedBytes(P, maxTokens));
-      shared.push(sharedViews(buffer, P, maxTokens));
-      workers.push(await startWorker({ config: { ...model.config }, buffer, P, maxTokens, backend: getBackend().name }));
+      const buffer = new SharedArrayBuffer(sharedBytes(P, maxTokens, stateFloats));
+      shared.push(sharedViews(buffer, P, maxTokens, stateFloats));
+      workers.push(await startWorker({ config: { ...model.config }, buffer, P, maxTokens, stateFloats, backend: getBackend().name }));
     }
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     if (o.fallback) return new SingleThreadStep(model);
     throw err;
   }
-  return new DataParallelStep(model, workers, shared, maxTokens);
+  return new DataParallelStep(model, workers, shared, maxTokens, o.stateful ?? false);
 }
