@@ -92,24 +92,41 @@ def train(args):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
     B, T = args.batch, args.seq_len
     step, spent, tokens = 0, 0.0, 0
+    pos, L_stream, carried = 0, (len(tr) - 1) // B, None
     while spent < args.time:
         t0 = time.perf_counter()
         progress = min(1.0, spent / args.time)
-        warm = min(1.0, (step + 1) / 20)
-        lr = warm * (args.lr * 0.1 + (args.lr - args.lr * 0.1) * 0.5 * (1 + math.cos(math.pi * progress)))
+        warm = min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else 1.0
+        floor = args.lr * args.min_lr_ratio
+        lr = warm * (floor + (args.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g['lr'] = lr
-        ix = torch.randint(len(tr) - T, (B,))
-        x = torch.stack([tr[i:i + T] for i in ix])
-        y = torch.stack([tr[i + 1:i + T + 1] for i in ix])
-        logits, _ = model(x)
+        if args.stateful:
+            # unfold's StreamBatcher: B contiguous streams of L predictions, read in chunks of T,
+            # the state carried (detached) from chunk to chunk and reset at each epoch's start.
+            if pos >= L_stream:
+                pos = 0
+            n = min(T, L_stream - pos)
+            x = torch.stack([tr[b * L_stream + pos: b * L_stream + pos + n] for b in range(B)])
+            y = torch.stack([tr[b * L_stream + pos + 1: b * L_stream + pos + n + 1] for b in range(B)])
+            if pos == 0:
+                carried = None
+            pos += n
+        else:
+            n = T
+            ix = torch.randint(len(tr) - T, (B,))
+            x = torch.stack([tr[i:i + T] for i in ix])
+            y = torch.stack([tr[i + 1:i + T + 1] for i in ix])
+        logits, state = model(x, carried if args.stateful else None)
+        if args.stateful:
+            carried = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
         loss = nn.functional.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         opt.step()
         step += 1
-        tokens += B * T
+        tokens += B * n
         spent += time.perf_counter() - t0
     # Validation: 16 contiguous streams, state carried across 128-step chunks, as unfold's evaluate().
     model.eval()
@@ -146,8 +163,11 @@ def main():
     t.add_argument('--batch', type=int, default=32)
     t.add_argument('--lr', type=float, default=3e-3)
     t.add_argument('--clip', type=float, default=5.0)
+    t.add_argument('--min-lr-ratio', type=float, default=0.1)
+    t.add_argument('--warmup', type=int, default=20)
     t.add_argument('--threads', type=int, default=1)
     t.add_argument('--seed', type=int, default=1)
+    t.add_argument('--stateful', action='store_true', help='truncated BPTT over contiguous streams, as unfold --stateful')
     a = ap.parse_args()
     fixture(a.out_dir) if a.cmd == 'fixture' else train(a)
 

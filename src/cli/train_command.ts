@@ -19,7 +19,7 @@ export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
 
 interface TrainFlags {
   cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
-  lr?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
+  lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
 }
@@ -37,6 +37,8 @@ export function trainCommand(): Command {
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
     .option('--lr <x>', `peak learning rate (default ${d.lr})`, float(0))
     .option('--schedule <s>', `learning-rate schedule: cosine or constant (default ${d.schedule})`, choice('cosine', 'constant'))
+    .option('--min-lr-ratio <r>', `where the cosine ends, as a fraction of --lr (default ${d.minLrRatio})`, float(0, 1))
+    .option('--warmup <steps>', `linear learning-rate warm-up steps (default ${d.warmupSteps})`, int(0))
     .option('--dropout <p>', `dropout between layers and before the output (default ${d.dropout})`, float(0, 0.999))
     .option('--clip <x>', `clip the global gradient norm, 0 for off (default ${d.clip})`, float(0))
     .option('--weight-decay <x>', `decoupled weight decay (default ${d.weightDecay})`, float(0, 1))
@@ -60,7 +62,7 @@ export function trainCommand(): Command {
       const options: Partial<TrainOptions> = {};
       const set = <K extends keyof TrainOptions>(k: K, v: TrainOptions[K] | undefined): void => { if (v !== undefined) options[k] = v; };
       set('cell', f.cell); set('hiddenSize', f.hidden); set('numLayers', f.layers); set('embeddingSize', f.embedding);
-      set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('dropout', f.dropout); set('clip', f.clip);
+      set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('minLrRatio', f.minLrRatio); set('warmupSteps', f.warmup); set('dropout', f.dropout); set('clip', f.clip);
       set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
       set('threads', f.threads);

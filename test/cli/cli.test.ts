@@ -44,6 +44,23 @@ test('train, then sample and eval from the checkpoint', () => {
   assert.match(e.stdout, /^\d+\.\d+ nats\/char/);
 });
 
+test('--lr, --warmup and --min-lr-ratio shape the schedule the run logs', () => {
+  const dir = tempDir();
+  const corpus = join(dir, 'corpus.txt'), out = join(dir, 'm.safetensors');
+  writeFileSync(corpus, generatedCorpus());
+  const t = unfold('train', corpus, ...tiny, '--steps', '4', '--lr', '0.01', '--warmup', '2', '--min-lr-ratio', '0.2', '--out', out);
+  assert.equal(t.status, 0, t.stderr);
+  const lrs = readFileSync(out.replace('.safetensors', '.metrics.jsonl'), 'utf8').trim().split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; lr: number }).filter((e) => e.kind === 'step').map((e) => e.lr);
+  // Step s of 4: min(1, (s + 1)/2) · (0.002 + 0.008 · (1 + cos(π s / 4)) / 2), by hand.
+  const want = [0.005, 0.002 + 0.008 * (1 + Math.SQRT1_2) / 2, 0.006, 0.002 + 0.008 * (1 - Math.SQRT1_2) / 2];
+  assert.equal(lrs.length, 4);
+  lrs.forEach((lr, s) => assert.ok(Math.abs(lr - want[s]) < 1e-12, `step ${s}: lr ${lr}, expected ${want[s]}`));
+  const bad = unfold('train', corpus, '--min-lr-ratio', '1.5', '--steps', '1', '--out', out);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /1\.5/);
+});
+
 test('train with no corpus uses the built-in corpus (the project source)', () => {
   const out = join(tempDir(), 'm.safetensors');
   const t = unfold('train', ...tiny, '--steps', '2', '--out', out);
