@@ -89,7 +89,7 @@ def train(args):
         for name, p in model.rnn.named_parameters():
             if name.startswith('bias'):
                 p.data[H:2 * H] = args.forget_bias / 2
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     B, T = args.batch, args.seq_len
     step, spent, tokens = 0, 0.0, 0
     pos, L_stream, carried = 0, (len(tr) - 1) // B, None
@@ -160,10 +160,11 @@ def main():
     t.add_argument('--dropout', type=float, default=0.0)
     t.add_argument('--forget-bias', type=float, default=1.0)
     t.add_argument('--seq-len', type=int, default=64)
-    t.add_argument('--batch', type=int, default=32)
-    t.add_argument('--lr', type=float, default=3e-3)
+    t.add_argument('--batch', type=int, default=16)
+    t.add_argument('--lr', type=float, default=6e-3)
     t.add_argument('--clip', type=float, default=5.0)
     t.add_argument('--min-lr-ratio', type=float, default=0.1)
+    t.add_argument('--weight-decay', type=float, default=0.1)
     t.add_argument('--warmup', type=int, default=20)
     t.add_argument('--threads', type=int, default=1)
     t.add_argument('--seed', type=int, default=1)
