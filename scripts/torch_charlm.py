@@ -93,9 +93,9 @@ def train(args):
     B, T = args.batch, args.seq_len
     step, spent, tokens = 0, 0.0, 0
     pos, L_stream, carried = 0, (len(tr) - 1) // B, None
-    while spent < args.time:
+    while (args.steps > 0 and step < args.steps) or (args.steps == 0 and spent < args.time):
         t0 = time.perf_counter()
-        progress = min(1.0, spent / args.time)
+        progress = min(1.0, step / args.steps) if args.steps > 0 else min(1.0, spent / args.time)
         warm = min(1.0, (step + 1) / args.warmup) if args.warmup > 0 else 1.0
         floor = args.lr * args.min_lr_ratio
         lr = warm * (floor + (args.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
@@ -153,6 +153,7 @@ def main():
     t = sub.add_parser('train')
     t.add_argument('corpus')
     t.add_argument('--time', type=float, default=600)
+    t.add_argument('--steps', type=int, default=0, help='stop after this many steps instead (the cosine then runs over steps)')
     t.add_argument('--cell', default='lstm')
     t.add_argument('--hidden', type=int, default=256)
     t.add_argument('--layers', type=int, default=1)
