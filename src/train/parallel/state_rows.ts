@@ -40,6 +40,17 @@ export function packRows(config: CharModelConfig, state: CharModelState, B: numb
   }
 }
 
+/** Rows [b0, b0 + rows) of a state of batch B, as a state of their own (fresh tensors, no graph). */
+export function stateRows(config: CharModelConfig, state: CharModelState, B: number, b0: number, rows: number): CharModelState {
+  checkState(config, state, B);
+  const L = config.numLayers, H = config.hiddenSize;
+  return state.map((s) => {
+    const data = new Float32Array(L * rows * H);
+    for (let l = 0; l < L; l++) data.set(s.data.subarray((l * B + b0) * H, (l * B + b0 + rows) * H), l * rows * H);
+    return new Tensor(data, [L, rows, H]);
+  });
+}
+
 /** A state of `rows` sequences (fresh tensors, no graph) from packed floats. */
 export function unpackState(config: CharModelConfig, packed: Float32Array, rows: number): CharModelState {
   const L = config.numLayers, H = config.hiddenSize, n = L * rows * H;

@@ -14,7 +14,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { CharModel, CharModelState } from '../char_model.js';
 import { localForwardBackward } from './local_step.js';
 import { CTRL, sharedBytes, sharedViews, type SharedViews } from './layout.js';
-import { joinRows, packedStateFloats, packRows, unpackState } from './state_rows.js';
+import { joinRows, packedStateFloats, packRows, stateRows } from './state_rows.js';
 import type { GradWorkerData } from './grad_worker.js';
 
 export interface TrainStep {
@@ -110,12 +110,7 @@ class DataParallelStep implements TrainStep {
     for (const p of params) p.grad = null;
     let main: { loss: number; state: CharModelState };
     try {
-      let mine: CharModelState | null = null;
-      if (state !== null) {
-        const packed = new Float32Array(packedStateFloats(config, sizes[0]));
-        packRows(config, state, B, 0, sizes[0], packed);
-        mine = unpackState(config, packed, sizes[0]);
-      }
+      const mine = state !== null ? stateRows(config, state, B, 0, sizes[0]) : null;
       main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T, mine);
     } finally {
       for (let w = 0; w < n - 1; w++) this.await(w);
