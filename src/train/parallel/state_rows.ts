@@ -1,7 +1,7 @@
-// Cutting a character model's recurrent state into the batch shares of the data-parallel step and
-// joining the shares' final states again. A state is a list of tensors [L, B, H] (h; h and c for an
-// LSTM); a share's rows travel "packed": each tensor's rows [L, rows, H] one after another, which is
-// how they sit in the shared memory of a worker (layout.ts).
+// A character model's recurrent state on its way to and from a worker of the data-parallel step (the
+// main thread cuts and joins its own rows with slice and concat). A state is a list of tensors
+// [L, B, H] (h; h and c for an LSTM); a share's rows travel "packed": each tensor's rows [L, rows, H]
+// one after another, which is how they sit in the shared memory of a worker (layout.ts).
 
 import { Tensor } from '../../tensor/tensor.js';
 import type { CharModelConfig, CharModelState } from '../char_model.js';
@@ -40,35 +40,8 @@ export function packRows(config: CharModelConfig, state: CharModelState, B: numb
   }
 }
 
-/** Rows [b0, b0 + rows) of a state of batch B, as a state of their own (fresh tensors, no graph). */
-export function stateRows(config: CharModelConfig, state: CharModelState, B: number, b0: number, rows: number): CharModelState {
-  checkState(config, state, B);
-  const L = config.numLayers, H = config.hiddenSize;
-  return state.map((s) => {
-    const data = new Float32Array(L * rows * H);
-    for (let l = 0; l < L; l++) data.set(s.data.subarray((l * B + b0) * H, (l * B + b0 + rows) * H), l * rows * H);
-    return new Tensor(data, [L, rows, H]);
-  });
-}
-
 /** A state of `rows` sequences (fresh tensors, no graph) from packed floats. */
 export function unpackState(config: CharModelConfig, packed: Float32Array, rows: number): CharModelState {
   const L = config.numLayers, H = config.hiddenSize, n = L * rows * H;
   return Array.from({ length: stateTensors(config) }, (_, k) => new Tensor(packed.slice(k * n, (k + 1) * n), [L, rows, H]));
-}
-
-/** The state of the whole batch from its shares' packed states, in share order. */
-export function joinRows(config: CharModelConfig, parts: readonly Float32Array[], rows: readonly number[]): CharModelState {
-  const L = config.numLayers, H = config.hiddenSize;
-  const B = rows.reduce((a, b) => a + b, 0);
-  return Array.from({ length: stateTensors(config) }, (_, k) => {
-    const data = new Float32Array(L * B * H);
-    let b0 = 0;
-    parts.forEach((packed, i) => {
-      const r = rows[i], n = L * r * H;
-      for (let l = 0; l < L; l++) data.set(packed.subarray(k * n + l * r * H, k * n + (l + 1) * r * H), (l * B + b0) * H);
-      b0 += r;
-    });
-    return new Tensor(data, [L, B, H]);
-  });
 }

@@ -14,7 +14,9 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { CharModel, CharModelState } from '../char_model.js';
 import { localForwardBackward } from './local_step.js';
 import { CTRL, sharedBytes, sharedViews, type SharedViews } from './layout.js';
-import { joinRows, packedStateFloats, packRows, stateRows } from './state_rows.js';
+import { packedStateFloats, packRows, unpackState } from './state_rows.js';
+import { concat, slice } from '../../autograd/ops/shape_ops.js';
+import { noGrad } from '../../autograd/grad_mode.js';
 import type { GradWorkerData } from './grad_worker.js';
 
 export interface TrainStep {
@@ -110,7 +112,7 @@ class DataParallelStep implements TrainStep {
     for (const p of params) p.grad = null;
     let main: { loss: number; state: CharModelState };
     try {
-      const mine = state !== null ? stateRows(config, state, B, 0, sizes[0]) : null;
+      const mine = state !== null ? noGrad(() => state.map((t) => slice(t, 1, 0, sizes[0]))) : null;
       main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T, mine);
     } finally {
       for (let w = 0; w < n - 1; w++) this.await(w);
@@ -140,10 +142,9 @@ class DataParallelStep implements TrainStep {
       at += p.size;
     });
     if (!this.stateful) return { loss, state: null };
-    const own = new Float32Array(packedStateFloats(config, sizes[0]));
-    packRows(config, main.state, sizes[0], 0, sizes[0], own);
-    const parts = [own, ...this.shared.slice(0, n - 1).map((v, w) => v.state.subarray(0, packedStateFloats(config, sizes[w + 1])))];
-    return { loss, state: joinRows(config, parts, sizes) };
+    // The batch's final state: the shares' rows [L, B_i, H] joined along the batch axis, in share order.
+    const theirs = this.shared.slice(0, n - 1).map((v, w) => unpackState(config, v.state, sizes[w + 1]));
+    return { loss, state: noGrad(() => main.state.map((t, k) => concat([t, ...theirs.map((st) => st[k])], 1))) };
   }
 
   private await(w: number): void {
