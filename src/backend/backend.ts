@@ -16,6 +16,7 @@ import * as rowsWasm from './wasm/rows.js';
 import * as crossEntropyWasm from './wasm/cross_entropy.js';
 import * as gatherWasm from './wasm/gather.js';
 import * as optimWasm from './wasm/optim.js';
+import * as pointwiseWasm from './wasm/pointwise.js';
 
 export type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 export type { AdamStep, SgdStep } from './ref/optim.js';
@@ -34,6 +35,8 @@ export interface Backend {
     out: FloatArray, outShape: readonly number[],
   ): void;
   sumTo(x: FloatArray, shape: readonly number[], out: FloatArray, outShape: readonly number[]): void;
+  /** Σ_i x[i]², accumulated in float64 (the squared 2-norm). */
+  sumSquares(x: FloatArray): number;
   maxAxis(x: FloatArray, outer: number, size: number, inner: number, out: FloatArray, arg: Int32Array): void;
   softmaxRows(x: FloatArray, rows: number, n: number, out: FloatArray, log: boolean): void;
   permute(x: FloatArray, shape: readonly number[], perm: readonly number[], out: FloatArray): void;
@@ -73,6 +76,7 @@ export const refBackend: Backend = {
   affineScalar: pointwise.affineScalar,
   binary: pointwise.binary,
   sumTo: reduce.sumTo,
+  sumSquares: reduce.sumSquares,
   maxAxis: reduce.maxAxis,
   softmaxRows: reduce.softmaxRows,
   permute: layout.permute,
@@ -85,8 +89,9 @@ export const refBackend: Backend = {
 };
 
 /**
- * The reference backend with gemm, row softmax, softmax cross-entropy, embedding gather/scatter-add
- * and the optimizer updates on WebAssembly for float32 (float64 keeps the reference). Each wasm
+ * The reference backend with gemm, same-shape arithmetic, the affine map and sum of squares, row
+ * softmax, softmax cross-entropy, embedding gather/scatter-add and the optimizer updates on
+ * WebAssembly for float32 (float64 keeps the reference). Each wasm
  * kernel was measured faster than the reference at the sizes of a char-model training step
  * (scripts/bench-kernels.mjs); each falls back to the reference where it would not pay (parameters
  * under 128 floats, fewer than 64 logits, tables over twice the rows moved).
@@ -95,6 +100,9 @@ export const wasmBackend: Backend = {
   ...refBackend,
   name: 'wasm',
   gemm: gemmWasm.gemm,
+  binary: (op, a, aShape, b, bShape, out, outShape) => pointwiseWasm.binary(op, a, aShape, b, bShape, out, outShape),
+  affineScalar: (x, a, b, out) => pointwiseWasm.affineScalar(x, a, b, out),
+  sumSquares: (x) => pointwiseWasm.sumSquares(x),
   softmaxRows: rowsWasm.softmaxRows,
   gatherRows: (table, width, index, out) => gatherWasm.gatherRows(table, width, index, out),
   scatterAddRows: (src, width, index, table) => gatherWasm.scatterAddRows(src, width, index, table),

@@ -2,6 +2,7 @@
 // global norm exceeds a bound (Pascanu et al., 2013: the cure for exploding gradients in RNNs), or
 // clamp each entry. torch.nn.utils.clip_grad_norm_ / clip_grad_value_, in place on `p.grad`.
 
+import { getBackend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of clipGradNorm. */
@@ -36,6 +37,7 @@ export function clipGradNorm(
   if (!(normType > 0)) throw new Error(`clipGradNorm: expected normType > 0 or Infinity, got ${normType}`);
   if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm >= 0, got ${maxNorm}`);
   const grads = gradsOf(params);
+  const be = getBackend();
   let total = 0;
   if (normType === Infinity) {
     for (const g of grads) for (const v of g.data) total = Math.max(total, Math.abs(v));
@@ -43,7 +45,7 @@ export function clipGradNorm(
     let sum = 0;
     for (const g of grads) {
       const d = g.data;
-      if (normType === 2) for (let i = 0; i < d.length; i++) sum += d[i] * d[i];
+      if (normType === 2) sum += be.sumSquares(d);
       else if (normType === 1) for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]);
       else for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]) ** normType;
     }
@@ -54,12 +56,7 @@ export function clipGradNorm(
       + ' (set errorIfNonfinite: false to return it instead)');
   }
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) {
-    for (const g of grads) {
-      const d = g.data;
-      for (let i = 0; i < d.length; i++) d[i] *= coef;
-    }
-  }
+  if (coef < 1) for (const g of grads) be.affineScalar(g.data, coef, 0, g.data);
   return total;
 }
 

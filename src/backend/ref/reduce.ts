@@ -31,6 +31,13 @@ export function sumTo(x: FloatArray, shape: readonly number[], out: FloatArray, 
   }
 }
 
+/** Σ_i x[i]², summed in float64 in index order (the squared 2-norm, as gradient clipping needs it). */
+export function sumSquares(x: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return s;
+}
+
 /** Maximum along one axis; shape [outer, size, inner] in effect. Writes values and argmax positions. */
 export function maxAxis(
   x: FloatArray, outer: number, size: number, inner: number, out: FloatArray, arg: Int32Array,

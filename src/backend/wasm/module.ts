@@ -47,6 +47,9 @@ export interface WasmExports {
   ): void;
   colSums(rows: number, n: number, src: number, dst: number): void;
   softmaxRows(rows: number, n: number, x: number, out: number, log: boolean): void;
+  binarySame(op: number, n: number, a: number, b: number, out: number): void;
+  affine(n: number, x: number, a: number, b: number, out: number): void;
+  sumSquares(n: number, x: number): number;
   lstmStep(B: number, H: number, z: number, cPrev: number, c: number, h: number, tc: number): void;
   crossEntropyForward(N: number, C: number, x: number, targets: number, logp: number, nll: number): void;
   crossEntropyBackward(N: number, C: number, logp: number, targets: number, scale: number, gx: number): void;

@@ -45,7 +45,7 @@ function serve(d: GradWorkerData): void {
       const B = v.ctrl[CTRL.batch], T = v.ctrl[CTRL.steps];
       model.rng = new Rng(v.ctrl[CTRL.seed] >>> 0);
       const initial = v.ctrl[CTRL.stateIn] === 1 ? unpackState(d.config, v.state, B) : null;
-      const { loss, state } = localForwardBackward(model, v.inputs.subarray(0, B * T), v.targets.subarray(0, B * T), B, T, initial);
+      const { loss, state } = localForwardBackward(model, v.inputs.subarray(0, B * T), v.targets.subarray(0, B * T), B, T, initial, v.loss[1]);
       if (v.ctrl[CTRL.stateOut] === 1) packRows(d.config, state, B, 0, B, v.state);
       at = 0;
       for (const p of params) {

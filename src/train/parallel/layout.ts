@@ -1,6 +1,6 @@
 // The shared memory between the main thread and one gradient worker: a SharedArrayBuffer holding
 // control words, the loss, an error message, the parameters (main → worker), the worker's gradient
-// (worker → main), the worker's share of the batch and, for stateful training, its rows of the
+// (worker → main; weighted by the share's part of the batch), the worker's share of the batch and, for stateful training, its rows of the
 // recurrent state (initial state main → worker, final state worker → main, in the same place).
 // Both sides build the same views from (parameter count P, most tokens per share, state floats).
 
@@ -35,12 +35,15 @@ const DATA_AT = ERROR_AT + ERROR_BYTES;
 export interface SharedViews {
   readonly buffer: SharedArrayBuffer;
   readonly ctrl: Int32Array;
-  /** [0]: the mean loss over the worker's share. */
+  /**
+   * [0]: the mean loss over the worker's share (worker writes); [1]: the share's weight B_share / B,
+   * which its gradient comes multiplied by (main writes).
+   */
   readonly loss: Float64Array;
   readonly error: Uint8Array;
   /** All parameters, concatenated in namedParameters() order: [P]. */
   readonly params: Float32Array;
-  /** The worker's gradient of its share's mean loss, same layout: [P]. */
+  /** The worker's gradient of its share's mean loss times the share's weight, same layout: [P]. */
   readonly grads: Float32Array;
   /** The share's input and target ids, [Bshare, T] row-major, up to maxTokens. */
   readonly inputs: Int32Array;
@@ -64,7 +67,7 @@ export function sharedViews(buffer: SharedArrayBuffer, P: number, maxTokens: num
   return {
     buffer,
     ctrl: new Int32Array(buffer, 0, CTRL_BYTES / 4),
-    loss: new Float64Array(buffer, LOSS_AT, 1),
+    loss: new Float64Array(buffer, LOSS_AT, 2),
     error: new Uint8Array(buffer, ERROR_AT, ERROR_BYTES),
     params: new Float32Array(buffer, paramsAt, P),
     grads: new Float32Array(buffer, gradsAt, P),

@@ -4,15 +4,18 @@
 import '../../autograd/methods.js';
 import { indices } from '../../autograd/ops/gather.js';
 import { crossEntropy } from '../../nn/losses/cross_entropy.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { CharModel, CharModelState } from '../char_model.js';
 
 /**
  * Runs the model on ids [B, T], takes the mean cross-entropy against targets [B, T] and
- * backpropagates it, adding ∂loss/∂θ into each parameter's `.grad`.
- * Returns the loss and the final recurrent state (for truncated BPTT).
+ * backpropagates `weight` times it, adding weight · ∂loss/∂θ into each parameter's `.grad` (a share of
+ * a data-parallel batch passes B_share / B, so that the shares' gradients only need adding).
+ * Returns the (unweighted) loss and the final recurrent state (for truncated BPTT).
  */
 export function localForwardBackward(
   model: CharModel, inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharModelState | null = null,
+  weight = 1,
 ): { loss: number; state: CharModelState } {
   if (inputs.length !== B * T || targets.length !== B * T) {
     throw new Error(`expected ${B * T} input and target ids for a batch [${B}, ${T}], got ${inputs.length} and ${targets.length}`);
@@ -20,6 +23,7 @@ export function localForwardBackward(
   const [logits, next] = model.forward(indices(inputs, [B, T]), state);
   const loss = crossEntropy(logits, indices(targets, [B, T]));
   const value = loss.item();
-  loss.backward();
+  // The seed of the backward pass carries the weight: the loss kernel's gradient scale absorbs it.
+  loss.backward(weight === 1 ? {} : { grad: new Tensor(Float32Array.of(weight), loss.shape) });
   return { loss: value, state: next };
 }

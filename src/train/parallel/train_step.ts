@@ -3,7 +3,9 @@
 // first share while each worker (./grad_worker.ts) runs one of the others on a replica with the same
 // parameters, and the gradients are summed in share order, each weighted by its share of the batch:
 //   ∂L/∂θ = Σ_i (B_i / B) ∂L_i/∂θ,   L = Σ_i (B_i / B) L_i   (L_i: mean loss over share i)
-// which is the full batch's mean-loss gradient, whatever the timing, up to float32 rounding.
+// which is the full batch's mean-loss gradient, whatever the timing, up to float32 rounding. Each
+// share backpropagates its weight B_i / B from the start, so the main thread only adds (one pass over
+// the parameters: this part of the step is serial, with the workers idle).
 // Stateful training (truncated BPTT) cuts the carried state along the same rows: each thread starts
 // its share from its rows of the state and hands back its rows of the final state.
 // The optimizer step stays with the caller, on the main thread, so there is one set of parameters.
@@ -43,6 +45,12 @@ export interface TrainStepOptions {
   stateful?: boolean;
   /** When a worker cannot start, run on one thread instead of failing (for an automatic thread count). */
   fallback?: boolean;
+}
+
+// dst[j] += src[from + j] over dst, through the backend (a wasm kernel: this runs while the workers wait).
+function addShare(dst: Float32Array, src: Float32Array, from: number): void {
+  const n = dst.length;
+  getBackend().binary('add', dst, [n], src.subarray(from, from + n), [n], dst, [n]);
 }
 
 /** Sequences in each of n shares of a batch of B: as equal as possible, the larger ones first. */
@@ -99,6 +107,7 @@ class DataParallelStep implements TrainStep {
       v.inputs.set(inputs.subarray(row * T, (row + Bw) * T));
       v.targets.set(targets.subarray(row * T, (row + Bw) * T));
       v.ctrl[CTRL.batch] = Bw; v.ctrl[CTRL.steps] = T;
+      v.loss[1] = Bw / B;
       v.ctrl[CTRL.seed] = dropout ? (this.model.rng ? this.model.rng.nextUint32() : Math.floor(Math.random() * 2 ** 32)) | 0 : 0;
       if (state !== null) packRows(config, state, B, row, Bw, v.state);
       v.ctrl[CTRL.stateIn] = state !== null ? 1 : 0;
@@ -113,7 +122,7 @@ class DataParallelStep implements TrainStep {
     let main: { loss: number; state: CharModelState };
     try {
       const mine = state !== null ? noGrad(() => state.map((t) => slice(t, 1, 0, sizes[0]))) : null;
-      main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T, mine);
+      main = localForwardBackward(this.model, inputs.subarray(0, sizes[0] * T), targets.subarray(0, sizes[0] * T), sizes[0], T, mine, sizes[0] / B);
     } finally {
       for (let w = 0; w < n - 1; w++) this.await(w);
     }
@@ -125,19 +134,14 @@ class DataParallelStep implements TrainStep {
         throw new Error(`training worker ${w + 1} failed: ${msg}`);
       }
     }
-    // Σ_i (B_i/B) g_i in share order, then added to the caller's gradient.
+    // Σ_i (B_i/B) g_i in share order (each g_i came weighted), then added to the caller's gradient.
     let loss = (sizes[0] / B) * main.loss, at = 0;
     for (let w = 0; w < n - 1; w++) loss += (sizes[w + 1] / B) * this.shared[w].loss[0];
     params.forEach((p, i) => {
       const g = p.grad === null ? new Float32Array(p.size) : (p.grad.data as Float32Array);
-      const w0 = sizes[0] / B;
-      for (let j = 0; j < g.length; j++) g[j] *= w0;
-      for (let w = 0; w < n - 1; w++) {
-        const src = this.shared[w].grads, wk = sizes[w + 1] / B;
-        for (let j = 0; j < g.length; j++) g[j] += wk * src[at + j];
-      }
+      for (let w = 0; w < n - 1; w++) addShare(g, this.shared[w].grads, at);
       const prior = before[i];
-      if (prior !== null) for (let j = 0; j < g.length; j++) prior.data[j] += g[j];
+      if (prior !== null) addShare(prior.data as Float32Array, g, 0);
       p.grad = prior ?? (p.grad ?? new Tensor(g, p.shape));
       at += p.size;
     });

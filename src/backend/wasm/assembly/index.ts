@@ -9,3 +9,4 @@ export { rnnForwardSeq, rnnBackwardSeq } from './rnn';
 export { crossEntropyForward, crossEntropyBackward } from './cross_entropy';
 export { gatherRows, scatterAddRows } from './gather';
 export { adamUpdate, sgdUpdate } from './optim';
+export { binarySame, affine, sumSquares } from './pointwise';
