@@ -15,6 +15,23 @@ little-endian data) because Debian packages no safetensors module; the layout is
 """
 import argparse, json, math, os, struct, sys, time
 
+
+def _threads_from_argv(argv):
+    for i, a in enumerate(argv):
+        if a == '--threads' and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith('--threads='):
+            return a.split('=', 1)[1]
+    return '1'
+
+
+# OpenBLAS (Debian's torch does its matrix products there) sizes its thread pool when torch loads and
+# ignores torch.set_num_threads: without these, "--threads 1" left OpenBLAS a thread per core.
+# Set only when run as a script; bench/torch_train.py, which imports this file, sets them itself.
+if __name__ == '__main__':
+    for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ[var] = _threads_from_argv(sys.argv[1:])
+
 import torch
 import torch.nn as nn
 
@@ -89,7 +106,7 @@ def train(args):
         for name, p in model.rnn.named_parameters():
             if name.startswith('bias'):
                 p.data[H:2 * H] = args.forget_bias / 2
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay, betas=(args.beta1, args.beta2))
     B, T = args.batch, args.seq_len
     step, spent, tokens = 0, 0.0, 0
     pos, L_stream, carried = 0, (len(tr) - 1) // B, None
@@ -166,6 +183,8 @@ def main():
     t.add_argument('--clip', type=float, default=5.0)
     t.add_argument('--min-lr-ratio', type=float, default=0.1)
     t.add_argument('--weight-decay', type=float, default=0.1)
+    t.add_argument('--beta1', type=float, default=0.9)
+    t.add_argument('--beta2', type=float, default=0.999)
     t.add_argument('--warmup', type=int, default=20)
     t.add_argument('--threads', type=int, default=1)
     t.add_argument('--seed', type=int, default=1)

@@ -19,7 +19,7 @@ export const DEFAULT_CHECKPOINT = 'runs/char.safetensors';
 
 interface TrainFlags {
   cell?: TrainOptions['cell']; hidden?: number; layers?: number; embedding?: number; seqLen?: number; batch?: number;
-  lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; schedule?: TrainOptions['schedule'];
+  lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; beta1?: number; beta2?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
 }
@@ -42,6 +42,8 @@ export function trainCommand(): Command {
     .option('--dropout <p>', `dropout between layers and before the output (default ${d.dropout})`, float(0, 0.999))
     .option('--clip <x>', `clip the global gradient norm, 0 for off (default ${d.clip})`, float(0))
     .option('--weight-decay <x>', `decoupled weight decay (default ${d.weightDecay})`, float(0, 1))
+    .option('--beta1 <x>', `Adam's decay rate of the gradient's running mean (default ${d.beta1})`, float(0, 1))
+    .option('--beta2 <x>', `Adam's decay rate of the gradient's running square (default ${d.beta2})`, float(0, 1))
     .option('--forget-bias <x>', `LSTM forget-gate bias at start (default ${d.forgetBias})`, float(-100, 100))
     .option('--steps <n>', 'stop after this many steps', int(1))
     .option('--time <seconds>', `stop after this much training time (default ${d.time} when --steps is not given)`, float(0))
@@ -63,7 +65,7 @@ export function trainCommand(): Command {
       const set = <K extends keyof TrainOptions>(k: K, v: TrainOptions[K] | undefined): void => { if (v !== undefined) options[k] = v; };
       set('cell', f.cell); set('hiddenSize', f.hidden); set('numLayers', f.layers); set('embeddingSize', f.embedding);
       set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('minLrRatio', f.minLrRatio); set('warmupSteps', f.warmup); set('dropout', f.dropout); set('clip', f.clip);
-      set('weightDecay', f.weightDecay); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
+      set('weightDecay', f.weightDecay); set('beta1', f.beta1); set('beta2', f.beta2); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
       set('threads', f.threads);
       set('steps', f.steps);

@@ -36,6 +36,9 @@ export interface TrainOptions {
   warmupSteps: number;
   /** Decoupled weight decay (AdamW); 0 is plain Adam. */
   weightDecay: number;
+  /** Adam's decay rates of the gradient's running mean (β1) and running square (β2), as torch's `betas`. */
+  beta1: number;
+  beta2: number;
   /** Clip the global gradient norm to this (0: off). */
   clip: number;
   // budget: training stops at whichever comes first
@@ -73,6 +76,8 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   minLrRatio: 0.1,
   warmupSteps: 20,
   weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.999,
   clip: 5,
   steps: 0,
   time: 60,
@@ -101,6 +106,8 @@ export function validateOptions(o: TrainOptions): void {
   int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
   int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0); int('threads', 0);
   num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
-  num('weightDecay', 0, 1); num('clip', 0, 1e9); num('time', 0, 1e9); num('forgetBias', -100, 100);
+  num('weightDecay', 0, 1); num('clip', 0, 1e9);
+  if (!(o.beta1 >= 0 && o.beta1 < 1)) throw new Error(`expected beta1 in [0, 1), got ${String(o.beta1)}`);
+  if (!(o.beta2 >= 0 && o.beta2 < 1)) throw new Error(`expected beta2 in [0, 1), got ${String(o.beta2)}`); num('time', 0, 1e9); num('forgetBias', -100, 100);
   if (o.steps === 0 && o.time === 0) throw new Error('expected a budget: steps > 0 or time > 0, got neither');
 }

@@ -108,7 +108,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   model.rng = dropoutRng;
   const sampler = o.stateful ? null : new RandomWindowSampler(train, { batchSize: o.batchSize, seqLen: o.seqLen, rng: batchRng });
   const stream = o.stateful ? new StreamBatcher(train, { batchSize: o.batchSize, seqLen: o.seqLen }) : null;
-  const opt = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay });
+  const opt = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay, betas: [o.beta1, o.beta2] });
   let step = 0, elapsed = 0, tokens = 0;
   let carried: CharModelState | null = null;
   if (resumePoint) {

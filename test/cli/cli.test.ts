@@ -61,6 +61,35 @@ test('--lr, --warmup and --min-lr-ratio shape the schedule the run logs', () => 
   assert.match(bad.stderr, /1\.5/);
 });
 
+test('--beta1 and --beta2 reach AdamW: after one step m²/v = (1 − β1)²/(1 − β2) for every weight', async () => {
+  const { loadSafetensorsSync } = await import('../../src/io/node.js');
+  const dir = tempDir();
+  const corpus = join(dir, 'corpus.txt');
+  writeFileSync(corpus, generatedCorpus());
+  // After one step m = (1 − β1)·g and v = (1 − β2)·g², whatever the gradient g.
+  for (const [b1, b2, flags] of [[0.5, 0.75, ['--beta1', '0.5', '--beta2', '0.75']], [0.9, 0.999, []]] as const) {
+    const out = join(dir, `m${b1}.safetensors`);
+    const t = unfold('train', corpus, ...tiny, '--steps', '1', ...flags, '--out', out);
+    assert.equal(t.status, 0, t.stderr);
+    const { tensors } = loadSafetensorsSync(out.replace('.safetensors', '.state.safetensors'));
+    const want = (1 - b1) ** 2 / (1 - b2);
+    let checked = 0;
+    for (const [name, m] of Object.entries(tensors)) {
+      if (!name.endsWith('.exp_avg')) continue;
+      const v = tensors[name.replace(/exp_avg$/, 'exp_avg_sq')];
+      m.data.forEach((mi, i) => {
+        if (v.data[i] < 1e-20) return;
+        assert.ok(Math.abs(mi * mi / v.data[i] - want) < 1e-3 * want, `${name}[${i}]: m²/v = ${mi * mi / v.data[i]}, expected ${want}`);
+        checked++;
+      });
+    }
+    assert.ok(checked > 100, `only ${checked} entries checked`);
+  }
+  const bad = unfold('train', corpus, '--beta2', '1', '--steps', '1', '--out', join(dir, 'x.safetensors'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /expected beta2 in \[0, 1\), got 1/);
+});
+
 test('train with no corpus uses the built-in corpus (the project source)', () => {
   const out = join(tempDir(), 'm.safetensors');
   const t = unfold('train', ...tiny, '--steps', '2', '--out', out);
