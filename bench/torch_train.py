@@ -8,7 +8,8 @@ with weight decay 0, on random tokens.
   /usr/bin/python3 bench/torch_train.py --cell lstm --hidden 512 --threads 1 [--warmup 3] [--time 10]
 
 The thread count is fixed before torch is imported (OMP/OpenBLAS environment variables) and again
-with torch.set_num_threads, so that "1 thread" means one core for every kernel torch calls.
+with torch.set_num_threads, so that "1 thread" means one core for every kernel torch calls;
+--blas-threads gives OpenBLAS (which does the matrix products) a pool of its own size.
 Prints one JSON line: {runner, torch, threads, cell, hidden, ..., steps, seconds, tokens_per_sec, loss}.
 """
 import argparse, json, os, sys, time
@@ -22,12 +23,15 @@ ap.add_argument('--vocab', type=int, default=65)
 ap.add_argument('--batch', type=int, default=32)
 ap.add_argument('--seq-len', type=int, default=64)
 ap.add_argument('--threads', type=int, default=1)
+ap.add_argument('--blas-threads', type=int, default=0, help="OpenBLAS's threads (default: --threads)")
 ap.add_argument('--warmup', type=float, default=3)
 ap.add_argument('--time', type=float, default=10)
 a = ap.parse_args()
 
-for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
-    os.environ[var] = str(a.threads)
+# OpenBLAS sizes its pool when torch loads and ignores torch.set_num_threads: set both before the import.
+os.environ['OMP_NUM_THREADS'] = str(a.threads)
+for var in ('OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[var] = str(a.blas_threads or a.threads)
 
 import torch
 import torch.nn as nn
@@ -77,6 +81,6 @@ while True:
     if time.perf_counter() - t0 >= a.time:
         break
 seconds = time.perf_counter() - t0
-print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'threads': a.threads, 'cell': a.cell, 'hidden': H,
+print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'threads': a.threads, 'blas_threads': a.blas_threads or a.threads, 'cell': a.cell, 'hidden': H,
                   'layers': a.layers, 'embedding': a.embedding, 'vocab': V, 'batch': B, 'seq_len': T, 'steps': steps,
                   'seconds': round(seconds, 3), 'tokens_per_sec': steps * B * T / seconds, 'loss': last}))

@@ -67,7 +67,9 @@ test('--beta1 and --beta2 reach AdamW: after one step m²/v = (1 − β1)²/(1 �
   const corpus = join(dir, 'corpus.txt');
   writeFileSync(corpus, generatedCorpus());
   // After one step m = (1 − β1)·g and v = (1 − β2)·g², whatever the gradient g.
-  for (const [b1, b2, flags] of [[0.5, 0.75, ['--beta1', '0.5', '--beta2', '0.75']], [0.9, 0.999, []]] as const) {
+  const { TRAIN_DEFAULTS } = await import('../../src/train/options.js');
+  const cases: [number, number, string[]][] = [[0.5, 0.75, ['--beta1', '0.5', '--beta2', '0.75']], [TRAIN_DEFAULTS.beta1, TRAIN_DEFAULTS.beta2, []]];
+  for (const [b1, b2, flags] of cases) {
     const out = join(dir, `m${b1}.safetensors`);
     const t = unfold('train', corpus, ...tiny, '--steps', '1', ...flags, '--out', out);
     assert.equal(t.status, 0, t.stderr);
