@@ -262,7 +262,7 @@ const out = (s = '') => lines.push(s);
 const activeRows = ROWS.filter((r) => only.includes(r.peer));
 
 out('Training throughput, tokens/s (higher is better); × is unfold ÷ peer (above 1: unfold is faster).');
-out('Peak RSS is of the whole process in the LSTM H=512 run. PyTorch\'s better thread count in bold.');
+out('Peak RSS is of the whole process in the LSTM H=512 run. PyTorch\'s best thread setting in bold.');
 out();
 out(`| run | ${TRAIN.map((c) => `${c.label} | ×`).join(' | ')} | peak RSS, LSTM H=512 |`);
 out(`| --- | ${TRAIN.map(() => '---: | ---:').join(' | ')} | ---: |`);
