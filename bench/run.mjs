@@ -235,9 +235,9 @@ const flopsPerToken = (c) => 3 * (2 * (c.cell === 'lstm' ? 4 : 3) * c.hidden * (
 
 const tps = (row, c) => get('train', row, c.key)?.result?.tokens_per_sec;
 const us = (row) => get('sample', row)?.result?.us_per_char;
-// PyTorch's best thread setting, per configuration (the issue asks for the better of 1 and 2 threads; OpenBLAS's own pool makes a third).
-// torch's own pool and OpenBLAS's (where Debian's torch does its matrix products) are sized apart:
-// 1 thread, 1 thread with OpenBLAS on 2, and 2 threads are all run, the best one counts.
+// PyTorch's best thread setting, per configuration: torch's own pool and OpenBLAS's (where Debian's
+// torch does its matrix products) are sized apart, so 1 thread, 1 thread with OpenBLAS on 2, and
+// 2 threads all run (the issue asks for the better of 1 and 2 threads) and the best one counts.
 const TORCH_ROWS = ['torch1', 'torch1b2', 'torch2'];
 const isTorch = (row) => TORCH_ROWS.includes(row);
 const bestOf = (score) => TORCH_ROWS.reduce((best, row) => (score(row) > score(best) ? row : best));
