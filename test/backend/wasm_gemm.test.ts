@@ -84,7 +84,8 @@ for (let i = 0; i < awkward.length; i++) {
 }
 shapes.push(
   [1, 1024, 256], [33, 65, 7], [4, 8, 1], [8, 16, 4], [3, 1, 9], [1, 9, 3],
-  [257, 9, 300], [130, 33, 513], [5, 70, 256], [129, 17, 257], // several M (128) and K (256) blocks
+  [257, 9, 300], [130, 33, 513], [5, 70, 256], [129, 17, 257], // several M (128) and K (512) blocks
+  [66, 21, 1030], [257, 9, 301], [12, 40, 515], // depth blocks whose length is no multiple of the packing's line groups (2 and 4)
 );
 
 test('WebAssembly SIMD is available in this Node, so the wasm path is what gets tested', () => {

@@ -15,7 +15,7 @@
 
 const MR: usize = 4;   // rows of C per micro-kernel call
 const NR: usize = 8;   // columns of C per micro-kernel call (two f32x4)
-const KC: usize = 256; // depth of one packed block: a KC×NR panel of B (8 KiB) stays in L1
+const KC: usize = 512; // depth of one packed block: a KC×NR panel of B (16 KiB) stays in L1
 const MC: usize = 128; // rows of A per packed block: an MC×KC block (128 KiB) stays in L2
 const TILE_BYTES: usize = MR * NR * 4;
 
@@ -88,6 +88,10 @@ export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usiz
 
 // op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*N + j], or B[j*K + k] when transB.
 function packBBlock(transB: bool, N: usize, K: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
+  if (!transB) {
+    packPanels(packB, b + ((pc * N) << 2), N, NR, N, kc);
+    return;
+  }
   for (let j: usize = 0; j < N; j += NR) {
     const nr = min(NR, N - j);
     const dst = packB + ((j * kc) << 2);
@@ -105,11 +109,11 @@ function block(
   for (let ic: usize = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
     // op(A)[ic.., pc..] panels: element (i, k) is A[i*K + k], or A[k*M + i] when transA.
-    for (let i: usize = 0; i < mc; i += MR) {
-      const mr = min(MR, mc - i);
-      const dst = packA + ((i * kc) << 2);
-      if (transA) packContiguous(dst, a + ((pc * M + ic + i) << 2), M, MR, mr, kc);
-      else packStrided(dst, a + (((ic + i) * K + pc) << 2), K, MR, mr, kc);
+    if (transA) packPanels(packA, a + ((pc * M + ic) << 2), M, MR, mc, kc);
+    else {
+      for (let i: usize = 0; i < mc; i += MR) {
+        packStrided(packA + ((i * kc) << 2), a + (((ic + i) * K + pc) << 2), K, MR, min(MR, mc - i), kc);
+      }
     }
     for (let j: usize = 0; j < N; j += NR) {
       const nr = min(NR, N - j);
@@ -261,6 +265,40 @@ function kernel(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool
   v128.store(c1, c10); v128.store(c1, c11, 16);
   v128.store(c2, c20); v128.store(c2, c21, 16);
   v128.store(c3, c30); v128.store(c3, c31, 16);
+}
+
+// The panels of w columns (w = 4 or 8) of n columns whose lines lie along them: panel p at
+// dst + p·kc·w floats holds element (k, r) = src[k*ld + p*w + r] (k < kc), zeros past column n.
+// The full panels are filled a 64-byte line at a time (16/w lines of src per line of a panel), all
+// panels per group of lines, so each line of src is read once while it is in cache; one panel after
+// another would read src at a stride of ld floats and, when ld·4 is a multiple of 4 KiB, evict
+// every line from L1 before its next w floats are wanted.
+function packPanels(dst: usize, src: usize, ld: usize, w: usize, n: usize, kc: usize): void {
+  const full = n / w;
+  const step = ld << 2, panel = (kc * w) << 2;
+  let k: usize = 0;
+  if (w == 8) {
+    for (; k + 2 <= kc; k += 2) {
+      let s = src + k * step, d = dst + (k << 5);
+      for (let p: usize = 0; p < full; p++, s += 32, d += panel) {
+        v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+        v128.store(d, v128.load(s + step), 32); v128.store(d, v128.load(s + step, 16), 48);
+      }
+    }
+  } else if (w == 4) {
+    for (; k + 4 <= kc; k += 4) {
+      let s = src + k * step, d = dst + (k << 4);
+      for (let p: usize = 0; p < full; p++, s += 16, d += panel) {
+        v128.store(d, v128.load(s)); v128.store(d, v128.load(s + step), 16);
+        v128.store(d, v128.load(s + 2 * step), 32); v128.store(d, v128.load(s + 3 * step), 48);
+      }
+    }
+  }
+  // Lines left over (kc not a multiple of the group), or another w: one panel after another.
+  if (k < kc) {
+    for (let p: usize = 0; p < full; p++) packContiguous(dst + p * panel + ((k * w) << 2), src + k * step + ((p * w) << 2), ld, w, w, kc - k);
+  }
+  if (full * w < n) packContiguous(dst + full * panel, src + ((full * w) << 2), ld, w, n - full * w, kc);
 }
 
 // dst[k*w + r] = src[k*ld + r] for r < valid, 0 for valid <= r < w (k < kc): lines already along w.
