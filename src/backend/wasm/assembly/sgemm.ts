@@ -8,9 +8,10 @@
 // registers, broadcasting one element of A against two vectors of B per step along K. Packing pads
 // ragged panels with zeros; tiles that overhang C's edge go through a scratch tile and only their
 // valid part is written. With fewer than MR rows (sampling: M = 1) packing would mostly be padding, so
-// each row is a vector-matrix product over B in place instead. The arithmetic is f32 multiply then f32
-// add (no FMA, whose rounding would differ between engines); only the summation order differs from the
-// reference, so results agree to float32 rounding. packB + sgemmPackedB split the packing of op(B) from
+// each row is a vector-matrix product over B in place instead. The plain build multiplies then adds in
+// f32; the relaxed build fuses the two (madd: one rounding where the hardware has FMA, so its results
+// may differ from the plain build's in the last bit). Either way only the rounding and the summation
+// order differ from the reference, so results agree to float32 rounding. packB + sgemmPackedB split the packing of op(B) from
 // the product, so a B used many times (a recurrent weight, once per time step) is packed once.
 
 const MR: usize = 4;   // rows of C per micro-kernel call
