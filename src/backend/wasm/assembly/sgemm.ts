@@ -11,13 +11,14 @@
 // each row is a vector-matrix product over B in place instead. The plain build multiplies then adds in
 // f32; the relaxed build fuses the two (madd: one rounding where the hardware has FMA, so its results
 // may differ from the plain build's in the last bit). Either way only the rounding and the summation
-// order differ from the reference, so results agree to float32 rounding. packB + sgemmPackedB split the packing of op(B) from
-// the product, so a B used many times (a recurrent weight, once per time step) is packed once.
+// order differ from the reference, so results agree to float32 rounding. packB + sgemmPackedB split
+// the packing of op(B) from the product, so a B used many times (a recurrent weight, once per time
+// step) is packed once.
 
 const MR: usize = 4;   // rows of C per micro-kernel call
 const NR: usize = 8;   // columns of C per micro-kernel call (two f32x4)
 const KC: usize = 512; // depth of one packed block: a KC×NR panel of B (16 KiB) stays in L1
-const MC: usize = 128; // rows of A per packed block: an MC×KC block (128 KiB) stays in L2
+const MC: usize = 128; // rows of A per packed block: an MC×KC block (256 KiB) stays in L2
 const TILE_BYTES: usize = MR * NR * 4;
 
 /** First byte of linear memory past the compiler's static data: callers place operands from here. */
