@@ -18,9 +18,12 @@ const source = 'src/backend/wasm/assembly/index.ts';
 // One generated file per build, each holding that build's bytes as a base64 constant.
 const targets = { plain: 'src/backend/wasm/kernels_plain_wasm.ts', relaxed: 'src/backend/wasm/kernels_relaxed_wasm.ts' };
 
-// Flags that change the bytes: keep them here only. No runtime (no GC, no imports), no assertions.
-const ascFlags = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1'];
-const relaxedFlags = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd,relaxed-simd', '--initialMemory', '1'];
+// Flags that change the bytes: keep them here only. No runtime (no GC), no assertions. The memory is
+// imported and declared shared (up to 4 GiB), so that both builds and worker threads compute on one
+// memory; src/backend/wasm/module.ts patches the import to unshared where SharedArrayBuffer is missing.
+const memoryFlags = ['--importMemory', '--sharedMemory', '--initialMemory', '2', '--maximumMemory', '65536'];
+const ascFlags = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd,threads', ...memoryFlags];
+const relaxedFlags = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd,relaxed-simd,threads', ...memoryFlags];
 
 async function compile(flags) {
   const { default: asc } = await import('assemblyscript/asc');

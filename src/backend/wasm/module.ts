@@ -1,11 +1,12 @@
-// The one instance of the unfold WebAssembly module (sgemm, the fused-op kernels, and the loss,
-// embedding and optimizer kernels, compiled from ./assembly by scripts/build-wasm.mjs) and its linear memory, shared by every wasm kernel wrapper.
-// Callers lay their operands out from heapStart() on each call (a bump allocator, `Scratch`),
-// run a kernel on byte addresses, and copy results back: nothing outlives one call, so growing the
-// memory (which detaches old views) never leaves a stale pointer behind.
+// The unfold WebAssembly module (sgemm, the fused-op kernels, and the loss, embedding and optimizer
+// kernels, compiled from ./assembly by scripts/build-wasm.mjs) and the one linear memory it computes
+// in. The module imports its memory, so both of its builds (plain and relaxed SIMD) and, later,
+// worker threads' instances all work on the same bytes; the memory is shared (a SharedArrayBuffer)
+// wherever the engine allows it. ./heap.ts manages that memory: tensor storage lives there.
 
 import { sgemmWasmBase64 } from './kernels_plain_wasm.js';
 import { sgemmRelaxedWasmBase64 } from './kernels_relaxed_wasm.js';
+import { align64, MAX_PAGES, WasmHeap } from './heap.js';
 
 /** The module's exports (byte addresses are numbers; sizes are element counts). */
 export interface WasmExports {
@@ -112,96 +113,94 @@ export function relaxedSimdSupported(): boolean {
 /** Which build of the module runs: 'relaxed' (fused multiply-add in the gemm kernels) or 'plain'. */
 export type WasmVariant = 'plain' | 'relaxed';
 
-// Linear memory is addressed with 32 bits; V8 and SpiderMonkey stop at 4 GiB (65536 pages).
-const MAX_BYTES = 65536 * 65536;
-const PAGE = 65536;
-
 let instance: WasmExports | null | undefined; // undefined: not tried yet; null: unavailable
 let variant: WasmVariant = 'plain';
 const variants = new Map<WasmVariant, WasmExports>(); // instances made so far, by build
-let heap = new Float32Array(0);                 // view of the memory, renewed when it grows
-let base = 0;                                   // first byte free for per-call operands (past every block)
+let memory: WebAssembly.Memory | null = null;   // the one linear memory every build's instance imports
+let theHeap: WasmHeap | null = null;
 let residentOwner = 0;                          // token of the current resident block's owner
-
-// Blocks of an instance's memory that outlive one call (the resident block; activations a fused op
-// keeps from its forward for its backward), sorted by address from `first`, the first byte past the
-// compiler's static data. Per-call scratch (Scratch) starts past the last block.
-interface Layout { first: number; blocks: { at: number; end: number }[]; resident: number }
-const layouts = new Map<WasmExports, Layout>();
-
-function layoutOf(e: WasmExports): Layout {
-  let l = layouts.get(e);
-  if (l === undefined) {
-    const first = align64(e.heapBase());
-    l = { first, blocks: [], resident: 0 };
-    layouts.set(e, l);
-  }
-  return l;
-}
-
-// base follows the last block of every instance made so far: a caller may hold on to an instance
-// that is no longer the current one (a sampler made before a switch of build), and its per-call
-// scratch must clear that instance's blocks too.
-function rebase(): void {
-  base = 0;
-  for (const l of layouts.values()) base = Math.max(base, l.blocks.length > 0 ? align64(l.blocks[l.blocks.length - 1].end) : l.first);
-}
+let resident = 0;                               // address of the resident block (0: none)
 
 /**
- * Keeps `bytes` of e's linear memory for the caller across calls, until freeBlock: per-call scratch
- * never overlaps it. First fit among the gaps left by freed blocks, else past the last one.
- * Returns the byte address, or 0 when memory cannot grow. Memory growth detaches old views of
- * the heap (take heapF32() afresh), but block addresses stay valid.
+ * Whether linear memory is a SharedArrayBuffer that worker threads can compute on: in Node.js
+ * always, in a browser only when the page is cross-origin isolated.
  */
-export function allocBlock(e: WasmExports, bytes: number): number {
-  const l = layoutOf(e);
-  const size = align64(Math.max(bytes, 1));
-  let prev = l.first, i = 0;
-  for (; i < l.blocks.length; i++) {
-    if (l.blocks[i].at - prev >= size) break;
-    prev = align64(l.blocks[i].end);
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return g.crossOriginIsolated !== false;
+}
+
+// The memory all instances share: shared where threads can use it. The module is compiled for a
+// shared memory; for an unshared one its import is patched (moduleBytes), which is valid because
+// the kernels use no atomic instructions.
+function theMemory(): WebAssembly.Memory {
+  if (memory === null) {
+    const shared = sharedMemorySupported();
+    memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
   }
-  if (i === l.blocks.length && !reserve(e, prev + size)) return 0;
-  l.blocks.splice(i, 0, { at: prev, end: prev + size });
-  rebase();
-  return prev;
+  return memory;
 }
 
-/** Gives back a block from allocBlock (unknown addresses are ignored). */
-export function freeBlock(e: WasmExports, at: number): void {
-  const l = layoutOf(e);
-  const i = l.blocks.findIndex((b) => b.at === at);
-  if (i < 0) return;
-  l.blocks.splice(i, 1);
-  rebase();
+function isShared(m: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer === 'function' && m.buffer instanceof SharedArrayBuffer;
 }
 
-/** Bytes of e's memory held in blocks now (for tests and diagnostics). */
-export function blockBytes(e: WasmExports): number {
-  return layoutOf(e).blocks.reduce((n, b) => n + (b.end - b.at), 0);
+/** The heap every wasm storage and kernel lives in (null where the module is unavailable). */
+export function wasmHeap(): WasmHeap | null {
+  return wasmModule() === null ? null : theHeap;
 }
 
 function moduleBytes(v: WasmVariant): Uint8Array<ArrayBuffer> {
   const bin = atob(v === 'relaxed' ? sgemmRelaxedWasmBase64 : sgemmWasmBase64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (!isShared(theMemory())) unshareMemoryImport(bytes);
   return bytes;
+}
+
+// Reads an unsigned LEB128 at bytes[at]; returns [value, next position].
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let v = 0, shift = 0, b: number;
+  do { b = bytes[at++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+  return [v, at];
+}
+
+// Turns the module's shared memory import into an unshared one, in place: the limits flag of the
+// import (0x03: shared, with a maximum) becomes 0x01 (with a maximum). Same length, so nothing moves.
+function unshareMemoryImport(bytes: Uint8Array): void {
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, body] = leb(bytes, at + 1);
+    if (id === 2) {
+      let [count, p] = leb(bytes, body);
+      for (; count > 0; count--) {
+        let len: number;
+        [len, p] = leb(bytes, p); p += len; // module name
+        [len, p] = leb(bytes, p); p += len; // field name
+        const kind = bytes[p++];
+        if (kind === 2) { if (bytes[p] === 0x03) bytes[p] = 0x01; return; }
+        if (kind === 0) [, p] = leb(bytes, p);            // function: type index
+        else if (kind === 1) { p++; const f = bytes[p++]; [, p] = leb(bytes, p); if (f & 1) [, p] = leb(bytes, p); } // table
+        else if (kind === 3) p += 2;                       // global: type, mutability
+      }
+      return;
+    }
+    at = body + size;
+  }
 }
 
 function adopt(e: WasmExports, v: WasmVariant): WasmExports {
   variants.set(v, e);
-  heap = new Float32Array(e.memory.buffer);
-  // Whoever held the resident block of another instance must upload again.
-  residentOwner++;
+  theHeap ??= new WasmHeap(theMemory(), e.heapBase());
   instance = e;
   variant = v;
-  layoutOf(e);
-  rebase();
   return e;
 }
 
 function instantiate(m: WebAssembly.Module): WasmExports {
-  return new WebAssembly.Instance(m, {}).exports as unknown as WasmExports;
+  return new WebAssembly.Instance(m, { env: { memory: theMemory() } }).exports as unknown as WasmExports;
 }
 
 // The build to load first: relaxed where it validates (see relaxedSimdSupported).
@@ -233,8 +232,8 @@ export function wasmVariant(): WasmVariant { return variant; }
 
 /**
  * Switches every wasm kernel to the given build of the module (for A/B measurements and tests that
- * check both builds); false where that build cannot load. Operands live only for one call and
- * resident blocks are re-uploaded by their owners, so switching between calls is safe.
+ * check both builds); false where that build cannot load. Both builds compute on the same linear
+ * memory, so storages and blocks stay where they are.
  */
 export function selectWasmVariant(v: WasmVariant): boolean {
   if (wasmModule() === null) return false;
@@ -269,55 +268,66 @@ export async function initWasm(): Promise<boolean> {
   return false;
 }
 
-export function align64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
+export { align64 };
+
+/**
+ * Legacy per-call helpers, kept while the fused ops move onto Storage: allocBlock / freeBlock are
+ * the heap's alloc / free; Scratch lays a call's operands out past the heap's top (nothing may be
+ * allocated from the heap between taking and using them); put / get copy between JS arrays and the
+ * heap.
+ */
+function heapOf(_e: WasmExports): WasmHeap {
+  return theHeap!; // every instance computes in the one memory
 }
 
-/** First byte callers may use. */
-export function heapStart(): number { return base; }
+/** Keeps `bytes` of memory for the caller across calls, until freeBlock; 0 when memory cannot grow. */
+export function allocBlock(e: WasmExports, bytes: number): number {
+  try { return heapOf(e).alloc(bytes); } catch { return 0; }
+}
+
+/** Gives back a block from allocBlock (unknown addresses are ignored). */
+export function freeBlock(e: WasmExports, at: number): void {
+  heapOf(e).free(at);
+}
+
+/** Bytes of memory held in blocks now (for tests and diagnostics). */
+export function blockBytes(e: WasmExports): number {
+  return heapOf(e).liveBytes();
+}
+
+/** First byte per-call operands may use. */
+export function heapStart(): number { return theHeap === null ? 0 : align64(theHeap.end()); }
 
 /** Grows linear memory to at least `bytes` (never shrinks); false when it cannot. */
 export function reserve(e: WasmExports, bytes: number): boolean {
-  if (bytes > MAX_BYTES) return false;
-  const have = e.memory.buffer.byteLength;
-  if (bytes > have) {
-    try {
-      e.memory.grow(Math.ceil((bytes - have) / PAGE));
-    } catch {
-      return false;
-    }
-  }
-  if (heap.buffer !== e.memory.buffer) heap = new Float32Array(e.memory.buffer);
-  return true;
+  try { heapOf(e).ensureCapacity(bytes); return true; } catch { return false; }
 }
 
-/** The float32 view of linear memory (valid until the next reserve()). */
-export function heapF32(): Float32Array { return heap; }
+/** The float32 view of linear memory (valid until the next growth). */
+export function heapF32(): Float32Array { return theHeap!.f32(); }
 
 /**
- * Claims the resident block: `bytes` of the heap that per-call scratch never touches, for data that
- * should stay in linear memory across calls (a sampler's weights). There is one resident block: a
- * new claim takes it from the previous owner, whose token stops being current (see
- * residentCurrent), so an owner checks its token before each use and uploads again if needed.
+ * Claims the resident block: `bytes` that per-call scratch never touches, for data that should stay
+ * in linear memory across calls (a sampler's weights). There is one resident block: a new claim
+ * takes it from the previous owner, whose token stops being current (see residentCurrent).
  * Returns [byte address, token], or null when memory cannot grow.
  */
 export function claimResident(e: WasmExports, bytes: number): [number, number] | null {
-  const l = layoutOf(e);
-  if (l.resident !== 0) freeBlock(e, l.resident);
+  if (resident !== 0) freeBlock(e, resident);
   residentOwner++;
-  l.resident = allocBlock(e, bytes);
-  return l.resident === 0 ? null : [l.resident, residentOwner];
+  resident = allocBlock(e, bytes);
+  return resident === 0 ? null : [resident, residentOwner];
 }
 
 /** Whether `token` still owns the resident block. */
 export function residentCurrent(token: number): boolean { return token === residentOwner; }
 
 /**
- * A bump allocator over linear memory for one kernel call: take() hands out 64-byte aligned byte
- * addresses; commit() grows the memory to cover them (call it before touching any of them).
+ * A bump allocator over the memory past the heap's top for one kernel call: take() hands out
+ * 64-byte aligned byte addresses; commit() grows the memory to cover them (call it before touching any).
  */
 export class Scratch {
-  end = base;
+  end = heapStart();
   take(floats: number): number {
     const p = this.end;
     this.end = align64(p + 4 * floats);
@@ -333,15 +343,16 @@ export class Scratch {
 
 /** Copies src[off, off + n) into the heap at byte address `at`. */
 export function put(src: Float32Array, at: number, off = 0, n = src.length - off): void {
-  heap.set(off === 0 && n === src.length ? src : src.subarray(off, off + n), at >> 2);
+  heapF32().set(off === 0 && n === src.length ? src : src.subarray(off, off + n), at >> 2);
 }
 
 /** Copies an Int32Array into the heap at byte address `at`. */
 export function putI32(src: Int32Array, at: number): void {
-  new Int32Array(heap.buffer, at, src.length).set(src);
+  theHeap!.i32().set(src, at >> 2);
 }
 
 /** Copies n floats from the heap at byte address `at` into dst from dstOff. */
 export function get(at: number, n: number, dst: Float32Array, dstOff = 0): void {
-  dst.set(heap.subarray(at >> 2, (at >> 2) + n), dstOff);
+  const h = heapF32();
+  dst.set(h.subarray(at >> 2, (at >> 2) + n), dstOff);
 }

@@ -1,0 +1,126 @@
+// A tensor's memory: `length` elements of one dtype, owned by the backends rather than by the Tensor.
+// The values can have two homes at once: a JS typed array (the host copy, what the reference
+// backend computes on and what `tensor.data` returns) and a block of a device's memory (the
+// WebAssembly heap now, GPU buffers later). Each copy is either current or stale, and a copy is
+// brought up to date only when someone asks for it there, so a chain of wasm kernels never touches
+// JS memory, and reading values into JS is one explicit copy.
+//
+// Why this shape (the choice the engine rests on): kernels want their operands in their own memory
+// (a wasm kernel can only address its linear memory; a GPU kernel its buffers), JavaScript can only
+// reclaim JS objects, and nothing in the language tells a running synchronous loop that an object
+// died: FinalizationRegistry callbacks wait for the event loop, and WeakRefs keep their targets
+// alive until the current job ends. So device memory cannot be tied to the garbage collector alone
+// without leaking in a plain `for` loop of training steps. Instead a device keeps its recent blocks
+// in a young generation with a byte budget; at a safe point past the budget, young blocks are moved
+// out (values copied to the host copy, device block freed), and JS's own collector then reclaims
+// whatever of them was garbage. Blocks that stay in use across collections (parameters, optimizer
+// state, pooled workspaces) are promoted and freed only when their Storage is collected. Users never
+// call dispose(); the price is one copy of each short-lived tensor that is still young at a
+// collection. (The options weighed: reference counting needs dispose() or tidy(), which is what
+// TensorFlow.js users trip over; per-step arenas released by backward would free tensors a user
+// still holds; a FinalizationRegistry alone never runs inside a synchronous loop.)
+
+import { allocate, type DType, type FloatArray } from './dtype.js';
+
+/** Memory a backend computes in (the wasm heap; later a GPU). It moves values in and out of Storages. */
+export interface Device {
+  readonly name: string;
+  /** Copies s's current device values into `host` (s.length elements). */
+  download(s: Storage, host: FloatArray): void;
+  /** Frees s's device block (its values must be current elsewhere, or no longer wanted). */
+  release(s: Storage): void;
+  /** Called at safe points (no kernel running, no device address held): may move young blocks out. */
+  collect(): void;
+}
+
+const devices: Device[] = [];
+
+/** Registers a device so that safePoint() reaches it. */
+export function registerDevice(d: Device): void {
+  if (!devices.includes(d)) devices.push(d);
+}
+
+/**
+ * A point where no kernel is running and no device address is held outside a Storage: devices may
+ * move young blocks out here. The tensor layer calls it whenever it makes a tensor (the backend
+ * never makes tensors, so no kernel can be in flight).
+ */
+export function safePoint(): void {
+  for (let i = 0; i < devices.length; i++) devices[i].collect();
+}
+
+/**
+ * The values of one tensor (or several: reshape shares them), in host memory, device memory or
+ * both. A new Storage holds zeros and owns no memory until a copy is asked for.
+ */
+export class Storage {
+  readonly dtype: DType;
+  readonly length: number;
+  /** @internal The host copy (null until first needed). */
+  host: FloatArray | null;
+  /** @internal Whether `host` holds the current values. */
+  hostValid: boolean;
+  /** @internal The device holding a block for these values, if any. */
+  device: Device | null = null;
+  /** @internal The block's address on `device` (wasm: byte address in linear memory). */
+  ptr = 0;
+  /** @internal Whether the device block holds the current values. */
+  devValid = false;
+  /** @internal Device bookkeeping: the device's collection count when it first held these values (-1: never), and at their last use. */
+  born = -1;
+  used = 0;
+  /** @internal Whether the device promoted the block out of its young generation. */
+  old = false;
+
+  /** A storage of `length` zeros; or, given `host`, one that adopts that array (no copy). */
+  constructor(dtype: DType, length: number, host: FloatArray | null = null) {
+    this.dtype = dtype;
+    this.length = length;
+    if (host !== null && host.length !== length) throw new Error(`expected a host array of ${length} elements, got ${host.length}`);
+    this.host = host;
+    this.hostValid = host !== null;
+  }
+
+  /** Adopts a typed array as the host copy of a new storage (its dtype follows the array). */
+  static wrap(values: FloatArray): Storage {
+    return new Storage(values instanceof Float64Array ? 'float64' : 'float32', values.length, values);
+  }
+
+  /** Whether the values are zeros that no copy holds yet. */
+  get pristine(): boolean { return !this.hostValid && !this.devValid; }
+
+  /**
+   * The host copy, brought up to date (copied from the device when the device's is newer). For
+   * reading: writes into it may be lost the next time a device writes these values.
+   */
+  read(): FloatArray {
+    if (this.hostValid) return this.host!;
+    const h = (this.host ??= allocate(this.dtype, this.length));
+    if (this.devValid) this.device!.download(this, h);
+    else h.fill(0); // pristine: zeros (a host array that went stale holds old values)
+    this.hostValid = true;
+    return h;
+  }
+
+  /** The host copy, up to date, for reading and writing: the device copy becomes stale. */
+  write(): FloatArray {
+    const h = this.read();
+    this.devValid = false;
+    return h;
+  }
+
+  /** The host copy for a caller that overwrites every element: nothing is copied in, the device copy becomes stale. */
+  overwrite(): FloatArray {
+    const h = (this.host ??= allocate(this.dtype, this.length));
+    this.hostValid = true;
+    this.devValid = false;
+    return h;
+  }
+
+  /** Frees the device block after making the host copy current (the values stay readable). */
+  evict(): void {
+    if (this.device === null) return;
+    this.read();
+    this.device.release(this);
+  }
+}
