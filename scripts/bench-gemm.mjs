@@ -1,12 +1,17 @@
 // Benchmarks gemm on the shapes of character-level LSTM training, reference TypeScript vs WebAssembly
-// SIMD, in one run (so both see the same machine load). GFLOP/s counts 2·M·N·K per call and includes
-// the wasm path's copies into and out of linear memory. Run after building: `node scripts/bench-gemm.mjs`
+// SIMD, in one run (so both see the same machine load). GFLOP/s counts 2·M·N·K per call; operands
+// live where each backend computes (the wasm heap for wasm), as they do between tensor operations.
+// Run after building: `node scripts/bench-gemm.mjs`
 // (optionally a time budget per measurement in ms, default 400). The wasm columns are the two builds of
 // the module: plain SIMD (multiply, then add) and relaxed SIMD (fused multiply-add), measured alternately.
 
-import { gemm as gemmRef } from '../dist/src/backend/ref/gemm.js';
-import { gemm as gemmWasm, wasmGemmAvailable } from '../dist/src/backend/wasm/gemm.js';
-import { selectWasmVariant } from '../dist/src/backend/wasm/module.js';
+import { refBackend, wasmBackend } from '../dist/src/backend/backend.js';
+import { Storage } from '../dist/src/backend/storage.js';
+import { selectWasmVariant, wasmModule } from '../dist/src/backend/wasm/module.js';
+
+const gemmRef = (...args) => refBackend.gemm(...args);
+const gemmWasm = (...args) => wasmBackend.gemm(...args);
+const wasmGemmAvailable = () => wasmModule() !== null;
 
 const budgetMs = Number(process.argv[2] ?? 400);
 
@@ -30,7 +35,7 @@ function rand(n, seed) {
 }
 
 function measure(fn, tA, tB, M, N, K, acc) {
-  const A = rand(M * K, 1), B = rand(K * N, 2), C = rand(M * N, 3);
+  const A = Storage.wrap(rand(M * K, 1)), B = Storage.wrap(rand(K * N, 2)), C = Storage.wrap(rand(M * N, 3));
   const call = () => fn(tA, tB, M, N, K, A, 0, B, 0, C, 0, acc);
   // Warm up (lets V8 tier the wasm and the JS up to optimized code), then time whole batches.
   let t0 = performance.now();

@@ -2,7 +2,7 @@
 // topological order, summing gradients where a tensor was used more than once. Iterative, so a
 // thousand time steps do not overflow the call stack.
 
-import { allocate, type FloatArray } from '../backend/dtype.js';
+import { Storage } from '../backend/storage.js';
 import { getBackend } from '../backend/backend.js';
 import { Tensor, type GradFn, type GradSlice, type GradWriter } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -40,21 +40,14 @@ function topoOrder(root: Tensor): Tensor[] {
   return order; // inputs before the tensors made from them
 }
 
-// dst[off + j] += src[j]: through the backend, whose wasm kernel is ~30× a JavaScript loop on large buffers.
-function addInto(dst: FloatArray, off: number, src: FloatArray): void {
-  const n = src.length;
-  const view = off === 0 && dst.length === n ? dst : dst.subarray(off, off + n);
-  getBackend().binary('add', view, [n], src, [n], view, [n]);
-}
-
-// `adopt`: g is a buffer the engine made for t alone, so it can become t.grad without a copy.
-function accumulateInto(t: Tensor, g: FloatArray, adopt: boolean): void {
+// `adopt`: g is a storage the engine made for t alone, so it can become t.grad without a copy.
+function accumulateInto(t: Tensor, g: Storage, adopt: boolean): void {
   if (t.grad === null) {
     let data = g;
-    if (!adopt) { data = allocate(t.dtype, g.length); data.set(g); }
+    if (!adopt) { data = new Storage(t.dtype, g.length); getBackend().copy(g, 0, data, 0, g.length); }
     t.grad = new Tensor(data, t.shape);
   } else {
-    addInto(t.grad.data, 0, g);
+    getBackend().addInto(g, 0, t.grad.storage, 0, g.length);
   }
 }
 
@@ -63,22 +56,23 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
     throw new Error('backward: the tensor does not require grad (no input requires grad, or it was made inside noGrad)');
   }
-  let seed: FloatArray;
+  let seed: Storage;
   if (options.grad) {
     if (!sameShape(options.grad.shape, root.shape) || options.grad.dtype !== root.dtype) {
       throw new Error(`backward: expected a gradient of shape ${formatShape(root.shape)}, got ${formatShape(options.grad.shape)}${options.grad.dtype !== root.dtype ? ` of ${options.grad.dtype} for ${root.dtype}` : ''}`);
     }
-    seed = options.grad.data;
+    seed = options.grad.storage;
   } else {
     if (root.size !== 1) throw new Error(`backward: a gradient can be implied only for one-element outputs, got shape ${formatShape(root.shape)}`);
-    seed = allocate(root.dtype, 1);
-    seed[0] = 1;
+    seed = new Storage(root.dtype, 1);
+    seed.overwrite()[0] = 1;
   }
+  const be = getBackend();
   const order = topoOrder(root);
-  const grads = new Map<Tensor, FloatArray>([[root, seed]]);
-  // Buffers the engine allocated for one tensor's sum; only those may be added into in place,
-  // since a buffer returned by backward may alias the output gradient or another input's.
-  const owned = new Map<Tensor, FloatArray>();
+  const grads = new Map<Tensor, Storage>([[root, seed]]);
+  // Storages the engine made for one tensor's sum; only those may be added into in place,
+  // since a storage returned by backward may alias the output gradient or another input's.
+  const owned = new Map<Tensor, Storage>();
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
     const g = grads.get(t);
@@ -93,21 +87,22 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       const ig = inGrads[i];
       if (!input.requiresGrad || ig === null || ig === undefined) continue;
       const prev = grads.get(input);
-      const kind = 'write' in ig ? 'writer' : 'offset' in ig ? 'slice' : 'dense';
+      const kind = ig instanceof Storage ? 'dense' : 'write' in ig ? 'writer' : 'slice';
       // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several inputs
       // at once; it is stored as is and copied before anything is added into it.
-      if (prev === undefined && kind === 'dense') { grads.set(input, ig as FloatArray); continue; }
-      let sum: FloatArray;
+      if (prev === undefined && kind === 'dense') { grads.set(input, ig as Storage); continue; }
+      let sum: Storage;
       let fresh = false;
-      if (prev === undefined) { sum = allocate(input.dtype, input.size); fresh = true; }
+      if (prev === undefined) { sum = new Storage(input.dtype, input.size); fresh = true; }
       else if (owned.get(input) === prev) sum = prev;
-      else { sum = allocate(input.dtype, prev.length); sum.set(prev); }
+      else { sum = new Storage(input.dtype, prev.length); be.copy(prev, 0, sum, 0, prev.length); }
       owned.set(input, sum);
       if (kind === 'writer') (ig as GradWriter).write(sum, !fresh);
       else {
-        const part = kind === 'dense' ? (ig as FloatArray) : (ig as GradSlice).data;
+        const part = kind === 'dense' ? (ig as Storage) : (ig as GradSlice).data;
         const off = kind === 'dense' ? 0 : (ig as GradSlice).offset;
-        addInto(sum, off, part);
+        if (fresh && part.length === sum.length) be.copy(part, 0, sum, 0, part.length);
+        else be.addInto(part, 0, sum, off, part.length);
       }
       grads.set(input, sum);
     }

@@ -46,7 +46,8 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   for (let i = 0; i < r.length; i++) r[i] = rng.uniform(-1, 1);
   const project = (out: Tensor): number => {
     let s = 0;
-    for (let i = 0; i < r.length; i++) s += r[i] * out.data[i];
+    const d = out.dataSync();
+    for (let i = 0; i < r.length; i++) s += r[i] * d[i];
     return s;
   };
 
@@ -60,7 +61,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   noGrad(() => {
     for (const [k, t] of inputs.entries()) {
       if (!t.requiresGrad) continue;
-      const analytic = t.grad ? t.grad.data : new Float64Array(t.size);
+      const analytic = t.grad ? t.grad.dataSync() : new Float64Array(t.size);
       for (let i = 0; i < t.size; i++) {
         const orig = t.data[i];
         t.data[i] = orig + eps;

@@ -2,12 +2,12 @@
 // hands record() a closure that maps dL/d(output) to dL/d(inputs); record decides whether a graph
 // node is needed at all (grad mode on and some input requires grad).
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { Tensor, type InputGrad } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { isGradEnabled } from './grad_mode.js';
 
-export type Backward = (grad: FloatArray) => InputGrad[];
+export type Backward = (grad: Storage) => InputGrad[];
 
 export function needsGrad(inputs: readonly Tensor[]): boolean {
   if (!isGradEnabled()) return false;
@@ -16,7 +16,7 @@ export function needsGrad(inputs: readonly Tensor[]): boolean {
 }
 
 /** Wraps an op's output; `backward` is only kept when the graph is being recorded. */
-export function record(name: string, data: FloatArray, shape: Shape, inputs: readonly Tensor[], backward: Backward): Tensor {
+export function record(name: string, data: Storage, shape: Shape, inputs: readonly Tensor[], backward: Backward): Tensor {
   const out = new Tensor(data, shape);
   if (needsGrad(inputs)) {
     out.requiresGrad = true;

@@ -1,116 +1,91 @@
-// The backend interface: the kernels every tensor operation reduces to, over raw buffers only.
-// The pure TypeScript backend (./ref) is the living specification; a faster backend must produce the
-// same numbers on the same inputs, and is installed with setBackend().
+// The backend interface: every kernel a tensor operation reduces to, over Storages (../storage.ts)
+// and never over Tensors, which this layer does not know. A backend reads and writes each Storage
+// in its own memory (the reference: the host arrays; wasm: blocks of its linear memory), so a chain
+// of kernels on one backend copies nothing between them. The pure TypeScript backend (./ref) is the
+// living specification: every other backend must give its numbers to float32 rounding, and one test
+// suite (test/backend) runs over all of them. setBackend() is the one switch between them.
+//
+// Conventions: sizes are element counts; an offset counts elements from the start of a storage;
+// shapes are row-major; an output storage may be one of the inputs (in place) where a kernel says so.
+// B = batch, T = time, H = hidden, V = rows of a table.
 
-import type { FloatArray } from './dtype.js';
-import type { BinaryOp, UnaryOp } from './ref/pointwise.js';
-import * as gemmRef from './ref/gemm.js';
-import * as pointwise from './ref/pointwise.js';
-import * as reduce from './ref/reduce.js';
-import * as layout from './ref/layout.js';
-import * as crossEntropy from './ref/cross_entropy.js';
-import * as optim from './ref/optim.js';
+import type { Storage } from './storage.js';
+import { refBackend } from './ref/ref_backend.js';
+import { wasmBackend } from './wasm/wasm_backend.js';
+import { wasmModule } from './wasm/module.js';
 import type { AdamStep, SgdStep } from './ref/optim.js';
-import * as gemmWasm from './wasm/gemm.js';
-import * as rowsWasm from './wasm/rows.js';
-import * as crossEntropyWasm from './wasm/cross_entropy.js';
-import * as gatherWasm from './wasm/gather.js';
-import * as optimWasm from './wasm/optim.js';
-import * as pointwiseWasm from './wasm/pointwise.js';
+import type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 
 export type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 export type { AdamStep, SgdStep } from './ref/optim.js';
 
 export interface Backend {
   readonly name: string;
+  /**
+   * C[M, N] = (accumulate ? C : 0) + op(A)[M, K] · op(B)[K, N], each matrix row-major from its offset:
+   * A stored [M, K] (or [K, M] when transA), B stored [K, N] (or [N, K] when transB).
+   */
   gemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number,
-    A: FloatArray, aOff: number, B: FloatArray, bOff: number, C: FloatArray, cOff: number, accumulate: boolean,
+    A: Storage, aOff: number, B: Storage, bOff: number, C: Storage, cOff: number, accumulate: boolean,
   ): void;
-  unary(op: UnaryOp, x: FloatArray, out: FloatArray): void;
-  powScalar(x: FloatArray, p: number, out: FloatArray): void;
-  affineScalar(x: FloatArray, a: number, b: number, out: FloatArray): void;
-  binary(
-    op: BinaryOp, a: FloatArray, aShape: readonly number[], b: FloatArray, bShape: readonly number[],
-    out: FloatArray, outShape: readonly number[],
-  ): void;
-  sumTo(x: FloatArray, shape: readonly number[], out: FloatArray, outShape: readonly number[]): void;
+  /** out = op(x), element-wise (out may be x). */
+  unary(op: UnaryOp, x: Storage, out: Storage): void;
+  /** gx = g ⊙ op'(x), given the input x and the output y = op(x) (each op reads whichever it needs). */
+  unaryBackward(op: UnaryOp, x: Storage, y: Storage, g: Storage, gx: Storage): void;
+  /** out = x ** p for a constant p. */
+  powScalar(x: Storage, p: number, out: Storage): void;
+  /** out = a·x + b for constants a, b (out may be x). */
+  affineScalar(x: Storage, a: number, b: number, out: Storage): void;
+  /** out = a ⊙ b with NumPy broadcasting; outShape is the broadcast of both shapes (out may be a or b when it has their shape). */
+  binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], out: Storage, outShape: readonly number[]): void;
+  /** Sums x [shape] into out [outShape] along the axes outShape broadcasts (the adjoint of broadcasting); out is overwritten. */
+  sumTo(x: Storage, shape: readonly number[], out: Storage, outShape: readonly number[]): void;
+  /** out[j] (+)= Σ_r x[r, j] for x [rows, n] (a bias gradient); accumulate adds to out. */
+  colSums(x: Storage, rows: number, n: number, out: Storage, accumulate: boolean): void;
   /** Σ_i x[i]², accumulated in float64 (the squared 2-norm). */
-  sumSquares(x: FloatArray): number;
-  maxAxis(x: FloatArray, outer: number, size: number, inner: number, out: FloatArray, arg: Int32Array): void;
-  softmaxRows(x: FloatArray, rows: number, n: number, out: FloatArray, log: boolean): void;
-  permute(x: FloatArray, shape: readonly number[], perm: readonly number[], out: FloatArray): void;
+  sumSquares(x: Storage): number;
+  /** Maximum along the middle axis of x viewed as [outer, size, inner]: values to out, positions to arg [outer·inner]. */
+  maxAxis(x: Storage, outer: number, size: number, inner: number, out: Storage, arg: Int32Array): void;
+  /** out[r, :] = softmax(x[r, :]) (log: log-softmax) for rows of length n. */
+  softmaxRows(x: Storage, rows: number, n: number, out: Storage, log: boolean): void;
+  /** out = x with its axes reordered: out axis i is x axis perm[i]. */
+  permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void;
+  /** dst[dstOff + i] = src[srcOff + i] for i < n (the ranges may overlap when src is dst). */
+  copy(src: Storage, srcOff: number, dst: Storage, dstOff: number, n: number): void;
+  /** dst[dstOff + i] += src[srcOff + i] for i < n. */
+  addInto(src: Storage, srcOff: number, dst: Storage, dstOff: number, n: number): void;
+  /** x[off + i] = value for i < n. */
+  fill(x: Storage, value: number, off: number, n: number): void;
   /** out[i, :] = table[index[i], :]. table [V, width], index [n] (each in [0, V)), out [n, width]. */
-  gatherRows(table: FloatArray, width: number, index: Int32Array, out: FloatArray): void;
+  gatherRows(table: Storage, width: number, index: Int32Array, out: Storage): void;
   /** table[index[i], :] += src[i, :] (repeated indices accumulate). src [n, width], index [n], table [V, width]. */
-  scatterAddRows(src: FloatArray, width: number, index: Int32Array, table: FloatArray): void;
+  scatterAddRows(src: Storage, width: number, index: Int32Array, table: Storage): void;
   /**
    * Softmax cross-entropy forward: logp[i, :] = log softmax(x[i, :]) and nll[i] = −logp[i, t_i], or 0
    * where t_i < 0 (a dropped row). x, logp [N, C]; targets, nll [N]; kept targets in [0, C).
    */
-  crossEntropyForward(x: FloatArray, N: number, C: number, targets: Int32Array, logp: FloatArray, nll: FloatArray): void;
+  crossEntropyForward(x: Storage, N: number, C: number, targets: Int32Array, logp: Storage, nll: Storage): void;
   /**
    * Softmax cross-entropy backward: gx[i, :] = exp(logp[i, :])·scale[i] − scale[i]·onehot(t_i), zeros
    * where t_i < 0. logp, gx [N, C]; targets, scale [N] (scale: the row's weight times the upstream
    * gradient of its loss).
    */
-  crossEntropyBackward(logp: FloatArray, N: number, C: number, targets: Int32Array, scale: Float64Array, gx: FloatArray): void;
+  crossEntropyBackward(logp: Storage, N: number, C: number, targets: Int32Array, scale: Float64Array, gx: Storage): void;
   /**
    * One Adam/AdamW update (torch.optim's order of operations, see ./ref/optim.ts) of one parameter, in
    * place: p, g, m (exp_avg), v (exp_avg_sq), vMax (max_exp_avg_sq, or null without amsgrad) all [n].
    */
-  adamUpdate(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, h: AdamStep): void;
+  adamUpdate(p: Storage, g: Storage, m: Storage, v: Storage, vMax: Storage | null, h: AdamStep): void;
   /**
    * One SGD update (torch.optim.SGD, see ./ref/optim.ts) of one parameter, in place: p, g and buf
    * (momentum_buffer, or null when momentum is 0) all [n].
    */
-  sgdUpdate(p: FloatArray, g: FloatArray, buf: FloatArray | null, h: SgdStep): void;
+  sgdUpdate(p: Storage, g: Storage, buf: Storage | null, h: SgdStep): void;
 }
 
-/** The reference backend in plain TypeScript. */
-export const refBackend: Backend = {
-  name: 'ref',
-  gemm: gemmRef.gemm,
-  unary: pointwise.unary,
-  powScalar: pointwise.powScalar,
-  affineScalar: pointwise.affineScalar,
-  binary: pointwise.binary,
-  sumTo: reduce.sumTo,
-  sumSquares: reduce.sumSquares,
-  maxAxis: reduce.maxAxis,
-  softmaxRows: reduce.softmaxRows,
-  permute: layout.permute,
-  gatherRows: layout.gatherRows,
-  scatterAddRows: layout.scatterAddRows,
-  crossEntropyForward: crossEntropy.crossEntropyForward,
-  crossEntropyBackward: crossEntropy.crossEntropyBackward,
-  adamUpdate: optim.adamUpdate,
-  sgdUpdate: optim.sgdUpdate,
-};
-
-/**
- * The reference backend with gemm, same-shape arithmetic, the affine map and sum of squares, row
- * softmax, softmax cross-entropy, embedding gather/scatter-add and the optimizer updates on
- * WebAssembly for float32 (float64 keeps the reference). Each wasm
- * kernel was measured faster than the reference at the sizes of a char-model training step
- * (scripts/bench-kernels.mjs); each falls back to the reference where it would not pay (parameters
- * under 128 floats, fewer than 64 logits, tables over twice the rows moved).
- */
-export const wasmBackend: Backend = {
-  ...refBackend,
-  name: 'wasm',
-  gemm: gemmWasm.gemm,
-  binary: (op, a, aShape, b, bShape, out, outShape) => pointwiseWasm.binary(op, a, aShape, b, bShape, out, outShape),
-  affineScalar: (x, a, b, out) => pointwiseWasm.affineScalar(x, a, b, out),
-  sumSquares: (x) => pointwiseWasm.sumSquares(x),
-  softmaxRows: rowsWasm.softmaxRows,
-  gatherRows: (table, width, index, out) => gatherWasm.gatherRows(table, width, index, out),
-  scatterAddRows: (src, width, index, table) => gatherWasm.scatterAddRows(src, width, index, table),
-  crossEntropyForward: (x, N, C, targets, logp, nll) => crossEntropyWasm.crossEntropyForward(x, N, C, targets, logp, nll),
-  crossEntropyBackward: (logp, N, C, targets, scale, gx) => crossEntropyWasm.crossEntropyBackward(logp, N, C, targets, scale, gx),
-  adamUpdate: (p, g, m, v, vMax, h) => optimWasm.adamUpdate(p, g, m, v, vMax, h),
-  sgdUpdate: (p, g, buf, h) => optimWasm.sgdUpdate(p, g, buf, h),
-};
+export { refBackend } from './ref/ref_backend.js';
+export { wasmBackend } from './wasm/wasm_backend.js';
 
 // wasm where the engine has SIMD; UNFOLD_BACKEND=ref (Node) forces the reference.
 function defaultBackend(): Backend {
@@ -119,13 +94,15 @@ function defaultBackend(): Backend {
   if (choice !== '' && choice !== 'ref' && choice !== 'wasm') {
     throw new Error(`UNFOLD_BACKEND: expected 'ref' or 'wasm', got '${choice}'`);
   }
-  return choice !== 'ref' && gemmWasm.wasmGemmAvailable() ? wasmBackend : refBackend;
+  return choice !== 'ref' && wasmModule() !== null ? wasmBackend : refBackend;
 }
 
-let current: Backend = defaultBackend();
+let current: Backend | null = null;
 
 /** The backend that tensor operations currently run on. */
-export function getBackend(): Backend { return current; }
+export function getBackend(): Backend {
+  return (current ??= defaultBackend());
+}
 
-/** Installs a backend for all later operations. */
+/** Installs a backend for all later operations (tensors made on another keep their values: each backend brings them into its memory on first use). */
 export function setBackend(backend: Backend): void { current = backend; }

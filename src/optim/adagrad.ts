@@ -1,7 +1,7 @@
 // Adagrad (Duchi et al., 2011): per-coordinate step sizes that shrink with the sum of all squared
 // gradients seen so far, with optional learning-rate decay. torch.optim.Adagrad, state 'sum'.
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
 /** Adagrad's hyper-parameters (per group). */
@@ -53,11 +53,12 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected bufferNames(): string[] { return ['sum']; }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParamState, h: AdagradOptions): void {
+  protected update(ps: Storage, gs: Storage, state: ParamState, h: AdagradOptions): void {
+    const p = ps.write(), g = gs.read();
     const { weightDecay, eps } = h;
     const sign = h.maximize ? -1 : 1;
     const clr = h.lr / (1 + (state.step - 1) * h.lrDecay);
-    const sum = this.buffer(state, 'sum', p, h.initialAccumulatorValue);
+    const sum = this.buffer(state, 'sum', ps, h.initialAccumulatorValue).write();
     for (let i = 0, n = p.length; i < n; i++) {
       let gi = sign * g[i];
       if (weightDecay !== 0) gi += weightDecay * p[i];

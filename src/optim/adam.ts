@@ -1,7 +1,7 @@
 // Adam (Kingma & Ba, 2015) with L2 weight decay added to the gradient, and the AMSGrad variant:
 // torch.optim.Adam. The update kernel is shared with AdamW, which decays the weights instead.
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { getBackend } from '../backend/backend.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
@@ -46,7 +46,7 @@ export function adamBufferNames(h: AdamOptions): string[] {
  * src/backend/ref/optim.ts). `step` is the parameter's own count t, already advanced for this update.
  */
 export function adamUpdate(
-  p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null,
+  p: Storage, g: Storage, m: Storage, v: Storage, vMax: Storage | null,
   h: AdamOptions, step: number, decoupled: boolean,
 ): void {
   getBackend().adamUpdate(p, g, m, v, vMax, {
@@ -77,7 +77,7 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected bufferNames(h: AdamOptions): string[] { return adamBufferNames(h); }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParamState, h: AdamOptions): void {
+  protected update(p: Storage, g: Storage, state: ParamState, h: AdamOptions): void {
     adamUpdate(p, g, this.buffer(state, 'exp_avg', p), this.buffer(state, 'exp_avg_sq', p),
       h.amsgrad ? this.buffer(state, 'max_exp_avg_sq', p) : null, h, state.step, false);
   }

@@ -2,7 +2,7 @@
 // applied to the weights directly, so that it is not rescaled by the adaptive denominator.
 // torch.optim.AdamW; defaults as torch's (weight decay 1e-2).
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { adamBufferNames, adamUpdate, validateAdam, ADAM_DEFAULTS, type AdamOptions } from './adam.js';
 import { Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
@@ -33,7 +33,7 @@ export class AdamW extends Optimizer<AdamWOptions> {
 
   protected bufferNames(h: AdamWOptions): string[] { return adamBufferNames(h); }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParamState, h: AdamWOptions): void {
+  protected update(p: Storage, g: Storage, state: ParamState, h: AdamWOptions): void {
     adamUpdate(p, g, this.buffer(state, 'exp_avg', p), this.buffer(state, 'exp_avg_sq', p),
       h.amsgrad ? this.buffer(state, 'max_exp_avg_sq', p) : null, h, state.step, true);
   }

@@ -40,13 +40,13 @@ export function clipGradNorm(
   const be = getBackend();
   let total = 0;
   if (normType === Infinity) {
-    for (const g of grads) for (const v of g.data) total = Math.max(total, Math.abs(v));
+    for (const g of grads) for (const v of g.dataSync()) total = Math.max(total, Math.abs(v));
   } else {
     let sum = 0;
     for (const g of grads) {
-      const d = g.data;
-      if (normType === 2) sum += be.sumSquares(d);
-      else if (normType === 1) for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]);
+      if (normType === 2) { sum += be.sumSquares(g.storage); continue; }
+      const d = g.dataSync();
+      if (normType === 1) for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]);
       else for (let i = 0; i < d.length; i++) sum += Math.abs(d[i]) ** normType;
     }
     total = normType === 1 ? sum : normType === 2 ? Math.sqrt(sum) : sum ** (1 / normType);
@@ -56,7 +56,7 @@ export function clipGradNorm(
       + ' (set errorIfNonfinite: false to return it instead)');
   }
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) for (const g of grads) be.affineScalar(g.data, coef, 0, g.data);
+  if (coef < 1) for (const g of grads) be.affineScalar(g.storage, coef, 0, g.storage);
   return total;
 }
 

@@ -2,11 +2,12 @@
 // lazily created per-parameter state buffers, zeroGrad, and a state dict that resumes training
 // exactly. A subclass supplies only its defaults, their checks and the per-parameter update rule.
 //
-// Updates work on `p.data` directly (plain loops, or the backend's adamUpdate / sgdUpdate kernels),
-// so they never record a graph, and allocate no buffers once a parameter's exist: the first step that
-// sees a gradient creates them, later steps reuse them.
+// Updates work on the parameters' storages directly (the backend's adamUpdate / sgdUpdate kernels,
+// or plain loops on the host copies), so they never record a graph, and allocate no buffers once a
+// parameter's exist: the first step that sees a gradient creates them, later steps reuse them.
 
-import { allocate, dtypeOf, type FloatArray } from '../backend/dtype.js';
+import { Storage } from '../backend/storage.js';
+import { getBackend } from '../backend/backend.js';
 import { enableGrad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
@@ -32,7 +33,7 @@ export type ParamsInput<H> = Iterable<Tensor> | readonly ParamGroupInput<H>[];
 /** Per-parameter state: how many updates it has had and its named buffers (shaped like it). */
 export interface ParamState {
   step: number;
-  buffers: Record<string, FloatArray>;
+  buffers: Record<string, Storage>;
 }
 
 /**
@@ -129,7 +130,7 @@ export abstract class Optimizer<H extends BaseHyperParams> {
           this.state.set(p, st);
         }
         st.step += 1;
-        this.update(p.data, g.data, st, group);
+        this.update(p.storage, g.storage, st, group);
       }
     }
     return loss;
@@ -143,7 +144,7 @@ export abstract class Optimizer<H extends BaseHyperParams> {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (setToNone) p.grad = null;
-        else if (p.grad !== null) p.grad.data.fill(0);
+        else if (p.grad !== null) getBackend().fill(p.grad.storage, 0, 0, p.grad.size);
       }
     }
   }
@@ -174,10 +175,10 @@ export abstract class Optimizer<H extends BaseHyperParams> {
     this.paramGroups = parsed.groups.map((hyper, k) => ({ ...(hyper as unknown as H), params: this.paramGroups[k].params }));
     this.state = new Map();
     for (const [p, entry] of parsed.state) {
-      const buffers: Record<string, FloatArray> = {};
+      const buffers: Record<string, Storage> = {};
       for (const [name, t] of Object.entries(entry.buffers)) {
-        buffers[name] = allocate(dtypeOf(p.data), p.size);
-        buffers[name].set(t.data);
+        buffers[name] = new Storage(p.dtype, p.size);
+        buffers[name].overwrite().set(t.dataSync());
       }
       this.state.set(p, { step: entry.step, buffers });
     }
@@ -189,15 +190,15 @@ export abstract class Optimizer<H extends BaseHyperParams> {
   /** The buffers a parameter of this group has after its first update (checked when loading). */
   protected abstract bufferNames(hyper: H): string[];
 
-  /** Updates one parameter in place. `p` and `g` are its data and gradient (same length). */
-  protected abstract update(p: FloatArray, g: FloatArray, state: ParamState, group: H): void;
+  /** Updates one parameter in place. `p` and `g` are its values and gradient (same length). */
+  protected abstract update(p: Storage, g: Storage, state: ParamState, group: H): void;
 
   /** The named buffer, created (shaped like `p`, filled with `fill`) the first time it is asked for. */
-  protected buffer(state: ParamState, name: string, p: FloatArray, fill = 0): FloatArray {
+  protected buffer(state: ParamState, name: string, p: Storage, fill = 0): Storage {
     let b = state.buffers[name];
     if (b === undefined) {
-      b = allocate(dtypeOf(p), p.length);
-      if (fill !== 0) b.fill(fill);
+      b = new Storage(p.dtype, p.length);
+      if (fill !== 0) getBackend().fill(b, fill, 0, b.length);
       state.buffers[name] = b;
     }
     return b;

@@ -1,7 +1,7 @@
 // RMSprop (Hinton's lecture 6e; centered form from Graves, 2013): divide the gradient by a running
 // root-mean-square, optionally with momentum. torch.optim.RMSprop, same state names.
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
 /** RMSprop's hyper-parameters (per group). */
@@ -60,12 +60,13 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     return names;
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParamState, h: RMSpropOptions): void {
+  protected update(ps: Storage, gs: Storage, state: ParamState, h: RMSpropOptions): void {
+    const p = ps.write(), g = gs.read();
     const { lr, alpha, eps, weightDecay, momentum, centered } = h;
     const sign = h.maximize ? -1 : 1;
-    const sq = this.buffer(state, 'square_avg', p);
-    const avg = centered ? this.buffer(state, 'grad_avg', p) : null;
-    const buf = momentum > 0 ? this.buffer(state, 'momentum_buffer', p) : null;
+    const sq = this.buffer(state, 'square_avg', ps).write();
+    const avg = centered ? this.buffer(state, 'grad_avg', ps).write() : null;
+    const buf = momentum > 0 ? this.buffer(state, 'momentum_buffer', ps).write() : null;
     for (let i = 0, n = p.length; i < n; i++) {
       let gi = sign * g[i];
       if (weightDecay !== 0) gi += weightDecay * p[i];

@@ -1,7 +1,7 @@
 // Stochastic gradient descent with optional momentum (heavy-ball or Nesterov), dampening and L2
 // weight decay: torch.optim.SGD, same hyper-parameter meanings, same state ('momentum_buffer').
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { getBackend } from '../backend/backend.js';
 import { checkHyper, Optimizer, withDefaults, type ParamsInput, type ParamState } from './optimizer.js';
 
@@ -58,7 +58,7 @@ export class SGD extends Optimizer<SGDOptions> {
     return h.momentum !== 0 ? ['momentum_buffer'] : [];
   }
 
-  protected update(p: FloatArray, g: FloatArray, state: ParamState, h: SGDOptions): void {
+  protected update(p: Storage, g: Storage, state: ParamState, h: SGDOptions): void {
     // The first momentum step copies g into a fresh buffer (torch's rule); the backend's sgdUpdate
     // kernel runs the loop (wasm on float32, else src/backend/ref/optim.ts).
     const first = h.momentum !== 0 && state.buffers.momentum_buffer === undefined;

@@ -9,7 +9,7 @@
 // that the tensors go into a safetensors file and the rest into its JSON header. Loading validates
 // everything first, so a bad checkpoint leaves the optimizer untouched and names what was wrong.
 
-import type { FloatArray } from '../backend/dtype.js';
+import type { Storage } from '../backend/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 
@@ -36,7 +36,7 @@ export interface StateDictInput {
 }
 
 interface GroupLike { params: Tensor[] }
-interface StateLike { step: number; buffers: Record<string, FloatArray> }
+interface StateLike { step: number; buffers: Record<string, Storage> }
 
 /** Builds the state dict; buffers are copied, so later steps do not change a saved snapshot. */
 export function exportStateDict(kind: string, groups: readonly GroupLike[], state: ReadonlyMap<Tensor, StateLike>): OptimizerStateDict {
@@ -56,7 +56,7 @@ export function exportStateDict(kind: string, groups: readonly GroupLike[], stat
     if (st === undefined) continue;
     metaState[String(i)] = { step: st.step };
     for (const [name, buf] of Object.entries(st.buffers)) {
-      tensors[`state.${i}.${name}`] = new Tensor(buf.slice(), p.shape);
+      tensors[`state.${i}.${name}`] = new Tensor(buf.read().slice(), p.shape);
     }
   }
   return { tensors, meta: { optimizer: kind, paramGroups, state: metaState } };

@@ -1,8 +1,10 @@
-// The Tensor: a contiguous row-major buffer with a shape and dtype, plus the slots reverse-mode
-// autodiff fills in (requiresGrad, grad, gradFn). Operations live in the autograd layer, which adds
-// them to this class as methods; this file knows nothing of derivatives.
+// The Tensor: a shape and dtype over a contiguous row-major Storage (owned by the backends: its
+// values may live in WebAssembly memory, a JS array or both, see ../backend/storage.ts), plus the
+// slots reverse-mode autodiff fills in (requiresGrad, grad, gradFn). Operations live in the autograd
+// layer, which adds them to this class as methods; this file knows nothing of derivatives.
 
-import { allocate, toBuffer, type DType, type FloatArray } from '../backend/dtype.js';
+import { toBuffer, type DType, type FloatArray } from '../backend/dtype.js';
+import { safePoint, Storage } from '../backend/storage.js';
 import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
 import { defaultRng, type Rng } from './random.js';
 
@@ -13,7 +15,7 @@ import { defaultRng, type Rng } from './random.js';
  */
 export interface GradSlice {
   readonly offset: number;
-  readonly data: FloatArray;
+  readonly data: Storage;
 }
 
 /**
@@ -22,18 +24,18 @@ export interface GradSlice {
  * kernel itself, with no per-step buffer and no separate addition pass.
  */
 export interface GradWriter {
-  write(dst: FloatArray, accumulate: boolean): void;
+  write(dst: Storage, accumulate: boolean): void;
 }
 
 /** What a backward function may return per input. */
-export type InputGrad = FloatArray | GradSlice | GradWriter | null;
+export type InputGrad = Storage | GradSlice | GradWriter | null;
 
 /** How a non-leaf tensor was made: its inputs and the vector-Jacobian product back to them. */
 export interface GradFn {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   /** Given dL/d(output) (same size as the output), returns dL/d(input) for each input (null: none). */
-  backward(grad: FloatArray): InputGrad[];
+  backward(grad: Storage): InputGrad[];
   /**
    * Called once when backward drops this node (a backward without retainGraph, after the input
    * gradients, writers included, have been consumed), so that an op can hand the workspace it
@@ -50,7 +52,8 @@ export interface TensorOptions {
 }
 
 export class Tensor {
-  readonly data: FloatArray;
+  /** Where the values are (shared by tensors that view the same elements, as reshape's). */
+  readonly storage: Storage;
   readonly shape: Shape;
   readonly dtype: DType;
   /** Whether gradients flow into this tensor. Leaves with this set receive `.grad`. */
@@ -62,34 +65,55 @@ export class Tensor {
   /** Keep `.grad` on this non-leaf tensor after backward (for diagnostics such as ∂L/∂h_t). */
   retainsGrad = false;
 
-  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+  /**
+   * A tensor over `data`: a Storage (shared, as a view), or a typed array, which the tensor adopts
+   * as its values without copying.
+   */
+  constructor(data: FloatArray | Storage, shape: Shape, requiresGrad = false) {
     checkShape(shape);
     if (data.length !== sizeOf(shape)) {
       throw new Error(`expected ${sizeOf(shape)} elements for shape ${formatShape(shape)}, got ${data.length}`);
     }
-    this.data = data;
+    safePoint();
+    this.storage = data instanceof Storage ? data : Storage.wrap(data);
     this.shape = Object.freeze([...shape]);
-    this.dtype = data instanceof Float64Array ? 'float64' : 'float32';
+    this.dtype = this.storage.dtype;
     this.requiresGrad = requiresGrad;
   }
 
-  get size(): number { return this.data.length; }
+  /**
+   * The values as a JS typed array that reads and writes this tensor: reading it copies them out of
+   * the backend's memory when a kernel wrote them there last, and writes through it reach the next
+   * operation (which copies them back in). Take it afresh after operations that write this tensor
+   * in place (an optimizer step): it is the tensor's host copy, not a live view of device memory.
+   * For reading only, dataSync() avoids the copy back.
+   */
+  get data(): FloatArray { return this.storage.write(); }
+
+  /**
+   * The values as a JS typed array, for reading (as TensorFlow.js's dataSync): up to date now, not
+   * to be written (writes may be lost), and no copy back into the backend's memory follows.
+   */
+  dataSync(): FloatArray { return this.storage.read(); }
+
+  get size(): number { return this.storage.length; }
   get rank(): number { return this.shape.length; }
   get isLeaf(): boolean { return this.gradFn === null; }
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.data.length !== 1) throw new Error(`item() expects a tensor with one element, got shape ${formatShape(this.shape)}`);
-    return this.data[0];
+    if (this.size !== 1) throw new Error(`item() expects a tensor with one element, got shape ${formatShape(this.shape)}`);
+    return this.storage.read()[0];
   }
 
   /** The elements as a flat array of numbers. */
-  toArray(): number[] { return Array.from(this.data); }
+  toArray(): number[] { return Array.from(this.storage.read()); }
 
   /** The elements as nested arrays following the shape. */
   tolist(): NestedArray {
+    const data = this.storage.read();
     const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.shape.length) return this.data[offset];
+      if (axis === this.shape.length) return data[offset];
       const stride = sizeOf(this.shape.slice(axis + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[axis]; i++) out.push(build(axis + 1, offset + i * stride));
@@ -160,12 +184,12 @@ export function tensor(values: NestedArray | ArrayLike<number>, shape?: Shape, o
 
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
   checkShape(shape);
-  return new Tensor(allocate(options.dtype ?? 'float32', sizeOf(shape)), shape, options.requiresGrad ?? false);
+  return new Tensor(new Storage(options.dtype ?? 'float32', sizeOf(shape)), shape, options.requiresGrad ?? false);
 }
 
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
   const t = zeros(shape, options);
-  t.data.fill(value);
+  if (value !== 0) t.storage.overwrite().fill(value);
   return t;
 }
 
@@ -177,7 +201,8 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
 export function randn(shape: Shape, options: TensorOptions & { rng?: Rng } = {}): Tensor {
   const t = zeros(shape, options);
   const rng = options.rng ?? defaultRng();
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.normal();
+  const d = t.storage.overwrite();
+  for (let i = 0; i < d.length; i++) d[i] = rng.normal();
   return t;
 }
 
@@ -186,13 +211,15 @@ export function rand(shape: Shape, options: TensorOptions & { rng?: Rng; lo?: nu
   const t = zeros(shape, options);
   const rng = options.rng ?? defaultRng();
   const lo = options.lo ?? 0, hi = options.hi ?? 1;
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.uniform(lo, hi);
+  const d = t.storage.overwrite();
+  for (let i = 0; i < d.length; i++) d[i] = rng.uniform(lo, hi);
   return t;
 }
 
 /** 0, 1, …, n−1. */
 export function arange(n: number, options: TensorOptions = {}): Tensor {
   const t = zeros([n], options);
-  for (let i = 0; i < n; i++) t.data[i] = i;
+  const d = t.storage.overwrite();
+  for (let i = 0; i < n; i++) d[i] = i;
   return t;
 }

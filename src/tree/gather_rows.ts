@@ -3,6 +3,7 @@
 // of a level (children sit at any lower level) in one op; its gradient scatters back and adds up
 // where a row was picked twice.
 
+import { Storage } from '../backend/storage.js';
 import { allocate } from '../backend/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
@@ -41,16 +42,18 @@ export function gatherRows(sources: readonly Tensor[], idx: Int32Array): Tensor 
     used[lo] = 1;
   }
   const out = allocate(dtype, idx.length * D);
+  const sourceData = sources.map((t) => t.dataSync());
   for (let r = 0; r < idx.length; r++) {
     const s = src[r];
     if (s < 0) continue;
     const from = (idx[r] - starts[s]) * D;
-    out.set(sources[s].data.subarray(from, from + D), r * D);
+    out.set(sourceData[s].subarray(from, from + D), r * D);
   }
   const inputs: Tensor[] = [];
   const slot = new Int32Array(sources.length).fill(-1);
   for (let s = 0; s < sources.length; s++) if (used[s]) { slot[s] = inputs.length; inputs.push(sources[s]); }
-  return record('gatherRows', out, [idx.length, D], inputs, (g) => {
+  return record('gatherRows', Storage.wrap(out), [idx.length, D], inputs, (gs) => {
+    const g = gs.read();
     const grads = inputs.map((t) => (t.requiresGrad ? allocate(t.dtype, t.size) : null));
     for (let r = 0; r < idx.length; r++) {
       const s = src[r];
@@ -60,6 +63,6 @@ export function gatherRows(sources: readonly Tensor[], idx: Int32Array): Tensor 
       const to = (idx[r] - starts[s]) * D, from = r * D;
       for (let d = 0; d < D; d++) gs[to + d] += g[from + d];
     }
-    return grads;
+    return grads.map((a) => a && Storage.wrap(a));
   });
 }

@@ -5,6 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Storage } from '../../src/backend/storage.js';
 import * as ops from '../../src/autograd/index.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { check, rand64 } from './helpers.js';
@@ -128,7 +129,7 @@ test('gradcheck itself fails on a wrong derivative (so the checks above can fail
   const { record } = await import('../../src/autograd/record.js');
   const x = rand64([3], 4);
   // y = x² with a derivative of x instead of 2x
-  const wrong = (t: Tensor): Tensor => record('bad', Float64Array.from(t.data, (v) => v * v), t.shape, [t], (g) => [Float64Array.from(g, (gi, i) => gi * t.data[i])]);
+  const wrong = (t: Tensor): Tensor => record('bad', Storage.wrap(Float64Array.from(t.data, (v) => v * v)), t.shape, [t], (g) => [Storage.wrap(Float64Array.from(g.read(), (gi, i) => gi * t.data[i]))]);
   assert.throws(() => ops.gradcheck(wrong, [x]), /gradcheck failed: input 0 element/);
   const res = ops.gradcheck(wrong, [x], { raise: false });
   assert.equal(res.ok, false);

@@ -5,6 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Storage } from '../../src/backend/storage.js';
 import * as ops from '../../src/autograd/index.js';
 import { setFusedRecurrent, WorkspacePool, type LSTM } from '../../src/nn/index.js';
 import { Rng } from '../../src/tensor/random.js';
@@ -81,9 +82,10 @@ test('the engine calls a node\'s release hook once, after its input gradients ar
   const x = new Tensor(Float64Array.from([1, 2]), [2], true);
   const calls: string[] = [];
   const make = (): Tensor => {
-    const y = record('probe', Float64Array.from(x.data), [2], [x], (g) => {
+    const y = record('probe', Storage.wrap(Float64Array.from(x.data)), [2], [x], (gs) => {
       calls.push('backward');
-      return [{ write: (dst, acc) => { calls.push('write'); for (let i = 0; i < 2; i++) dst[i] = (acc ? dst[i] : 0) + g[i]; } }];
+      const g = gs.read();
+      return [{ write: (dst, acc) => { calls.push('write'); const d = dst.write(); for (let i = 0; i < 2; i++) d[i] = (acc ? d[i] : 0) + g[i]; } }];
     });
     y.gradFn = { ...y.gradFn!, release: () => calls.push('release') };
     return y;

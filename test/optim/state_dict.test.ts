@@ -122,7 +122,7 @@ test('a loaded float32 state converts into float64 parameters', () => {
   const p64 = [tensor([1, 2, 3], undefined, { dtype: 'float64', requiresGrad: true })];
   const opt64 = new SGD(p64, { lr: 0.1, momentum: 0.9 });
   opt64.loadStateDict(opt32.stateDict());
-  const buf = opt64.stateOf(p64[0])!.buffers.momentum_buffer;
+  const buf = opt64.stateOf(p64[0])!.buffers.momentum_buffer.read();
   assert.ok(buf instanceof Float64Array);
   assert.deepEqual(Array.from(buf), [0.5, -1, 2]);
 });

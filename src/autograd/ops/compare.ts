@@ -1,7 +1,7 @@
 // Element-wise comparisons with broadcasting, giving 0/1 tensors for masks (where, maskedFill,
 // loss masks). They are step functions, so they record no graph: the result never requires grad.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes } from '../../tensor/shape.js';
@@ -14,10 +14,11 @@ function compare(name: string, a: Tensor, b: Tensor | number, test: Test): Tenso
   const bt = b instanceof Tensor ? b : scalar(b, a.dtype);
   sameDtype(name, a, bt);
   const shape = broadcastShapes(a.shape, bt.shape);
-  const out = allocate(a.dtype, shape.reduce((p, d) => p * d, 1));
+  const out = new Storage(a.dtype, shape.reduce((p, d) => p * d, 1));
   // a − b decides every comparison, and a NaN on either side compares false, as in IEEE 754.
-  getBackend().binary('sub', a.data, a.shape, bt.data, bt.shape, out, shape);
-  for (let i = 0; i < out.length; i++) out[i] = test(out[i]) ? 1 : 0;
+  getBackend().binary('sub', a.storage, a.shape, bt.storage, bt.shape, out, shape);
+  const d = out.write();
+  for (let i = 0; i < d.length; i++) d[i] = test(d[i]) ? 1 : 0;
   return new Tensor(out, shape);
 }
 

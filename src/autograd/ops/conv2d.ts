@@ -9,6 +9,7 @@
 // kH×kW kernel, Cg = C/G and Og = O/G per group, Kg = Cg·kH·kW (one unrolled receptive field).
 
 import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor, type GradWriter, type InputGrad } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -156,26 +157,30 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 
   // cols [G, Kg, N·L]: the whole batch's unrolled fields per group (image n in columns n·L..),
   // kept for the weight gradient, so that each product below runs over the whole batch at once.
-  const cols = allocate(dtype, G * Kg * NL);
-  const yg = allocate(dtype, Og * NL); // [Og, N·L]: one group's output, images side by side
+  const cols = allocate(dtype, G * Kg * NL), colsS = Storage.wrap(cols);
+  const ygS = new Storage(dtype, Og * NL); // [Og, N·L]: one group's output, images side by side
   const y = allocate(dtype, N * O * L); // [N, O, Ho, Wo]
+  const xd = x.dataSync(), bd = bias ? bias.dataSync() : null;
   for (let g = 0; g < G; g++) {
-    for (let n = 0; n < N; n++) im2col(x.data, n, geo, g * Cg, Cg, cols, g * Kg * NL + n * L, NL);
+    for (let n = 0; n < N; n++) im2col(xd, n, geo, g * Cg, Cg, cols, g * Kg * NL + n * L, NL);
+    colsS.write(); // the host copy was just written
     // yg [Og, N·L] = W_g [Og, Kg] · cols_g [Kg, N·L]
-    be.gemm(false, false, Og, NL, Kg, weight.data, g * Og * Kg, cols, g * Kg * NL, yg, 0, false);
+    be.gemm(false, false, Og, NL, Kg, weight.storage, g * Og * Kg, colsS, g * Kg * NL, ygS, 0, false);
+    const yg = ygS.read();
     for (let n = 0; n < N; n++) {
       for (let o = 0; o < Og; o++) {
         const src = o * NL + n * L, dst = (n * O + g * Og + o) * L;
-        const b = bias ? bias.data[g * Og + o] : 0;
+        const b = bd ? bd[g * Og + o] : 0;
         for (let l = 0; l < L; l++) y[dst + l] = yg[src + l] + b;
       }
     }
   }
 
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(op, y, [N, O, Ho, Wo], inputs, (dy) => {
+  return record(op, Storage.wrap(y), [N, O, Ho, Wo], inputs, (dyS) => {
+    const dy = dyS.read();
     // dyAll [G, Og, N·L]: dy [N, O, L] regrouped into the products' layout.
-    const dyAll = allocate(dtype, G * Og * NL);
+    const dyAll = allocate(dtype, G * Og * NL), dyAllS = Storage.wrap(dyAll);
     for (let n = 0; n < N; n++) {
       for (let oc = 0; oc < O; oc++) {
         const g = Math.floor(oc / Og), o = oc - g * Og;
@@ -185,10 +190,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     let dx: FloatArray | null = null;
     if (x.requiresGrad) {
       dx = allocate(dtype, x.size);
-      const dcols = allocate(dtype, Kg * NL); // [Kg, N·L]
+      const dcolsS = new Storage(dtype, Kg * NL); // [Kg, N·L]
       for (let g = 0; g < G; g++) {
         // dcols [Kg, N·L] = W_gᵀ [Kg, Og] · dy_g [Og, N·L]
-        be.gemm(true, false, Kg, NL, Og, weight.data, g * Og * Kg, dyAll, g * Og * NL, dcols, 0, false);
+        be.gemm(true, false, Kg, NL, Og, weight.storage, g * Og * Kg, dyAllS, g * Og * NL, dcolsS, 0, false);
+        const dcols = dcolsS.read();
         for (let n = 0; n < N; n++) col2im(dcols, n * L, NL, n, geo, g * Cg, Cg, dx);
       }
     }
@@ -196,11 +202,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     const dw: GradWriter | null = weight.requiresGrad
       ? {
         write: (dst, acc) => {
-          for (let g = 0; g < G; g++) be.gemm(false, true, Og, Kg, NL, dyAll, g * Og * NL, cols, g * Kg * NL, dst, g * Og * Kg, acc);
+          for (let g = 0; g < G; g++) be.gemm(false, true, Og, Kg, NL, dyAllS, g * Og * NL, colsS, g * Kg * NL, dst, g * Og * Kg, acc);
         },
       }
       : null;
-    const out: InputGrad[] = [dx, dw];
+    const out: InputGrad[] = [dx && Storage.wrap(dx), dw];
     if (bias) {
       // db[o] = Σ_{n, p, q} dy[n, o, p, q]
       let db: FloatArray | null = null;
@@ -215,7 +221,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
           }
         }
       }
-      out.push(db);
+      out.push(db && Storage.wrap(db));
     }
     return out;
   });

@@ -1,28 +1,31 @@
-// Copies and graph cuts: clone (a new buffer, gradient passes through), detach (same values, no
+// Copies and graph cuts: clone (new storage, gradient passes through), detach (same values, no
 // history), and astype (dtype conversion, differentiable).
 
-import { allocate, type DType } from '../../backend/dtype.js';
+import type { DType } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
+import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../record.js';
 
 export function clone(x: Tensor): Tensor {
-  const data = allocate(x.dtype, x.size);
-  data.set(x.data);
+  const data = new Storage(x.dtype, x.size);
+  getBackend().copy(x.storage, 0, data, 0, x.size);
   return record('clone', data, x.shape, [x], (g) => [g]);
 }
 
-/** The same values cut from the graph (shares the buffer, like torch's detach). */
+/** The same values cut from the graph (shares the storage, like torch's detach). */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.data, x.shape);
+  return new Tensor(x.storage, x.shape);
+}
+
+// The values of s converted to dtype (through the host copies: conversions are for gradient checks).
+function converted(s: Storage, dtype: DType): Storage {
+  const out = new Storage(dtype, s.length);
+  out.overwrite().set(s.read());
+  return out;
 }
 
 export function astype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const data = allocate(dtype, x.size);
-  data.set(x.data);
-  return record('astype', data, x.shape, [x], (g) => {
-    const gx = allocate(x.dtype, x.size);
-    gx.set(g);
-    return [gx];
-  });
+  return record('astype', converted(x.storage, dtype), x.shape, [x], (g) => [converted(g, x.dtype)]);
 }

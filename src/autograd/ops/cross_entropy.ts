@@ -4,7 +4,7 @@
 // are backend kernels (crossEntropyForward / crossEntropyBackward: wasm on float32, the reference in
 // src/backend/ref/cross_entropy.ts otherwise); row weights and the reduction are applied here.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -31,9 +31,10 @@ export function softmaxCrossEntropy(
     if (kept !== targets) kept[i] = t;
   }
   const be = getBackend();
-  const logp = allocate(logits.dtype, logits.size);   // [N, C]
-  const losses = allocate(logits.dtype, N);           // [N]: −log p(target), then weighted
-  be.crossEntropyForward(logits.data, N, C, kept, logp, losses);
+  const logp = new Storage(logits.dtype, logits.size);   // [N, C]
+  const nll = new Storage(logits.dtype, N);              // [N]: −log p(target), then weighted
+  be.crossEntropyForward(logits.storage, N, C, kept, logp, nll);
+  const losses = nll.write();
   let total = 0, denom = 0;
   for (let i = 0; i < N; i++) {
     if (kept[i] < 0) continue;
@@ -42,17 +43,18 @@ export function softmaxCrossEntropy(
     total += losses[i];
     denom += w;
   }
-  let data;
+  let data: Storage;
   let shape: number[];
-  if (reduction === 'none') { data = losses; shape = [N]; }
+  if (reduction === 'none') { data = nll; shape = [N]; }
   else {
-    data = allocate(logits.dtype, 1);
+    data = new Storage(logits.dtype, 1);
     // An all-masked batch gives NaN, as PyTorch does: 0/0, there is no loss to report.
-    data[0] = reduction === 'mean' ? total / denom : total;
+    data.overwrite()[0] = reduction === 'mean' ? total / denom : total;
     shape = [];
   }
-  return record('softmaxCrossEntropy', data, shape, [logits], (g) => {
-    const gx = allocate(logits.dtype, logits.size);   // [N, C]
+  return record('softmaxCrossEntropy', data, shape, [logits], (gs) => {
+    const g = gs.read();
+    const gx = new Storage(logits.dtype, logits.size);   // [N, C]
     const scale = new Float64Array(N);                // [N]: d loss / d nll_i
     for (let i = 0; i < N; i++) {
       if (kept[i] < 0) continue;

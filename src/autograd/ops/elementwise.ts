@@ -1,10 +1,10 @@
 // Element-wise operations with NumPy broadcasting, each beside its derivative. Gradients are summed
 // back over broadcast axes, so every input's gradient has that input's shape.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend, type BinaryOp, type UnaryOp } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { broadcastShapes, sameShape, type Shape } from '../../tensor/shape.js';
+import { broadcastShapes, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import { record, sameDtype } from '../record.js';
 import { scalar, spreadTo } from './broadcast_buffer.js';
 
@@ -15,28 +15,32 @@ function asTensor(x: TensorLike, like: Tensor): Tensor {
 }
 
 // g (shape outShape) reduced to `shape`: the adjoint of broadcasting.
-function reduceTo(g: FloatArray, outShape: Shape, t: Tensor): FloatArray {
+function reduceTo(g: Storage, outShape: Shape, t: Tensor): Storage {
   if (sameShape(outShape, t.shape) || g.length === t.size) return g;
-  const out = allocate(t.dtype, t.size);
+  const out = new Storage(t.dtype, t.size);
   getBackend().sumTo(g, outShape, out, t.shape);
   return out;
 }
 
 // elementwise product of g (outShape) with x broadcast to outShape
-function mulBroadcast(g: FloatArray, outShape: Shape, x: Tensor): FloatArray {
-  const out = allocate(x.dtype, g.length);
-  getBackend().binary('mul', g, outShape, x.data, x.shape, out, outShape);
+function mulBroadcast(g: Storage, outShape: Shape, x: Tensor): Storage {
+  const out = new Storage(x.dtype, g.length);
+  getBackend().binary('mul', g, outShape, x.storage, x.shape, out, outShape);
   return out;
 }
 
-function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): { data: FloatArray; shape: number[] } {
+function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): { data: Storage; shape: number[] } {
   sameDtype(op, a, b);
   const shape = broadcastShapes(a.shape, b.shape);
-  let n = 1;
-  for (const d of shape) n *= d;
-  const data = allocate(a.dtype, n);
-  getBackend().binary(op, a.data, a.shape, b.data, b.shape, data, shape);
+  const data = new Storage(a.dtype, sizeOf(shape));
+  getBackend().binary(op, a.storage, a.shape, b.storage, b.shape, data, shape);
   return { data, shape };
+}
+
+function negated(g: Storage): Storage {
+  const out = new Storage(g.dtype, g.length);
+  getBackend().affineScalar(g, -1, 0, out);
+  return out;
 }
 
 export function add(x: TensorLike, y: TensorLike): Tensor {
@@ -50,12 +54,7 @@ export function sub(x: TensorLike, y: TensorLike): Tensor {
   const a = x instanceof Tensor ? x : asTensor(x, y as Tensor);
   const b = asTensor(y, a);
   const { data, shape } = binaryForward('sub', a, b);
-  return record('sub', data, shape, [a, b], (g) => {
-    const gb = reduceTo(g, shape, b);
-    const neg = allocate(b.dtype, gb.length);
-    getBackend().affineScalar(gb, -1, 0, neg);
-    return [reduceTo(g, shape, a), neg];
-  });
+  return record('sub', data, shape, [a, b], (g) => [reduceTo(g, shape, a), b.requiresGrad ? negated(reduceTo(g, shape, b)) : null]);
 }
 
 export function mul(x: TensorLike, y: TensorLike): Tensor {
@@ -75,16 +74,16 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
   return record('div', data, shape, [a, b], (g) => {
     const be = getBackend();
     // d(a/b)/da = 1/b; d(a/b)/db = -(a/b)/b
-    let ga: FloatArray | null = null, gb: FloatArray | null = null;
+    let ga: Storage | null = null, gb: Storage | null = null;
     if (a.requiresGrad) {
-      const t = allocate(a.dtype, g.length);
-      be.binary('div', g, shape, b.data, b.shape, t, shape);
+      const t = new Storage(a.dtype, g.length);
+      be.binary('div', g, shape, b.storage, b.shape, t, shape);
       ga = reduceTo(t, shape, a);
     }
     if (b.requiresGrad) {
-      const t = allocate(b.dtype, g.length);
+      const t = new Storage(b.dtype, g.length);
       be.binary('mul', g, shape, data, shape, t, shape);
-      be.binary('div', t, shape, b.data, b.shape, t, shape);
+      be.binary('div', t, shape, b.storage, b.shape, t, shape);
       be.affineScalar(t, -1, 0, t);
       gb = reduceTo(t, shape, b);
     }
@@ -96,39 +95,42 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
 export function pow(x: Tensor, p: TensorLike): Tensor {
   const be = getBackend();
   if (!(p instanceof Tensor)) {
-    const data = allocate(x.dtype, x.size);
-    be.powScalar(x.data, p, data);
+    const data = new Storage(x.dtype, x.size);
+    be.powScalar(x.storage, p, data);
     return record('pow', data, x.shape, [x], (g) => {
-      const d = allocate(x.dtype, x.size);
+      const d = new Storage(x.dtype, x.size);
       if (p === 0) return [d]; // x^0 is constant; p·x^(p−1) would be 0·∞ = NaN at x = 0
-      be.powScalar(x.data, p - 1, d);
-      for (let i = 0; i < d.length; i++) d[i] *= p * g[i];
+      be.powScalar(x.storage, p - 1, d);
+      be.binary('mul', d, x.shape, g, x.shape, d, x.shape);
+      be.affineScalar(d, p, 0, d);
       return [d];
     });
   }
   const { data, shape } = binaryForward('pow', x, p);
   return record('pow', data, shape, [x, p], (g) => {
-    let gx: FloatArray | null = null, gp: FloatArray | null = null;
+    let gx: Storage | null = null, gp: Storage | null = null;
+    const gv = g.read();
     if (x.requiresGrad) {
       // p * x^(p-1) = p * out / x, computed directly to stay finite at x = 0
-      const t = allocate(x.dtype, g.length);
-      const pm1 = allocate(x.dtype, p.size);
-      be.affineScalar(p.data, 1, -1, pm1);
-      be.binary('pow', x.data, x.shape, pm1, p.shape, t, shape);
-      be.binary('mul', t, shape, p.data, p.shape, t, shape);
-      const pe = spreadTo(p.data, p.shape, shape, p.dtype);
+      const t = new Storage(x.dtype, g.length);
+      const pm1 = new Storage(x.dtype, p.size);
+      be.affineScalar(p.storage, 1, -1, pm1);
+      be.binary('pow', x.storage, x.shape, pm1, p.shape, t, shape);
+      be.binary('mul', t, shape, p.storage, p.shape, t, shape);
+      const pe = spreadTo(p.storage, p.shape, shape, p.dtype).read(), tv = t.write();
       // where p = 0 the derivative is 0, not 0·x^(−1) (NaN at x = 0), as in PyTorch
-      for (let i = 0; i < t.length; i++) t[i] = pe[i] === 0 ? 0 : t[i] * g[i];
+      for (let i = 0; i < tv.length; i++) tv[i] = pe[i] === 0 ? 0 : tv[i] * gv[i];
       gx = reduceTo(t, shape, x);
     }
     if (p.requiresGrad) {
-      const lx = allocate(x.dtype, x.size);
-      be.unary('log', x.data, lx);
-      const t = allocate(x.dtype, g.length);
+      const lx = new Storage(x.dtype, x.size);
+      be.unary('log', x.storage, lx);
+      const t = new Storage(x.dtype, g.length);
       be.binary('mul', data, shape, lx, x.shape, t, shape);
-      const xe = spreadTo(x.data, x.shape, shape, x.dtype), pe = spreadTo(p.data, p.shape, shape, p.dtype);
+      const xe = spreadTo(x.storage, x.shape, shape, x.dtype).read(), pe = spreadTo(p.storage, p.shape, shape, p.dtype).read();
+      const tv = t.write();
       // x^p·log x → 0 as x → 0 for p ≥ 0 (PyTorch masks these too); the product would be NaN or ∞
-      for (let i = 0; i < t.length; i++) t[i] = xe[i] === 0 && pe[i] >= 0 ? 0 : t[i] * g[i];
+      for (let i = 0; i < tv.length; i++) tv[i] = xe[i] === 0 && pe[i] >= 0 ? 0 : tv[i] * gv[i];
       gp = reduceTo(t, shape, p);
     }
     return [gx, gp];
@@ -139,36 +141,22 @@ export function pow(x: Tensor, p: TensorLike): Tensor {
 export function maximum(a: Tensor, b: Tensor): Tensor {
   const { data, shape } = binaryForward('maximum', a, b);
   return record('maximum', data, shape, [a, b], (g) => {
-    const ea = spreadTo(a.data, a.shape, shape, a.dtype), eb = spreadTo(b.data, b.shape, shape, b.dtype);
-    const ga = allocate(a.dtype, g.length), gb = allocate(a.dtype, g.length);
-    for (let i = 0; i < g.length; i++) { if (ea[i] >= eb[i]) ga[i] = g[i]; else gb[i] = g[i]; }
+    const ea = spreadTo(a.storage, a.shape, shape, a.dtype).read(), eb = spreadTo(b.storage, b.shape, shape, b.dtype).read();
+    const gv = g.read();
+    const ga = new Storage(a.dtype, g.length), gb = new Storage(a.dtype, g.length);
+    const gav = ga.overwrite(), gbv = gb.overwrite();
+    for (let i = 0; i < gv.length; i++) { if (ea[i] >= eb[i]) { gav[i] = gv[i]; gbv[i] = 0; } else { gbv[i] = gv[i]; gav[i] = 0; } }
     return [reduceTo(ga, shape, a), reduceTo(gb, shape, b)];
   });
 }
 
-// dL/dx for a unary map, from the input x, the output y and dL/dy. One loop per op, so that each
-// stays monomorphic and fast.
-function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, g: FloatArray, gx: FloatArray): void {
-  const n = gx.length;
-  switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) gx[i] = -g[i]; break;
-    case 'exp': for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; break;
-    case 'log': for (let i = 0; i < n; i++) gx[i] = g[i] / x[i]; break;
-    case 'tanh': for (let i = 0; i < n; i++) gx[i] = g[i] * (1 - y[i] * y[i]); break;
-    case 'sigmoid': for (let i = 0; i < n; i++) gx[i] = g[i] * y[i] * (1 - y[i]); break;
-    case 'relu': for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : 0; break;
-    case 'sqrt': for (let i = 0; i < n; i++) gx[i] = (0.5 * g[i]) / y[i]; break;
-    case 'abs': for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0; break;
-    case 'square': for (let i = 0; i < n; i++) gx[i] = 2 * x[i] * g[i]; break;
-  }
-}
-
 function unaryOp(op: UnaryOp, x: Tensor): Tensor {
-  const y = allocate(x.dtype, x.size);
-  getBackend().unary(op, x.data, y);
+  const be = getBackend();
+  const y = new Storage(x.dtype, x.size);
+  be.unary(op, x.storage, y);
   return record(op, y, x.shape, [x], (g) => {
-    const gx = allocate(x.dtype, x.size);
-    unaryBackward(op, x.data, y, g, gx);
+    const gx = new Storage(x.dtype, x.size);
+    be.unaryBackward(op, x.storage, y, g, gx);
     return [gx];
   });
 }

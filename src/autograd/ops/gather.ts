@@ -1,7 +1,7 @@
 // Embedding lookup: rows of a table picked by integer indices. Its gradient scatters back and adds
 // up where an index repeats.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape, sizeOf, type Shape } from '../../tensor/shape.js';
@@ -35,10 +35,10 @@ export function embedding(table: Tensor, idx: IndexTensor): Tensor {
     if (v < 0 || v >= V) throw new Error(`embedding: expected indices in [0, ${V}), got ${v} at position ${i}`);
   }
   const be = getBackend();
-  const data = allocate(table.dtype, idx.data.length * E);
-  be.gatherRows(table.data, E, idx.data, data);
+  const data = new Storage(table.dtype, idx.data.length * E);
+  be.gatherRows(table.storage, E, idx.data, data);
   return record('embedding', data, [...idx.shape, E], [table], (g) => {
-    const gt = allocate(table.dtype, table.size);
+    const gt = new Storage(table.dtype, table.size);
     be.scatterAddRows(g, E, idx.data, gt);
     return [gt];
   });

@@ -6,6 +6,7 @@
 // activations it computed, so its derivative (right below it) needs no exp again.
 
 import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { record } from '../record.js';
@@ -25,7 +26,7 @@ function check(gates: Tensor, c: Tensor): [number, number] {
 /** c' = σ(z_f) ⊙ c + σ(z_i) ⊙ tanh(z_g).  gates [B, 4H], c [B, H] → [B, H]. */
 export function lstmCellState(gates: Tensor, c: Tensor): Tensor {
   const [B, H] = check(gates, c);
-  const z = gates.data, cd = c.data;
+  const z = gates.dataSync(), cd = c.dataSync();
   const out = allocate(c.dtype, B * H);
   const act = allocate(c.dtype, 3 * B * H); // [B, 3H]: σ(z_i) | σ(z_f) | tanh(z_g)
   for (let b = 0; b < B; b++) {
@@ -36,7 +37,8 @@ export function lstmCellState(gates: Tensor, c: Tensor): Tensor {
       out[co + k] = f * cd[co + k] + i * g;
     }
   }
-  return record('lstmCellState', out, c.shape, [gates, c], (gr) => {
+  return record('lstmCellState', Storage.wrap(out), c.shape, [gates, c], (grs) => {
+    const gr = grs.read();
     // dz_i = g'·tanh(z_g)·σ'(z_i); dz_f = g'·c·σ'(z_f); dz_g = g'·σ(z_i)·(1 − tanh²(z_g)); dc = g'·σ(z_f)
     const gz = allocate(gates.dtype, gates.size), gc = allocate(c.dtype, c.size);
     for (let b = 0; b < B; b++) {
@@ -50,14 +52,14 @@ export function lstmCellState(gates: Tensor, c: Tensor): Tensor {
         gc[co + k] = gk * f;
       }
     }
-    return [gz, gc];
+    return [Storage.wrap(gz), Storage.wrap(gc)];
   });
 }
 
 /** h' = σ(z_o) ⊙ tanh(c').  gates [B, 4H], c' [B, H] → [B, H]. */
 export function lstmHidden(gates: Tensor, cNew: Tensor): Tensor {
   const [B, H] = check(gates, cNew);
-  const z = gates.data, cd = cNew.data;
+  const z = gates.dataSync(), cd = cNew.dataSync();
   const out = allocate(cNew.dtype, B * H);
   const act = allocate(cNew.dtype, 2 * B * H); // [B, 2H]: σ(z_o) | tanh(c')
   for (let b = 0; b < B; b++) {
@@ -68,7 +70,8 @@ export function lstmHidden(gates: Tensor, cNew: Tensor): Tensor {
       out[co + k] = o * t;
     }
   }
-  return record('lstmHidden', out, cNew.shape, [gates, cNew], (g) => {
+  return record('lstmHidden', Storage.wrap(out), cNew.shape, [gates, cNew], (gs) => {
+    const g = gs.read();
     // dz_o = g·tanh(c')·σ'(z_o); dc' = g·σ(z_o)·(1 − tanh²(c'))
     const gz = allocate(gates.dtype, gates.size), gc = allocate(cNew.dtype, cNew.size);
     for (let b = 0; b < B; b++) {
@@ -79,6 +82,6 @@ export function lstmHidden(gates: Tensor, cNew: Tensor): Tensor {
         gc[co + k] = g[co + k] * o * (1 - t * t);
       }
     }
-    return [gz, gc];
+    return [Storage.wrap(gz), Storage.wrap(gc)];
   });
 }

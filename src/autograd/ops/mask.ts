@@ -1,7 +1,7 @@
 // Masking: choosing between two tensors element-wise by a condition, and filling masked positions
 // with a constant. Gradients flow only to the positions that were chosen.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes, sizeOf } from '../../tensor/shape.js';
@@ -12,16 +12,17 @@ import { scalar, spreadTo } from './broadcast_buffer.js';
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   sameDtype('where', a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
-  const c = spreadTo(cond.data, cond.shape, shape, a.dtype);
-  const av = spreadTo(a.data, a.shape, shape, a.dtype), bv = spreadTo(b.data, b.shape, shape, a.dtype);
+  const c = spreadTo(cond.storage, cond.shape, shape, cond.dtype).read();
+  const av = spreadTo(a.storage, a.shape, shape, a.dtype).read(), bv = spreadTo(b.storage, b.shape, shape, a.dtype).read();
   const n = sizeOf(shape);
-  const data = allocate(a.dtype, n);
-  for (let i = 0; i < n; i++) data[i] = c[i] !== 0 ? av[i] : bv[i];
-  return record('where', data, shape, [a, b], (g) => {
+  const data = new Storage(a.dtype, n), dv = data.overwrite();
+  for (let i = 0; i < n; i++) dv[i] = c[i] !== 0 ? av[i] : bv[i];
+  return record('where', data, shape, [a, b], (gs) => {
     const be = getBackend();
-    const ga = allocate(a.dtype, n), gb = allocate(a.dtype, n);
-    for (let i = 0; i < n; i++) { if (c[i] !== 0) ga[i] = g[i]; else gb[i] = g[i]; }
-    const ra = allocate(a.dtype, a.size), rb = allocate(b.dtype, b.size);
+    const g = gs.read();
+    const ga = new Storage(a.dtype, n), gb = new Storage(a.dtype, n), gav = ga.overwrite(), gbv = gb.overwrite();
+    for (let i = 0; i < n; i++) { if (c[i] !== 0) { gav[i] = g[i]; gbv[i] = 0; } else { gbv[i] = g[i]; gav[i] = 0; } }
+    const ra = new Storage(a.dtype, a.size), rb = new Storage(b.dtype, b.size);
     be.sumTo(ga, shape, ra, a.shape);
     be.sumTo(gb, shape, rb, b.shape);
     return [ra, rb];

@@ -1,7 +1,7 @@
 // Matrix products: batched matmul with broadcast batch axes, and the fused affine map of Linear
 // layers, y = x·Wᵀ + b, whose weight gradient is one product over all rows.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor, type GradWriter } from '../../tensor/tensor.js';
 import { broadcastShapes, formatShape, sizeOf } from '../../tensor/shape.js';
@@ -39,18 +39,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   };
   const aOff = offsets(aBatch, M * K), bOff = offsets(bBatch, K * N);
   const be = getBackend();
-  const data = allocate(a.dtype, nb * M * N);
-  for (let i = 0; i < nb; i++) be.gemm(false, false, M, N, K, a.data, aOff[i], b.data, bOff[i], data, i * M * N, false);
+  const data = new Storage(a.dtype, nb * M * N);
+  for (let i = 0; i < nb; i++) be.gemm(false, false, M, N, K, a.storage, aOff[i], b.storage, bOff[i], data, i * M * N, false);
   let outShape = [...batch, M, N];
   if (a.rank === 1) outShape.splice(outShape.length - 2, 1);
   if (b.rank === 1) outShape = outShape.slice(0, -1);
   return record('matmul', data, outShape, [a, b], (g) => {
     // dA = g · Bᵀ, dB = Aᵀ · g, summed over batch entries that were broadcast.
-    const ga = a.requiresGrad ? allocate(a.dtype, a.size) : null;
-    const gb = b.requiresGrad ? allocate(b.dtype, b.size) : null;
+    const ga = a.requiresGrad ? new Storage(a.dtype, a.size) : null;
+    const gb = b.requiresGrad ? new Storage(b.dtype, b.size) : null;
     for (let i = 0; i < nb; i++) {
-      if (ga) be.gemm(false, true, M, K, N, g, i * M * N, b.data, bOff[i], ga, aOff[i], true);
-      if (gb) be.gemm(true, false, K, N, M, a.data, aOff[i], g, i * M * N, gb, bOff[i], true);
+      if (ga) be.gemm(false, true, M, K, N, g, i * M * N, b.storage, bOff[i], ga, aOff[i], true);
+      if (gb) be.gemm(true, false, K, N, M, a.storage, aOff[i], g, i * M * N, gb, bOff[i], true);
     }
     return [ga, gb];
   });
@@ -73,30 +73,21 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const rows = x.size / inF;
   const be = getBackend();
   // x [R, in], W [out, in], y [R, out]
-  const y = allocate(x.dtype, rows * out);
-  if (bias) for (let r = 0; r < rows; r++) y.set(bias.data, r * out);
-  be.gemm(false, true, rows, out, inF, x.data, 0, weight.data, 0, y, 0, bias !== undefined && bias !== null);
+  const y = new Storage(x.dtype, rows * out);
+  if (bias) be.binary('add', y, [rows, out], bias.storage, [out], y, [rows, out]); // y = 0 + b on every row
+  be.gemm(false, true, rows, out, inF, x.storage, 0, weight.storage, 0, y, 0, bias !== undefined && bias !== null);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('linear', y, [...x.shape.slice(0, -1), out], inputs, (g) => {
-    const gx = x.requiresGrad ? allocate(x.dtype, x.size) : null;
-    if (gx) be.gemm(false, false, rows, inF, out, g, 0, weight.data, 0, gx, 0, false); // [R,out]·[out,in]
+    const gx = x.requiresGrad ? new Storage(x.dtype, x.size) : null;
+    if (gx) be.gemm(false, false, rows, inF, out, g, 0, weight.storage, 0, gx, 0, false); // [R,out]·[out,in]
     // The weight and bias gradients are written into the engine's running sums (see GradWriter):
     // a weight shared by every time step accumulates inside the matrix kernel.
     const gw: GradWriter | null = weight.requiresGrad
-      ? { write: (dst, acc) => be.gemm(true, false, out, inF, rows, g, 0, x.data, 0, dst, 0, acc) } // gᵀ [out,R] · x [R,in]
+      ? { write: (dst, acc) => be.gemm(true, false, out, inF, rows, g, 0, x.storage, 0, dst, 0, acc) } // gᵀ [out,R] · x [R,in]
       : null;
     const gb: GradWriter | null = bias && bias.requiresGrad
-      ? { write: (dst: FloatArray, acc: boolean) => sumRowsInto(g, rows, out, dst, acc) }
+      ? { write: (dst: Storage, acc: boolean) => be.colSums(g, rows, out, dst, acc) } // Σ_r g[r, :]
       : null;
     return bias ? [gx, gw, gb] : [gx, gw];
   });
-}
-
-// dst[o] (+)= Σ_r g[r, o]: the bias gradient, g [rows, n].
-function sumRowsInto(g: FloatArray, rows: number, n: number, dst: FloatArray, accumulate: boolean): void {
-  if (!accumulate) dst.fill(0);
-  for (let r = 0; r < rows; r++) {
-    const base = r * n;
-    for (let o = 0; o < n; o++) dst[o] += g[base + o];
-  }
 }

@@ -6,6 +6,7 @@
 // N = batch, C = channels, H×W in, Ho×Wo out, kH×kW window, sH×sW stride, pH×pW padding.
 
 import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { record } from '../record.js';
@@ -57,7 +58,7 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions =
   const { N, C, H, W, kH, kW, sH, sW, pH, pW, Ho, Wo } = g;
   const y = allocate(x.dtype, N * C * Ho * Wo);  // [N, C, Ho, Wo]
   const arg = new Int32Array(y.length);           // [N, C, Ho, Wo]: flat index into x of each winner
-  const xd = x.data;
+  const xd = x.dataSync();
   let o = 0;
   for (let plane = 0; plane < N * C; plane++) {
     const base = plane * H * W;
@@ -80,10 +81,11 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: Pool2dOptions =
       }
     }
   }
-  return record('maxPool2d', y, [N, C, Ho, Wo], [x], (dy) => {
+  return record('maxPool2d', Storage.wrap(y), [N, C, Ho, Wo], [x], (dyS) => {
+    const dy = dyS.read();
     const dx = allocate(x.dtype, x.size);
     for (let k = 0; k < arg.length; k++) dx[arg[k]] += dy[k];
-    return [dx];
+    return [Storage.wrap(dx)];
   });
 }
 
@@ -99,7 +101,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOption
   const { N, C, H, W, kH, kW, sH, sW, pH, pW, Ho, Wo } = g;
   const includePad = options.countIncludePad ?? true;
   const y = allocate(x.dtype, N * C * Ho * Wo); // [N, C, Ho, Wo]
-  const xd = x.data;
+  const xd = x.dataSync();
   // Each window's clipped bounds and 1/D, shared by every plane: [Ho·Wo] each.
   const L = Ho * Wo;
   const hs = new Int32Array(L), he = new Int32Array(L), ws = new Int32Array(L), we = new Int32Array(L);
@@ -120,7 +122,8 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOption
       y[o] = s * scale[l];
     }
   }
-  return record('avgPool2d', y, [N, C, Ho, Wo], [x], (dy) => {
+  return record('avgPool2d', Storage.wrap(y), [N, C, Ho, Wo], [x], (dyS) => {
+    const dy = dyS.read();
     const dx: FloatArray = allocate(x.dtype, x.size);
     for (let plane = 0, o = 0; plane < N * C; plane++) {
       const base = plane * H * W;
@@ -129,6 +132,6 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOption
         for (let h = hs[l]; h < he[l]; h++) for (let w = ws[l]; w < we[l]; w++) dx[base + h * W + w] += share;
       }
     }
-    return [dx];
+    return [Storage.wrap(dx)];
   });
 }

@@ -1,7 +1,7 @@
 // Reductions over axes: sum, mean and max. Their gradients expand back over the reduced axes, so
 // the input's gradient keeps the input's shape.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { normAxis, type Shape } from '../../tensor/shape.js';
@@ -20,19 +20,20 @@ function reducedShapes(shape: Shape, axes: Axes, keepDims: boolean): { kept: num
 }
 
 // g laid over the reduced shape, expanded back to the input's shape and scaled
-function expandGrad(g: Float32Array | Float64Array, kept: number[], x: Tensor, scale: number) {
-  const gx = allocate(x.dtype, x.size);
-  const s = allocate(x.dtype, 1);
-  s[0] = scale;
-  getBackend().binary('mul', g, kept, s, [], gx, x.shape);
+function expandGrad(g: Storage, kept: number[], x: Tensor, scale: number): Storage {
+  const be = getBackend();
+  const gx = new Storage(x.dtype, x.size);
+  const s = new Storage(x.dtype, 1);
+  s.overwrite()[0] = scale;
+  be.binary('mul', g, kept, s, [], gx, x.shape);
   return gx;
 }
 
 /** Sum over the given axes (all when omitted). */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const { kept, out } = reducedShapes(x.shape, axes, keepDims);
-  const data = allocate(x.dtype, out.reduce((p, d) => p * d, 1));
-  getBackend().sumTo(x.data, x.shape, data, kept);
+  const data = new Storage(x.dtype, out.reduce((p, d) => p * d, 1));
+  getBackend().sumTo(x.storage, x.shape, data, kept);
   return record('sum', data, out, [x], (g) => [expandGrad(g, kept, x, 1)]);
 }
 
@@ -40,9 +41,10 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const { kept, out } = reducedShapes(x.shape, axes, keepDims);
   const count = x.size / Math.max(1, kept.reduce((p, d) => p * d, 1));
-  const data = allocate(x.dtype, out.reduce((p, d) => p * d, 1));
-  getBackend().sumTo(x.data, x.shape, data, kept);
-  for (let i = 0; i < data.length; i++) data[i] /= count;
+  const be = getBackend();
+  const data = new Storage(x.dtype, out.reduce((p, d) => p * d, 1));
+  be.sumTo(x.storage, x.shape, data, kept);
+  be.affineScalar(data, 1 / count, 0, data);
   return record('mean', data, out, [x], (g) => [expandGrad(g, kept, x, 1 / count)]);
 }
 
@@ -60,14 +62,14 @@ export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
   const size = x.shape[a];
   if (size === 0) throw new Error(`max: cannot reduce an empty axis ${a} of shape [${x.shape.join(', ')}]`);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
-  const data = allocate(x.dtype, outer * inner);
+  const data = new Storage(x.dtype, outer * inner);
   const arg = new Int32Array(outer * inner);
-  getBackend().maxAxis(x.data, outer, size, inner, data, arg);
+  getBackend().maxAxis(x.storage, outer, size, inner, data, arg);
   const shape = keepDims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
   return record('max', data, shape, [x], (g) => {
-    const gx = allocate(x.dtype, x.size);
+    const gx = new Storage(x.dtype, x.size), gxv = gx.write(), gv = g.read();
     for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) gx[(o * size + arg[o * inner + i]) * inner + i] = g[o * inner + i];
+      for (let i = 0; i < inner; i++) gxv[(o * size + arg[o * inner + i]) * inner + i] = gv[o * inner + i];
     }
     return [gx];
   });
@@ -79,6 +81,6 @@ export function argmax(x: Tensor, axis = -1): Int32Array {
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const arg = new Int32Array(outer * inner);
-  getBackend().maxAxis(x.data, outer, x.shape[a], inner, allocate(x.dtype, outer * inner), arg);
+  getBackend().maxAxis(x.storage, outer, x.shape[a], inner, new Storage(x.dtype, outer * inner), arg);
   return arg;
 }

@@ -1,7 +1,7 @@
 // Operations that move elements without arithmetic: reshape, permute/transpose, slice, select,
 // concat, stack, and broadcastTo. Their gradients move the elements back.
 
-import { allocate } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastShapes, formatShape, normAxis, sameShape, sizeOf, type Shape } from '../../tensor/shape.js';
@@ -19,7 +19,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (sizeOf(s) !== x.size || s.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new Error(`reshape: cannot view ${x.size} elements of shape ${formatShape(x.shape)} as ${formatShape(shape)}`);
   }
-  return record('reshape', x.data, s, [x], (g) => [g]);
+  return record('reshape', x.storage, s, [x], (g) => [g]);
 }
 
 /** Reorders axes: output axis i is input axis perm[i]. */
@@ -29,13 +29,13 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
     throw new Error(`permute: expected a permutation of ${x.rank} axes, got [${perm.join(', ')}]`);
   }
   const shape = p.map((a) => x.shape[a]);
-  const data = allocate(x.dtype, x.size);
+  const data = new Storage(x.dtype, x.size);
   const be = getBackend();
-  be.permute(x.data, x.shape, p, data);
+  be.permute(x.storage, x.shape, p, data);
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => { inverse[a] = i; });
   return record('permute', data, shape, [x], (g) => {
-    const gx = allocate(x.dtype, x.size);
+    const gx = new Storage(x.dtype, x.size);
     be.permute(g, shape, inverse, gx);
     return [gx];
   });
@@ -63,15 +63,13 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   }
   const len = end - start;
   const shape = x.shape.map((d, i) => (i === a ? len : d));
-  const data = allocate(x.dtype, outer * len * inner);
-  for (let o = 0; o < outer; o++) {
-    const src = (o * size + start) * inner;
-    data.set(x.data.subarray(src, src + len * inner), o * len * inner);
-  }
+  const be = getBackend();
+  const data = new Storage(x.dtype, outer * len * inner);
+  for (let o = 0; o < outer; o++) be.copy(x.storage, (o * size + start) * inner, data, o * len * inner, len * inner);
   return record('slice', data, shape, [x], (g) => {
     if (outer === 1) return [{ offset: start * inner, data: g }];
-    const gx = allocate(x.dtype, x.size);
-    for (let o = 0; o < outer; o++) gx.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * size + start) * inner);
+    const gx = new Storage(x.dtype, x.size);
+    for (let o = 0; o < outer; o++) be.copy(g, o * len * inner, gx, (o * size + start) * inner, len * inner);
     return [gx];
   });
 }
@@ -102,21 +100,21 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const outer = sizeOf(xs[0].shape.slice(0, a)), inner = sizeOf(xs[0].shape.slice(a + 1));
   const total = xs.reduce((s, t) => s + t.shape[a], 0);
   const shape = xs[0].shape.map((d, i) => (i === a ? total : d));
-  const data = allocate(xs[0].dtype, outer * total * inner);
+  const be = getBackend();
+  const data = new Storage(xs[0].dtype, outer * total * inner);
   let at = 0;
   const starts: number[] = [];
   for (const t of xs) {
     starts.push(at);
     const w = t.shape[a] * inner;
-    for (let o = 0; o < outer; o++) data.set(t.data.subarray(o * w, (o + 1) * w), (o * total + at) * inner);
+    for (let o = 0; o < outer; o++) be.copy(t.storage, o * w, data, (o * total + at) * inner, w);
     at += t.shape[a];
   }
   return record('concat', data, shape, xs, (g) => xs.map((t, k) => {
     if (!t.requiresGrad) return null;
     const w = t.shape[a] * inner;
-    if (outer === 1) return g.subarray(starts[k] * inner, starts[k] * inner + w);
-    const gt = allocate(t.dtype, t.size);
-    for (let o = 0; o < outer; o++) gt.set(g.subarray((o * total + starts[k]) * inner, (o * total + starts[k]) * inner + w), o * w);
+    const gt = new Storage(t.dtype, t.size);
+    for (let o = 0; o < outer; o++) be.copy(g, (o * total + starts[k]) * inner, gt, o * w, w);
     return gt;
   }));
 }
@@ -152,10 +150,10 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   if (!sameShape(s, shape)) throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   const be = getBackend();
   // a fresh buffer even when no axis repeats: the result must not alias x
-  const data = allocate(x.dtype, sizeOf(shape));
-  data.set(spreadTo(x.data, x.shape, shape, x.dtype));
+  const data = new Storage(x.dtype, sizeOf(shape));
+  be.copy(spreadTo(x.storage, x.shape, shape, x.dtype), 0, data, 0, data.length);
   return record('broadcastTo', data, shape, [x], (g) => {
-    const gx = allocate(x.dtype, x.size);
+    const gx = new Storage(x.dtype, x.size);
     be.sumTo(g, shape, gx, x.shape);
     return [gx];
   });

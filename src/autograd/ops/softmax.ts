@@ -1,7 +1,7 @@
 // Softmax and log-softmax over one axis (the last by default), computed stably by subtracting the
 // row maximum, each beside its vector-Jacobian product.
 
-import { allocate, type FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { normAxis } from '../../tensor/shape.js';
@@ -18,18 +18,18 @@ function overLastAxis(x: Tensor, axis: number, f: (t: Tensor) => Tensor): Tensor
 export function softmax(x: Tensor, axis = -1): Tensor {
   return overLastAxis(x, axis, (t) => {
     const n = t.shape[t.rank - 1], rows = t.size / n;
-    const y = allocate(t.dtype, t.size);
-    getBackend().softmaxRows(t.data, rows, n, y, false);
-    return record('softmax', y, t.shape, [t], (g) => {
+    const y = new Storage(t.dtype, t.size);
+    getBackend().softmaxRows(t.storage, rows, n, y, false);
+    return record('softmax', y, t.shape, [t], (gs) => {
       // dx = y ⊙ (g − Σ g⊙y)
-      const gx: FloatArray = allocate(t.dtype, t.size);
+      const out = new Storage(t.dtype, t.size), gx = out.overwrite(), g = gs.read(), yv = y.read();
       for (let r = 0; r < rows; r++) {
         const o = r * n;
         let dot = 0;
-        for (let k = 0; k < n; k++) dot += g[o + k] * y[o + k];
-        for (let k = 0; k < n; k++) gx[o + k] = y[o + k] * (g[o + k] - dot);
+        for (let k = 0; k < n; k++) dot += g[o + k] * yv[o + k];
+        for (let k = 0; k < n; k++) gx[o + k] = yv[o + k] * (g[o + k] - dot);
       }
-      return [gx];
+      return [out];
     });
   });
 }
@@ -38,18 +38,18 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return overLastAxis(x, axis, (t) => {
     const n = t.shape[t.rank - 1], rows = t.size / n;
-    const y = allocate(t.dtype, t.size);
-    getBackend().softmaxRows(t.data, rows, n, y, true);
-    return record('logSoftmax', y, t.shape, [t], (g) => {
+    const y = new Storage(t.dtype, t.size);
+    getBackend().softmaxRows(t.storage, rows, n, y, true);
+    return record('logSoftmax', y, t.shape, [t], (gs) => {
       // dx = g − softmax ⊙ Σ g
-      const gx: FloatArray = allocate(t.dtype, t.size);
+      const out = new Storage(t.dtype, t.size), gx = out.overwrite(), g = gs.read(), yv = y.read();
       for (let r = 0; r < rows; r++) {
         const o = r * n;
         let s = 0;
         for (let k = 0; k < n; k++) s += g[o + k];
-        for (let k = 0; k < n; k++) gx[o + k] = g[o + k] - Math.exp(y[o + k]) * s;
+        for (let k = 0; k < n; k++) gx[o + k] = g[o + k] - Math.exp(yv[o + k]) * s;
       }
-      return [gx];
+      return [out];
     });
   });
 }

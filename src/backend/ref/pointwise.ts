@@ -28,6 +28,25 @@ export function unary(op: UnaryOp, x: FloatArray, out: FloatArray): void {
   }
 }
 
+/**
+ * gx = g ⊙ op'(x), from the input x and the output y = op(x): one loop per op, so that each stays
+ * monomorphic and fast. relu, abs and square read x; exp, tanh, sigmoid and sqrt read y.
+ */
+export function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, g: FloatArray, gx: FloatArray): void {
+  const n = gx.length;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) gx[i] = -g[i]; break;
+    case 'exp': for (let i = 0; i < n; i++) gx[i] = g[i] * y[i]; break;
+    case 'log': for (let i = 0; i < n; i++) gx[i] = g[i] / x[i]; break;
+    case 'tanh': for (let i = 0; i < n; i++) gx[i] = g[i] * (1 - y[i] * y[i]); break;
+    case 'sigmoid': for (let i = 0; i < n; i++) gx[i] = g[i] * y[i] * (1 - y[i]); break;
+    case 'relu': for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : 0; break;
+    case 'sqrt': for (let i = 0; i < n; i++) gx[i] = (0.5 * g[i]) / y[i]; break;
+    case 'abs': for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0; break;
+    case 'square': for (let i = 0; i < n; i++) gx[i] = 2 * x[i] * g[i]; break;
+  }
+}
+
 /** out[i] = x[i] ** p for a constant exponent. */
 export function powScalar(x: FloatArray, p: number, out: FloatArray): void {
   const n = x.length;

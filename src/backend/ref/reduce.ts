@@ -38,6 +38,15 @@ export function sumSquares(x: FloatArray): number {
   return s;
 }
 
+/** out[j] (+)= Σ_r x[r, j], x [rows, n]: a bias gradient (accumulate adds to out). */
+export function colSums(x: FloatArray, rows: number, n: number, out: FloatArray, accumulate: boolean): void {
+  if (!accumulate) out.fill(0, 0, n);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    for (let j = 0; j < n; j++) out[j] += x[base + j];
+  }
+}
+
 /** Maximum along one axis; shape [outer, size, inner] in effect. Writes values and argmax positions. */
 export function maxAxis(
   x: FloatArray, outer: number, size: number, inner: number, out: FloatArray, arg: Int32Array,

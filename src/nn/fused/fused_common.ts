@@ -5,6 +5,8 @@
 
 import { allocate, type FloatArray } from '../../backend/dtype.js';
 import { getBackend } from '../../backend/backend.js';
+import { hostGemm } from '../../backend/host_arrays.js';
+import { Storage } from '../../backend/storage.js';
 import { Tensor as TensorClass, type GradWriter, type InputGrad, type Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { WorkspacePool } from './workspace.js';
@@ -157,7 +159,7 @@ export function projectInputs(
     return;
   }
   if (bias !== null) for (let r = 0; r < rows; r++) out.set(bias, outOff + r * GH);
-  getBackend().gemm(false, true, rows, GH, I, x, 0, wIh, 0, out, outOff, bias !== null);
+  hostGemm(false, true, rows, GH, I, x, 0, wIh, 0, out, outOff, bias !== null);
 }
 
 /** dst[off + r·w + j] = table[ids[r]·w + j] for r < ids.length, j < w: rows picked by id. */
@@ -180,27 +182,32 @@ export function inputGradWriter(dz: FloatArray, wIh: Tensor | null, rows: number
   if (ids) {
     return {
       write(dst, accumulate) {
-        if (!accumulate) dst.fill(0);
+        const dv = accumulate ? dst.write() : dst.overwrite();
+        if (!accumulate) dv.fill(0);
         for (let r = 0; r < rows; r++) {
           const d = ids[r] * GH, s = r * GH;
-          for (let j = 0; j < GH; j++) dst[d + j] += dz[s + j];
+          for (let j = 0; j < GH; j++) dv[d + j] += dz[s + j];
         }
       },
     };
   }
-  return wIh === null ? copyWriter(dz.subarray(0, rows * GH)) : gemmWriter(false, false, rows, I, GH, dz, wIh.data);
+  return wIh === null ? copyWriter(dz.subarray(0, rows * GH)) : gemmWriter(false, false, rows, I, GH, dz, wIh.dataSync());
 }
 
 /** dW_ih [G·H, I] = dZᵀ · X, or no gradient when there is no W_ih (x already projected). */
 export function weightIhGradWriter(dz: FloatArray, x: Tensor, wIh: Tensor | null, rows: number, I: number, GH: number): GradWriter | null {
-  return wIh === null ? null : gemmWriter(true, false, GH, I, rows, dz, x.data);
+  return wIh === null ? null : gemmWriter(true, false, GH, I, rows, dz, x.dataSync());
 }
 
 /** b_ih + b_hh into out [G·H] (the forward adds both biases once, in the projection); false if neither. */
 export function sumBiases(a: FusedInputs, out: FloatArray): boolean {
   if (!a.biasIh && !a.biasHh) return false;
   out.fill(0);
-  for (const b of [a.biasIh, a.biasHh]) if (b) for (let j = 0; j < out.length; j++) out[j] += b.data[j];
+  for (const b of [a.biasIh, a.biasHh]) {
+    if (!b) continue;
+    const bv = b.dataSync();
+    for (let j = 0; j < out.length; j++) out[j] += bv[j];
+  }
   return true;
 }
 
@@ -217,15 +224,15 @@ export function columnSums(g: FloatArray, rows: number, n: number, out: FloatArr
 export function copyWriter(src: FloatArray): GradWriter {
   return {
     write(dst, accumulate) {
-      if (accumulate) for (let i = 0; i < src.length; i++) dst[i] += src[i];
-      else dst.set(src);
+      if (accumulate) { const d = dst.write(); for (let i = 0; i < src.length; i++) d[i] += src[i]; }
+      else dst.overwrite().set(src);
     },
   };
 }
 
 /** A gradient that is one matrix product, written (or added) into the engine's sum by the kernel. */
 export function gemmWriter(transA: boolean, transB: boolean, M: number, N: number, K: number, A: FloatArray, B: FloatArray, bOff = 0): GradWriter {
-  return { write: (dst, accumulate) => getBackend().gemm(transA, transB, M, N, K, A, 0, B, bOff, dst, 0, accumulate) };
+  return { write: (dst, accumulate) => getBackend().gemm(transA, transB, M, N, K, Storage.wrap(A), 0, Storage.wrap(B), bOff, dst, 0, accumulate) };
 }
 
 /** The non-null tensors of a fixed argument list (the node's inputs), and their gradients in the same order. */

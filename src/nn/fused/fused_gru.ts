@@ -8,7 +8,7 @@
 // T = time, B = batch, I = input, H = hidden, G = 3 gates.
 
 import { allocate, type DType, type FloatArray } from '../../backend/dtype.js';
-import { getBackend } from '../../backend/backend.js';
+import { hostGemm } from '../../backend/host_arrays.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
   carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs, projectInputs, weightIhGradWriter, workspaceKey,
@@ -67,7 +67,7 @@ export function fusedGru(a: FusedInputs, options: FusedOptions = {}): { output: 
   const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
   const inputs = presentInputs(all);
   gruForward(a, I, L, ws, packed, lens, needsGrad(inputs));
-  const node = recordPacked('fusedGru', packed, [packed.length], inputs, (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g, lens)), keptRelease(ws, give));
+  const node = recordPacked('fusedGru', packed, [packed.length], inputs, (g) => presentGrads(all, gruBackward(a, I, L, ws, packed, g.read(), lens)), keptRelease(ws, give));
   watchDropped(node, ws);
   const { output, h } = unpack(node, L, false);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
@@ -79,23 +79,22 @@ function gruForward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspace
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
   const { gh, bhh } = ws;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
-  if (a.biasHh) bhh.set(a.biasHh.data); else bhh.fill(0);
+  const wHh = a.weightHh.dataSync();
+  if (a.biasHh) bhh.set(a.biasHh.dataSync()); else bhh.fill(0);
   const e = fusedWasm(a.x.dtype);
   if (e !== null && gruForwardWasm(
-    e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
-    (a.biasIh?.data ?? null) as Float32Array | null, (a.h0?.data ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
+    e, L, I, a.x.dataSync() as Float32Array, (a.weightIh?.dataSync() ?? null) as Float32Array | null, wHh as Float32Array,
+    (a.biasIh?.dataSync() ?? null) as Float32Array | null, (a.h0?.dataSync() ?? null) as Float32Array | null, ws as GruBuffers, hs as Float32Array, lens,
     a.ids?.data ?? null, graph, () => host(ws, a.x.dtype, T, B, H),
   )) return;
   const { zx, hn } = host(ws, a.x.dtype, T, B, H);
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
-  projectInputs(a.x.data, a.weightIh?.data ?? null, a.biasIh ? a.biasIh.data : null, T * B, G, I, zx, 0, a.ids?.data ?? null);
-  if (a.h0) hs.set(a.h0.data, L.init * BH);
+  projectInputs(a.x.dataSync(), a.weightIh?.dataSync() ?? null, a.biasIh ? a.biasIh.dataSync() : null, T * B, G, I, zx, 0, a.ids?.data ?? null);
+  if (a.h0) hs.set(a.h0.dataSync(), L.init * BH);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
-    be.gemm(false, true, B, G, H, hs, prev, wHh, 0, gh, 0, false); // gh [B, 3H] = h_{t−1} · W_hhᵀ
+    hostGemm(false, true, B, G, H, hs, prev, wHh, 0, gh, 0, false); // gh [B, 3H] = h_{t−1} · W_hhᵀ
     for (let b = 0; b < B; b++) {
       const zo = zt + b * G, go = b * G;
       for (let k = 0, j = b * H; k < H; k++, j++) {
@@ -117,8 +116,7 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
   const { T, B, H, block: BH } = L;
   const G = 3 * H, H2 = 2 * H;
   const { dh } = ws;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
+  const wHh = a.weightHh.dataSync();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBih = a.biasIh?.requiresGrad === true, needBhh = a.biasHh?.requiresGrad === true;
@@ -158,7 +156,7 @@ function gruBackward(a: FusedInputs, I: number, L: PackedLayout, ws: GruWorkspac
     }
     // dh_{t−1} += dgh_t [B, 3H] · W_hh [3H, H]
     if (lens) { zeroPadded(lens, t, G, dgx, zt); zeroPadded(lens, t, G, dgh, zt); restorePadded(lens, t, H, keepH!, dh); }
-    if (s > 0 || needH0) be.gemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
+    if (s > 0 || needH0) hostGemm(false, false, B, H, G, dgh, zt, wHh, 0, dh, 0, true);
   }
   return gruGradients(a, I, L, ws, hs, true, null);
 }

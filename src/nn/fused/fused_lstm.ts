@@ -7,7 +7,7 @@
 // T = time, B = batch, I = input, H = hidden, G = 4 gates.
 
 import { allocate, type DType, type FloatArray } from '../../backend/dtype.js';
-import { getBackend } from '../../backend/backend.js';
+import { hostGemm } from '../../backend/host_arrays.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
   carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs, projectInputs, sumBiases, weightIhGradWriter, workspaceKey,
@@ -71,7 +71,7 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
   const inputs = presentInputs(all);
   const graph = needsGrad(inputs);
   lstmForward(a, I, L, ws, packed, lens, graph);
-  const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g, lens)), keptRelease(ws, give));
+  const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => presentGrads(all, lstmBackward(a, I, L, ws, packed, g.read(), lens)), keptRelease(ws, give));
   watchDropped(node, ws);
   const { output, h, c } = unpack(node, L, true);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h, c: c as Tensor };
@@ -83,25 +83,24 @@ export function fusedLstm(a: FusedLstmInputs, options: FusedOptions = {}): { out
 function lstmForward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWorkspace, hs: FloatArray, lens: Int32Array | null, graph: boolean): void {
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
+  const wHh = a.weightHh.dataSync();
   const e = fusedWasm(a.x.dtype);
   if (e !== null && lstmForwardWasm(
-    e, L, I, a.x.data as Float32Array, (a.weightIh?.data ?? null) as Float32Array | null, wHh as Float32Array,
-    sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.data ?? null) as Float32Array | null,
-    (a.c0?.data ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens, a.ids?.data ?? null,
+    e, L, I, a.x.dataSync() as Float32Array, (a.weightIh?.dataSync() ?? null) as Float32Array | null, wHh as Float32Array,
+    sumBiases(a, ws.bias) ? ws.bias as Float32Array : null, (a.h0?.dataSync() ?? null) as Float32Array | null,
+    (a.c0?.dataSync() ?? null) as Float32Array | null, ws as LstmBuffers, hs as Float32Array, lens, a.ids?.data ?? null,
     graph, () => host(ws, a.x.dtype, T, B, H),
   )) return;
   const { z, c, tc } = host(ws, a.x.dtype, T, B, H);
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0, a.ids?.data ?? null);
+  projectInputs(a.x.dataSync(), a.weightIh?.dataSync() ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, G, I, z, 0, a.ids?.data ?? null);
   const init = L.init * BH;
-  if (a.h0) hs.set(a.h0.data, init); // hs is new, so zeros otherwise
-  if (a.c0) c.set(a.c0.data, init); else c.fill(0, init, init + BH);
+  if (a.h0) hs.set(a.h0.dataSync(), init); // hs is new, so zeros otherwise
+  if (a.c0) c.set(a.c0.dataSync(), init); else c.fill(0, init, init + BH);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH, zt = t * B * G, tt = t * BH;
-    be.gemm(false, true, B, G, H, hs, prev, wHh, 0, z, zt, true); // z_t += h_{t−1} [B, H] · W_hhᵀ [H, 4H]
+    hostGemm(false, true, B, G, H, hs, prev, wHh, 0, z, zt, true); // z_t += h_{t−1} [B, H] · W_hhᵀ [H, 4H]
     for (let b = 0; b < B; b++) {
       const zo = zt + b * G;
       for (let k = 0, j = b * H; k < H; k++, j++) {
@@ -127,8 +126,7 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
   const { T, B, H, block: BH } = L;
   const G = 4 * H, H2 = 2 * H, H3 = 3 * H;
   const { dh, dc } = ws;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
+  const wHh = a.weightHh.dataSync();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   const needBias = a.biasIh?.requiresGrad === true || a.biasHh?.requiresGrad === true;
@@ -171,7 +169,7 @@ function lstmBackward(a: FusedLstmInputs, I: number, L: PackedLayout, ws: LstmWo
     }
     // dh_{t−1} = dz_t [B, 4H] · W_hh [4H, H] (not needed after the first step unless h0 wants it)
     if (lens) zeroPadded(lens, t, G, dz, zt);
-    if (s > 0 || needH0) be.gemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
+    if (s > 0 || needH0) hostGemm(false, false, B, H, G, dz, zt, wHh, 0, dh, 0, false);
     if (lens) { restorePadded(lens, t, H, keepH!, dh); restorePadded(lens, t, H, keepC!, dc); }
   }
   return lstmGradients(a, I, L, ws, hs, true, null);

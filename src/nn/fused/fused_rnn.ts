@@ -6,7 +6,7 @@
 // T = time, B = batch, I = input, H = hidden (one gate block).
 
 import { allocate, type FloatArray } from '../../backend/dtype.js';
-import { getBackend } from '../../backend/backend.js';
+import { hostGemm } from '../../backend/host_arrays.js';
 import type { InputGrad, Tensor } from '../../tensor/tensor.js';
 import {
   carryPadded, checkInputs, checkLengths, columnSums, lengthMask, restorePadded, zeroPadded, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs, projectInputs, sumBiases, weightIhGradWriter, workspaceKey,
@@ -41,7 +41,7 @@ export function fusedRnn(a: FusedInputs, nonlinearity: 'tanh' | 'relu', options:
   const packed = allocate(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
   rnnForward(a, I, L, ws, packed, relu, lens);
   const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => presentGrads(all, rnnBackward(a, I, L, ws, packed, g, relu, lens)), release);
+  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => presentGrads(all, rnnBackward(a, I, L, ws, packed, g.read(), relu, lens)), release);
   const { output, h } = unpack(node, L, false);
   return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
 }
@@ -49,17 +49,16 @@ export function fusedRnn(a: FusedInputs, nonlinearity: 'tanh' | 'relu', options:
 // lens: valid steps per row, or null (all T); rows past their length carry h unchanged.
 function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, relu: boolean, lens: Int32Array | null): void {
   const { T, B, H, block: BH } = L;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
+  const wHh = a.weightHh.dataSync();
   // the T sequence blocks of hs [T·B, H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a.x.data, a.weightIh?.data ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, H, I, hs, L.seq * BH, a.ids?.data ?? null);
-  if (a.h0) hs.set(a.h0.data, L.init * BH);
+  projectInputs(a.x.dataSync(), a.weightIh?.dataSync() ?? null, sumBiases(a, ws.bias) ? ws.bias : null, T * B, H, I, hs, L.seq * BH, a.ids?.data ?? null);
+  if (a.h0) hs.set(a.h0.dataSync(), L.init * BH);
   const e = fusedWasm(a.x.dtype);
   if (e !== null && rnnForwardWasm(e, L, wHh as Float32Array, hs as Float32Array, relu, lens)) return;
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH;
-    be.gemm(false, true, B, H, H, hs, prev, wHh, 0, hs, cur, true); // pre_t += h_{t−1} · W_hhᵀ (other blocks)
+    hostGemm(false, true, B, H, H, hs, prev, wHh, 0, hs, cur, true); // pre_t += h_{t−1} · W_hhᵀ (other blocks)
     if (relu) for (let j = cur; j < cur + BH; j++) hs[j] = hs[j] > 0 ? hs[j] : 0;
     else for (let j = cur; j < cur + BH; j++) hs[j] = Math.tanh(hs[j]);
     if (lens) carryPadded(lens, t, H, hs, cur, prev);
@@ -70,8 +69,7 @@ function rnnForward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace
 function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspace, hs: FloatArray, g: FloatArray, relu: boolean, lens: Int32Array | null): InputGrad[] {
   const { T, B, H, block: BH } = L;
   const { dz, dh } = ws;
-  const wHh = a.weightHh.data;
-  const be = getBackend();
+  const wHh = a.weightHh.dataSync();
   const needH0 = a.h0 !== null && a.h0.requiresGrad;
   const e = fusedWasm(a.x.dtype);
   if (e !== null && rnnBackwardWasm(e, L, wHh as Float32Array, hs as Float32Array, g as Float32Array, dz as Float32Array, dh as Float32Array, needH0, relu, lens)) {
@@ -88,7 +86,7 @@ function rnnBackward(a: FusedInputs, I: number, L: PackedLayout, ws: RnnWorkspac
     if (relu) for (let j = 0; j < BH; j++) dz[zt + j] = hs[cur + j] > 0 ? g[cur + j] + dh[j] : 0;
     else for (let j = 0; j < BH; j++) { const h = hs[cur + j]; dz[zt + j] = (g[cur + j] + dh[j]) * (1 - h * h); }
     if (lens) zeroPadded(lens, t, H, dz, zt);
-    if (s > 0 || needH0) be.gemm(false, false, B, H, H, dz, zt, wHh, 0, dh, 0, false); // dh_{t−1} = dz_t · W_hh
+    if (s > 0 || needH0) hostGemm(false, false, B, H, H, dz, zt, wHh, 0, dh, 0, false); // dh_{t−1} = dz_t · W_hh
     if (lens) restorePadded(lens, t, H, keepH!, dh);
   }
   return rnnGradients(a, I, L, ws, hs);

@@ -12,6 +12,8 @@
 // product dW_hh = dGatesᵀ · H_prev, [G·H, T·B]·[T·B, H].
 
 import type { FloatArray } from '../../backend/dtype.js';
+import { Storage } from '../../backend/storage.js';
+import { getBackend } from '../../backend/backend.js';
 import { needsGrad, record, type Backward } from '../../autograd/record.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -61,10 +63,12 @@ export function recordPacked(
   return out;
 }
 
-/** A zero-copy view of `size(shape)` elements of packed from `offset`. */
+/** `size(shape)` elements of packed from `offset`. */
 export function packedView(packed: Tensor, offset: number, shape: Shape): Tensor {
   const n = shape.reduce((a, d) => a * d, 1);
-  return record('packedView', packed.data.subarray(offset, offset + n), shape, [packed], (g) => [{ offset, data: g }]);
+  const part = new Storage(packed.dtype, n);
+  getBackend().copy(packed.storage, offset, part, 0, n);
+  return record('packedView', part, shape, [packed], (g) => [{ offset, data: g }]);
 }
 
 /** The outputs of a packed op: sequence [T, B, H], final h [B, H], and final c [B, H] when packed. */

@@ -50,7 +50,7 @@ function serve(d: GradWorkerData): void {
       at = 0;
       for (const p of params) {
         if (p.grad === null) v.grads.fill(0, at, at + p.size);
-        else v.grads.set(p.grad.data, at);
+        else v.grads.set(p.grad.dataSync(), at);
         p.grad = null;
         at += p.size;
       }

@@ -12,6 +12,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { getBackend } from '../../backend/backend.js';
+import { Storage } from '../../backend/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { CharModel, CharModelState } from '../char_model.js';
 import { localForwardBackward } from './local_step.js';
@@ -48,9 +49,9 @@ export interface TrainStepOptions {
 }
 
 // dst[j] += src[from + j] over dst, through the backend (a wasm kernel: this runs while the workers wait).
-function addShare(dst: Float32Array, src: Float32Array, from: number): void {
+function addShare(dst: Storage, src: Float32Array, from: number): void {
   const n = dst.length;
-  getBackend().binary('add', dst, [n], src.subarray(from, from + n), [n], dst, [n]);
+  getBackend().addInto(Storage.wrap(src.subarray(from, from + n)), 0, dst, 0, n);
 }
 
 /** Sequences in each of n shares of a batch of B: as equal as possible, the larger ones first. */
@@ -103,7 +104,7 @@ class DataParallelStep implements TrainStep {
     for (let w = 0; w < n - 1; w++) {
       const v = this.shared[w], Bw = sizes[w + 1];
       let at = 0;
-      for (const p of params) { v.params.set(p.data, at); at += p.size; }
+      for (const p of params) { v.params.set(p.dataSync(), at); at += p.size; }
       v.inputs.set(inputs.subarray(row * T, (row + Bw) * T));
       v.targets.set(targets.subarray(row * T, (row + Bw) * T));
       v.ctrl[CTRL.batch] = Bw; v.ctrl[CTRL.steps] = T;
@@ -138,10 +139,10 @@ class DataParallelStep implements TrainStep {
     let loss = (sizes[0] / B) * main.loss, at = 0;
     for (let w = 0; w < n - 1; w++) loss += (sizes[w + 1] / B) * this.shared[w].loss[0];
     params.forEach((p, i) => {
-      const g = p.grad === null ? new Float32Array(p.size) : (p.grad.data as Float32Array);
+      const g = p.grad === null ? new Storage('float32', p.size) : p.grad.storage;
       for (let w = 0; w < n - 1; w++) addShare(g, this.shared[w].grads, at);
       const prior = before[i];
-      if (prior !== null) addShare(prior.data as Float32Array, g, 0);
+      if (prior !== null) getBackend().addInto(g, 0, prior.storage, 0, p.size);
       p.grad = prior ?? (p.grad ?? new Tensor(g, p.shape));
       at += p.size;
     });

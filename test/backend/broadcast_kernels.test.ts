@@ -1,13 +1,13 @@
 // The binary kernel with NumPy broadcasting and its adjoint sumTo, against loops over explicit
-// multi-indices written here: shapes of different rank ([3,1,5] with [4,1]), scalars, size-1 axes
-// on either side, empty shapes; plus the unary kernels against Math.
+// multi-indices written here, on every backend: shapes of different rank ([3,1,5] with [4,1]),
+// scalars, size-1 axes on either side, empty shapes; plus the unary kernels against Math.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refBackend } from '../../src/backend/backend.js';
+import { arrayBackend, onEveryBackend } from './suite.js';
 import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
 import { broadcastShapes } from '../../src/tensor/shape.js';
-import { allIndices, assertClose, flatIndex, randArray } from './helpers.js';
+import { allIndices, assertClose, flatIndex, randArray } from '../core/helpers.js';
 
 const ref: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
@@ -35,7 +35,8 @@ const pairs: [number[], number[], number[]][] = [
 ];
 
 for (const op of Object.keys(ref) as BinaryOp[]) {
-  test(`binary ${op} broadcasts like NumPy`, () => {
+  test(`binary ${op} broadcasts like NumPy`, () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
     let seed = 10;
     for (const [sa, sb, so] of pairs) {
       assert.deepEqual(broadcastShapes(sa, sb), so);
@@ -49,26 +50,29 @@ for (const op of Object.keys(ref) as BinaryOp[]) {
       for (const idx of allIndices(so)) want.push(ref[op](a[operandIndex(idx, sa)], b[operandIndex(idx, sb)]));
       assertClose(out, want, 1e-15, 1e-15, `${op} ${JSON.stringify(sa)} with ${JSON.stringify(sb)}`);
     }
-  });
+  }));
 }
 
-test('binary in float32 rounds each result to float32', () => {
+test('binary in float32 rounds each result to float32', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const a = new Float32Array([0.1, 0.2, 0.3]), b = new Float32Array([0.7]);
   const out = new Float32Array(3);
   refBackend.binary('mul', a, [3], b, [1], out, [3]);
   assert.deepEqual(Array.from(out), [0, 1, 2].map((i) => Math.fround(a[i] * b[0])));
-});
+}));
 
-test('maximum and minimum on hand values, ties and infinities', () => {
+test('maximum and minimum on hand values, ties and infinities', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const a = new Float64Array([1, -2, 3, -Infinity]), b = new Float64Array([1, 5, -Infinity, 0]);
   const mx = new Float64Array(4), mn = new Float64Array(4);
   refBackend.binary('maximum', a, [4], b, [4], mx, [4]);
   refBackend.binary('minimum', a, [4], b, [4], mn, [4]);
   assert.deepEqual(Array.from(mx), [1, 5, 3, 0]);
   assert.deepEqual(Array.from(mn), [1, -2, -Infinity, -Infinity]);
-});
+}));
 
-test('sumTo sums every element into the entry it broadcasts from', () => {
+test('sumTo sums every element into the entry it broadcasts from', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const cases: [number[], number[]][] = [
     [[3, 4, 5], [4, 1]], [[3, 4, 5], [3, 1, 5]], [[3, 4, 5], [1, 4, 1]], [[3, 4, 5], [5]], [[3, 4, 5], []],
     [[3, 4, 5], [1]], [[3, 4, 5], [3, 4, 5]], [[2, 3], [2, 1]], [[2, 3], [1, 3]], [[6], [1]], [[0, 3], [3]], [[7, 1, 3], [1, 1, 3]],
@@ -84,9 +88,10 @@ test('sumTo sums every element into the entry it broadcasts from', () => {
     for (const idx of allIndices(sx)) want[operandIndex(idx, so)] += x[k++];
     assertClose(out, want, 1e-14, 0, `sumTo ${JSON.stringify(sx)} -> ${JSON.stringify(so)}`);
   }
-});
+}));
 
-test('sumTo by hand: [[1,2,3],[4,5,6]] to [3], [2,1] and []', () => {
+test('sumTo by hand: [[1,2,3],[4,5,6]] to [3], [2,1] and []', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const x = new Float64Array([1, 2, 3, 4, 5, 6]);
   const cols = new Float64Array(3), rows = new Float64Array(2), all = new Float64Array(1);
   refBackend.sumTo(x, [2, 3], cols, [3]);
@@ -95,9 +100,10 @@ test('sumTo by hand: [[1,2,3],[4,5,6]] to [3], [2,1] and []', () => {
   assert.deepEqual(Array.from(cols), [5, 7, 9]);
   assert.deepEqual(Array.from(rows), [6, 15]);
   assert.deepEqual(Array.from(all), [21]);
-});
+}));
 
-test('unary kernels match Math, and sigmoid is finite and exact at the extremes', () => {
+test('unary kernels match Math, and sigmoid is finite and exact at the extremes', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const x = new Float64Array([-1000, -30, -2.5, -1, -0.25, 0, 0.25, 1, 2.5, 30, 1000]);
   const f: Record<UnaryOp, (v: number) => number> = {
     neg: (v) => -v, exp: Math.exp, log: (v) => Math.log(v), tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)),
@@ -113,9 +119,10 @@ test('unary kernels match Math, and sigmoid is finite and exact at the extremes'
   assert.equal(s[0], 0);
   assert.equal(s[x.length - 1], 1);
   assert.equal(s[5], 0.5);
-});
+}));
 
-test('powScalar and affineScalar', () => {
+test('powScalar and affineScalar', () => onEveryBackend((be) => {
+  const refBackend = arrayBackend(be);
   const x = new Float64Array([0, 0.5, 2, 3]);
   const out = new Float64Array(4);
   refBackend.powScalar(x, 2, out);
@@ -124,4 +131,4 @@ test('powScalar and affineScalar', () => {
   assertClose(out, [0, Math.SQRT1_2, Math.SQRT2, Math.sqrt(3)], 1e-15);
   refBackend.affineScalar(x, -2, 1, out);
   assert.deepEqual(Array.from(out), [1, 0, -3, -5]);
-});
+}));

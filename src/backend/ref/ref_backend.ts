@@ -1,0 +1,47 @@
+// The reference backend: the array kernels of this folder applied to each Storage's host copy. It is
+// the specification every other backend is checked against, and the one float64 runs on.
+
+import type { Backend } from '../backend.js';
+import type { Storage } from '../storage.js';
+import { gemm } from './gemm.js';
+import * as pointwise from './pointwise.js';
+import * as reduce from './reduce.js';
+import * as layout from './layout.js';
+import * as ce from './cross_entropy.js';
+import * as optim from './optim.js';
+
+// An output's host array: overwritten whole unless it is also an input (then read first).
+function out(o: Storage, ...inputs: Storage[]): Float32Array | Float64Array {
+  return inputs.includes(o) ? o.write() : o.overwrite();
+}
+
+export const refBackend: Backend = {
+  name: 'ref',
+  gemm: (tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) => gemm(tA, tB, M, N, K, A.read(), aOff, B.read(), bOff, C.write(), cOff, acc),
+  unary: (op, x, o) => pointwise.unary(op, x.read(), out(o, x)),
+  unaryBackward: (op, x, y, g, gx) => pointwise.unaryBackward(op, x.read(), y.read(), g.read(), out(gx, x, y, g)),
+  powScalar: (x, p, o) => pointwise.powScalar(x.read(), p, out(o, x)),
+  affineScalar: (x, a, b, o) => pointwise.affineScalar(x.read(), a, b, out(o, x)),
+  binary: (op, a, aShape, b, bShape, o, oShape) => pointwise.binary(op, a.read(), aShape, b.read(), bShape, out(o, a, b), oShape),
+  sumTo: (x, shape, o, oShape) => reduce.sumTo(x.read(), shape, out(o, x), oShape),
+  colSums: (x, rows, n, o, acc) => reduce.colSums(x.read(), rows, n, acc ? o.write() : out(o, x), acc),
+  sumSquares: (x) => reduce.sumSquares(x.read()),
+  maxAxis: (x, outer, size, inner, o, arg) => reduce.maxAxis(x.read(), outer, size, inner, out(o, x), arg),
+  softmaxRows: (x, rows, n, o, log) => reduce.softmaxRows(x.read(), rows, n, out(o, x), log),
+  permute: (x, shape, perm, o) => layout.permute(x.read(), shape, perm, out(o, x)),
+  copy: (src, srcOff, dst, dstOff, n) => {
+    const s = src.read(), d = dst.write();
+    d.set(s === d ? s.slice(srcOff, srcOff + n) : s.subarray(srcOff, srcOff + n), dstOff);
+  },
+  addInto: (src, srcOff, dst, dstOff, n) => {
+    const s = src.read(), d = dst.write();
+    for (let i = 0; i < n; i++) d[dstOff + i] += s[srcOff + i];
+  },
+  fill: (x, value, off, n) => { (off === 0 && n === x.length ? x.overwrite() : x.write()).fill(value, off, off + n); },
+  gatherRows: (table, width, index, o) => layout.gatherRows(table.read(), width, index, out(o, table)),
+  scatterAddRows: (src, width, index, table) => layout.scatterAddRows(src.read(), width, index, table.write()),
+  crossEntropyForward: (x, N, C, targets, logp, nll) => ce.crossEntropyForward(x.read(), N, C, targets, out(logp, x), out(nll, x)),
+  crossEntropyBackward: (logp, N, C, targets, scale, gx) => ce.crossEntropyBackward(logp.read(), N, C, targets, scale, out(gx, logp)),
+  adamUpdate: (p, g, m, v, vMax, h) => optim.adamUpdate(p.write(), g.read(), m.write(), v.write(), vMax?.write() ?? null, h),
+  sgdUpdate: (p, g, buf, h) => optim.sgdUpdate(p.write(), g.read(), buf?.write() ?? null, h),
+};

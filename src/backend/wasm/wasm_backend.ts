@@ -1,0 +1,223 @@
+// The WebAssembly backend: float32 kernels run in the module (./assembly, 128-bit SIMD) on the
+// storages' blocks of linear memory (./heap.ts), so one kernel's output is the next one's input
+// where it lies; values cross into JS only when someone reads them. float64 (gradient checks), and
+// what the module has no kernel for, run the reference kernels on the host copies, which the
+// storages bring up to date in either direction.
+//
+// Order within a kernel: take every read address first, then the written ones (an overwrite address
+// does not copy the old values in, so it must come after reading a storage that is also an input).
+
+import type { Backend, BinaryOp } from '../backend.js';
+import type { Storage } from '../storage.js';
+import { refBackend } from '../ref/ref_backend.js';
+import { wasmHeap, wasmModule, type WasmExports } from './module.js';
+import type { WasmHeap } from './heap.js';
+
+// The module and heap when every storage is float32 (null storages are absent operands).
+function on(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
+  for (const x of xs) if (x !== null && x.dtype !== 'float32') return null;
+  const e = wasmModule();
+  return e === null ? null : [e, wasmHeap()!];
+}
+
+// The address to write `o` at: an overwrite when the kernel covers all of it and it is not an input.
+function outPtr(h: WasmHeap, o: Storage, covered: number, ...inputs: Storage[]): number {
+  return covered === o.length && !inputs.includes(o) ? h.overwritePtr(o) : h.writePtr(o);
+}
+
+// An index array copied into a block of the heap (free it after the call).
+function putIndices(h: WasmHeap, index: Int32Array, n = index.length): number {
+  const p = h.alloc(4 * Math.max(n, 1));
+  h.i32().set(n === index.length ? index : index.subarray(0, n), p >> 2);
+  return p;
+}
+
+function indicesFit(index: Int32Array, n: number, V: number): boolean {
+  for (let i = 0; i < n; i++) { const r = index[i]; if (!(r >= 0 && r < V)) return false; }
+  return true;
+}
+
+const SAME_SHAPE_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+export const wasmBackend: Backend = {
+  ...refBackend,
+  name: 'wasm',
+
+  gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) {
+    const m = on(A, B, C);
+    // Windows that run past their storages keep the reference's behaviour (reads give NaN, writes drop).
+    if (m === null || aOff < 0 || aOff + M * K > A.length || bOff < 0 || bOff + K * N > B.length || cOff < 0 || cOff + M * N > C.length) {
+      refBackend.gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc);
+      return;
+    }
+    if (M === 0 || N === 0) return;
+    const [e, h] = m;
+    const a = h.readPtr(A) + 4 * aOff, b = h.readPtr(B) + 4 * bOff;
+    const c = (acc ? h.writePtr(C) : outPtr(h, C, cOff === 0 ? M * N : -1, A, B)) + 4 * cOff;
+    const work = h.alloc(e.workspaceBytes(M, N, K));
+    e.sgemm(tA, tB, M, N, K, a, b, c, acc, work);
+    h.free(work);
+  },
+
+  binary(op, a, aShape, b, bShape, o, oShape) {
+    const m = on(a, b, o);
+    const code = SAME_SHAPE_CODES[op];
+    const n = o.length;
+    if (m === null || code === undefined || a.length !== n || b.length !== n) {
+      refBackend.binary(op, a, aShape, b, bShape, o, oShape);
+      return;
+    }
+    const [e, h] = m;
+    const ap = h.readPtr(a), bp = h.readPtr(b);
+    e.binarySame(code, n, ap, bp, outPtr(h, o, n, a, b));
+  },
+
+  affineScalar(x, a, b, o) {
+    const m = on(x, o);
+    if (m === null || o.length !== x.length) { refBackend.affineScalar(x, a, b, o); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x);
+    e.affine(x.length, xp, a, b, outPtr(h, o, x.length, x));
+  },
+
+  sumSquares(x) {
+    const m = on(x);
+    if (m === null) return refBackend.sumSquares(x);
+    const [e, h] = m;
+    return e.sumSquares(x.length, h.readPtr(x));
+  },
+
+  colSums(x, rows, n, o, acc) {
+    const m = on(x, o);
+    if (m === null || rows * n > x.length || n > o.length) { refBackend.colSums(x, rows, n, o, acc); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x);
+    if (!acc) { e.colSums(rows, n, xp, outPtr(h, o, n, x)); return; }
+    const op = h.writePtr(o), tmp = h.alloc(4 * n);
+    e.colSums(rows, n, xp, tmp);
+    e.binarySame(0, n, op, tmp, op);
+    h.free(tmp);
+  },
+
+  softmaxRows(x, rows, n, o, log) {
+    const m = on(x, o);
+    if (m === null || n === 0 || rows * n > x.length || rows * n > o.length) { refBackend.softmaxRows(x, rows, n, o, log); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x);
+    e.softmaxRows(rows, n, xp, outPtr(h, o, rows * n, x), log);
+  },
+
+  copy(src, srcOff, dst, dstOff, n) {
+    const m = on(src, dst);
+    if (m === null) { refBackend.copy(src, srcOff, dst, dstOff, n); return; }
+    const h = m[1];
+    const s = h.readPtr(src) >> 2;
+    const d = (dstOff === 0 && n === dst.length && src !== dst ? h.overwritePtr(dst) : h.writePtr(dst)) >> 2;
+    h.f32().copyWithin(d + dstOff, s + srcOff, s + srcOff + n);
+  },
+
+  addInto(src, srcOff, dst, dstOff, n) {
+    const m = on(src, dst);
+    if (m === null) { refBackend.addInto(src, srcOff, dst, dstOff, n); return; }
+    const [e, h] = m;
+    const s = h.readPtr(src) + 4 * srcOff, d = h.writePtr(dst) + 4 * dstOff;
+    e.binarySame(0, n, d, s, d);
+  },
+
+  fill(x, value, off, n) {
+    const m = on(x);
+    if (m === null) { refBackend.fill(x, value, off, n); return; }
+    const h = m[1];
+    const p = (off === 0 && n === x.length ? h.overwritePtr(x) : h.writePtr(x)) >> 2;
+    h.f32().fill(value, p + off, p + off + n);
+  },
+
+  gatherRows(table, width, index, o) {
+    const m = on(table, o);
+    const n = index.length, V = width > 0 ? Math.floor(table.length / width) : 0;
+    if (m === null || width === 0 || n === 0 || o.length < n * width || !indicesFit(index, n, V)) {
+      refBackend.gatherRows(table, width, index, o);
+      return;
+    }
+    const [e, h] = m;
+    const tp = h.readPtr(table), ip = putIndices(h, index);
+    e.gatherRows(n, width, tp, ip, outPtr(h, o, n * width, table));
+    h.free(ip);
+  },
+
+  scatterAddRows(src, width, index, table) {
+    const m = on(src, table);
+    const n = index.length, V = width > 0 ? Math.floor(table.length / width) : 0;
+    if (m === null || width === 0 || n === 0 || src.length < n * width || !indicesFit(index, n, V)) {
+      refBackend.scatterAddRows(src, width, index, table);
+      return;
+    }
+    const [e, h] = m;
+    const sp = h.readPtr(src), ip = putIndices(h, index);
+    e.scatterAddRows(n, width, sp, ip, h.writePtr(table));
+    h.free(ip);
+  },
+
+  crossEntropyForward(x, N, C, targets, logp, nll) {
+    const m = on(x, logp, nll);
+    if (m === null || N === 0 || C === 0 || x.length < N * C || logp.length < N * C || nll.length < N || targets.length < N || !targetsFit(targets, N, C)) {
+      refBackend.crossEntropyForward(x, N, C, targets, logp, nll);
+      return;
+    }
+    const [e, h] = m;
+    const xp = h.readPtr(x), tp = putIndices(h, targets, N);
+    e.crossEntropyForward(N, C, xp, tp, outPtr(h, logp, N * C, x), outPtr(h, nll, N, x));
+    h.free(tp);
+  },
+
+  crossEntropyBackward(logp, N, C, targets, scale, gx) {
+    const m = on(logp, gx);
+    if (m === null || N === 0 || C === 0 || logp.length < N * C || gx.length < N * C || scale.length < N || targets.length < N || !targetsFit(targets, N, C)) {
+      refBackend.crossEntropyBackward(logp, N, C, targets, scale, gx);
+      return;
+    }
+    const [e, h] = m;
+    const lp = h.readPtr(logp), tp = putIndices(h, targets, N), sp = h.alloc(4 * N);
+    h.f32().set(scale.length === N ? scale : scale.subarray(0, N), sp >> 2); // rounded to float32 on the way in
+    e.crossEntropyBackward(N, C, lp, tp, sp, outPtr(h, gx, N * C, logp));
+    h.free(tp); h.free(sp);
+  },
+
+  adamUpdate(p, g, mm, v, vMax, st) {
+    const m = on(p, g, mm, v, vMax);
+    const n = p.length;
+    if (m === null || n === 0 || g.length !== n || mm.length !== n || v.length !== n || (vMax !== null && vMax.length !== n)) {
+      refBackend.adamUpdate(p, g, mm, v, vMax, st);
+      return;
+    }
+    const [e, h] = m;
+    // The same constants, computed the same way, as the reference (../ref/optim.ts).
+    const { lr, eps, weightDecay, decoupled, beta1, beta2, step } = st;
+    const stepSize = lr / (1 - beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const decay = 1 - lr * weightDecay;
+    const l2 = decoupled ? 0 : weightDecay;
+    const sign = st.maximize ? -1 : 1;
+    const gp = h.readPtr(g);
+    const pp = h.writePtr(p), mp = h.writePtr(mm), vp = h.writePtr(v), xp = vMax === null ? 0 : h.writePtr(vMax);
+    e.adamUpdate(n, pp, gp, mp, vp, xp, sign, l2, decay, decoupled, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps);
+  },
+
+  sgdUpdate(p, g, buf, st) {
+    const m = on(p, g, buf);
+    const n = p.length;
+    if (m === null || n === 0 || g.length !== n || (buf !== null && buf.length !== n)) { refBackend.sgdUpdate(p, g, buf, st); return; }
+    const [e, h] = m;
+    const gp = h.readPtr(g);
+    const pp = h.writePtr(p);
+    // The first momentum update sets the buffer to g without reading it.
+    const bp = buf === null ? 0 : st.first ? h.overwritePtr(buf) : h.writePtr(buf);
+    e.sgdUpdate(n, pp, gp, bp, st.lr, st.maximize ? -1 : 1, st.weightDecay, st.momentum, 1 - st.dampening, st.nesterov, st.first);
+  },
+};
+
+// Kept targets must index the row; −1 (any negative) drops it. Anything else stays with the reference.
+function targetsFit(targets: Int32Array, N: number, C: number): boolean {
+  for (let i = 0; i < N; i++) if (targets[i] >= C) return false;
+  return true;
+}
