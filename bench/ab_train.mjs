@@ -2,18 +2,17 @@
 // A/B of the char-model training step (as bench/unfold_train.mjs) with a switch flipped between
 // alternating repetitions in one process, so both sides see the same machine load.
 //   node bench/ab_train.mjs --switch threads --hidden 128 [--cell lstm] [--reps 6] [--steps 3]
-// Switches: fusedWasm (wasm time loops of the fused ops vs TypeScript loops);
+// Switches: backend (the wasm backend vs the TypeScript reference backend);
 //           threads (the data-parallel step on 2 threads vs 1; CPU time then counts both threads);
 //           relaxed (the module built with relaxed SIMD, fused multiply-add in gemm, vs plain SIMD; 1 thread).
 
 import { parseArgs } from 'node:util';
-import { train, optim, Rng } from '../dist/src/index.js';
-import { setFusedWasm } from '../dist/src/nn/fused/wasm_route.js';
+import { train, optim, Rng, setBackend, refBackend, wasmBackend } from '../dist/src/index.js';
 import { createTrainStep } from '../dist/src/train/parallel/train_step.js';
 import { selectWasmVariant } from '../dist/src/backend/wasm/module.js';
 
 const { values: a } = parseArgs({ options: {
-  switch: { type: 'string', default: 'fusedWasm' }, cell: { type: 'string', default: 'lstm' },
+  switch: { type: 'string', default: 'backend' }, cell: { type: 'string', default: 'lstm' },
   hidden: { type: 'string', default: '128' }, reps: { type: 'string', default: '6' }, steps: { type: 'string', default: '3' },
 } });
 const H = Number(a.hidden), B = 32, T = 64, V = 65;
@@ -24,7 +23,7 @@ const one = await createTrainStep(model, { threads: 1, batchSize: B, seqLen: T }
 const two = await createTrainStep(model, { threads: 2, batchSize: B, seqLen: T });
 let current = one;
 const switches = {
-  fusedWasm: setFusedWasm,
+  backend: (on) => setBackend(on ? wasmBackend : refBackend),
   threads: (on) => { current = on ? two : one; },
   relaxed: (on) => { if (!selectWasmVariant(on ? 'relaxed' : 'plain')) throw new Error('relaxed SIMD is unavailable here'); },
 };

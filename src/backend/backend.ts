@@ -19,6 +19,21 @@ import type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 export type { BinaryOp, UnaryOp } from './ref/pointwise.js';
 export type { AdamStep, SgdStep } from './ref/optim.js';
 
+/**
+ * Where one direction of a recurrent layer keeps its hidden states: a packed buffer of blocks of
+ * B·H, h_prev of step t at block `prev + t` and h_t at block `seq + t` (forward: prev = 0, seq = 1;
+ * reverse: seq = 0, prev = 1), so that both runs of T blocks are contiguous and in time order.
+ */
+export interface SequenceLayout {
+  readonly T: number;
+  readonly B: number;
+  readonly H: number;
+  /** Steps run t = T−1 … 0. */
+  readonly reverse: boolean;
+  readonly prev: number;
+  readonly seq: number;
+}
+
 export interface Backend {
   readonly name: string;
   /**
@@ -82,6 +97,34 @@ export interface Backend {
    * (momentum_buffer, or null when momentum is 0) all [n].
    */
   sgdUpdate(p: Storage, g: Storage, buf: Storage | null, h: SgdStep): void;
+
+  // Recurrent time loops (the specification: ./ref/recurrent.ts, with every buffer's layout). The
+  // input projections, weight gradients and bias sums around them are the kernels above.
+  // lens: valid steps per batch row (1..T), or null for all T.
+
+  /** LSTM over a sequence: z [T·B, 4H] pre-activations in, gate activations out; hs, c [(T+1)·B, H] packed; tc [T·B, H] tanh(c_t) out; whh [4H, H]. */
+  lstmForward(L: SequenceLayout, z: Storage, hs: Storage, c: Storage, tc: Storage, whh: Storage, lens: Int32Array | null): void;
+  /** Its backward: g [(T+2)·B, H] (h blocks, then c_final); out dz [T·B, 4H], dh, dc [B, H] (dL/dh_init when needH0, dL/dc_init). */
+  lstmBackward(
+    L: SequenceLayout, needH0: boolean, z: Storage, hs: Storage, c: Storage, tc: Storage, g: Storage,
+    dz: Storage, dh: Storage, dc: Storage, whh: Storage, lens: Int32Array | null,
+  ): void;
+  /** GRU (reset-after) over a sequence: zx [T·B, 3H] x-side pre-activations in, r | z | n out; hn [T·B, H] out; hs packed; bhh [3H]; whh [3H, H]. */
+  gruForward(L: SequenceLayout, zx: Storage, hn: Storage, hs: Storage, bhh: Storage, whh: Storage, lens: Int32Array | null): void;
+  /** Its backward: g [(T+1)·B, H]; out dgx, dgh [T·B, 3H] and dh [B, H] (dL/dh_init when needH0). */
+  gruBackward(
+    L: SequenceLayout, needH0: boolean, zx: Storage, hn: Storage, hs: Storage, g: Storage,
+    dgx: Storage, dgh: Storage, dh: Storage, whh: Storage, lens: Int32Array | null,
+  ): void;
+  /** Vanilla RNN over a sequence, in place: hs's sequence blocks hold pre-activations in, h_t = f(…) out (f = tanh, or relu); whh [H, H]. */
+  rnnForward(L: SequenceLayout, relu: boolean, hs: Storage, whh: Storage, lens: Int32Array | null): void;
+  /** Its backward: g [(T+1)·B, H]; out dz [T·B, H] and dh [B, H] (dL/dh_init when needH0). */
+  rnnBackward(L: SequenceLayout, needH0: boolean, relu: boolean, hs: Storage, g: Storage, dz: Storage, dh: Storage, whh: Storage, lens: Int32Array | null): void;
+  /**
+   * One LSTM step without a graph (sampling): z [B, 4H] summed pre-activations at zOff, overwritten
+   * with the gates; c [B, H] = f ⊙ cPrev + i ⊙ g and h [B, H] = o ⊙ tanh(c), at their offsets (c may be cPrev).
+   */
+  lstmCell(B: number, H: number, z: Storage, zOff: number, cPrev: Storage, cpOff: number, c: Storage, cOff: number, h: Storage, hOff: number): void;
 }
 
 export { refBackend } from './ref/ref_backend.js';

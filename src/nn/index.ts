@@ -29,10 +29,10 @@ export { RecurrentLayer, type RecurrentLayerConfig } from './layers/recurrent_la
 export { RNN, type RNNConfig } from './layers/rnn.js';
 export { LSTM, type LSTMConfig } from './layers/lstm.js';
 export { GRU, type GRUConfig } from './layers/gru.js';
-export { fusedLstm, type FusedLstmInputs } from './fused/fused_lstm.js';
-export { fusedGru } from './fused/fused_gru.js';
-export { fusedRnn } from './fused/fused_rnn.js';
-export type { FusedInputs, FusedOptions } from './fused/fused_common.js';
+export { fusedLstm, type LstmSequenceInputs } from '../autograd/recurrent/lstm_sequence.js';
+export { fusedGru } from '../autograd/recurrent/gru_sequence.js';
+export { fusedRnn } from '../autograd/recurrent/rnn_sequence.js';
+export type { SequenceInputs, SequenceOptions as RecurrentSequenceOptions } from '../autograd/recurrent/sequence_inputs.js';
 export { setFusedRecurrent, fusedRecurrentEnabled } from './fused/route.js';
-export { WorkspacePool } from './fused/workspace.js';
+export { WorkspacePool } from '../autograd/recurrent/workspace_pool.js';
 export * from './conv/index.js';

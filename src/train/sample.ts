@@ -8,14 +8,15 @@ import { defaultRng, type Rng } from '../tensor/random.js';
 import type { CharVocab } from '../data/vocab.js';
 import type { CharModel, CharModelState } from './char_model.js';
 import { LSTM } from '../nn/layers/lstm.js';
-import { fusedWasm } from '../nn/fused/wasm_route.js';
-import { LstmStackStepper, type LstmStackWeights } from '../nn/fused/lstm_stack_step.js';
-import { SplitLstmStackStepper } from '../nn/fused/lstm_split_step.js';
+import { getBackend } from '../backend/backend.js';
+import { wasmModule } from '../backend/wasm/module.js';
+import { LstmStackStepper, type LstmStackWeights } from './lstm_stack_stepper.js';
+import { SplitLstmStackStepper } from './split_sampler/lstm_split_step.js';
 
 /** Feeds one token id at a time at batch 1 and returns the logits [V] for the next one. */
 export interface CharStepper {
-  /** 'wasm': the resident-weight fast path; 'generic': model.forward one token at a time. */
-  readonly path: 'wasm' | 'generic';
+  /** 'fused': the LSTM stack stepped by the backend's kernels without autograd; 'generic': model.forward one token at a time. */
+  readonly path: 'fused' | 'generic';
   /** Threads the steps run on. */
   readonly threads: number;
   step(id: number): ArrayLike<number>;
@@ -33,10 +34,10 @@ export interface CharStepperOptions {
 }
 
 /**
- * A stepper over `model` (call in eval mode, under noGrad): float32 LSTM models on the wasm backend
- * get the fast path (weights resident in WebAssembly memory, no autograd, nothing allocated per step;
- * the same numbers to float32 rounding); anything else steps model.forward with the state carried.
- * The weights are read once: a stepper must not outlive a change of them.
+ * A stepper over `model` (call in eval mode, under noGrad): float32 LSTM models get the fast path
+ * (the backend's kernels with no autograd and nothing allocated per step; on wasm the weights stay
+ * in WebAssembly memory; the same numbers to float32 rounding); anything else steps model.forward
+ * with the state carried. The weights are read once: a stepper must not outlive a change of them.
  */
 export function charStepper(model: CharModel, options: CharStepperOptions = {}): CharStepper {
   const threads = options.threads ?? 1;
@@ -51,19 +52,20 @@ export function charStepper(model: CharModel, options: CharStepperOptions = {}):
     step(id: number): ArrayLike<number> {
       const [logits, next] = model.forward(indices([id], [1, 1]), state);
       state = next;
-      return logits.data;
+      return logits.dataSync();
     },
   };
 }
 
 function lstmStepper(model: CharModel, threads: number): CharStepper | null {
-  const e = fusedWasm('float32');
   const rnn = model.rnn;
-  if (e === null || !(rnn instanceof LSTM)) return null;
+  if (!(rnn instanceof LSTM)) return null;
   const d = model.stateDict();
   const f32 = (name: string): Float32Array | null => {
     const t = d[name];
-    return t === undefined ? null : t.data instanceof Float32Array ? t.data : null;
+    if (t === undefined) return null;
+    const v = t.dataSync();
+    return v instanceof Float32Array ? v : null;
   };
   const { vocabSize: V, embeddingSize: E, hiddenSize: H, numLayers } = model.config;
   const embedding = f32('embedding.weight'), headWeight = f32('head.weight');
@@ -75,10 +77,11 @@ function lstmStepper(model: CharModel, threads: number): CharStepper | null {
     layers.push({ weightIh, weightHh, biasIh: f32(`rnn.bias_ih_l${l}`), biasHh: f32(`rnn.bias_hh_l${l}`) });
   }
   const weights: LstmStackWeights = { embedding, layers, headWeight, headBias: f32('head.bias'), V, E, H };
-  const split = threads >= 2 ? SplitLstmStackStepper.create(e, weights) : null;
-  if (split !== null) return { path: 'wasm', threads: 2, step: (id) => split.step(id), close: () => split.close() };
-  const stepper = new LstmStackStepper(e, weights);
-  return { path: 'wasm', threads: 1, step: (id) => stepper.step(id), close: async () => {} };
+  const e = getBackend().name === 'wasm' ? wasmModule() : null;
+  const split = threads >= 2 && e !== null ? SplitLstmStackStepper.create(e, weights) : null;
+  if (split !== null) return { path: 'fused', threads: 2, step: (id) => split.step(id), close: () => split.close() };
+  const stepper = new LstmStackStepper(weights);
+  return { path: 'fused', threads: 1, step: (id) => stepper.step(id), close: async () => {} };
 }
 
 export interface SampleOptions {

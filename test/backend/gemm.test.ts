@@ -96,10 +96,10 @@ test('WebAssembly SIMD is available in this Node, so the wasm path is what gets 
   assert.notEqual(wasmModule(), null);
 });
 
-test('the embedded module stays small (under 32 KiB), and initWasm() loads it asynchronously', async () => {
+test('the embedded module stays small (under 40 KiB), and initWasm() loads it asynchronously', async () => {
   // Over 4 KiB a browser's main thread may refuse a synchronous compile; initWasm() is the way there.
   const bytes = atob(sgemmWasmBase64).length;
-  assert.ok(bytes <= 32768, `the wasm module is ${bytes} bytes`);
+  assert.ok(bytes <= 40960, `the wasm module is ${bytes} bytes`);
   assert.equal(await initWasm(), true);
 });
 

@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ref from '../../src/backend/ref/pointwise.js';
+import * as reduceRef from '../../src/backend/ref/reduce.js';
+import * as layoutRef from '../../src/backend/ref/layout.js';
 import type { UnaryOp } from '../../src/backend/backend.js';
 import { Rng } from '../../src/tensor/random.js';
 import { dst, onEveryBackend, st, vals } from './suite.js';
@@ -127,4 +129,51 @@ test('powScalar squares exactly and raises to other powers on every backend', ()
   assert.deepEqual([...vals(out)], [2.25, 4, 9, 0.0625], name);
   be.powScalar(st([4, 9, 16, 0]), 0.5, out);
   assert.deepEqual([...vals(out)], [2, 3, 4, 0], name);
+}));
+
+const BROADCASTS: [number[], number[], number[]][] = [
+  [[3, 1, 5], [4, 1], [3, 4, 5]], [[4, 1], [3, 1, 5], [3, 4, 5]], [[2, 3], [], [2, 3]], [[], [2, 3], [2, 3]],
+  [[2, 1, 4], [1, 3, 1], [2, 3, 4]], [[5], [3, 1], [3, 5]], [[2, 3, 1], [3, 7], [2, 3, 7]], [[64, 33], [33], [64, 33]],
+  [[16, 8, 9], [16, 8, 1], [16, 8, 9]], [[0, 3], [1, 3], [0, 3]],
+];
+
+test('float32 broadcasting binary ops equal the reference on every backend', () => onEveryBackend((be, name) => {
+  const rng = new Rng(21);
+  for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) for (const [sa, sb, so] of BROADCASTS) {
+    const na = sa.reduce((p, d) => p * d, 1), nb = sb.reduce((p, d) => p * d, 1), n = so.reduce((p, d) => p * d, 1);
+    const a = randArray(rng, na), b = randArray(rng, nb).map((v) => (op === 'div' ? v + Math.sign(v) : v));
+    if (na > 2) a[1] = NaN; // NaN handling of maximum / minimum follows the reference's comparison
+    const want = new Float32Array(n);
+    ref.binary(op, a, sa, b, sb, want, so);
+    const out = st(new Float32Array(n));
+    be.binary(op, dst(a, be), sa, st(b), sb, out, so);
+    assert.deepEqual(vals(out), want, `${name} ${op} ${JSON.stringify(sa)} with ${JSON.stringify(sb)}`);
+  }
+}));
+
+test('float32 sumTo and permute equal the reference on every backend', () => onEveryBackend((be, name) => {
+  const rng = new Rng(22);
+  const sums: [number[], number[]][] = [
+    [[3, 4, 5], [4, 1]], [[3, 4, 5], [3, 1, 5]], [[3, 4, 5], [1, 4, 1]], [[3, 4, 5], [5]], [[3, 4, 5], []],
+    [[2048, 65], [65]], [[16, 8, 33], [16, 8, 1]], [[7, 1, 3], [1, 1, 3]],
+  ];
+  for (const [sx, so] of sums) {
+    const n = sx.reduce((p, d) => p * d, 1), m = so.reduce((p, d) => p * d, 1);
+    const x = randArray(rng, n);
+    const want = new Float32Array(m);
+    reduceRef.sumTo(x, sx, want, so);
+    const out = dst(new Float32Array(m).fill(99), be);
+    be.sumTo(dst(x, be), sx, out, so);
+    const got = vals(out);
+    for (let i = 0; i < m; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * Math.sqrt(n / m) * 3, `${name} sumTo ${JSON.stringify(sx)} -> ${JSON.stringify(so)} [${i}]: ${got[i]} vs ${want[i]}`);
+  }
+  for (const [shape, perm] of [[[2, 3, 4], [2, 0, 1]], [[32, 64, 17], [1, 0, 2]], [[5, 7], [1, 0]], [[2, 3, 4, 5], [3, 1, 0, 2]]] as const) {
+    const n = shape.reduce((p, d) => p * d, 1);
+    const x = randArray(rng, n);
+    const want = new Float32Array(n);
+    layoutRef.permute(x, shape, perm, want);
+    const out = st(new Float32Array(n));
+    be.permute(dst(x, be), shape, perm, out);
+    assert.deepEqual(vals(out), want, `${name} permute ${JSON.stringify(shape)} by ${JSON.stringify(perm)}`);
+  }
 }));

@@ -12,7 +12,7 @@ import { indices } from '../../src/autograd/ops/gather.js';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { charStepper } from '../../src/train/sample.js';
-import { sliceLstmWeights } from '../../src/nn/fused/lstm_slice.js';
+import { sliceLstmWeights } from '../../src/train/split_sampler/lstm_slice.js';
 
 function model(H: number, numLayers: number, seed: number): CharModel {
   const m = new CharModel({ vocabSize: 7, cell: 'lstm', hiddenSize: H, numLayers, embeddingSize: 3, dropout: 0, forgetBias: 1 }, { rng: new Rng(seed) });

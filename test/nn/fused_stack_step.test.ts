@@ -1,8 +1,8 @@
-// The batch-1 sampling fast path (charStepper over an LSTM CharModel: weights resident in wasm
-// memory, one gemv per layer) against the model's own forward (the generic reference) on the same
-// token sequence: the logits after every token within float32 tolerance, for 1–3 layers and hidden
-// sizes not a multiple of the vector width; two steppers interleaved (each takes the resident block
-// from the other and must upload again) still agree; a GRU model takes the generic stepper.
+// The batch-1 sampling fast path (charStepper over an LSTM CharModel: the backend's kernels without
+// autograd, one product of one row per layer) against the model's own forward (the generic
+// reference) on the same token sequence: the logits after every token within float32 tolerance, for
+// 1–3 layers and hidden sizes not a multiple of the vector width; two steppers interleaved still
+// agree; a GRU model takes the generic stepper.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,18 +32,18 @@ test('charStepper on an LSTM model equals model.forward after every token', () =
     const want = reference(m, ids);
     noGrad(() => {
       const s = charStepper(m);
-      assert.equal(s.path, 'wasm', 'the fast path is what gets compared');
+      assert.equal(s.path, 'fused', 'the fast path is what gets compared');
       ids.forEach((id, t) => assertClose(s.step(id), want.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `H=${H} L=${L} t=${t}`));
     });
   }
 });
 
-test('two LSTM steppers interleaved stay correct (each re-uploads when the other took the memory)', () => {
+test('two LSTM steppers interleaved stay correct (each keeps its own weights and state)', () => {
   const a = model('lstm', 6, 2, 1), b = model('lstm', 9, 1, 2);
   const wa = reference(a, ids), wb = reference(b, ids);
   noGrad(() => {
     const sa = charStepper(a), sb = charStepper(b);
-    assert.equal(sa.path, 'wasm'); assert.equal(sb.path, 'wasm');
+    assert.equal(sa.path, 'fused'); assert.equal(sb.path, 'fused');
     ids.forEach((id, t) => {
       assertClose(sa.step(id), wa.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `a t=${t}`);
       assertClose(sb.step(id), wb.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `b t=${t}`);

@@ -47,6 +47,8 @@ export class WasmHeap implements Device {
   epoch = 0;
   /** Bytes of young blocks that make the next safe point collect. */
   youngBudget = DEFAULT_YOUNG_BUDGET;
+  /** Bytes copied into and out of linear memory so far (diagnostics: a chain of kernels should add none). */
+  readonly traffic = { uploaded: 0, downloaded: 0 };
   private readonly finalizer = new FinalizationRegistry<number>((ptr) => {
     const size = this.sizes.get(ptr);
     if (size !== undefined) this.oldBytes -= size;
@@ -196,7 +198,7 @@ export class WasmHeap implements Device {
   readPtr(s: Storage): number {
     const p = this.attach(s);
     if (!s.devValid) {
-      if (s.hostValid) this.f32().set(s.host!, p >> 2);
+      if (s.hostValid) { this.f32().set(s.host!, p >> 2); this.traffic.uploaded += 4 * s.length; }
       else this.f32().fill(0, p >> 2, (p >> 2) + s.length);
       s.devValid = true;
     }
@@ -222,6 +224,7 @@ export class WasmHeap implements Device {
 
   download(s: Storage, host: FloatArray): void {
     const at = s.ptr >> 2;
+    this.traffic.downloaded += 4 * s.length;
     host.set(this.f32().subarray(at, at + s.length));
   }
 

@@ -56,6 +56,12 @@ export interface WasmExports {
   crossEntropyBackward(N: number, C: number, logp: number, targets: number, scale: number, gx: number): void;
   gatherRows(n: number, W: number, table: number, index: number, out: number): void;
   scatterAddRows(n: number, W: number, src: number, index: number, table: number): void;
+  binaryStrided(op: number, rank: number, shape: number, sa: number, sb: number, a: number, b: number, out: number, idx: number): void;
+  sumToStrided(rank: number, shape: number, so: number, x: number, out: number, idx: number): void;
+  permuteStrided(rank: number, outShape: number, st: number, x: number, out: number, idx: number): void;
+  unaryMap(op: number, n: number, x: number, out: number): void;
+  unaryGrad(op: number, n: number, x: number, y: number, g: number, gx: number): void;
+  powConst(n: number, x: number, p: number, out: number): void;
   adamUpdate(
     n: number, p: number, g: number, m: number, v: number, vMax: number,
     sign: number, l2: number, decay: number, decoupled: boolean, beta1: number, omb1: number, beta2: number, omb2: number,

@@ -7,11 +7,12 @@
 // Order within a kernel: take every read address first, then the written ones (an overwrite address
 // does not copy the old values in, so it must come after reading a storage that is also an input).
 
-import type { Backend, BinaryOp } from '../backend.js';
+import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, type WasmExports } from './module.js';
 import type { WasmHeap } from './heap.js';
+import { wasmRecurrent } from './recurrent.js';
 
 // The module and heap when every storage is float32 (null storages are absent operands).
 function on(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
@@ -38,9 +39,38 @@ function indicesFit(index: Int32Array, n: number, V: number): boolean {
 }
 
 const SAME_SHAPE_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+const STRIDED_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, tanh: 3, sigmoid: 4, relu: 5, sqrt: 6, abs: 7, square: 8 };
+
+// i32 arrays laid side by side in one temporary block (shape and strides for a strided kernel), plus
+// `scratch` more i32s; returns the block and each array's address, then the scratch's.
+function putInts(h: WasmHeap, arrays: readonly (readonly number[])[], scratch: number): [number, number[]] {
+  const total = arrays.reduce((n, a) => n + a.length, 0) + scratch;
+  const block = h.alloc(4 * Math.max(total, 1));
+  const v = h.i32();
+  const at: number[] = [];
+  let p = block >> 2;
+  for (const a of arrays) { at.push(p << 2); for (const x of a) v[p++] = x; }
+  at.push(p << 2);
+  return [block, at];
+}
+
+// Strides of `shape` laid inside `outShape` (right-aligned), 0 along broadcast axes.
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const od = rank - shape.length + d;
+    strides[od] = shape[d] === 1 && outShape[od] !== 1 ? 0 : s;
+    s *= shape[d];
+  }
+  return strides;
+}
 
 export const wasmBackend: Backend = {
   ...refBackend,
+  ...wasmRecurrent,
   name: 'wasm',
 
   gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) {
@@ -61,15 +91,77 @@ export const wasmBackend: Backend = {
 
   binary(op, a, aShape, b, bShape, o, oShape) {
     const m = on(a, b, o);
-    const code = SAME_SHAPE_CODES[op];
     const n = o.length;
-    if (m === null || code === undefined || a.length !== n || b.length !== n) {
+    if (m === null || n === 0) { refBackend.binary(op, a, aShape, b, bShape, o, oShape); return; }
+    const [e, h] = m;
+    const same = SAME_SHAPE_CODES[op];
+    if (same !== undefined && a.length === n && b.length === n) {
+      const ap = h.readPtr(a), bp = h.readPtr(b);
+      e.binarySame(same, n, ap, bp, outPtr(h, o, n, a, b));
+      return;
+    }
+    const code = STRIDED_CODES[op];
+    // an output that is also a broadcast input would be overwritten while still being read
+    if (code === undefined || (o === a && a.length !== n) || (o === b && b.length !== n)) {
       refBackend.binary(op, a, aShape, b, bShape, o, oShape);
       return;
     }
+    const shape = oShape.length === 0 ? [1] : oShape;
+    const ap = h.readPtr(a), bp = h.readPtr(b), op2 = outPtr(h, o, n, a, b);
+    const [block, at] = putInts(h, [shape, broadcastStrides(aShape, shape), broadcastStrides(bShape, shape)], shape.length);
+    e.binaryStrided(code, shape.length, at[0], at[1], at[2], ap, bp, op2, at[3]);
+    h.free(block);
+  },
+
+  sumTo(x, shape, o, oShape) {
+    const m = on(x, o);
+    if (m === null || x.length === 0 || o === x) { refBackend.sumTo(x, shape, o, oShape); return; }
     const [e, h] = m;
-    const ap = h.readPtr(a), bp = h.readPtr(b);
-    e.binarySame(code, n, ap, bp, outPtr(h, o, n, a, b));
+    const xp = h.readPtr(x), op = h.overwritePtr(o);
+    h.f32().fill(0, op >> 2, (op >> 2) + o.length);
+    const full = shape.length === 0 ? [1] : shape;
+    const [block, at] = putInts(h, [full, broadcastStrides(oShape, full)], full.length);
+    e.sumToStrided(full.length, at[0], at[1], xp, op, at[2]);
+    h.free(block);
+  },
+
+  permute(x, shape, perm, o) {
+    const m = on(x, o);
+    if (m === null || x.length === 0 || shape.length === 0 || o === x) { refBackend.permute(x, shape, perm, o); return; }
+    const [e, h] = m;
+    const rank = shape.length;
+    const inStrides = new Array<number>(rank);
+    let s = 1;
+    for (let d = rank - 1; d >= 0; d--) { inStrides[d] = s; s *= shape[d]; }
+    const xp = h.readPtr(x), op = h.overwritePtr(o);
+    const [block, at] = putInts(h, [perm.map((p) => shape[p]), perm.map((p) => inStrides[p])], rank);
+    e.permuteStrided(rank, at[0], at[1], xp, op, at[2]);
+    h.free(block);
+  },
+
+  unary(op, x, o) {
+    const m = on(x, o);
+    if (m === null || o.length !== x.length) { refBackend.unary(op, x, o); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x);
+    e.unaryMap(UNARY_CODES[op], x.length, xp, outPtr(h, o, x.length, x));
+  },
+
+  unaryBackward(op, x, y, g, gx) {
+    const m = on(x, y, g, gx);
+    const n = gx.length;
+    if (m === null || x.length !== n || y.length !== n || g.length !== n) { refBackend.unaryBackward(op, x, y, g, gx); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x), yp = h.readPtr(y), gp = h.readPtr(g);
+    e.unaryGrad(UNARY_CODES[op], n, xp, yp, gp, outPtr(h, gx, n, x, y, g));
+  },
+
+  powScalar(x, p, o) {
+    const m = on(x, o);
+    if (m === null || o.length !== x.length) { refBackend.powScalar(x, p, o); return; }
+    const [e, h] = m;
+    const xp = h.readPtr(x);
+    e.powConst(x.length, xp, p, outPtr(h, o, x.length, x));
   },
 
   affineScalar(x, a, b, o) {

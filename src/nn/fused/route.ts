@@ -10,11 +10,11 @@ import type { Carry, CellBase } from '../cells/cell.js';
 import { GRUCell } from '../cells/gru_cell.js';
 import { LSTMCell } from '../cells/lstm_cell.js';
 import { RNNCell } from '../cells/rnn_cell.js';
-import type { FusedInputs } from './fused_common.js';
-import { fusedGru } from './fused_gru.js';
-import { fusedLstm } from './fused_lstm.js';
-import { fusedRnn } from './fused_rnn.js';
-import type { WorkspacePool } from './workspace.js';
+import type { SequenceInputs } from '../../autograd/recurrent/sequence_inputs.js';
+import { fusedGru } from '../../autograd/recurrent/gru_sequence.js';
+import { fusedLstm } from '../../autograd/recurrent/lstm_sequence.js';
+import { fusedRnn } from '../../autograd/recurrent/rnn_sequence.js';
+import type { WorkspacePool } from '../../autograd/recurrent/workspace_pool.js';
 import { add } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
@@ -71,7 +71,7 @@ export function runFused(
   if (!hasFusedKernel(cell)) return null;
   // A table from foldInputProjection holds x·W_ihᵀ and the biases that add to it already.
   const projected = ids !== null;
-  const a: FusedInputs = {
+  const a: SequenceInputs = {
     x: xs, ids, h0: carry ? carry[0] : null,
     weightIh: projected ? null : cell.weight_ih, weightHh: cell.weight_hh,
     biasIh: projected ? null : cell.bias_ih, biasHh: projected && !(cell instanceof GRUCell) ? null : cell.bias_hh,

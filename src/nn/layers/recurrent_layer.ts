@@ -16,7 +16,7 @@ import { regularizationActive, resolveRegularization, runCell, type RecurrentReg
 import { StepMask, type SequenceOptions } from './step_mask.js';
 import { foldInputProjection, fusedRecurrentEnabled, runFused } from '../fused/route.js';
 import { embedding, type IndexTensor } from '../../autograd/ops/gather.js';
-import { WorkspacePool } from '../fused/workspace.js';
+import { WorkspacePool } from '../../autograd/recurrent/workspace_pool.js';
 import type { Rng } from '../../tensor/random.js';
 import type { SequenceModule, SequenceResult } from '../wrappers/sequence_module.js';
 

@@ -10,3 +10,5 @@ export { crossEntropyForward, crossEntropyBackward } from './cross_entropy';
 export { gatherRows, scatterAddRows } from './gather';
 export { adamUpdate, sgdUpdate } from './optim';
 export { binarySame, affine, sumSquares } from './pointwise';
+export { binaryStrided, sumToStrided, permuteStrided } from './strided';
+export { unaryMap, unaryGrad, powConst } from './unary';

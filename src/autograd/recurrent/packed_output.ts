@@ -11,15 +11,14 @@
 // every step is also T contiguous blocks in time order: the operand of the one weight-gradient
 // product dW_hh = dGatesᵀ · H_prev, [G·H, T·B]·[T·B, H].
 
-import type { FloatArray } from '../../backend/dtype.js';
 import { Storage } from '../../backend/storage.js';
-import { getBackend } from '../../backend/backend.js';
-import { needsGrad, record, type Backward } from '../../autograd/record.js';
+import { getBackend, type SequenceLayout } from '../../backend/backend.js';
+import { needsGrad, record, type Backward } from '../record.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Shape } from '../../tensor/shape.js';
 
 /** Where each part lives in the packed buffer, in blocks of B·H. */
-export class PackedLayout {
+export class PackedLayout implements SequenceLayout {
   /** B·H, the size of one block. */
   readonly block: number;
   /** First block of the sequence h_0 … h_{T−1}. */
@@ -51,7 +50,7 @@ export class PackedLayout {
  * the engine drops it after backward; without a graph the workspace goes back at once.
  */
 export function recordPacked(
-  name: string, data: FloatArray, shape: Shape, inputs: readonly Tensor[], backward: Backward, release: () => void,
+  name: string, data: Storage, shape: Shape, inputs: readonly Tensor[], backward: Backward, release: () => void,
 ): Tensor {
   const out = new Tensor(data, shape);
   if (needsGrad(inputs)) {

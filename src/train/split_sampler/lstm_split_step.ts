@@ -8,7 +8,7 @@
 
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import type { WasmExports } from '../../backend/wasm/module.js';
-import type { LstmStackWeights } from './lstm_stack_step.js';
+import type { LstmStackWeights } from '../lstm_stack_stepper.js';
 import { LstmSliceStep, sliceLstmWeights } from './lstm_slice.js';
 import { SPLIT, readError, splitBytes, splitViews, waitAtLeast, type SplitViews } from './lstm_split_shared.js';
 import type { SplitWorkerData } from './lstm_split_worker.js';

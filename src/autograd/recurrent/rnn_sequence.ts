@@ -1,0 +1,62 @@
+// The vanilla RNN (h_t = f(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh), f = tanh or relu) over a whole
+// sequence as one differentiable op: the input projection of all steps in one product, written into
+// the packed hidden blocks; the backend's time loop adds the recurrent product and applies f in
+// place; backward runs the reverse loop for dz, then each weight gradient in one product.
+// T = time, B = batch, I = input, H = hidden.
+
+import { getBackend } from '../../backend/backend.js';
+import { Storage } from '../../backend/storage.js';
+import type { Tensor, InputGrad } from '../../tensor/tensor.js';
+import { mul } from '../ops/elementwise.js';
+import {
+  checkInputs, checkLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, lengthMask, presentGrads, presentInputs,
+  projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
+} from './sequence_inputs.js';
+import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { lease } from './workspace_pool.js';
+
+interface RnnWorkspace {
+  z: Storage;  // [T·B, H] the input projection, before it moves into the packed blocks
+  dz: Storage; // [T·B, H] dL/d(pre-activations), time order
+  dh: Storage; // [B, H] dL/dh_init
+}
+
+/**
+ * Runs an RNN direction over x [T, B, I] from h0 with f = tanh or relu. Returns the hidden sequence
+ * [T, B, H] (time order also when `reverse`) and the final h [B, H].
+ */
+export function fusedRnn(a: SequenceInputs, nonlinearity: 'tanh' | 'relu', options: SequenceOptions = {}): { output: Tensor; h: Tensor } {
+  const d = checkInputs('fusedRnn', a, 1);
+  const { T, B, I, H } = d;
+  const TB = T * B, BH = B * H;
+  const lens = checkLengths('fusedRnn', options.lengths, T, B);
+  const dtype = a.x.dtype;
+  const relu = nonlinearity === 'relu';
+  const be = getBackend();
+  const L = new PackedLayout(T, B, H, options.reverse ?? false);
+  const [ws, give] = lease<RnnWorkspace>(options.pool ?? null, workspaceKey('rnn', a.x, d), () => ({
+    z: new Storage(dtype, TB * H), dz: new Storage(dtype, TB * H), dh: new Storage(dtype, BH),
+  }));
+  const packed = new Storage(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
+  // the T sequence blocks of the packed buffer [T·B, H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
+  projectInputs(a, TB, H, I, [a.biasIh, a.biasHh], ws.z);
+  be.copy(ws.z, 0, packed, L.seq * BH, TB * H);
+  putBlock(a.h0, packed, L.init, BH);
+  be.rnnForward(L, relu, packed, a.weightHh.storage, lens);
+  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
+  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => {
+    const needH0 = a.h0 !== null && a.h0.requiresGrad;
+    be.rnnBackward(L, needH0, relu, packed, g, ws.dz, ws.dh, a.weightHh.storage, lens);
+    const grads: InputGrad[] = [
+      inputGradWriter(a, ws.dz, TB, I, H),                             // dX [T·B, I] = dZ [T·B, H] · W_ih [H, I]
+      copyWriter(ws.dh),
+      weightIhGradWriter(a, ws.dz, TB, I, H),                          // dW_ih [H, I] = dZᵀ · X
+      gemmWriter(true, false, H, H, TB, ws.dz, 0, packed, L.prev * BH), // dW_hh [H, H] = dZᵀ · H_prev [T·B, H]
+      columnSumWriter(ws.dz, TB, H),
+      columnSumWriter(ws.dz, TB, H),
+    ];
+    return presentGrads(all, grads);
+  }, give);
+  const { output, h } = unpack(node, L, false);
+  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
+}

@@ -1,0 +1,127 @@
+// The recurrent time loops on the WebAssembly module (./assembly/{lstm,gru,rnn}.ts): each direction's
+// whole sequence in one call, on the storages' blocks of linear memory, so the activations a forward
+// leaves for its backward stay where they are. Per call, W_hh is packed once (not once per step);
+// the packed copy, the sgemm workspace, the lengths and the padded rows' scratch are temporary blocks.
+// The same contracts as the reference loops (../ref/recurrent.ts); float64 runs those.
+
+import type { Backend } from '../backend.js';
+import type { Storage } from '../storage.js';
+import { refBackend } from '../ref/ref_backend.js';
+import { wasmHeap, wasmModule, type WasmExports } from './module.js';
+import type { WasmHeap } from './heap.js';
+
+type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward' | 'lstmCell'>;
+
+function on(...xs: Storage[]): [WasmExports, WasmHeap] | null {
+  for (const x of xs) if (x.dtype !== 'float32') return null;
+  const e = wasmModule();
+  return e === null ? null : [e, wasmHeap()!];
+}
+
+// Temporary blocks for one call, freed together.
+class Temps {
+  private readonly blocks: number[] = [];
+  constructor(private readonly h: WasmHeap) {}
+  take(bytes: number): number { const p = this.h.alloc(bytes); this.blocks.push(p); return p; }
+  lens(lens: Int32Array | null): number {
+    if (lens === null) return 0;
+    const p = this.take(4 * lens.length);
+    this.h.i32().set(lens, p >> 2);
+    return p;
+  }
+  free(): void { for (const p of this.blocks) this.h.free(p); }
+}
+
+export const wasmRecurrent: Recurrent = {
+  lstmForward(L, z, hs, c, tc, whh, lens) {
+    const m = on(z, hs, c, tc, whh);
+    if (m === null) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L, G = 4 * H;
+    const wp = h.readPtr(whh);
+    const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
+    const tmp = new Temps(h);
+    const pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
+    e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw, work, lp);
+    tmp.free();
+  },
+
+  lstmBackward(L, needH0, z, hs, c, tc, g, dz, dh, dc, whh, lens) {
+    const m = on(z, hs, c, tc, g, dz, dh, dc, whh);
+    if (m === null) { refBackend.lstmBackward(L, needH0, z, hs, c, tc, g, dz, dh, dc, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L, G = 4 * H;
+    const zp = h.readPtr(z), hp = h.readPtr(hs), cp = h.readPtr(c), tp = h.readPtr(tc), gp = h.readPtr(g), wp = h.readPtr(whh);
+    const dzp = h.overwritePtr(dz), dhp = h.overwritePtr(dh), dcp = h.overwritePtr(dc);
+    const tmp = new Temps(h);
+    const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
+    const keep = lens ? tmp.take(8 * B * H) : 0;
+    e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw, work, lp, keep);
+    tmp.free();
+  },
+
+  gruForward(L, zx, hn, hs, bhh, whh, lens) {
+    const m = on(zx, hn, hs, bhh, whh);
+    if (m === null) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L, G = 3 * H;
+    const bp = h.readPtr(bhh), wp = h.readPtr(whh);
+    const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
+    const tmp = new Temps(h);
+    const gh = tmp.take(4 * B * G), pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
+    e.gruForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zp, np, hp, gh, bp, wp, pw, work, lp);
+    tmp.free();
+  },
+
+  gruBackward(L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens) {
+    const m = on(zx, hn, hs, g, dgx, dgh, dh, whh);
+    if (m === null) { refBackend.gruBackward(L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L, G = 3 * H;
+    const zp = h.readPtr(zx), np = h.readPtr(hn), hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
+    const xp = h.overwritePtr(dgx), yp = h.overwritePtr(dgh), dhp = h.overwritePtr(dh);
+    const tmp = new Temps(h);
+    const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
+    const keep = lens ? tmp.take(4 * B * H) : 0;
+    e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw, work, lp, keep);
+    tmp.free();
+  },
+
+  rnnForward(L, relu, hs, whh, lens) {
+    const m = on(hs, whh);
+    if (m === null) { refBackend.rnnForward(L, relu, hs, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L;
+    const wp = h.readPtr(whh), hp = h.writePtr(hs);
+    const tmp = new Temps(h);
+    const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
+    e.rnnForwardSeq(T, B, H, L.reverse, L.prev, L.seq, relu, hp, wp, pw, work, lp);
+    tmp.free();
+  },
+
+  rnnBackward(L, needH0, relu, hs, g, dz, dh, whh, lens) {
+    const m = on(hs, g, dz, dh, whh);
+    if (m === null) { refBackend.rnnBackward(L, needH0, relu, hs, g, dz, dh, whh, lens); return; }
+    const [e, h] = m;
+    const { T, B, H } = L;
+    const hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
+    const zp = h.overwritePtr(dz), dhp = h.overwritePtr(dh);
+    const tmp = new Temps(h);
+    const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
+    const keep = lens ? tmp.take(4 * B * H) : 0;
+    e.rnnBackwardSeq(T, B, H, L.reverse, L.seq, needH0, relu, hp, gp, zp, dhp, wp, pw, work, lp, keep);
+    tmp.free();
+  },
+
+  lstmCell(B, H, z, zOff, cPrev, cpOff, c, cOff, hh, hOff) {
+    const m = on(z, cPrev, c, hh);
+    if (m === null) { refBackend.lstmCell(B, H, z, zOff, cPrev, cpOff, c, cOff, hh, hOff); return; }
+    const [e, h] = m;
+    const cpp = h.readPtr(cPrev) + 4 * cpOff;
+    const zp = h.writePtr(z) + 4 * zOff, cp = h.writePtr(c) + 4 * cOff, hp = h.writePtr(hh) + 4 * hOff;
+    const tmp = new Temps(h);
+    const tc = tmp.take(4 * B * H);
+    e.lstmStep(B, H, zp, cpp, cp, hp, tc);
+    tmp.free();
+  },
+};
