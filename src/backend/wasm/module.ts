@@ -20,30 +20,34 @@ export interface WasmExports {
   packedBBytes(N: number, K: number): number;
   packB(transB: boolean, N: number, K: number, b: number, dst: number): void;
   sgemmPackedB(transA: boolean, M: number, N: number, K: number, a: number, pb: number, c: number, accumulate: boolean, work: number): void;
+  sgemmLd(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean, work: number,
+  ): void;
   lstmForwardSeq(
-    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number,
     z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number, lens: number,
   ): void;
   lstmBackwardSeq(
-    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
     z: number, hs: number, c: number, tc: number, g: number, dz: number, dh: number, dc: number, whh: number, pw: number, work: number,
     lens: number, keep: number,
   ): void;
   gruForwardSeq(
-    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number,
     zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number, lens: number,
   ): void;
   gruBackwardSeq(
-    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
     zx: number, hn: number, hs: number, g: number, dgx: number, dgh: number, dh: number, whh: number, pw: number, work: number,
     lens: number, keep: number,
   ): void;
   rnnForwardSeq(
-    T: number, B: number, H: number, reverse: boolean, prevBlock: number, seqBlock: number, relu: boolean,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, relu: boolean,
     hs: number, whh: number, pw: number, work: number, lens: number,
   ): void;
   rnnBackwardSeq(
-    T: number, B: number, H: number, reverse: boolean, seqBlock: number, needH0: boolean, relu: boolean,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, seqBlock: number, needH0: boolean, relu: boolean,
     hs: number, g: number, dz: number, dh: number, whh: number, pw: number, work: number, lens: number, keep: number,
   ): void;
   colSums(rows: number, n: number, src: number, dst: number): void;

@@ -42,7 +42,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
     const tmp = new Temps(h);
     const pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
-    e.lstmForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw, work, lp);
+    e.lstmForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw, work, lp);
     tmp.free();
   },
 
@@ -56,7 +56,7 @@ export const wasmRecurrent: Recurrent = {
     const tmp = new Temps(h);
     const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
     const keep = lens ? tmp.take(8 * B * H) : 0;
-    e.lstmBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw, work, lp, keep);
+    e.lstmBackwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw, work, lp, keep);
     tmp.free();
   },
 
@@ -69,7 +69,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
     const tmp = new Temps(h);
     const gh = tmp.take(4 * B * G), pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
-    e.gruForwardSeq(T, B, H, L.reverse, L.prev, L.seq, zp, np, hp, gh, bp, wp, pw, work, lp);
+    e.gruForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, zp, np, hp, gh, bp, wp, pw, work, lp);
     tmp.free();
   },
 
@@ -83,7 +83,7 @@ export const wasmRecurrent: Recurrent = {
     const tmp = new Temps(h);
     const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
     const keep = lens ? tmp.take(4 * B * H) : 0;
-    e.gruBackwardSeq(T, B, H, L.reverse, L.prev, L.seq, needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw, work, lp, keep);
+    e.gruBackwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw, work, lp, keep);
     tmp.free();
   },
 
@@ -95,7 +95,7 @@ export const wasmRecurrent: Recurrent = {
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
     const tmp = new Temps(h);
     const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
-    e.rnnForwardSeq(T, B, H, L.reverse, L.prev, L.seq, relu, hp, wp, pw, work, lp);
+    e.rnnForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, relu, hp, wp, pw, work, lp);
     tmp.free();
   },
 
@@ -109,7 +109,7 @@ export const wasmRecurrent: Recurrent = {
     const tmp = new Temps(h);
     const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
     const keep = lens ? tmp.take(4 * B * H) : 0;
-    e.rnnBackwardSeq(T, B, H, L.reverse, L.seq, needH0, relu, hp, gp, zp, dhp, wp, pw, work, lp, keep);
+    e.rnnBackwardSeq(T, B, H, 0, B, L.reverse, L.seq, needH0, relu, hp, gp, zp, dhp, wp, pw, work, lp, keep);
     tmp.free();
   },
 

@@ -8,6 +8,7 @@
 //   packed once per sequence; work: sgemm workspace.
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h unchanged (and pass its
 //   gradient straight through), as in the reference; keep: B·H floats of scratch.
+// Each call runs the batch rows [b0, b1) only (see ./lstm.ts); gh is then [b1 − b0, G].
 
 import { packB, sgemmPackedB } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
@@ -15,18 +16,19 @@ import { keepPadded, restorePadded, zeroRows } from './lstm';
 
 /** Forward over all steps. */
 export function gruForwardSeq(
-  T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
+  T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
   zx: usize, hn: usize, hs: usize, gh: usize, bhh: usize, whh: usize, pw: usize, work: usize, lens: usize,
 ): void {
-  const G = 3 * H, BH = B * H, H4 = H & ~3;
+  const G = 3 * H, BH = B * H, H4 = H & ~3, nb = b1 - b0;
+  const r0 = <usize>(b0 * H) << 2;
   packB(true, G, H, whh, pw);
   const hb = <usize>H << 2;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
-    const prev = hs + (<usize>((prevBlock + t) * BH) << 2), cur = hs + (<usize>((seqBlock + t) * BH) << 2);
-    const zt = zx + (<usize>(t * B * G) << 2), hnt = hn + (<usize>(t * BH) << 2);
-    sgemmPackedB(false, B, G, H, prev, pw, gh, false, work); // gh [B, G] = h_{t−1} · W_hhᵀ
-    for (let b = 0; b < B; b++) {
+    const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
+    const zt = zx + (<usize>((t * B + b0) * G) << 2), hnt = hn + (<usize>(t * BH) << 2) + r0;
+    sgemmPackedB(false, nb, G, H, prev, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
+    for (let b = 0; b < nb; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;
       const gr = gh + <usize>(b * 3) * hb, gz = gr + hb, gn = gz + hb;
       const row = <usize>b * hb;
@@ -53,8 +55,8 @@ export function gruForwardSeq(
       }
     }
     if (lens != 0) {
-      for (let b = 0; b < B; b++) {
-        if (t < load<i32>(lens + (<usize>b << 2))) continue;
+      for (let b = 0; b < nb; b++) {
+        if (t < load<i32>(lens + (<usize>(b0 + b) << 2))) continue;
         memory.copy(cur + <usize>b * hb, prev + <usize>b * hb, hb);
       }
     }
@@ -66,22 +68,25 @@ export function gruForwardSeq(
  * (dL/d(x_r | x_z | x_n) and dL/d(h_r | h_z | h_n)) and dh [B, H] = dL/dh_init (when needH0).
  */
 export function gruBackwardSeq(
-  T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
+  T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
   zx: usize, hn: usize, hs: usize, g: usize, dgx: usize, dgh: usize, dh: usize, whh: usize, pw: usize, work: usize,
   lens: usize, keep: usize,
 ): void {
-  const G = 3 * H, BH = B * H, H4 = H & ~3;
+  const G = 3 * H, BH = B * H, H4 = H & ~3, nb = b1 - b0;
+  const r0 = <usize>(b0 * H) << 2;
   packB(false, H, G, whh, pw);
   const hb = <usize>H << 2;
-  memory.fill(dh, 0, <usize>BH << 2);
+  dh += r0;
+  if (lens != 0) lens += <usize>b0 << 2;
+  memory.fill(dh, 0, <usize>(nb * H) << 2);
   const one = f32x4.splat(1);
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
-    const prev = hs + (<usize>((prevBlock + t) * BH) << 2), cur = g + (<usize>((seqBlock + t) * BH) << 2);
-    const zt = zx + (<usize>(t * B * G) << 2), hnt = hn + (<usize>(t * BH) << 2);
-    const xt = dgx + (<usize>(t * B * G) << 2), ht = dgh + (<usize>(t * B * G) << 2);
-    if (lens != 0) keepPadded(B, H, t, lens, cur, dh, 0, keep);
-    for (let b = 0; b < B; b++) {
+    const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = g + (<usize>((seqBlock + t) * BH) << 2) + r0;
+    const zt = zx + (<usize>((t * B + b0) * G) << 2), hnt = hn + (<usize>(t * BH) << 2) + r0;
+    const xt = dgx + (<usize>((t * B + b0) * G) << 2), ht = dgh + (<usize>((t * B + b0) * G) << 2);
+    if (lens != 0) keepPadded(nb, H, t, lens, cur, dh, 0, keep);
+    for (let b = 0; b < nb; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;
       const xr = xt + <usize>(b * 3) * hb, xz = xr + hb, xn = xz + hb;
       const hr = ht + <usize>(b * 3) * hb, hz = hr + hb, hn2 = hz + hb;
@@ -110,8 +115,8 @@ export function gruBackwardSeq(
         store<f32>(dh + row + o, dhv * u);
       }
     }
-    if (lens != 0) { zeroRows(B, G, t, lens, xt); zeroRows(B, G, t, lens, ht); restorePadded(B, H, t, lens, keep, dh, 0); }
+    if (lens != 0) { zeroRows(nb, G, t, lens, xt); zeroRows(nb, G, t, lens, ht); restorePadded(nb, H, t, lens, keep, dh, 0); }
     // dh_{t−1} += dgh_t [B, G] · W_hh [G, H]
-    if (s > 0 || needH0) sgemmPackedB(false, B, H, G, ht, pw, dh, true, work);
+    if (s > 0 || needH0) sgemmPackedB(false, nb, H, G, ht, pw, dh, true, work);
   }
 }

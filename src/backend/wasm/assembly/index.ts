@@ -1,7 +1,7 @@
 // Entry of the unfold WebAssembly module: everything exported here is callable from TypeScript
 // (see ../module.ts for the signatures as the wrappers see them).
 
-export { heapBase, workspaceBytes, sgemm, packB, packedBBytes, sgemmPackedB } from './sgemm';
+export { heapBase, workspaceBytes, sgemm, sgemmLd, packB, packedBBytes, sgemmPackedB } from './sgemm';
 export { lstmForwardSeq, lstmBackwardSeq, lstmStep } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
 export { colSums, softmaxRows } from './rows';

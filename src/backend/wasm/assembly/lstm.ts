@@ -9,27 +9,30 @@
 //   work: sgemm workspace for (B, G, H) and (B, H, G).
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h and c unchanged (and
 //   pass their gradients straight through), as in the reference; keep: 2·B·H floats of scratch.
+// Each call runs the batch rows [b0, b1) only: rows never interact, so threads can take a range each
+// (each with its own pw, work and keep), and every row's numbers are the same whatever the cut.
 
 import { packB, sgemmPackedB } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
 export function lstmForwardSeq(
-  T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
+  T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
   z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize, lens: usize,
 ): void {
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H, BH = B * H, nb = b1 - b0;
+  const r0 = <usize>(b0 * H) << 2; // byte offset of row b0 in a [B, H] block
   packB(true, G, H, whh, pw);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
-    const prev = <usize>((prevBlock + t) * BH) << 2, cur = <usize>((seqBlock + t) * BH) << 2;
-    const zt = z + (<usize>(t * B * G) << 2);
-    sgemmPackedB(false, B, G, H, hs + prev, pw, zt, true, work);
-    lstmGates(B, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2), hs + cur);
+    const prev = (<usize>((prevBlock + t) * BH) << 2) + r0, cur = (<usize>((seqBlock + t) * BH) << 2) + r0;
+    const zt = z + (<usize>((t * B + b0) * G) << 2);
+    sgemmPackedB(false, nb, G, H, hs + prev, pw, zt, true, work);
+    lstmGates(nb, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2) + r0, hs + cur);
     if (lens != 0) {
       const hb = <usize>H << 2;
-      for (let b = 0; b < B; b++) {
-        if (t < load<i32>(lens + (<usize>b << 2))) continue;
+      for (let b = 0; b < nb; b++) {
+        if (t < load<i32>(lens + (<usize>(b0 + b) << 2))) continue;
         memory.copy(hs + cur + <usize>b * hb, hs + prev + <usize>b * hb, hb);
         memory.copy(c + cur + <usize>b * hb, c + prev + <usize>b * hb, hb);
       }
@@ -83,23 +86,27 @@ export function lstmStep(B: i32, H: i32, z: usize, cPrev: usize, c: usize, h: us
  * out: dz [T·B, G], dh [B, H] = dL/dh_init (when needH0), dc [B, H] = dL/dc_init.
  */
 export function lstmBackwardSeq(
-  T: i32, B: i32, H: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
+  T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32, needH0: bool,
   z: usize, hs: usize, c: usize, tc: usize, g: usize, dz: usize, dh: usize, dc: usize, whh: usize, pw: usize, work: usize,
   lens: usize, keep: usize,
 ): void {
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H, BH = B * H, nb = b1 - b0;
+  const r0 = <usize>(b0 * H) << 2;
   packB(false, H, G, whh, pw);
-  memory.fill(dh, 0, <usize>BH << 2);
-  memory.copy(dc, g + (<usize>((T + 1) * BH) << 2), <usize>BH << 2);
+  // this range's rows of dh and dc [B, H]; lens and keep seen from row b0 on
+  dh += r0; dc += r0;
+  if (lens != 0) lens += <usize>b0 << 2;
+  memory.fill(dh, 0, <usize>(nb * H) << 2);
+  memory.copy(dc, g + (<usize>((T + 1) * BH) << 2) + r0, <usize>(nb * H) << 2);
   const H4 = H & ~3;
   const hb = <usize>H << 2;
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
-    const prev = <usize>((prevBlock + t) * BH) << 2, cur = <usize>((seqBlock + t) * BH) << 2;
-    const zt = z + (<usize>(t * B * G) << 2), dzt = dz + (<usize>(t * B * G) << 2);
-    const tt = tc + (<usize>(t * BH) << 2);
-    if (lens != 0) keepPadded(B, H, t, lens, g + cur, dh, dc, keep);
-    for (let b = 0; b < B; b++) {
+    const prev = (<usize>((prevBlock + t) * BH) << 2) + r0, cur = (<usize>((seqBlock + t) * BH) << 2) + r0;
+    const zt = z + (<usize>((t * B + b0) * G) << 2), dzt = dz + (<usize>((t * B + b0) * G) << 2);
+    const tt = tc + (<usize>(t * BH) << 2) + r0;
+    if (lens != 0) keepPadded(nb, H, t, lens, g + cur, dh, dc, keep);
+    for (let b = 0; b < nb; b++) {
       const zi = zt + <usize>(b * 4) * hb, zf = zi + hb, zg = zf + hb, zo = zg + hb;
       const di = dzt + <usize>(b * 4) * hb, df = di + hb, dg = df + hb, dO = dg + hb;
       const row = <usize>b * hb;
@@ -131,10 +138,10 @@ export function lstmBackwardSeq(
         store<f32>(dcr + o, dcv * fg);
       }
     }
-    if (lens != 0) zeroRows(B, G, t, lens, dzt);
+    if (lens != 0) zeroRows(nb, G, t, lens, dzt);
     // dh_{t−1} = dz_t [B, G] · W_hh [G, H]
-    if (s > 0 || needH0) sgemmPackedB(false, B, H, G, dzt, pw, dh, false, work);
-    if (lens != 0) restorePadded(B, H, t, lens, keep, dh, dc);
+    if (s > 0 || needH0) sgemmPackedB(false, nb, H, G, dzt, pw, dh, false, work);
+    if (lens != 0) restorePadded(nb, H, t, lens, keep, dh, dc);
   }
 }
 

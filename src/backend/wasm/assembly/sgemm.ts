@@ -41,20 +41,32 @@ export function sgemm(
   transA: bool, transB: bool, M: usize, N: usize, K: usize,
   a: usize, b: usize, c: usize, accumulate: bool, work: usize,
 ): void {
+  sgemmLd(transA, transB, M, N, K, a, transA ? M : K, b, transB ? K : N, c, N, accumulate, work);
+}
+
+/**
+ * sgemm on sub-matrices: A, B and C have lda, ldb, ldc floats between the starts of their stored
+ * rows, so that a thread can take any block of rows or columns of C in place. Each element of C is
+ * computed the same way whatever the block, so results do not depend on how C is cut.
+ */
+export function sgemmLd(
+  transA: bool, transB: bool, M: usize, N: usize, K: usize,
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, accumulate: bool, work: usize,
+): void {
   if (M == 0 || N == 0) return;
   if (K == 0) {
-    if (!accumulate) memory.fill(c, 0, (M * N) << 2);
+    if (!accumulate) for (let i: usize = 0; i < M; i++) memory.fill(c + ((i * ldc) << 2), 0, N << 2);
     return;
   }
   if (M < MR) {
-    rows(transA, transB, M, N, K, a, b, c, accumulate, work);
+    rows(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work);
     return;
   }
   const packB = work + TILE_BYTES + ((roundUp(min(M, MC), MR) * min(K, KC)) << 2);
   for (let pc: usize = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
-    packBBlock(transB, N, K, pc, kc, b, packB);
-    block(transA, M, N, K, pc, kc, a, packB, c, accumulate || pc > 0, work);
+    packBBlock(transB, N, ldb, pc, kc, b, packB);
+    block(transA, M, N, lda, pc, kc, a, packB, c, ldc, accumulate || pc > 0, work);
   }
 }
 
@@ -69,7 +81,7 @@ export function packedBBytes(N: usize, K: usize): f64 {
  */
 export function packB(transB: bool, N: usize, K: usize, b: usize, dst: usize): void {
   const np = roundUp(N, NR);
-  for (let pc: usize = 0; pc < K; pc += KC) packBBlock(transB, N, K, pc, min(KC, K - pc), b, dst + ((pc * np) << 2));
+  for (let pc: usize = 0; pc < K; pc += KC) packBBlock(transB, N, transB ? K : N, pc, min(KC, K - pc), b, dst + ((pc * np) << 2));
 }
 
 /**
@@ -84,37 +96,34 @@ export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usiz
   }
   const np = roundUp(N, NR);
   for (let pc: usize = 0; pc < K; pc += KC) {
-    block(transA, M, N, K, pc, min(KC, K - pc), a, pb + ((pc * np) << 2), c, accumulate || pc > 0, work);
+    block(transA, M, N, transA ? M : K, pc, min(KC, K - pc), a, pb + ((pc * np) << 2), c, N, accumulate || pc > 0, work);
   }
 }
 
-// op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*N + j], or B[j*K + k] when transB.
-function packBBlock(transB: bool, N: usize, K: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
+// op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*ldb + j], or B[j*ldb + k] when transB.
+function packBBlock(transB: bool, N: usize, ldb: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
   if (!transB) {
-    packPanels(packB, b + ((pc * N) << 2), N, NR, N, kc);
+    packPanels(packB, b + ((pc * ldb) << 2), ldb, NR, N, kc);
     return;
   }
   for (let j: usize = 0; j < N; j += NR) {
-    const nr = min(NR, N - j);
-    const dst = packB + ((j * kc) << 2);
-    if (transB) packStrided(dst, b + ((j * K + pc) << 2), K, NR, nr, kc);
-    else packContiguous(dst, b + ((pc * N + j) << 2), N, NR, nr, kc);
+    packStrided(packB + ((j * kc) << 2), b + ((j * ldb + pc) << 2), ldb, NR, min(NR, N - j), kc);
   }
 }
 
 // One depth block [pc, pc + kc) of C (+)= op(A) · op(B), op(B)'s block packed at packB.
 function block(
-  transA: bool, M: usize, N: usize, K: usize, pc: usize, kc: usize, a: usize, packB: usize, c: usize, add: bool, work: usize,
+  transA: bool, M: usize, N: usize, lda: usize, pc: usize, kc: usize, a: usize, packB: usize, c: usize, ldc: usize, add: bool, work: usize,
 ): void {
   const tile = work;
   const packA = work + TILE_BYTES;
   for (let ic: usize = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
-    // op(A)[ic.., pc..] panels: element (i, k) is A[i*K + k], or A[k*M + i] when transA.
-    if (transA) packPanels(packA, a + ((pc * M + ic) << 2), M, MR, mc, kc);
+    // op(A)[ic.., pc..] panels: element (i, k) is A[i*lda + k], or A[k*lda + i] when transA.
+    if (transA) packPanels(packA, a + ((pc * lda + ic) << 2), lda, MR, mc, kc);
     else {
       for (let i: usize = 0; i < mc; i += MR) {
-        packStrided(packA + ((i * kc) << 2), a + (((ic + i) * K + pc) << 2), K, MR, min(MR, mc - i), kc);
+        packStrided(packA + ((i * kc) << 2), a + (((ic + i) * lda + pc) << 2), lda, MR, min(MR, mc - i), kc);
       }
     }
     for (let j: usize = 0; j < N; j += NR) {
@@ -123,14 +132,14 @@ function block(
       for (let i: usize = 0; i < mc; i += MR) {
         const mr = min(MR, mc - i);
         const pa = packA + ((i * kc) << 2);
-        const cp = c + (((ic + i) * N + j) << 2);
+        const cp = c + (((ic + i) * ldc + j) << 2);
         if (mr == MR && nr == NR) {
-          kernel(kc, pa, pb, cp, N, add);
+          kernel(kc, pa, pb, cp, ldc, add);
         } else {
           kernel(kc, pa, pb, tile, NR, false);
           for (let r: usize = 0; r < mr; r++) {
             for (let s: usize = 0; s < nr; s++) {
-              const q = cp + ((r * N + s) << 2);
+              const q = cp + ((r * ldc + s) << 2);
               const t = load<f32>(tile + ((r * NR + s) << 2));
               store<f32>(q, add ? load<f32>(q) + t : t);
             }
@@ -145,24 +154,24 @@ function block(
 // (sampling runs with M = 1): each row is a vector-matrix product reading B where it lies.
 function rows(
   transA: bool, transB: bool, M: usize, N: usize, K: usize,
-  a: usize, b: usize, c: usize, add: bool, work: usize,
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, add: bool, work: usize,
 ): void {
   for (let i: usize = 0; i < M; i++) {
-    let x = a + ((i * K) << 2); // row i of op(A): contiguous, or column i of A gathered into work
+    let x = a + ((i * lda) << 2); // row i of op(A): contiguous, or column i of A gathered into work
     if (transA) {
-      for (let k: usize = 0; k < K; k++) store<f32>(work + (k << 2), load<f32>(a + ((k * M + i) << 2)));
+      for (let k: usize = 0; k < K; k++) store<f32>(work + (k << 2), load<f32>(a + ((k * lda + i) << 2)));
       x = work;
     }
-    const y = c + ((i * N) << 2);
-    if (transB) rowTimesBt(x, b, y, N, K, add);
-    else rowTimesB(x, b, y, N, K, add);
+    const y = c + ((i * ldc) << 2);
+    if (transB) rowTimesBt(x, b, ldb, y, N, K, add);
+    else rowTimesB(x, b, ldb, y, N, K, add);
   }
 }
 
-// y[j] (+)= Σ_k x[k]·B[j*K + k]: dot products of x with four rows of B at a time, four k per step.
-function rowTimesBt(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool): void {
+// y[j] (+)= Σ_k x[k]·B[j*ldb + k]: dot products of x with four rows of B at a time, four k per step.
+function rowTimesBt(x: usize, b: usize, ldb: usize, y: usize, N: usize, K: usize, add: bool): void {
   const k4 = K & ~3;
-  const line = K << 2;
+  const line = ldb << 2;
   let j: usize = 0;
   for (; j + 4 <= N; j += 4) {
     const b0 = b + j * line, b1 = b0 + line, b2 = b1 + line, b3 = b2 + line;
@@ -199,10 +208,10 @@ function rowTimesBt(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool)
   }
 }
 
-// y[j] (+)= Σ_k x[k]·B[k*N + j]: sixteen columns of y in registers while walking down B, then fours,
+// y[j] (+)= Σ_k x[k]·B[k*ldb + j]: sixteen columns of y in registers while walking down B, then fours,
 // then single columns.
-function rowTimesB(x: usize, b: usize, y: usize, N: usize, K: usize, add: bool): void {
-  const line = N << 2;
+function rowTimesB(x: usize, b: usize, ldb: usize, y: usize, N: usize, K: usize, add: bool): void {
+  const line = ldb << 2;
   let j: usize = 0;
   for (; j + 16 <= N; j += 16) {
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
