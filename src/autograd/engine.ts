@@ -2,7 +2,7 @@
 // topological order, summing gradients where a tensor was used more than once. Iterative, so a
 // thousand time steps do not overflow the call stack.
 
-import { Storage } from '../backend/storage.js';
+import { closeScratch, openScratch, Storage } from '../backend/storage.js';
 import { getBackend } from '../backend/backend.js';
 import { Tensor, type GradFn, type GradSlice, type GradWriter } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -45,14 +45,30 @@ function accumulateInto(t: Tensor, g: Storage, adopt: boolean): void {
   if (t.grad === null) {
     let data = g;
     if (!adopt) { data = new Storage(t.dtype, g.length); getBackend().copy(g, 0, data, 0, g.length); }
+    data.scratch = 0; // it outlives the pass
     t.grad = new Tensor(data, t.shape);
   } else {
     getBackend().addInto(g, 0, t.grad.storage, 0, g.length);
   }
 }
 
-/** Computes dL/d(leaf) for every leaf that requires grad, adding into `.grad`. */
+/**
+ * Computes dL/d(leaf) for every leaf that requires grad, adding into `.grad`.
+ *
+ * Memory: every storage made during the pass (the sums here, and what the ops' backward functions
+ * return) is a temporary of the pass unless it becomes a `.grad`; each is dropped as soon as the
+ * gradient it holds has been handed on, so a step leaves only the leaves' gradients behind.
+ */
 export function backward(root: Tensor, options: BackwardOptions = {}): void {
+  const scope = openScratch();
+  try {
+    run(root, options, scope);
+  } finally {
+    closeScratch(scope);
+  }
+}
+
+function run(root: Tensor, options: BackwardOptions, scope: number): void {
   if (!root.requiresGrad) {
     throw new Error('backward: the tensor does not require grad (no input requires grad, or it was made inside noGrad)');
   }
@@ -70,6 +86,19 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
   const be = getBackend();
   const order = topoOrder(root);
   const grads = new Map<Tensor, Storage>([[root, seed]]);
+  // How many pending gradients each storage holds: one may be handed to several inputs at once.
+  const held = new Map<Storage, number>([[seed, 1]]);
+  const hold = (s: Storage, d: number): void => { held.set(s, (held.get(s) ?? 0) + d); };
+  const setGrad = (x: Tensor, s: Storage): void => {
+    const old = grads.get(x);
+    if (old !== undefined) hold(old, -1);
+    grads.set(x, s);
+    hold(s, 1);
+  };
+  // A temporary of this pass that no pending gradient holds any more: its values are spent.
+  const spent = (s: Storage): void => {
+    if (s.scratch === scope && s !== seed && (held.get(s) ?? 0) === 0) s.drop();
+  };
   // Storages the engine made for one tensor's sum; only those may be added into in place,
   // since a storage returned by backward may alias the output gradient or another input's.
   const owned = new Map<Tensor, Storage>();
@@ -78,6 +107,8 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
     const g = grads.get(t);
     if (g === undefined) continue;
     grads.delete(t);
+    hold(g, -1);
+    const added: Storage[] = [];
     const fn = t.gradFn;
     if (fn === null || t.retainsGrad) accumulateInto(t, g, fn === null && owned.get(t) === g);
     if (fn === null) continue;
@@ -90,7 +121,7 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
       const kind = ig instanceof Storage ? 'dense' : 'write' in ig ? 'writer' : 'slice';
       // ig may be t's own gradient handed on unchanged (add, reshape), possibly to several inputs
       // at once; it is stored as is and copied before anything is added into it.
-      if (prev === undefined && kind === 'dense') { grads.set(input, ig as Storage); continue; }
+      if (prev === undefined && kind === 'dense') { setGrad(input, ig as Storage); continue; }
       let sum: Storage;
       let fresh = false;
       if (prev === undefined) { sum = new Storage(input.dtype, input.size); fresh = true; }
@@ -103,9 +134,12 @@ export function backward(root: Tensor, options: BackwardOptions = {}): void {
         const off = kind === 'dense' ? 0 : (ig as GradSlice).offset;
         if (fresh && part.length === sum.length) be.copy(part, 0, sum, 0, part.length);
         else be.addInto(part, 0, sum, off, part.length);
+        added.push(part);
       }
-      grads.set(input, sum);
+      setGrad(input, sum);
     }
+    spent(g);
+    for (const part of added) spent(part);
     if (!options.retainGraph) { t.gradFn = freed; fn.release?.(); }
   }
 }

@@ -15,13 +15,17 @@ export function needsGrad(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
-/** Wraps an op's output; `backward` is only kept when the graph is being recorded. */
-export function record(name: string, data: Storage, shape: Shape, inputs: readonly Tensor[], backward: Backward): Tensor {
+/**
+ * Wraps an op's output; `backward` is only kept when the graph is being recorded. `release`, if
+ * given, hands back what only the backward needed (it runs once the engine drops the node after
+ * its backward, or at once when no graph is recorded).
+ */
+export function record(name: string, data: Storage, shape: Shape, inputs: readonly Tensor[], backward: Backward, release?: () => void): Tensor {
   const out = new Tensor(data, shape);
   if (needsGrad(inputs)) {
     out.requiresGrad = true;
-    out.gradFn = { name, inputs, backward };
-  }
+    out.gradFn = release ? { name, inputs, backward, release } : { name, inputs, backward };
+  } else release?.();
   return out;
 }
 

@@ -49,6 +49,24 @@ export function safePoint(): void {
   for (let i = 0; i < devices.length; i++) devices[i].collect();
 }
 
+let scratchScope = 0;   // the scope new storages are made in (0: none)
+let scopes = 0;
+
+/**
+ * Opens a scratch scope (the backward engine opens one per pass): storages made while it is open
+ * carry its number, so the engine can tell the gradient temporaries it may drop from anything made
+ * before. Returns the scope's number; closeScratch(n) closes it.
+ */
+export function openScratch(): number {
+  scratchScope = ++scopes;
+  return scratchScope;
+}
+
+/** Closes scratch scope n (opened by openScratch). */
+export function closeScratch(n: number): void {
+  if (scratchScope === n) scratchScope = 0;
+}
+
 /**
  * The values of one tensor (or several: reshape shares them), in host memory, device memory or
  * both. A new Storage holds zeros and owns no memory until a copy is asked for.
@@ -71,6 +89,8 @@ export class Storage {
   used = 0;
   /** @internal Whether the device promoted the block out of its young generation. */
   old = false;
+  /** @internal The scratch scope this storage was made in (0: none, or it escaped the scope). */
+  scratch = scratchScope;
 
   /** A storage of `length` zeros; or, given `host`, one that adopts that array (no copy). */
   constructor(dtype: DType, length: number, host: FloatArray | null = null) {
@@ -115,6 +135,18 @@ export class Storage {
     this.hostValid = true;
     this.devValid = false;
     return h;
+  }
+
+  /**
+   * Forgets the values: frees the device block and the host copy, without copying anything. For
+   * temporaries nobody will read again (the engine's gradient sums once consumed); the storage
+   * reads as zeros afterwards.
+   */
+  drop(): void {
+    if (this.device !== null) this.device.release(this);
+    this.host = null;
+    this.hostValid = false;
+    this.devValid = false;
   }
 
   /** Frees the device block after making the host copy current (the values stay readable). */

@@ -51,6 +51,7 @@ export function softmaxCrossEntropy(
     // An all-masked batch gives NaN, as PyTorch does: 0/0, there is no loss to report.
     data.overwrite()[0] = reduction === 'mean' ? total / denom : total;
     shape = [];
+    nll.drop(); // reduced: the rows' losses are spent
   }
   return record('softmaxCrossEntropy', data, shape, [logits], (gs) => {
     const g = gs.read();
@@ -63,5 +64,5 @@ export function softmaxCrossEntropy(
     }
     be.crossEntropyBackward(logp, N, C, kept, scale, gx);
     return [gx];
-  });
+  }, () => logp.drop()); // the log-probabilities only served the backward
 }

@@ -7,6 +7,7 @@
 import { sgemmWasmBase64 } from './kernels_plain_wasm.js';
 import { sgemmRelaxedWasmBase64 } from './kernels_relaxed_wasm.js';
 import { align64, MAX_PAGES, WasmHeap } from './heap.js';
+import { WorkerPool } from './pool.js';
 
 /** The module's exports (byte addresses are numbers; sizes are element counts). */
 export interface WasmExports {
@@ -51,6 +52,7 @@ export interface WasmExports {
     hs: number, g: number, dz: number, dh: number, whh: number, pw: number, work: number, lens: number, keep: number,
   ): void;
   colSums(rows: number, n: number, src: number, dst: number): void;
+  colSumsRange(rows: number, n: number, ld: number, src: number, dst: number): void;
   softmaxRows(rows: number, n: number, x: number, out: number, log: boolean): void;
   binarySame(op: number, n: number, a: number, b: number, out: number): void;
   affine(n: number, x: number, a: number, b: number, out: number): void;
@@ -124,6 +126,9 @@ export function relaxedSimdSupported(): boolean {
 export type WasmVariant = 'plain' | 'relaxed';
 
 let instance: WasmExports | null | undefined; // undefined: not tried yet; null: unavailable
+const compiled = new Map<WasmVariant, WebAssembly.Module>(); // each build's compiled module, for worker threads
+let threads: number | null = null;              // threads the kernels may use (null: not decided yet)
+let pool: WorkerPool | null | undefined;        // undefined: not made yet
 let variant: WasmVariant = 'plain';
 const variants = new Map<WasmVariant, WasmExports>(); // instances made so far, by build
 let memory: WebAssembly.Memory | null = null;   // the one linear memory every build's instance imports
@@ -205,12 +210,59 @@ function adopt(e: WasmExports, v: WasmVariant): WasmExports {
   variants.set(v, e);
   theHeap ??= new WasmHeap(theMemory(), e.heapBase());
   instance = e;
+  if (v !== variant) closePool(); // the workers run the build that was current when they started
   variant = v;
   return e;
 }
 
-function instantiate(m: WebAssembly.Module): WasmExports {
+function instantiate(m: WebAssembly.Module, v: WasmVariant): WasmExports {
+  compiled.set(v, m);
   return new WebAssembly.Instance(m, { env: { memory: theMemory() } }).exports as unknown as WasmExports;
+}
+
+// UNFOLD_THREADS, else the cores this process may use.
+function defaultThreads(): number {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const v = proc?.env?.UNFOLD_THREADS ?? '';
+  if (v !== '') {
+    const n = Number(v);
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`UNFOLD_THREADS: expected a positive integer, got '${v}'`);
+    return n;
+  }
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?(): number } | undefined;
+  if (typeof os?.availableParallelism === 'function') return os.availableParallelism();
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** How many threads the wasm kernels may use (1 where memory cannot be shared). */
+export function threadCount(): number {
+  threads ??= defaultThreads();
+  return sharedMemorySupported() ? threads : 1;
+}
+
+/**
+ * Sets how many threads the wasm kernels use, this one included (1: none besides it). Results do not
+ * depend on it beyond float32 rounding (bitwise for the products and time loops).
+ */
+export function setThreads(n: number): void {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`setThreads: expected a positive integer, got ${n}`);
+  if (n !== threads) closePool();
+  threads = n;
+}
+
+function closePool(): void {
+  if (pool) pool.close();
+  pool = undefined;
+}
+
+/** The worker pool the kernels split their work over, or null with one thread. */
+export function wasmPool(): WorkerPool | null {
+  if (pool !== undefined) return pool;
+  const e = wasmModule();
+  const m = compiled.get(variant);
+  pool = e === null || m === undefined || threadCount() < 2 ? null : WorkerPool.create(threadCount(), m, theMemory(), e as unknown as Record<string, unknown>);
+  return pool;
 }
 
 // The build to load first: relaxed where it validates (see relaxedSimdSupported).
@@ -229,7 +281,7 @@ export function wasmModule(): WasmExports | null {
   if (!simdSupported()) return null;
   for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
     try {
-      return adopt(instantiate(new WebAssembly.Module(moduleBytes(v))), v);
+      return adopt(instantiate(new WebAssembly.Module(moduleBytes(v)), v), v);
     } catch {
       // e.g. a content security policy without 'wasm-unsafe-eval', or the 4 KiB rule
     }
@@ -252,7 +304,7 @@ export function selectWasmVariant(v: WasmVariant): boolean {
   if (have) { adopt(have, v); return true; }
   if (v === 'relaxed' && !relaxedSimdSupported()) return false;
   try {
-    adopt(instantiate(new WebAssembly.Module(moduleBytes(v))), v);
+    adopt(instantiate(new WebAssembly.Module(moduleBytes(v)), v), v);
     return true;
   } catch {
     return false;
@@ -269,7 +321,7 @@ export async function initWasm(): Promise<boolean> {
   if (!simdSupported()) return false;
   for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
     try {
-      adopt(instantiate(await WebAssembly.compile(moduleBytes(v))), v);
+      adopt(instantiate(await WebAssembly.compile(moduleBytes(v)), v), v);
       return true;
     } catch {
       // try the next build

@@ -7,7 +7,9 @@
 import type { Backend } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
-import { wasmHeap, wasmModule, type WasmExports } from './module.js';
+import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
+import { ranges, type PoolFunction } from './pool.js';
+import { PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 
 type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward' | 'lstmCell'>;
@@ -32,6 +34,19 @@ class Temps {
   free(): void { for (const p of this.blocks) this.h.free(p); }
 }
 
+// The batch rows each thread takes: parts of at least 4 rows (the product's micro-tile height, so
+// every part computes exactly what one thread would), when the loop's products are worth cutting.
+function batchCut(B: number, flops: number): [number, number][] {
+  const pool = flops >= PARALLEL_FLOPS ? wasmPool() : null;
+  return pool === null ? [[0, B]] : ranges(B, pool.size, 1, 4);
+}
+
+// Runs fn over the cut, one part per thread (here only when there is one part).
+function runCut(cut: [number, number][], fn: PoolFunction, part: (b0: number, b1: number, i: number) => number[], here: (...a: never[]) => unknown): void {
+  if (cut.length > 1) wasmPool()!.run(fn, cut.map(([b0, b1], i) => part(b0, b1, i)));
+  else (here as (...a: number[]) => unknown)(...part(cut[0][0], cut[0][1], 0));
+}
+
 export const wasmRecurrent: Recurrent = {
   lstmForward(L, z, hs, c, tc, whh, lens) {
     const m = on(z, hs, c, tc, whh);
@@ -40,9 +55,10 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 4 * H;
     const wp = h.readPtr(whh);
     const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
-    const tmp = new Temps(h);
-    const pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
-    e.lstmForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw, work, lp);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * G * H);
+    const pw = cut.map(() => tmp.take(e.packedBBytes(G, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
+    runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp], e.lstmForwardSeq);
     tmp.free();
   },
 
@@ -53,10 +69,12 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 4 * H;
     const zp = h.readPtr(z), hp = h.readPtr(hs), cp = h.readPtr(c), tp = h.readPtr(tc), gp = h.readPtr(g), wp = h.readPtr(whh);
     const dzp = h.overwritePtr(dz), dhp = h.overwritePtr(dh), dcp = h.overwritePtr(dc);
-    const tmp = new Temps(h);
-    const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
-    const keep = lens ? tmp.take(8 * B * H) : 0;
-    e.lstmBackwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw, work, lp, keep);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * G * H);
+    const pw = cut.map(() => tmp.take(e.packedBBytes(H, G))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
+    const keep = cut.map(([b0, b1]) => (lens ? tmp.take(8 * (b1 - b0) * H) : 0));
+    runCut(cut, 'lstmBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw[i], work[i], lp, keep[i]],
+      e.lstmBackwardSeq);
     tmp.free();
   },
 
@@ -67,9 +85,11 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 3 * H;
     const bp = h.readPtr(bhh), wp = h.readPtr(whh);
     const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
-    const tmp = new Temps(h);
-    const gh = tmp.take(4 * B * G), pw = tmp.take(e.packedBBytes(G, H)), work = tmp.take(e.workspaceBytes(B, G, H)), lp = tmp.lens(lens);
-    e.gruForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, zp, np, hp, gh, bp, wp, pw, work, lp);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * G * H);
+    const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = cut.map(() => tmp.take(e.packedBBytes(G, H)));
+    const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
+    runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp], e.gruForwardSeq);
     tmp.free();
   },
 
@@ -80,10 +100,12 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 3 * H;
     const zp = h.readPtr(zx), np = h.readPtr(hn), hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const xp = h.overwritePtr(dgx), yp = h.overwritePtr(dgh), dhp = h.overwritePtr(dh);
-    const tmp = new Temps(h);
-    const pw = tmp.take(e.packedBBytes(H, G)), work = tmp.take(e.workspaceBytes(B, H, G)), lp = tmp.lens(lens);
-    const keep = lens ? tmp.take(4 * B * H) : 0;
-    e.gruBackwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw, work, lp, keep);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * G * H);
+    const pw = cut.map(() => tmp.take(e.packedBBytes(H, G))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
+    const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
+    runCut(cut, 'gruBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw[i], work[i], lp, keep[i]],
+      e.gruBackwardSeq);
     tmp.free();
   },
 
@@ -93,9 +115,10 @@ export const wasmRecurrent: Recurrent = {
     const [e, h] = m;
     const { T, B, H } = L;
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
-    const tmp = new Temps(h);
-    const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
-    e.rnnForwardSeq(T, B, H, 0, B, L.reverse, L.prev, L.seq, relu, hp, wp, pw, work, lp);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * H * H);
+    const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
+    runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +relu, hp, wp, pw[i], work[i], lp], e.rnnForwardSeq);
     tmp.free();
   },
 
@@ -106,10 +129,11 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L;
     const hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const zp = h.overwritePtr(dz), dhp = h.overwritePtr(dh);
-    const tmp = new Temps(h);
-    const pw = tmp.take(e.packedBBytes(H, H)), work = tmp.take(e.workspaceBytes(B, H, H)), lp = tmp.lens(lens);
-    const keep = lens ? tmp.take(4 * B * H) : 0;
-    e.rnnBackwardSeq(T, B, H, 0, B, L.reverse, L.seq, needH0, relu, hp, gp, zp, dhp, wp, pw, work, lp, keep);
+    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const cut = batchCut(B, 2 * T * B * H * H);
+    const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
+    const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
+    runCut(cut, 'rnnBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.seq, +needH0, +relu, hp, gp, zp, dhp, wp, pw[i], work[i], lp, keep[i]], e.rnnBackwardSeq);
     tmp.free();
   },
 

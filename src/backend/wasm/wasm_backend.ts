@@ -10,7 +10,9 @@
 import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
-import { wasmHeap, wasmModule, type WasmExports } from './module.js';
+import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
+import { ranges, type PoolFunction } from './pool.js';
+import { PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
 
@@ -84,9 +86,22 @@ export const wasmBackend: Backend = {
     const [e, h] = m;
     const a = h.readPtr(A) + 4 * aOff, b = h.readPtr(B) + 4 * bOff;
     const c = (acc ? h.writePtr(C) : outPtr(h, C, cOff === 0 ? M * N : -1, A, B)) + 4 * cOff;
-    const work = h.alloc(e.workspaceBytes(M, N, K));
-    e.sgemm(tA, tB, M, N, K, a, b, c, acc, work);
-    h.free(work);
+    const pool = 2 * M * N * K >= PARALLEL_FLOPS ? wasmPool() : null;
+    const lda = tA ? M : K, ldb = tB ? K : N;
+    // Cut C into blocks of rows (or, for few rows, of columns), each computed in place.
+    const cut = pool === null ? [] : M >= 16 * pool.size ? ranges(M, pool.size, 4, 4) : N >= 16 * pool.size ? ranges(N, pool.size, 16, 16) : [];
+    if (pool === null || cut.length < 2) {
+      const work = h.alloc(e.workspaceBytes(M, N, K));
+      e.sgemm(tA, tB, M, N, K, a, b, c, acc, work);
+      h.free(work);
+      return;
+    }
+    const byRows = M >= 16 * pool.size;
+    const works = cut.map(([lo, hi]) => h.alloc(e.workspaceBytes(byRows ? hi - lo : M, byRows ? N : hi - lo, K)));
+    pool.run('sgemmLd', cut.map(([lo, hi], i) => byRows
+      ? [+tA, +tB, hi - lo, N, K, a + 4 * (tA ? lo : lo * lda), lda, b, ldb, c + 4 * lo * N, N, +acc, works[i]]
+      : [+tA, +tB, M, hi - lo, K, a, lda, b + 4 * (tB ? lo * ldb : lo), ldb, c + 4 * lo, N, +acc, works[i]]));
+    for (const w of works) h.free(w);
   },
 
   binary(op, a, aShape, b, bShape, o, oShape) {
@@ -96,8 +111,8 @@ export const wasmBackend: Backend = {
     const [e, h] = m;
     const same = SAME_SHAPE_CODES[op];
     if (same !== undefined && a.length === n && b.length === n) {
-      const ap = h.readPtr(a), bp = h.readPtr(b);
-      e.binarySame(same, n, ap, bp, outPtr(h, o, n, a, b));
+      const ap = h.readPtr(a), bp = h.readPtr(b), op2 = outPtr(h, o, n, a, b);
+      elementwise(n, (lo, hi) => [same, hi - lo, ap + 4 * lo, bp + 4 * lo, op2 + 4 * lo], 'binarySame', e.binarySame);
       return;
     }
     const code = STRIDED_CODES[op];
@@ -143,8 +158,8 @@ export const wasmBackend: Backend = {
     const m = on(x, o);
     if (m === null || o.length !== x.length) { refBackend.unary(op, x, o); return; }
     const [e, h] = m;
-    const xp = h.readPtr(x);
-    e.unaryMap(UNARY_CODES[op], x.length, xp, outPtr(h, o, x.length, x));
+    const xp = h.readPtr(x), op2 = outPtr(h, o, x.length, x), code = UNARY_CODES[op];
+    elementwise(x.length, (lo, hi) => [code, hi - lo, xp + 4 * lo, op2 + 4 * lo], 'unaryMap', e.unaryMap);
   },
 
   unaryBackward(op, x, y, g, gx) {
@@ -152,8 +167,8 @@ export const wasmBackend: Backend = {
     const n = gx.length;
     if (m === null || x.length !== n || y.length !== n || g.length !== n) { refBackend.unaryBackward(op, x, y, g, gx); return; }
     const [e, h] = m;
-    const xp = h.readPtr(x), yp = h.readPtr(y), gp = h.readPtr(g);
-    e.unaryGrad(UNARY_CODES[op], n, xp, yp, gp, outPtr(h, gx, n, x, y, g));
+    const xp = h.readPtr(x), yp = h.readPtr(y), gp = h.readPtr(g), op2 = outPtr(h, gx, n, x, y, g), code = UNARY_CODES[op];
+    elementwise(n, (lo, hi) => [code, hi - lo, xp + 4 * lo, yp + 4 * lo, gp + 4 * lo, op2 + 4 * lo], 'unaryGrad', e.unaryGrad);
   },
 
   powScalar(x, p, o) {
@@ -168,8 +183,8 @@ export const wasmBackend: Backend = {
     const m = on(x, o);
     if (m === null || o.length !== x.length) { refBackend.affineScalar(x, a, b, o); return; }
     const [e, h] = m;
-    const xp = h.readPtr(x);
-    e.affine(x.length, xp, a, b, outPtr(h, o, x.length, x));
+    const xp = h.readPtr(x), op = outPtr(h, o, x.length, x);
+    elementwise(x.length, (lo, hi) => [hi - lo, xp + 4 * lo, a, b, op + 4 * lo], 'affine', e.affine);
   },
 
   sumSquares(x) {
@@ -184,19 +199,22 @@ export const wasmBackend: Backend = {
     if (m === null || rows * n > x.length || n > o.length) { refBackend.colSums(x, rows, n, o, acc); return; }
     const [e, h] = m;
     const xp = h.readPtr(x);
-    if (!acc) { e.colSums(rows, n, xp, outPtr(h, o, n, x)); return; }
-    const op = h.writePtr(o), tmp = h.alloc(4 * n);
-    e.colSums(rows, n, xp, tmp);
-    e.binarySame(0, n, op, tmp, op);
-    h.free(tmp);
+    const op = acc ? h.writePtr(o) : outPtr(h, o, n, x);
+    const dstp = acc ? h.alloc(4 * n) : op;
+    // each thread sums a range of columns over every row: the same additions, in the same order
+    const pool = rows * n >= PARALLEL_ELEMENTS && n >= 64 ? wasmPool() : null;
+    const cut = pool === null ? [] : ranges(n, pool.size, 16, 16);
+    if (pool !== null && cut.length > 1) pool.run('colSumsRange', cut.map(([lo, hi]) => [rows, hi - lo, n, xp + 4 * lo, dstp + 4 * lo]));
+    else e.colSums(rows, n, xp, dstp);
+    if (acc) { e.binarySame(0, n, op, dstp, op); h.free(dstp); }
   },
 
   softmaxRows(x, rows, n, o, log) {
     const m = on(x, o);
     if (m === null || n === 0 || rows * n > x.length || rows * n > o.length) { refBackend.softmaxRows(x, rows, n, o, log); return; }
     const [e, h] = m;
-    const xp = h.readPtr(x);
-    e.softmaxRows(rows, n, xp, outPtr(h, o, rows * n, x), log);
+    const xp = h.readPtr(x), op = outPtr(h, o, rows * n, x);
+    byRows(rows, n, (lo, hi) => [hi - lo, n, xp + 4 * lo * n, op + 4 * lo * n, +log], 'softmaxRows', e.softmaxRows);
   },
 
   copy(src, srcOff, dst, dstOff, n) {
@@ -257,8 +275,8 @@ export const wasmBackend: Backend = {
       return;
     }
     const [e, h] = m;
-    const xp = h.readPtr(x), tp = putIndices(h, targets, N);
-    e.crossEntropyForward(N, C, xp, tp, outPtr(h, logp, N * C, x), outPtr(h, nll, N, x));
+    const xp = h.readPtr(x), tp = putIndices(h, targets, N), lp = outPtr(h, logp, N * C, x), np = outPtr(h, nll, N, x);
+    byRows(N, C, (lo, hi) => [hi - lo, C, xp + 4 * lo * C, tp + 4 * lo, lp + 4 * lo * C, np + 4 * lo], 'crossEntropyForward', e.crossEntropyForward);
     h.free(tp);
   },
 
@@ -271,7 +289,8 @@ export const wasmBackend: Backend = {
     const [e, h] = m;
     const lp = h.readPtr(logp), tp = putIndices(h, targets, N), sp = h.alloc(4 * N);
     h.f32().set(scale.length === N ? scale : scale.subarray(0, N), sp >> 2); // rounded to float32 on the way in
-    e.crossEntropyBackward(N, C, lp, tp, sp, outPtr(h, gx, N * C, logp));
+    const gp = outPtr(h, gx, N * C, logp);
+    byRows(N, C, (lo, hi) => [hi - lo, C, lp + 4 * lo * C, tp + 4 * lo, sp + 4 * lo, gp + 4 * lo * C], 'crossEntropyBackward', e.crossEntropyBackward);
     h.free(tp); h.free(sp);
   },
 
@@ -292,7 +311,8 @@ export const wasmBackend: Backend = {
     const sign = st.maximize ? -1 : 1;
     const gp = h.readPtr(g);
     const pp = h.writePtr(p), mp = h.writePtr(mm), vp = h.writePtr(v), xp = vMax === null ? 0 : h.writePtr(vMax);
-    e.adamUpdate(n, pp, gp, mp, vp, xp, sign, l2, decay, decoupled, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps);
+    elementwise(n, (lo, hi) => [hi - lo, pp + 4 * lo, gp + 4 * lo, mp + 4 * lo, vp + 4 * lo, xp === 0 ? 0 : xp + 4 * lo,
+      sign, l2, decay, +decoupled, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps], 'adamUpdate', e.adamUpdate);
   },
 
   sgdUpdate(p, g, buf, st) {
@@ -304,9 +324,26 @@ export const wasmBackend: Backend = {
     const pp = h.writePtr(p);
     // The first momentum update sets the buffer to g without reading it.
     const bp = buf === null ? 0 : st.first ? h.overwritePtr(buf) : h.writePtr(buf);
-    e.sgdUpdate(n, pp, gp, bp, st.lr, st.maximize ? -1 : 1, st.weightDecay, st.momentum, 1 - st.dampening, st.nesterov, st.first);
+    elementwise(n, (lo, hi) => [hi - lo, pp + 4 * lo, gp + 4 * lo, bp === 0 ? 0 : bp + 4 * lo, st.lr, st.maximize ? -1 : 1, st.weightDecay,
+      st.momentum, 1 - st.dampening, +st.nesterov, +st.first], 'sgdUpdate', e.sgdUpdate);
   },
 };
+
+// An element-wise kernel over n elements: cut into ranges (64-byte aligned) between threads when large.
+function elementwise(n: number, part: (lo: number, hi: number) => number[], fn: PoolFunction, here: (...a: never[]) => unknown): void {
+  const pool = n >= PARALLEL_ELEMENTS ? wasmPool() : null;
+  const cut = pool === null ? [] : ranges(n, pool.size, 16, 16);
+  if (pool !== null && cut.length > 1) pool.run(fn, cut.map(([lo, hi]) => part(lo, hi)));
+  else (here as (...a: number[]) => unknown)(...part(0, n));
+}
+
+// A kernel over rows of length n: cut into ranges of rows between threads when large.
+function byRows(rows: number, n: number, part: (lo: number, hi: number) => number[], fn: PoolFunction, here: (...a: never[]) => unknown): void {
+  const pool = rows * n >= PARALLEL_ELEMENTS ? wasmPool() : null;
+  const cut = pool === null ? [] : ranges(rows, pool.size, 1, 1);
+  if (pool !== null && cut.length > 1) pool.run(fn, cut.map(([lo, hi]) => part(lo, hi)));
+  else (here as (...a: number[]) => unknown)(...part(0, rows));
+}
 
 // Kept targets must index the row; −1 (any negative) drops it. Anything else stays with the reference.
 function targetsFit(targets: Int32Array, N: number, C: number): boolean {

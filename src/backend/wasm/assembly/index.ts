@@ -4,7 +4,7 @@
 export { heapBase, workspaceBytes, sgemm, sgemmLd, packB, packedBBytes, sgemmPackedB } from './sgemm';
 export { lstmForwardSeq, lstmBackwardSeq, lstmStep } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
-export { colSums, softmaxRows } from './rows';
+export { colSums, colSumsRange, softmaxRows } from './rows';
 export { rnnForwardSeq, rnnBackwardSeq } from './rnn';
 export { crossEntropyForward, crossEntropyBackward } from './cross_entropy';
 export { gatherRows, scatterAddRows } from './gather';

@@ -23,6 +23,25 @@ export function colSums(rows: i32, n: i32, src: usize, dst: usize): void {
   }
 }
 
+/** dst[j] = Σ_r src[r·ld + j] for j < n: the column sums of n columns of a [rows, ld] matrix. */
+export function colSumsRange(rows: i32, n: i32, ld: i32, src: usize, dst: usize): void {
+  const n4 = n & ~3;
+  const line = <usize>ld << 2;
+  memory.fill(dst, 0, <usize>n << 2);
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * line;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(s + o)));
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(s + o));
+    }
+  }
+}
+
 /** out[r, :] = softmax(x[r, :]), or log-softmax when `log`, for x [rows, n]. */
 export function softmaxRows(rows: i32, n: i32, x: usize, out: usize, log: bool): void {
   const n4 = n & ~3;

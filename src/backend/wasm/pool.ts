@@ -1,0 +1,185 @@
+// Worker threads that compute on the module's shared linear memory, so that plain library code
+// (forward, backward, the optimizer step, sampling) uses every core. Each worker instantiates the
+// same compiled module over the same memory; a kernel that pays for it is cut into parts (rows of a
+// product, batch rows of a time loop, ranges of an element-wise map), the main thread hands parts
+// 1..n−1 to the workers through a small control block and computes part 0 itself, then waits for
+// the rest. Cuts never change what is computed per element, so results do not depend on the thread
+// count (bitwise, except where a part sums what one thread would have summed in another order).
+//
+// The workers' code is a self-contained function turned into source (no imports), so the same pool
+// runs in Node (worker_threads, eval) and in a browser (a Blob URL): a page must be cross-origin
+// isolated for shared memory, and without it the pool has one thread. UNFOLD_THREADS sets the count
+// (1 turns the pool off); setThreads() changes it at run time. Workers spin briefly after a part,
+// then sleep on Atomics.wait, so a burst of kernels (a training step) is handed over without waking
+// a thread per kernel, and an idle pool costs nothing.
+
+/** Names of the module's exports a part may call (the order is the wire code). */
+export const POOL_FUNCTIONS = [
+  'sgemmLd', 'lstmForwardSeq', 'lstmBackwardSeq', 'gruForwardSeq', 'gruBackwardSeq', 'rnnForwardSeq', 'rnnBackwardSeq',
+  'binarySame', 'affine', 'adamUpdate', 'sgdUpdate', 'crossEntropyForward', 'crossEntropyBackward', 'softmaxRows',
+  'unaryMap', 'unaryGrad', 'colSumsRange',
+] as const;
+export type PoolFunction = typeof POOL_FUNCTIONS[number];
+
+// Control words (Int32Array over `ctrl`): the job sequence number, parts done, a stop flag, an error flag.
+const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3;
+const CTRL_WORDS = 4;
+// Argument slots (Float64Array over `args`): per worker, the function code, the argument count and the arguments.
+const SLOT = 32;
+
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: SharedArrayBuffer;
+  args: SharedArrayBuffer;
+  index: number;
+  names: readonly string[];
+  spin: number;
+}
+
+// The worker's whole program: self-contained (it is sent as source), plain JavaScript semantics.
+function workerMain(d: WorkerInit): void {
+  const exp = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports as Record<string, (...a: number[]) => unknown>;
+  const fns = d.names.map((n) => exp[n]);
+  const ctrl = new Int32Array(d.ctrl), args = new Float64Array(d.args);
+  const base = d.index * 32; // SLOT
+  let seen = 0; // the control block starts at 0: a job posted before this thread started is still new
+  for (;;) {
+    // spin a little (a step's kernels come in bursts), then sleep until the next job
+    let seq = Atomics.load(ctrl, 0);
+    for (let i = 0; seq === seen && i < d.spin; i++) seq = Atomics.load(ctrl, 0);
+    if (seq === seen) { Atomics.wait(ctrl, 0, seen); seq = Atomics.load(ctrl, 0); }
+    if (Atomics.load(ctrl, 2) !== 0) return;
+    if (seq === seen) continue;
+    seen = seq;
+    const code = args[base];
+    if (code >= 0) {
+      const n = args[base + 1];
+      const a: number[] = [];
+      for (let i = 0; i < n; i++) a.push(args[base + 2 + i]);
+      try { fns[code](...a); } catch { Atomics.store(ctrl, 3, 1); }
+    }
+    Atomics.add(ctrl, 1, 1);
+    Atomics.notify(ctrl, 1);
+  }
+}
+
+let canWait = true;
+
+type NodeWorker = { unref(): void; terminate(): Promise<number>; on(ev: string, f: (e: unknown) => void): void };
+type Spawn = (source: string, init: WorkerInit) => NodeWorker | null;
+
+// How this platform starts a worker from source, or null where it cannot.
+function spawner(): Spawn | null {
+  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?(b: unknown): string } };
+  const wt = g.process?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, o: object) => NodeWorker } | undefined;
+  if (wt !== undefined) {
+    return (source, init) => {
+      const w = new wt.Worker(`(${source})(require('node:worker_threads').workerData)`, { eval: true, workerData: init });
+      w.unref();
+      return w;
+    };
+  }
+  if (typeof g.Worker === 'function' && typeof g.Blob === 'function' && typeof g.URL?.createObjectURL === 'function') {
+    const W = g.Worker as new (url: string) => NodeWorker & { postMessage(m: unknown): void };
+    const B = g.Blob as new (parts: string[], o: object) => unknown;
+    return (source, init) => {
+      const url = g.URL!.createObjectURL!(new B([`onmessage = (e) => (${source})(e.data);`], { type: 'text/javascript' }));
+      const w = new W(url);
+      w.postMessage(init);
+      return { unref: () => {}, terminate: async () => { (w as unknown as { terminate(): void }).terminate(); return 0; }, on: () => {} };
+    };
+  }
+  return null;
+}
+
+/** Splits [0, n) into at most `parts` ranges whose inner boundaries are multiples of `align`, each at least `least` long. */
+export function ranges(n: number, parts: number, align: number, least: number): [number, number][] {
+  const k = Math.max(1, Math.min(parts, Math.floor(n / Math.max(least, 1))));
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let i = 0; i < k; i++) {
+    let end = i === k - 1 ? n : Math.round(((i + 1) * n) / k / align) * align;
+    end = Math.min(n, Math.max(end, start));
+    if (end > start) out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/** A pool of `size` threads (this one included) computing on one memory. */
+export class WorkerPool {
+  private readonly ctrl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly workers: NodeWorker[] = [];
+  private readonly fns: ((...a: number[]) => unknown)[];
+
+  private constructor(readonly size: number, exportsOfMain: Record<string, unknown>, ctrlBuf: SharedArrayBuffer, argsBuf: SharedArrayBuffer) {
+    this.ctrl = new Int32Array(ctrlBuf);
+    this.args = new Float64Array(argsBuf);
+    this.fns = POOL_FUNCTIONS.map((n) => exportsOfMain[n] as (...a: number[]) => unknown);
+  }
+
+  /**
+   * A pool of `threads` over the module and memory, or null where threads cannot run (no shared
+   * memory or no way to start a worker). The workers start in the background; the first run waits.
+   */
+  static create(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, exportsOfMain: Record<string, unknown>): WorkerPool | null {
+    if (threads < 2 || typeof SharedArrayBuffer !== 'function' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+    const spawn = spawner();
+    if (spawn === null) return null;
+    const ctrl = new SharedArrayBuffer(4 * CTRL_WORDS), args = new SharedArrayBuffer(8 * SLOT * threads);
+    const pool = new WorkerPool(threads, exportsOfMain, ctrl, args);
+    const source = workerMain.toString();
+    for (let i = 1; i < threads; i++) {
+      const w = spawn(source, { module, memory, ctrl, args, index: i, names: POOL_FUNCTIONS, spin: 20000 });
+      if (w === null) { pool.close(); return null; }
+      w.on('error', () => Atomics.store(pool.ctrl, FAILED, 1));
+      pool.workers.push(w);
+    }
+    return pool;
+  }
+
+  /**
+   * Runs fn once per part (parts.length ≤ size): part 0 here, the others on the workers, and returns
+   * when all are done. Throws if a part failed in a worker.
+   */
+  run(fn: PoolFunction, parts: readonly (readonly number[])[]): void {
+    const code = POOL_FUNCTIONS.indexOf(fn);
+    const n = this.size;
+    for (let w = 1; w < n; w++) {
+      const base = w * SLOT;
+      const part = parts[w];
+      if (part === undefined) { this.args[base] = -1; continue; }
+      if (part.length > SLOT - 2) throw new Error(`pool: expected at most ${SLOT - 2} arguments, got ${part.length}`);
+      this.args[base] = code;
+      this.args[base + 1] = part.length;
+      for (let i = 0; i < part.length; i++) this.args[base + 2 + i] = part[i];
+    }
+    Atomics.store(this.ctrl, DONE, 0);
+    Atomics.add(this.ctrl, SEQ, 1);
+    Atomics.notify(this.ctrl, SEQ);
+    this.fns[code](...parts[0]);
+    const want = n - 1;
+    for (let spins = 0; ; spins++) {
+      const done = Atomics.load(this.ctrl, DONE);
+      if (done >= want || Atomics.load(this.ctrl, FAILED) !== 0) break;
+      if (spins > 20000 && canWait) {
+        try { Atomics.wait(this.ctrl, DONE, done, 50); } catch { canWait = false; } // a browser's main thread may not wait
+      }
+    }
+    if (Atomics.load(this.ctrl, FAILED) !== 0) {
+      Atomics.store(this.ctrl, FAILED, 0);
+      throw new Error('a worker thread failed while computing its part of a kernel');
+    }
+  }
+
+  /** Stops the workers (the pool cannot run afterwards). */
+  close(): void {
+    Atomics.store(this.ctrl, STOP, 1);
+    Atomics.add(this.ctrl, SEQ, 1);
+    Atomics.notify(this.ctrl, SEQ);
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+}
