@@ -91,6 +91,8 @@ export class Storage {
   old = false;
   /** @internal The scratch scope this storage was made in (0: none, or it escaped the scope). */
   scratch = scratchScope;
+  /** Counts the writes handed out (host or device): equal counts mean unchanged values. */
+  version = 0;
 
   /** A storage of `length` zeros; or, given `host`, one that adopts that array (no copy). */
   constructor(dtype: DType, length: number, host: FloatArray | null = null) {
@@ -126,6 +128,7 @@ export class Storage {
   write(): FloatArray {
     const h = this.read();
     this.devValid = false;
+    this.version++;
     return h;
   }
 
@@ -134,6 +137,7 @@ export class Storage {
     const h = (this.host ??= allocate(this.dtype, this.length));
     this.hostValid = true;
     this.devValid = false;
+    this.version++;
     return h;
   }
 

@@ -163,3 +163,32 @@ test('forwardEmbedded names the expected table shape and checks ids', () => {
   const bad: IndexTensor = { data: new Int32Array([0, 1, 2, 3, 0, 1, 2, 2]), shape: [2, 4] };
   assert.throws(() => lstm.forwardEmbedded(randT([3, 3], new Rng(1), 'float32'), bad), /expected indices in \[0, 3\), got 3/);
 });
+
+test('forward(embedding(table, ids)) on a fused layer folds by itself, unless the lookup was written or its gradient is wanted', () => {
+  const V = 5, T = 6, B = 3, E = 4, H = 5;
+  const rng = new Rng(3);
+  const lstm = new LSTM({ inputSize: E, hiddenSize: H, batchFirst: true });
+  const table = randT([V, E], rng, 'float32');
+  const ids: IndexTensor = { data: Int32Array.from({ length: T * B }, (_, i) => (i * 3 + 1) % V), shape: [B, T] };
+  const R = randT([B, T, H], rng, 'float32', false);
+  const run = (prepare: (x: Tensor) => void): { graph: string[]; out: Float32Array; gTable: Float32Array } => {
+    table.grad = null;
+    const x = embedding(table, ids);
+    prepare(x);
+    const [out] = lstm.forward(x);
+    const loss = ops.sum(ops.mul(out, R));
+    const graph = opNames(loss).map((n) => n.name);
+    loss.backward();
+    return { graph, out: Float32Array.from(out.dataSync()), gTable: Float32Array.from(table.grad!.dataSync()) };
+  };
+  const auto = run(() => {});
+  assert.ok(!auto.graph.includes('embedding') && auto.graph.includes('linear'), `folded: ${auto.graph.join(' ')}`);
+  const [wanted] = lstm.forwardEmbedded(table, ids);
+  close(auto.out, wanted.dataSync(), 'the automatic fold equals forwardEmbedded');
+  const retained = run((x) => { x.retainGrad(); });
+  assert.ok(retained.graph.includes('embedding'), 'a lookup whose gradient is wanted is not folded away');
+  close(retained.out, auto.out, 'outputs either way');
+  close(retained.gTable, auto.gTable, 'table gradients either way');
+  const written = run((x) => { x.data[0] += 1; });
+  assert.ok(written.graph.includes('embedding'), 'a lookup written after the fact is used as written');
+});

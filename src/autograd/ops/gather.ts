@@ -26,6 +26,19 @@ export function indices(values: ArrayLike<number>, shape?: Shape): IndexTensor {
   return { data, shape: [...sh] };
 }
 
+// Which tensors are, untouched since, a lookup of which table: a recurrent layer given one folds its
+// first input projection into the table (src/nn/layers/recurrent_layer.ts).
+const lookups = new WeakMap<Tensor, { table: Tensor; ids: IndexTensor; version: number }>();
+
+/**
+ * The table and ids `x` was looked up from by embedding(), if x is such a lookup and its values
+ * have not been written since; else null.
+ */
+export function embeddingSource(x: Tensor): { table: Tensor; ids: IndexTensor } | null {
+  const s = lookups.get(x);
+  return s !== undefined && s.version === x.storage.version ? s : null;
+}
+
 /** table [V, E] looked up at idx [...] → [..., E]. */
 export function embedding(table: Tensor, idx: IndexTensor): Tensor {
   if (table.rank !== 2) throw new Error(`embedding: expected a table of shape [V, E], got ${formatShape(table.shape)}`);
@@ -37,9 +50,11 @@ export function embedding(table: Tensor, idx: IndexTensor): Tensor {
   const be = getBackend();
   const data = new Storage(table.dtype, idx.data.length * E);
   be.gatherRows(table.storage, E, idx.data, data);
-  return record('embedding', data, [...idx.shape, E], [table], (g) => {
+  const out = record('embedding', data, [...idx.shape, E], [table], (g) => {
     const gt = new Storage(table.dtype, table.size);
     be.scatterAddRows(g, E, idx.data, gt);
     return [gt];
   });
+  lookups.set(out, { table, ids: { data: Int32Array.from(idx.data), shape: [...idx.shape] }, version: data.version });
+  return out;
 }

@@ -210,6 +210,7 @@ export class WasmHeap implements Device {
   writePtr(s: Storage): number {
     const p = this.readPtr(s);
     s.hostValid = false;
+    s.version++;
     return p;
   }
 
@@ -219,6 +220,7 @@ export class WasmHeap implements Device {
     s.devValid = true;
     s.hostValid = false;
     s.used = this.epoch;
+    s.version++;
     return p;
   }
 
