@@ -247,8 +247,10 @@ export function threadCount(): number {
  */
 export function setThreads(n: number): void {
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`setThreads: expected a positive integer, got ${n}`);
-  if (n !== threads) closePool();
   threads = n;
+  // Started workers are kept for a later increase; more than were started needs a new pool.
+  if (pool && n > pool.capacity) closePool();
+  else if (pool) pool.size = n;
 }
 
 function closePool(): void {
@@ -258,10 +260,11 @@ function closePool(): void {
 
 /** The worker pool the kernels split their work over, or null with one thread. */
 export function wasmPool(): WorkerPool | null {
+  if (threadCount() < 2) return null;
   if (pool !== undefined) return pool;
   const e = wasmModule();
   const m = compiled.get(variant);
-  pool = e === null || m === undefined || threadCount() < 2 ? null : WorkerPool.create(threadCount(), m, theMemory(), e as unknown as Record<string, unknown>);
+  pool = e === null || m === undefined ? null : WorkerPool.create(threadCount(), m, theMemory(), e as unknown as Record<string, unknown>);
   return pool;
 }
 

@@ -107,14 +107,17 @@ export function ranges(n: number, parts: number, align: number, least: number): 
   return out;
 }
 
-/** A pool of `size` threads (this one included) computing on one memory. */
+/** A pool of threads (this one included) computing on one memory: `capacity` started, `size` used. */
 export class WorkerPool {
+  /** Threads the kernels cut their work for (at most capacity; setThreads lowers it without stopping workers). */
+  size: number;
   private readonly ctrl: Int32Array;
   private readonly args: Float64Array;
   private readonly workers: NodeWorker[] = [];
   private readonly fns: ((...a: number[]) => unknown)[];
 
-  private constructor(readonly size: number, exportsOfMain: Record<string, unknown>, ctrlBuf: SharedArrayBuffer, argsBuf: SharedArrayBuffer) {
+  private constructor(readonly capacity: number, exportsOfMain: Record<string, unknown>, ctrlBuf: SharedArrayBuffer, argsBuf: SharedArrayBuffer) {
+    this.size = capacity;
     this.ctrl = new Int32Array(ctrlBuf);
     this.args = new Float64Array(argsBuf);
     this.fns = POOL_FUNCTIONS.map((n) => exportsOfMain[n] as (...a: number[]) => unknown);
@@ -146,7 +149,7 @@ export class WorkerPool {
    */
   run(fn: PoolFunction, parts: readonly (readonly number[])[]): void {
     const code = POOL_FUNCTIONS.indexOf(fn);
-    const n = this.size;
+    const n = this.capacity; // every started worker answers, those without a part at once
     for (let w = 1; w < n; w++) {
       const base = w * SLOT;
       const part = parts[w];
