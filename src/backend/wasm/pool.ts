@@ -3,15 +3,14 @@
 // same compiled module over the same memory; a kernel that pays for it is cut into parts (rows of a
 // product, batch rows of a time loop, ranges of an element-wise map), the main thread hands parts
 // 1..n−1 to the workers through a small control block and computes part 0 itself, then waits for
-// the rest. Cuts never change what is computed per element, so results do not depend on the thread
+// the rest (spinning only briefly: measured here, a thread spinning beside one that computes slowed
+// the latter up to fivefold, so both sides soon sleep on Atomics.wait instead). Cuts never change what is computed per element, so results do not depend on the thread
 // count (bitwise, except where a part sums what one thread would have summed in another order).
 //
 // The workers' code is a self-contained function turned into source (no imports), so the same pool
 // runs in Node (worker_threads, eval) and in a browser (a Blob URL): a page must be cross-origin
 // isolated for shared memory, and without it the pool has one thread. UNFOLD_THREADS sets the count
-// (1 turns the pool off); setThreads() changes it at run time. Workers spin briefly after a part,
-// then sleep on Atomics.wait, so a burst of kernels (a training step) is handed over without waking
-// a thread per kernel, and an idle pool costs nothing.
+// (1 turns the pool off); setThreads() changes it at run time. An idle pool costs nothing.
 
 /** Names of the module's exports a part may call (the order is the wire code). */
 export const POOL_FUNCTIONS = [
@@ -45,7 +44,8 @@ function workerMain(d: WorkerInit): void {
   const base = d.index * 32; // SLOT
   let seen = 0; // the control block starts at 0: a job posted before this thread started is still new
   for (;;) {
-    // spin a little (a step's kernels come in bursts), then sleep until the next job
+    // Spin briefly (a step's kernels come in bursts), then sleep until the next job: a thread that
+    // spins long takes execution resources from the thread doing the serial work in between.
     let seq = Atomics.load(ctrl, 0);
     for (let i = 0; seq === seen && i < d.spin; i++) seq = Atomics.load(ctrl, 0);
     if (seq === seen) { Atomics.wait(ctrl, 0, seen); seq = Atomics.load(ctrl, 0); }
@@ -65,6 +65,8 @@ function workerMain(d: WorkerInit): void {
 }
 
 let canWait = true;
+/** Per function: calls, time in this thread's part, time waiting for the others (diagnostics). */
+export const stats: Record<string, { calls: number; mine: number; wait: number }> = {};
 
 type NodeWorker = { unref(): void; terminate(): Promise<number>; on(ev: string, f: (e: unknown) => void): void };
 type Spawn = (source: string, init: WorkerInit) => NodeWorker | null;
@@ -135,7 +137,7 @@ export class WorkerPool {
     const pool = new WorkerPool(threads, exportsOfMain, ctrl, args);
     const source = workerMain.toString();
     for (let i = 1; i < threads; i++) {
-      const w = spawn(source, { module, memory, ctrl, args, index: i, names: POOL_FUNCTIONS, spin: 20000 });
+      const w = spawn(source, { module, memory, ctrl, args, index: i, names: POOL_FUNCTIONS, spin: 2000 });
       if (w === null) { pool.close(); return null; }
       w.on('error', () => Atomics.store(pool.ctrl, FAILED, 1));
       pool.workers.push(w);
@@ -162,15 +164,19 @@ export class WorkerPool {
     Atomics.store(this.ctrl, DONE, 0);
     Atomics.add(this.ctrl, SEQ, 1);
     Atomics.notify(this.ctrl, SEQ);
+    const tm0 = performance.now();
     this.fns[code](...parts[0]);
+    const tm1 = performance.now();
     const want = n - 1;
     for (let spins = 0; ; spins++) {
       const done = Atomics.load(this.ctrl, DONE);
       if (done >= want || Atomics.load(this.ctrl, FAILED) !== 0) break;
-      if (spins > 20000 && canWait) {
+      if (spins > 200 && canWait) {
         try { Atomics.wait(this.ctrl, DONE, done, 50); } catch { canWait = false; } // a browser's main thread may not wait
       }
     }
+    const st = (stats[fn] ??= { calls: 0, mine: 0, wait: 0 });
+    st.calls++; st.mine += tm1 - tm0; st.wait += performance.now() - tm1;
     if (Atomics.load(this.ctrl, FAILED) !== 0) {
       Atomics.store(this.ctrl, FAILED, 0);
       throw new Error('a worker thread failed while computing its part of a kernel');
