@@ -6,16 +6,17 @@
 //
 //   node bench/unfold_train.mjs --cell lstm --hidden 512 [--layers 1] [--batch 32] [--seq-len 64]
 //                               [--warmup 3] [--time 10] [--threads 0]
-// --threads: as `unfold train --threads` (0: automatic, i.e. UNFOLD_THREADS, else 2 on 2+ cores); the
-// step is the trainer's own (src/train/parallel/train_step.ts), data-parallel over the batch.
+// --threads: as `unfold train --threads` (0: the backend's default, UNFOLD_THREADS, else every core);
+// the step is the trainer's own (src/train/train_step.ts: the model's forward with the embedding fold,
+// backward), on the backend's threads.
 //
 // Prints one JSON line: { runner, cell, hidden, ..., steps, seconds, tokens_per_sec, loss }.
 // Imports the built library (dist/): run `npm run build` first.
 
 import { parseArgs } from 'node:util';
 import { train, optim, Rng, getBackend } from '../dist/src/index.js';
-import { createTrainStep } from '../dist/src/train/parallel/train_step.js';
-import { resolveThreads } from '../dist/src/train/parallel/threads.js';
+import { forwardBackward } from '../dist/src/train/train_step.js';
+import { setThreads, threadCount } from '../dist/src/backend/wasm/module.js';
 import { timed } from './timed.mjs';
 
 const { values: a } = parseArgs({
@@ -56,20 +57,19 @@ const pool = Array.from({ length: 8 }, () => {
   return { inputs, targets };
 });
 
-const trainStep = await createTrainStep(model, { threads: resolveThreads(Number(a.threads)), batchSize: B, seqLen: T, fallback: Number(a.threads) === 0 });
+if (Number(a.threads) > 0) setThreads(Number(a.threads));
 let k = 0, lastLoss = NaN;
 function step() {
   const { inputs, targets } = pool[k++ % pool.length];
-  lastLoss = trainStep.run(inputs, targets, B, T).loss;
+  lastLoss = forwardBackward(model, inputs, targets, B, T).loss;
   optim.clipGradNorm(model.parameters(), 5);
   opt.step();
   opt.zeroGrad();
 }
 
 const { units: steps, seconds } = await timed(() => { step(); return 1; }, warmupS, timeS);
-await trainStep.close();
 
 console.log(JSON.stringify({
-  runner: 'unfold', backend: getBackend().name, threads: trainStep.threads, cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
+  runner: 'unfold', backend: getBackend().name, threads: threadCount(), cell, hidden: H, layers: L, embedding: E, vocab: V, batch: B, seq_len: T,
   steps, seconds: +seconds.toFixed(3), tokens_per_sec: (steps * B * T) / seconds, loss: lastLoss,
 }));

@@ -52,7 +52,7 @@ export function trainCommand(): Command {
     .option('--checkpoint-every <n>', 'also save a checkpoint every n steps', int(1))
     .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
-    .option('--threads <n>', 'threads for training, data-parallel over the batch (default: UNFOLD_THREADS, else 2 on 2+ cores)', int(1))
+    .option('--threads <n>', 'threads the kernels split their work over (default: UNFOLD_THREADS, else every core)', int(1))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
     .option('--dashboard', 'serve a live report of the run on localhost while training')

@@ -56,7 +56,7 @@ export interface TrainOptions {
   /** Characters in the samples shown during and after training. */
   sampleLength: number;
   seed: number;
-  /** Threads for the training step (data-parallel over the batch); 0: automatic (UNFOLD_THREADS, else 2 on ≥ 2 cores). */
+  /** Threads the kernels split their work over (setThreads); 0: the default (UNFOLD_THREADS, else every core). */
   threads: number;
 }
 

@@ -16,8 +16,8 @@ import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { loadTrainState, saveTrainState, type ResumePoint } from './train_state.js';
 import { saveModelCheckpoint, loadModelCheckpoint } from './checkpoint.js';
-import { createTrainStep } from './parallel/train_step.js';
-import { resolveThreads } from './parallel/threads.js';
+import { forwardBackward } from './train_step.js';
+import { setThreads } from '../backend/wasm/module.js';
 
 export interface StepInfo {
   step: number;
@@ -139,11 +139,9 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
 
   let stopped: TrainResult['stopped'] = 'budget';
   model.train();
-  // Forward and backward, data-parallel over the batch where threads pay (a carried state is cut by rows).
-  const trainStep = await createTrainStep(model, {
-    threads: resolveThreads(o.threads), batchSize: o.batchSize, seqLen: o.seqLen, stateful: o.stateful, fallback: o.threads === 0,
-  });
-  try {
+  // Threads: the backend's (its kernels cut their work between them); 0 keeps its default.
+  if (o.threads > 0) setThreads(o.threads);
+  {
     while (progressOf() < 1) {
       const t0 = performance.now();
       let inputs: Int32Array, targets: Int32Array, T = o.seqLen;
@@ -156,7 +154,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       }
       const lr = learningRate(o, step, progressOf());
       opt.lr = lr;
-      const { loss: lossValue, state } = trainStep.run(inputs, targets, o.batchSize, T, carried);
+      const { loss: lossValue, state } = forwardBackward(model, inputs, targets, o.batchSize, T, carried);
       if (!Number.isFinite(lossValue)) {
         throw new Error(`training diverged at step ${step}: loss is ${lossValue}; the last checkpoint is kept (try a lower --lr or a --clip)`);
       }
@@ -186,8 +184,6 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       if (interrupted) { stopped = 'interrupted'; break; }
       await yieldToEventLoop();
     }
-  } finally {
-    await trainStep.close();
   }
 
   await save();

@@ -1,19 +1,20 @@
-// Forward and backward of the character model on one batch (or one share of a batch) in this
-// thread: the part of a training step that the data-parallel step splits across threads.
+// Forward and backward of the character model on one batch: the part of a training step before
+// clipping and the optimizer. It uses every core through the backend's own threads (the kernels cut
+// their work between them), which measured as fast as the data-parallel step over worker replicas
+// that this replaced, with one model, one memory and no gradients to combine.
 
-import '../../autograd/methods.js';
-import { indices } from '../../autograd/ops/gather.js';
-import { crossEntropy } from '../../nn/losses/cross_entropy.js';
-import { Tensor } from '../../tensor/tensor.js';
-import type { CharModel, CharModelState } from '../char_model.js';
+import '../autograd/methods.js';
+import { indices } from '../autograd/ops/gather.js';
+import { crossEntropy } from '../nn/losses/cross_entropy.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { CharModel, CharModelState } from './char_model.js';
 
 /**
  * Runs the model on ids [B, T], takes the mean cross-entropy against targets [B, T] and
- * backpropagates `weight` times it, adding weight · ∂loss/∂θ into each parameter's `.grad` (a share of
- * a data-parallel batch passes B_share / B, so that the shares' gradients only need adding).
+ * backpropagates `weight` times it, adding weight · ∂loss/∂θ into each parameter's `.grad`.
  * Returns the (unweighted) loss and the final recurrent state (for truncated BPTT).
  */
-export function localForwardBackward(
+export function forwardBackward(
   model: CharModel, inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharModelState | null = null,
   weight = 1,
 ): { loss: number; state: CharModelState } {

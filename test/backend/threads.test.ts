@@ -1,0 +1,78 @@
+// The backend's threads change how work is cut, never what is computed: every kernel cut (products
+// by rows or columns, time loops by batch rows, element-wise and row kernels by ranges) computes
+// each output element exactly as one thread would, so a whole training step of a character model
+// gives the same bits on 1, 2 and 3 threads. Also: UNFOLD_THREADS is read and checked, and a worker
+// that is asked to stop lets the process exit.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { getBackend, setBackend, wasmBackend } from '../../src/backend/backend.js';
+import { setThreads, threadCount, wasmModule, wasmPool } from '../../src/backend/wasm/module.js';
+import { Rng } from '../../src/tensor/random.js';
+import { AdamW } from '../../src/optim/adamw.js';
+import { clipGradNorm } from '../../src/optim/clip.js';
+import { CharModel, type CharModelConfig } from '../../src/train/char_model.js';
+import { forwardBackward } from '../../src/train/train_step.js';
+
+const noWasm = wasmModule() === null;
+
+// Three AdamW steps of a char model on `threads` threads: the losses and every parameter's bits.
+function train(config: CharModelConfig, threads: number, B: number, T: number): { losses: number[]; params: Float32Array[] } {
+  setThreads(threads);
+  const model = new CharModel(config, { rng: new Rng(4) });
+  model.train();
+  const opt = new AdamW(model.parameters(), { lr: 1e-2, weightDecay: 0.1 });
+  const rng = new Rng(9);
+  const losses: number[] = [];
+  for (let s = 0; s < 3; s++) {
+    const inputs = Int32Array.from({ length: B * T }, () => rng.int(config.vocabSize));
+    const targets = Int32Array.from({ length: B * T }, () => rng.int(config.vocabSize));
+    losses.push(forwardBackward(model, inputs, targets, B, T).loss);
+    clipGradNorm(model.parameters(), 1);
+    opt.step();
+    opt.zeroGrad();
+  }
+  return { losses, params: model.parameters().map((p) => Float32Array.from(p.dataSync())) };
+}
+
+for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+  test(`a ${cell} char model trains to the same bits on 1, 2 and 3 threads`, { skip: noWasm }, () => {
+    const before = getBackend(), threads = threadCount();
+    setBackend(wasmBackend);
+    try {
+      // big enough that every kernel cuts its work (B = 24 rows of 8 per thread; products over 4 Mflop)
+      const config: CharModelConfig = { vocabSize: 70, cell, hiddenSize: 96, numLayers: 2, embeddingSize: 16, dropout: 0 };
+      const one = train(config, 1, 24, 40);
+      assert.equal(wasmPool(), null, 'one thread: no pool');
+      for (const n of [2, 3]) {
+        const many = train(config, n, 24, 40);
+        assert.ok(wasmPool() !== null && wasmPool()!.size === n, `${n} threads in use`);
+        assert.deepEqual(many.losses, one.losses, `${n} threads: losses`);
+        many.params.forEach((p, i) => assert.deepEqual(p, one.params[i], `${n} threads: parameter ${i}`));
+      }
+    } finally {
+      setThreads(threads);
+      setBackend(before);
+    }
+  });
+}
+
+test('UNFOLD_THREADS sets the count, 1 runs without workers, and a bad value names what was expected', { skip: noWasm }, () => {
+  const url = new URL('../../src/backend/wasm/module.js', import.meta.url).href;
+  const probe = (v: string): { status: number | null; out: string; err: string } => {
+    const code = `const m = await import(${JSON.stringify(url)}); m.wasmModule(); console.log(m.threadCount(), m.wasmPool() === null);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, UNFOLD_THREADS: v }, encoding: 'utf8', timeout: 20000 });
+    return { status: r.status, out: r.stdout.trim(), err: r.stderr };
+  };
+  assert.equal(probe('1').out, '1 true');
+  assert.equal(probe('3').out, '3 false');
+  const bad = probe('two');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.err, /UNFOLD_THREADS: expected a positive integer, got 'two'/);
+});
+
+test('setThreads refuses a count that is not a positive integer', () => {
+  assert.throws(() => setThreads(0), /setThreads: expected a positive integer, got 0/);
+  assert.throws(() => setThreads(1.5), /got 1.5/);
+});
