@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// `npm run bench`: unfold side by side with its peers, in one run on this machine, as issue 3 asks.
+// `npm run bench`: unfold side by side with its peers, in one run on this machine.
 //
-//   training tokens/s  embedding 64 → 1-layer LSTM (H = 128, 512) or GRU (H = 512) → linear, V = 65,
-//                      batch 32, length 64, forward + backward + optimizer step, random tokens;
+//   training tokens/s  embedding 64 → 1-layer LSTM or GRU (H = 128, 512) → linear, V = 65,
+//                      batch 32, length 64, forward + backward + optimizer step, random tokens; unfold
+//                      twice: the library API as the README writes it (bench/unfold_library.mjs) and
+//                      `unfold train`'s own step (bench/unfold_train.mjs);
 //   sampling µs/char   2-layer LSTM, H = 512, batch 1, state carried, no graph recorded;
 //   peak RSS           of every run (each run is its own process);
 //   GFLOP/s            unfold's gemm and the model FLOPs its training reaches, against numpy's
 //                      OpenBLAS sgemm on the same machine (the ceiling).
 //
 // Peers: PyTorch CPU (Debian's python3-torch; 1 thread, 1 thread with OpenBLAS on 2, and 2 threads, the best one marked), TensorFlow.js
-// cpu and wasm backends (one-hot input), brain.js (batch 1). One runner per peer under bench/, each a
+// cpu and wasm backends (one-hot input), brain.js (batch 1), and for sampling onnxruntime-node (CPU;
+// the model exported by Debian's torch.onnx.export; 1 and 2 intra-op threads). One runner per peer under bench/, each a
 // separate process printing one JSON line; this script runs them one after the other (never two at
 // once), measures each one's peak resident memory, and prints Markdown tables with ratios unfold/peer.
 //
@@ -20,7 +23,7 @@
 //   --time     seconds each run is timed for, after its warm-up (a run always times at least one step)
 //   --warmup   seconds of warm-up per run (at least one step)
 //   --timeout  seconds after which a run is killed and reported as timed out
-//   --only     peers to run: unfold, torch, tfjs-wasm, tfjs-cpu, brain, numpy (default: all)
+//   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy (default: all)
 //   --full     run tfjs-cpu at H = 512 with length 64 too (by default length 16: its pure-JavaScript
 //              matmul takes about two minutes per length-64 step there, and tokens/s of a recurrent
 //              net does not depend on the length, as the same per-step matmuls just repeat)
@@ -49,7 +52,7 @@ const { values: opt } = parseArgs({
     json: { type: 'string' },
   },
 });
-const PEERS = ['unfold', 'torch', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy'];
+const PEERS = ['unfold', 'torch', 'ort', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy'];
 const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : PEERS;
 for (const p of only) if (!PEERS.includes(p)) throw new Error(`--only: expected some of ${PEERS.join(', ')}, got '${p}'`);
 const timing = ['--warmup', opt.warmup, '--time', opt.time];
@@ -140,15 +143,20 @@ const node = process.execPath;
 const bench = (f) => join(benchDir, f);
 const TRAIN = [
   { key: 'lstm128', cell: 'lstm', hidden: 128, label: 'LSTM H=128' },
+  { key: 'gru128', cell: 'gru', hidden: 128, label: 'GRU H=128' },
   { key: 'lstm512', cell: 'lstm', hidden: 512, label: 'LSTM H=512' },
   { key: 'gru512', cell: 'gru', hidden: 512, label: 'GRU H=512' },
 ];
-// Rows of the tables, in order; `peer` is what --only selects.
+// Rows of the tables, in order; `peer` is what --only selects. The ratios are unfold's library row
+// (what a user's own loop gets) over each peer.
 const ROWS = [
-  { row: 'unfold', peer: 'unfold', name: 'unfold' },
+  { row: 'unfold', peer: 'unfold', name: 'unfold, library API' },
+  { row: 'unfold-cli', peer: 'unfold', name: 'unfold, `unfold train` step' },
   { row: 'torch1', peer: 'torch', name: 'PyTorch, 1 thread' },
   { row: 'torch1b2', peer: 'torch', name: 'PyTorch, 1 thread, OpenBLAS 2' },
   { row: 'torch2', peer: 'torch', name: 'PyTorch, 2 threads' },
+  { row: 'ort1', peer: 'ort', name: 'onnxruntime, 1 thread', sampleOnly: true },
+  { row: 'ort2', peer: 'ort', name: 'onnxruntime, 2 threads', sampleOnly: true },
   { row: 'tfjs-wasm', peer: 'tfjs-wasm', name: 'TensorFlow.js wasm' },
   { row: 'tfjs-cpu', peer: 'tfjs-cpu', name: 'TensorFlow.js cpu' },
   { row: 'brain', peer: 'brain', name: 'brain.js' },
@@ -157,7 +165,8 @@ const ROWS = [
 function trainJob(row, c) {
   const common = ['--cell', c.cell, '--hidden', String(c.hidden), ...timing];
   switch (row) {
-    case 'unfold': return { cmd: node, args: [bench('unfold_train.mjs'), ...common] };
+    case 'unfold': return { cmd: node, args: [bench('unfold_library.mjs'), ...common] };
+    case 'unfold-cli': return { cmd: node, args: [bench('unfold_train.mjs'), ...common] };
     case 'torch1': return { cmd: PY, args: [bench('torch_train.py'), ...common, '--threads', '1'] };
     case 'torch1b2': return { cmd: PY, args: [bench('torch_train.py'), ...common, '--threads', '1', '--blas-threads', '2'] };
     case 'torch2': return { cmd: PY, args: [bench('torch_train.py'), ...common, '--threads', '2'] };
@@ -170,11 +179,15 @@ function trainJob(row, c) {
   }
   throw new Error(row);
 }
+const onnxFile = join(scratch, 'lstm2.onnx');
 function sampleJob(row) {
   switch (row) {
-    // Two threads (each layer's hidden units split between the main thread and a worker): 1.76× faster
-    // than one on an idle 2-core machine, but slower when another process holds a core.
+    // Two threads (each layer's hidden units split between the main thread and a worker): faster than
+    // one on an idle 2-core machine, but slower when another process holds a core.
     case 'unfold': return { cmd: node, args: [bench('unfold_sample.mjs'), ...timing, '--threads', '2'] };
+    case 'unfold-cli': return null; // the same charStepper: one row
+    case 'ort1': return { cmd: node, args: [bench('ort_sample.mjs'), '--model', onnxFile, ...timing, '--threads', '1'] };
+    case 'ort2': return { cmd: node, args: [bench('ort_sample.mjs'), '--model', onnxFile, ...timing, '--threads', '2'] };
     case 'torch1': return { cmd: PY, args: [bench('torch_sample.py'), ...timing, '--threads', '1'] };
     case 'torch1b2': return { cmd: PY, args: [bench('torch_sample.py'), ...timing, '--threads', '1', '--blas-threads', '2'] };
     case 'torch2': return { cmd: PY, args: [bench('torch_sample.py'), ...timing, '--threads', '2'] };
@@ -194,9 +207,13 @@ if (only.includes('unfold')) jobs.push({ id: 'gemm-unfold', kind: 'gemm', row: '
 // Peers interleaved within each configuration, so that a change in the machine's load mid-run
 // touches every peer's figure for that configuration alike.
 for (const c of TRAIN) {
-  for (const r of ROWS) if (only.includes(r.peer)) jobs.push({ id: `train-${c.key}-${r.row}`, kind: 'train', config: c.key, row: r.row, ...trainJob(r.row, c) });
+  for (const r of ROWS) if (only.includes(r.peer) && !r.sampleOnly) jobs.push({ id: `train-${c.key}-${r.row}`, kind: 'train', config: c.key, row: r.row, ...trainJob(r.row, c) });
 }
-for (const r of ROWS) if (only.includes(r.peer)) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...sampleJob(r.row) });
+if (only.includes('ort')) jobs.push({ id: 'ort-export', kind: 'export', row: 'ort', cmd: PY, args: [bench('ort_export.py'), onnxFile] });
+for (const r of ROWS) {
+  const job = only.includes(r.peer) ? sampleJob(r.row) : null;
+  if (job) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...job });
+}
 // The ceiling is a property of the machine, so it is measured again at the end and the better of the
 // two is taken: other work on a shared machine can only pull a measurement down.
 if (only.includes('numpy')) jobs.push({ id: 'gemm-numpy-end', kind: 'gemm', row: 'numpy-end', cmd: PY, args: [bench('gemm_ceiling.py')] });
@@ -211,12 +228,11 @@ for (const [i, job] of jobs.entries()) {
   const r0 = r.result;
   const fig = r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
     : r0?.us_per_char !== undefined ? `${fmt(r0.us_per_char)} µs/char`
-      : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r.error;
+      : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r0?.exported ? `${r0.bytes} bytes` : r.error;
   process.stderr.write(`${fig}${r.rssMiB ? `, ${Math.round(r.rssMiB)} MiB` : ''} (${r.seconds.toFixed(0)} s)\n`);
 }
 const totalS = (performance.now() - t0) / 1000;
 const loadAfter = loadavg();
-rmSync(scratch, { recursive: true, force: true });
 
 // ---- tables ---------------------------------------------------------------------------------------
 
@@ -243,6 +259,7 @@ const isTorch = (row) => TORCH_ROWS.includes(row);
 const bestOf = (score) => TORCH_ROWS.reduce((best, row) => (score(row) > score(best) ? row : best));
 const torchBest = (c) => bestOf((row) => tps(row, c) ?? 0);
 const torchBestSample = () => bestOf((row) => -(us(row) ?? Infinity));
+const ortBestSample = () => ((us('ort1') ?? Infinity) <= (us('ort2') ?? Infinity) ? 'ort1' : 'ort2');
 const torchRuns = (value) => TORCH_ROWS.filter((row) => value(row) !== undefined).length;
 const torchSetting = (row) => ROWS.find((r) => r.row === row).name.replace(/^PyTorch, /, '');
 
@@ -261,12 +278,42 @@ const lines = [];
 const out = (s = '') => lines.push(s);
 const activeRows = ROWS.filter((r) => only.includes(r.peer));
 
+// The headline: each unfold path against the best of each peer, as ratios.
+if (only.includes('unfold') && (only.includes('torch') || only.includes('ort'))) {
+  out('**Headline.** unfold ÷ the peer\'s best setting (above 1: unfold is faster), this run.');
+  out();
+  out(`| unfold path | ${TRAIN.map((c) => `train ${c.label}`).join(' | ')} | sampling µs/char | peak RSS, LSTM H=512 |`);
+  out(`| --- | ${TRAIN.map(() => '---:').join(' | ')} | ---: | ---: |`);
+  const pair = (x, y) => (Number.isFinite(x) && Number.isFinite(y) ? `${fmt(x)} (${ratio(x / y)})` : '–');
+  const rssOf = (kind, row, config) => get(kind, row, config)?.rssMiB;
+  for (const [row, name] of [['unfold', 'library API, as the README writes it'], ['unfold-cli', '`unfold train` step']]) {
+    const cells = TRAIN.map((c) => pair(tps(row, c), tps(torchBest(c), c)));
+    const sampleCell = row === 'unfold' && us('unfold') ? `${fmt(us('unfold'))}` : '–';
+    const rss = rssOf('train', row, 'lstm512');
+    out(`| ${name} | ${cells.join(' | ')} | ${sampleCell} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
+  }
+  if (only.includes('torch')) {
+    const cells = TRAIN.map((c) => (tps(torchBest(c), c) ? `${fmt(tps(torchBest(c), c))} (${torchSetting(torchBest(c))})` : '–'));
+    const sb = torchBestSample();
+    const sCell = us(sb) ? `${fmt(us(sb))} (${ratio(us(sb) / us('unfold'))})` : '–';
+    const rss = rssOf('train', torchBest(TRAIN.find((c) => c.key === 'lstm512')), 'lstm512');
+    out(`| PyTorch, best setting | ${cells.join(' | ')} | ${sCell} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
+  }
+  if (only.includes('ort')) {
+    const ob = ortBestSample();
+    out(`| onnxruntime, best setting (${ROWS.find((r) => r.row === ob).name.replace(/^onnxruntime, /, '')}) | ${TRAIN.map(() => '').join(' | ')} | ${us(ob) ? `${fmt(us(ob))} (${ratio(us(ob) / us('unfold'))})` : '–'} | |`);
+  }
+  out();
+  out('Training cells: unfold\'s tokens/s (unfold ÷ PyTorch\'s best). Sampling cells: µs per character (the peer ÷ unfold, so above 1 unfold is faster).');
+  out();
+}
+
 out('Training throughput, tokens/s (higher is better); × is unfold ÷ peer (above 1: unfold is faster).');
 out('Peak RSS is of the whole process in the LSTM H=512 run. PyTorch\'s best thread setting in bold.');
 out();
 out(`| run | ${TRAIN.map((c) => `${c.label} | ×`).join(' | ')} | peak RSS, LSTM H=512 |`);
 out(`| --- | ${TRAIN.map(() => '---: | ---:').join(' | ')} | ---: |`);
-for (const r of activeRows) {
+for (const r of activeRows.filter((x) => !x.sampleOnly)) {
   const cells = TRAIN.flatMap((c) => cellTrain(r.row, c));
   const rss = get('train', r.row, 'lstm512')?.rssMiB;
   out(`| ${r.name} | ${cells.join(' | ')} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
@@ -303,7 +350,7 @@ if (ceiling) {
   out(`| numpy sgemm 2048, ${ceiling.threads} threads: the ceiling${both} | ${fmt(ceiling.gflops)} | 100% |`);
 } else if (g('numpy')) out(`| numpy sgemm 2048 (ceiling) | – (${g('numpy').error}) | – |`);
 if (g('numpy1')) out(`| numpy sgemm 2048, 1 thread | ${g('numpy1').result ? fmt(g('numpy1').result.gflops) : `– (${g('numpy1').error})`} | ${pct(g('numpy1').result?.gflops)} |`);
-if (g('unfold')) out(`| unfold gemm 2048 (${g('unfold').result?.backend ?? '?'}, 1 thread) | ${g('unfold').result ? fmt(g('unfold').result.gflops) : `– (${g('unfold').error})`} | ${pct(g('unfold').result?.gflops)} |`);
+if (g('unfold')) out(`| unfold gemm 2048 (${g('unfold').result?.backend ?? '?'}, ${g('unfold').result?.threads ?? '?'} threads) | ${g('unfold').result ? fmt(g('unfold').result.gflops) : `– (${g('unfold').error})`} | ${pct(g('unfold').result?.gflops)} |`);
 for (const c of TRAIN) {
   const u = tps('unfold', c);
   if (u) out(`| unfold training, ${c.label} | ${fmt((u * flopsPerToken(c)) / 1e9)} | ${pct((u * flopsPerToken(c)) / 1e9)} |`);
@@ -340,7 +387,7 @@ const ran = (peer) => only.includes(peer);
 const header = [
   `Measured ${date} with \`${command}\` (${Math.round(totalS)} s in all; each run ${opt.warmup} s warm-up, then ${opt.time} s timed, at least one step of each).`,
   `Machine: ${cpuModel}${flags ? ` (${flags})` : ''}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`,
-  `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend; training on ${unfoldThreads ?? 1} thread${unfoldThreads > 1 ? 's' : ''}, data-parallel; sampling on ${unfoldSampleThreads ?? 1})` : ''}, Node.js ${process.version}` +
+  `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend; kernels on ${unfoldThreads ?? 1} thread${unfoldThreads > 1 ? 's' : ''}; sampling on ${unfoldSampleThreads ?? 1})` : ''}, Node.js ${process.version}` +
     `${torchV ? `, PyTorch ${torchV} (Debian python3-torch)` : ''}` +
     `${np ? `, numpy ${np.numpy} on ${np.blas.map((p) => p.split('/').pop()).join(' + ') || 'its BLAS'}` : ''}` +
     `${tfjsV ? `, TensorFlow.js ${tfjsV}${ran('tfjs-wasm') ? ' (wasm backend: one thread, SIMD)' : ''}` : ''}${brainV ? `, brain.js ${brainV}` : ''}.`,
@@ -359,6 +406,7 @@ const notes = [
   'Other work on a shared machine moves these figures (see the load averages); ratios from one run are more stable than the absolute numbers.',
 ];
 
+rmSync(scratch, { recursive: true, force: true });
 const report = [...header, '', ...lines, '', ...notes.map((n) => `- ${n}`)].join('\n');
 console.log(report);
 
@@ -372,7 +420,7 @@ if (opt.write) {
   const i = md.indexOf(START), j = md.indexOf(END);
   let next;
   if (i >= 0 && j > i) next = md.slice(0, i) + section + md.slice(j + END.length);
-  else next = `${md.replace(/\s*$/, '')}\n\n## Side by side: training, sampling, GFLOP/s (issue 3)\n\n${section}\n`;
+  else next = `${md.replace(/\s*$/, '')}\n\n## Side by side: training, sampling, GFLOP/s\n\n${section}\n`;
   writeFileSync(file, next);
   console.error(`wrote the bench section of ${file}`);
 }
