@@ -214,6 +214,11 @@ for (const r of ROWS) {
   const job = only.includes(r.peer) ? sampleJob(r.row) : null;
   if (job) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...job });
 }
+// Memory over 10,000 steps of plain library code (no dispose): the README's training loop, and a
+// stateful LSTM's forward calls.
+if (only.includes('unfold')) {
+  for (const mode of ['train', 'stateful']) jobs.push({ id: `memory-${mode}`, kind: 'memory', row: mode, cmd: node, args: [bench('unfold_memory.mjs'), '--mode', mode] });
+}
 // The ceiling is a property of the machine, so it is measured again at the end and the better of the
 // two is taken: other work on a shared machine can only pull a measurement down.
 if (only.includes('numpy')) jobs.push({ id: 'gemm-numpy-end', kind: 'gemm', row: 'numpy-end', cmd: PY, args: [bench('gemm_ceiling.py')] });
@@ -228,7 +233,8 @@ for (const [i, job] of jobs.entries()) {
   const r0 = r.result;
   const fig = r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
     : r0?.us_per_char !== undefined ? `${fmt(r0.us_per_char)} µs/char`
-      : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r0?.exported ? `${r0.bytes} bytes` : r.error;
+      : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r0?.exported ? `${r0.bytes} bytes`
+        : r0?.drift !== undefined ? `RSS ${r0.warm_mib} → ${r0.last_mib} MiB, drift ${(100 * r0.drift).toFixed(1)}%` : r.error;
   process.stderr.write(`${fig}${r.rssMiB ? `, ${Math.round(r.rssMiB)} MiB` : ''} (${r.seconds.toFixed(0)} s)\n`);
 }
 const totalS = (performance.now() - t0) / 1000;
@@ -333,6 +339,22 @@ for (const r of activeRows) {
   out(`| ${r.name} | ${v} | ${r.row === 'unfold' ? '1' : ratio(s.result.us_per_char / us('unfold'))} | ${s.rssMiB ? `${Math.round(s.rssMiB)} MiB` : '–'} |`);
 }
 out();
+
+const memory = ['train', 'stateful'].map((row) => get('memory', row)).filter(Boolean);
+if (memory.length) {
+  out('Memory over long runs of plain library code, no dispose() anywhere: resident set size after the warm-up');
+  out('(the first 20% of the steps) and its spread, (max − min) / min, over the rest.');
+  out();
+  out('| run | steps | RSS after warm-up | RSS at the end | max | spread |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const m of memory) {
+    const name = m.row === 'train' ? 'training loop as the README writes it (LSTM H=64, batch 8 × 32)' : 'stateful 2-layer LSTM forward calls under noGrad (H=64, batch 8 × 32)';
+    if (m.error || !m.result) { out(`| ${name} | – (${m.error}) | | | | |`); continue; }
+    const r = m.result;
+    out(`| ${name} | ${fmt(r.steps)} | ${r.warm_mib} MiB | ${r.last_mib} MiB | ${r.max_mib} MiB | ${(100 * r.drift).toFixed(1)}% |`);
+  }
+  out();
+}
 
 const ceilings = ['numpy', 'numpy-end'].map((row) => get('gemm', row)?.result).filter(Boolean);
 const ceiling = ceilings.length ? ceilings.reduce((x, y) => (y.gflops > x.gflops ? y : x)) : undefined;

@@ -76,6 +76,8 @@ export class Storage {
   readonly length: number;
   /** @internal The host copy (null until first needed). */
   host: FloatArray | null;
+  /** @internal Whether the host copy is an array the caller handed over (Storage.wrap), kept as the tensor's own. */
+  adopted: boolean;
   /** @internal Whether `host` holds the current values. */
   hostValid: boolean;
   /** @internal The device holding a block for these values, if any. */
@@ -101,6 +103,7 @@ export class Storage {
     if (host !== null && host.length !== length) throw new Error(`expected a host array of ${length} elements, got ${host.length}`);
     this.host = host;
     this.hostValid = host !== null;
+    this.adopted = host !== null;
   }
 
   /** Adopts a typed array as the host copy of a new storage (its dtype follows the array). */

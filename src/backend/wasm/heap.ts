@@ -26,8 +26,8 @@ export function align64(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
-/** Bytes of young blocks that trigger a collection at the next safe point (default 64 MiB). */
-export const DEFAULT_YOUNG_BUDGET = 64 * 1024 * 1024;
+/** Bytes of young blocks that trigger a collection at the next safe point (default 32 MiB). */
+export const DEFAULT_YOUNG_BUDGET = 32 * 1024 * 1024;
 
 export class WasmHeap implements Device {
   readonly name = 'wasm';
@@ -209,16 +209,23 @@ export class WasmHeap implements Device {
   /** As readPtr, for a kernel that also writes the values: the host copy becomes stale. */
   writePtr(s: Storage): number {
     const p = this.readPtr(s);
-    s.hostValid = false;
+    this.staleHost(s);
     s.version++;
     return p;
+  }
+
+  // A kernel is about to write s here: its host copy goes stale, and unless it is an array the
+  // caller handed over (which stays the tensor's own), it is let go rather than kept out of date.
+  private staleHost(s: Storage): void {
+    s.hostValid = false;
+    if (!s.adopted) s.host = null;
   }
 
   /** The address for a kernel that overwrites every element: nothing is copied in; the host copy becomes stale. */
   overwritePtr(s: Storage): number {
     const p = this.attach(s);
     s.devValid = true;
-    s.hostValid = false;
+    this.staleHost(s);
     s.used = this.epoch;
     s.version++;
     return p;
