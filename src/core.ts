@@ -6,7 +6,7 @@ export { Tensor, tensor, zeros, ones, full, randn, rand, arange, type NestedArra
 export { Rng, manualSeed, defaultRng } from './tensor/random.js';
 export type { DType, FloatArray } from './backend/dtype.js';
 export { getBackend, setBackend, refBackend, wasmBackend, type Backend } from './backend/backend.js';
-export { initWasm } from './backend/wasm/module.js';
+export { initWasm, setThreads, threadCount } from './backend/wasm/module.js';
 export * as ops from './autograd/index.js';
 export { noGrad, enableGrad, gradcheck, backward, indices, type IndexTensor } from './autograd/index.js';
 export * as nn from './nn/index.js';

@@ -315,22 +315,27 @@ export function selectWasmVariant(v: WasmVariant): boolean {
 }
 
 /**
- * Loads the module with an asynchronous compile (allowed at any size on a browser's main thread);
- * resolves whether it is available. Install the wasm backend afterwards (setBackend(wasmBackend))
- * where it was not available when the library loaded.
+ * Loads the module with an asynchronous compile (allowed at any size on a browser's main thread)
+ * and starts the worker threads where memory can be shared, waiting until they are up (a browser
+ * starts a worker only while the page's thread is free, so a synchronous loop right after could
+ * not hand them work); resolves whether the module is available. Install the wasm backend
+ * afterwards (setBackend(wasmBackend)) where it was not available when the library loaded.
  */
 export async function initWasm(): Promise<boolean> {
-  if (wasmModule() !== null) return true;
-  if (!simdSupported()) return false;
-  for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
-    try {
-      adopt(instantiate(await WebAssembly.compile(moduleBytes(v)), v), v);
-      return true;
-    } catch {
-      // try the next build
+  let ok = wasmModule() !== null;
+  if (!ok && simdSupported()) {
+    for (const v of preferred() === 'relaxed' ? ['relaxed', 'plain'] as const : ['plain'] as const) {
+      try {
+        adopt(instantiate(await WebAssembly.compile(moduleBytes(v)), v), v);
+        ok = true;
+        break;
+      } catch {
+        // try the next build
+      }
     }
   }
-  return false;
+  if (ok) await wasmPool()?.whenReady();
+  return ok;
 }
 
 export { align64 };

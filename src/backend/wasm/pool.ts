@@ -20,9 +20,10 @@ export const POOL_FUNCTIONS = [
 ] as const;
 export type PoolFunction = typeof POOL_FUNCTIONS[number];
 
-// Control words (Int32Array over `ctrl`): the job sequence number, parts done, a stop flag, an error flag.
-const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3;
-const CTRL_WORDS = 4;
+// Control words (Int32Array over `ctrl`): the job sequence number, parts done, a stop flag, an error
+// flag, and how many workers are up.
+const SEQ = 0, DONE = 1, STOP = 2, FAILED = 3, READY = 4;
+const CTRL_WORDS = 5;
 // Argument slots (Float64Array over `args`): per worker, the function code, the argument count and the arguments.
 const SLOT = 32;
 
@@ -42,6 +43,7 @@ function workerMain(d: WorkerInit): void {
   const fns = d.names.map((n) => exp[n]);
   const ctrl = new Int32Array(d.ctrl), args = new Float64Array(d.args);
   const base = d.index * 32; // SLOT
+  Atomics.add(ctrl, 4, 1); // READY
   let seen = 0; // the control block starts at 0: a job posted before this thread started is still new
   for (;;) {
     // Spin briefly (a step's kernels come in bursts), then sleep until the next job: a thread that
@@ -151,6 +153,8 @@ export class WorkerPool {
    */
   run(fn: PoolFunction, parts: readonly (readonly number[])[]): void {
     const code = POOL_FUNCTIONS.indexOf(fn);
+    // Workers still starting (a browser starts them only once this thread yields): every part here.
+    if (!this.ready()) { for (const part of parts) this.fns[code](...part); return; }
     const n = this.capacity; // every started worker answers, those without a part at once
     for (let w = 1; w < n; w++) {
       const base = w * SLOT;
@@ -181,6 +185,21 @@ export class WorkerPool {
       Atomics.store(this.ctrl, FAILED, 0);
       throw new Error('a worker thread failed while computing its part of a kernel');
     }
+  }
+
+  /** Whether every worker is up (until then, run() computes all parts on this thread). */
+  ready(): boolean {
+    return Atomics.load(this.ctrl, READY) >= this.capacity - 1;
+  }
+
+  /** Resolves once every worker is up, or after timeoutMs (then resolves false). */
+  async whenReady(timeoutMs = 10_000): Promise<boolean> {
+    const t0 = Date.now();
+    while (!this.ready()) {
+      if (Date.now() - t0 > timeoutMs) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
   }
 
   /** Stops the workers (the pool cannot run afterwards). */
