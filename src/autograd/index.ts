@@ -19,3 +19,4 @@ export * from './ops/lstm_pointwise.js';
 export * from './ops/compare.js';
 export { conv2d, convOutputSize, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
 export * from './ops/pool2d.js';
+export * from './ops/bce.js';

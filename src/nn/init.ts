@@ -4,7 +4,7 @@
 
 import { Tensor, zeros } from '../tensor/tensor.js';
 import { defaultRng, type Rng } from '../tensor/random.js';
-import type { DType } from '../backend/dtype.js';
+import type { DType } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 
 export interface InitOptions {

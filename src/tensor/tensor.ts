@@ -45,6 +45,7 @@ export interface GradFn {
 }
 
 export type NestedArray = number | NestedArray[];
+export type { DType } from '../backend/dtype.js';
 
 export interface TensorOptions {
   dtype?: DType;

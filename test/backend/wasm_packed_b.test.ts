@@ -5,7 +5,8 @@
 
 import { test } from 'node:test';
 import { assertClose } from '../core/helpers.js';
-import { Scratch, get, put, wasmModule } from '../../src/backend/wasm/module.js';
+import { Scratch, get, put } from '../../src/backend/wasm/call_scratch.js';
+import { wasmModule } from '../../src/backend/wasm/module.js';
 import { gemm as gemmRef } from '../../src/backend/ref/gemm.js';
 import { Rng } from '../../src/tensor/random.js';
 

@@ -1,19 +1,17 @@
 // Dropout (inverted): in training, zero each element with probability p and scale the survivors by
 // 1/(1−p), so that evaluation needs no rescaling; in evaluation, the identity.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, zeros } from '../../tensor/tensor.js';
 import { mul } from '../../autograd/ops/elementwise.js';
-import { allocate } from '../../backend/dtype.js';
 import { defaultRng, type Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
 
 /** A 0 / (1/(1−p)) mask of the given shape, without history. */
 export function dropoutMask(shape: readonly number[], p: number, like: Tensor, rng: Rng = defaultRng()): Tensor {
-  const n = shape.reduce((a, d) => a * d, 1);
-  const m = allocate(like.dtype, n);
+  const mask = zeros(shape, { dtype: like.dtype }), m = mask.data;
   const keep = 1 / (1 - p);
-  for (let i = 0; i < n; i++) m[i] = rng.random() < p ? 0 : keep;
-  return new Tensor(m, shape);
+  for (let i = 0; i < m.length; i++) m[i] = rng.random() < p ? 0 : keep;
+  return mask;
 }
 
 /** Applies dropout with probability p when `training`. */

@@ -4,7 +4,7 @@
 // StackedRNN) all come through here when they do not take the fused path.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { mul } from '../../autograd/ops/elementwise.js';
+import { add, mul } from '../../autograd/ops/elementwise.js';
 import { stack } from '../../autograd/ops/shape_ops.js';
 import { where } from '../../autograd/ops/mask.js';
 import { scalar } from '../../autograd/ops/broadcast_buffer.js';
@@ -53,6 +53,8 @@ export interface RunCellOptions {
   training?: boolean;
   /** Generator of the masks (default: the global one). */
   rng?: Rng;
+  /** A per-sequence term [B, P] added to every step's projected input (e.g. conditioning v Rᵀ). */
+  stepBias?: Tensor | null;
 }
 
 /**
@@ -75,6 +77,8 @@ export function runCell(cell: RecurrentCell, x: Tensor, carry: Carry, options: R
   const recurrentMask = reg && training && reg.recurrentDropout > 0 ? dropoutMask([B, cell.hiddenSize], reg.recurrentDropout, x, rng) : null;
   const zoneout = reg && (reg.zoneoutHidden > 0 || reg.zoneoutCell > 0)
     ? { rates: [reg.zoneoutHidden, reg.zoneoutCell], training, rng } : null;
-  const res = scan(cell, cell.projectInput(xs), carry, options.reverse ?? false, { steps, recurrentMask, zoneout });
+  let xp = cell.projectInput(xs); // [T, B, P]
+  if (options.stepBias) xp = add(xp, options.stepBias); // [B, P] broadcasts over T
+  const res = scan(cell, xp, carry, options.reverse ?? false, { steps, recurrentMask, zoneout });
   return { output: stack(res.outputs, 0), carry: res.carry };
 }

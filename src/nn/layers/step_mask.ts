@@ -3,9 +3,8 @@
 // mask; padded steps are skipped by the time loop (they neither change the state nor produce output).
 // Stored time-major, on[t·B + b], whatever the caller's layout.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, zeros, type DType } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { allocate, type DType } from '../../backend/dtype.js';
 
 /** One length per batch row, each in [1, T]. */
 export type Lengths = Int32Array | readonly number[];
@@ -93,7 +92,8 @@ export class StepMask {
     const key = `${dtype}:${t}`;
     let c = this.columns.get(key);
     if (!c) {
-      c = new Tensor(fill(allocate(dtype, this.B), this.on.subarray(t * this.B, (t + 1) * this.B)), [this.B, 1]);
+      c = zeros([this.B, 1], { dtype });
+      fill(c.data, this.on.subarray(t * this.B, (t + 1) * this.B));
       this.columns.set(key, c);
     }
     return c;
@@ -101,7 +101,9 @@ export class StepMask {
 
   /** The whole mask as a [T, B, 1] tensor without history. */
   steps(dtype: DType): Tensor {
-    return new Tensor(fill(allocate(dtype, this.T * this.B), this.on), [this.T, this.B, 1]);
+    const s = zeros([this.T, this.B, 1], { dtype });
+    fill(s.data, this.on);
+    return s;
   }
 }
 
@@ -129,7 +131,7 @@ export function sequenceMask(lengths: Lengths, T: number, options: { batchFirst?
   const B = lengths.length;
   const m = StepMask.fromLengths(lengths, T, B);
   const batchFirst = options.batchFirst ?? false;
-  const data = allocate(options.dtype ?? 'float32', T * B);
+  const mask = zeros(batchFirst ? [B, T] : [T, B], { dtype: options.dtype ?? 'float32' }), data = mask.data;
   for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data[batchFirst ? b * T + t : t * B + b] = m.on[t * B + b];
-  return new Tensor(data, batchFirst ? [B, T] : [T, B]);
+  return mask;
 }

@@ -5,10 +5,9 @@
 // noise, but the identity it falls back to carries gradient and information through time.
 // An LSTM has separate rates for h and c.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, zeros } from '../../tensor/tensor.js';
 import { add, mul } from '../../autograd/ops/elementwise.js';
 import { where } from '../../autograd/ops/mask.js';
-import { allocate } from '../../backend/dtype.js';
 import type { Rng } from '../../tensor/random.js';
 import type { Carry } from '../cells/cell.js';
 
@@ -38,7 +37,7 @@ export function zoneoutCarry(prev: Carry, next: Carry, plan: ZoneoutPlan): Carry
 
 // 1 with probability p, shaped like `like`, without history.
 function bernoulli(like: Tensor, p: number, rng: Rng): Tensor {
-  const d = allocate(like.dtype, like.size);
+  const mask = zeros(like.shape, { dtype: like.dtype }), d = mask.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.random() < p ? 1 : 0;
-  return new Tensor(d, like.shape);
+  return mask;
 }

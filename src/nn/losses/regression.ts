@@ -9,9 +9,7 @@ import { sum, mean } from '../../autograd/ops/reduce.js';
 import { detach } from '../../autograd/ops/copy.js';
 import { broadcastTo } from '../../autograd/ops/shape_ops.js';
 import type { Reduction } from '../../autograd/ops/cross_entropy.js';
-import { record } from '../../autograd/record.js';
-import { allocate } from '../../backend/dtype.js';
-import { Storage } from '../../backend/storage.js';
+import { binaryCrossEntropyWithLogits } from '../../autograd/ops/bce.js';
 import { lengthMask, type LengthOptions } from './length_mask.js';
 
 /** Options of the regression losses. */
@@ -63,18 +61,5 @@ export function mseLoss(input: Tensor, target: Tensor, options: RegressionLossOp
  */
 export function bceWithLogits(logits: Tensor, target: Tensor, options: RegressionLossOptions = {}): Tensor {
   checkSame('bceWithLogits', logits, target);
-  const z = logits.dataSync(), y = target.dataSync();
-  const l = allocate(logits.dtype, logits.size);
-  for (let i = 0; i < l.length; i++) l[i] = Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
-  const elementwise = record('bceWithLogits', Storage.wrap(l), logits.shape, [logits, target], (gs) => {
-    const g = gs.read();
-    const gz = allocate(logits.dtype, logits.size), gy = allocate(logits.dtype, logits.size);
-    for (let i = 0; i < l.length; i++) {
-      const s = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
-      gz[i] = g[i] * (s - y[i]);
-      gy[i] = -g[i] * z[i];
-    }
-    return [Storage.wrap(gz), Storage.wrap(gy)];
-  });
-  return reduce(elementwise, options.reduction ?? 'mean', maskOf('bceWithLogits', logits, options));
+  return reduce(binaryCrossEntropyWithLogits(logits, target), options.reduction ?? 'mean', maskOf('bceWithLogits', logits, options));
 }

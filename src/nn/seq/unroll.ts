@@ -1,14 +1,13 @@
-// Unrolling any RecurrentCell over a whole sequence through the one time loop, scan(): project all
-// steps' inputs at once, step through time, stack the outputs. The generic path that the
+// Unrolling any RecurrentCell over a whole sequence: runCell (and so the one time loop, scan()) with
+// batch-first layout and a per-sequence bias on every step's input. The generic path that the
 // sequence helpers (task shapes, stateful TBPTT) build on. For variable lengths, variational
 // dropout or zoneout, wrap the cell in nn's Recurrence layer instead.
 
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { add } from '../../autograd/ops/elementwise.js';
-import { stack, transpose } from '../../autograd/ops/shape_ops.js';
+import { transpose } from '../../autograd/ops/shape_ops.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
-import { scan } from '../layers/time_loop.js';
+import { runCell } from '../layers/run_cell.js';
 
 export interface UnrollOptions {
   /** Initial carry (default cell.initCarry(B)). */
@@ -46,9 +45,6 @@ export function unroll(cell: RecurrentCell, x: Tensor, options: UnrollOptions = 
   for (const c of carry) {
     if (c.rank !== 2 || c.shape[0] !== B) throw new Error(`expected carry tensors of shape [${B}, ·], got ${formatShape(c.shape)}`);
   }
-  let xp = cell.projectInput(seq); // [T, B, P]
-  if (options.stepBias) xp = add(xp, options.stepBias); // [B, P] broadcasts over T
-  const res = scan(cell, xp, carry);
-  const out = stack(res.outputs, 0); // [T, B, H]
-  return { outputs: batchFirst ? transpose(out, 0, 1) : out, carry: res.carry };
+  const res = runCell(cell, seq, carry, { stepBias: options.stepBias ?? null }); // [T, B, H]
+  return { outputs: batchFirst ? transpose(res.output, 0, 1) : res.output, carry: res.carry };
 }

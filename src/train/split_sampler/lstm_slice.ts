@@ -5,7 +5,8 @@
 // the gate math for its U units, and writes its part of the new h and c back.
 // L = layers, H = hidden, E = embedding, V = vocabulary, U = u1 − u0; gate order i | f | g | o.
 
-import { Scratch, claimResident, get, heapF32, put, residentCurrent, type WasmExports } from '../../backend/wasm/module.js';
+import { Scratch, claimResident, get, heapF32, put, residentCurrent } from '../../backend/wasm/call_scratch.js';
+import type { WasmExports } from '../../backend/wasm/module.js';
 import type { LstmStackWeights } from '../lstm_stack_stepper.js';
 
 /** The rows of one thread's units, in the layout the slice keeps (all plain arrays: they cross threads). */
