@@ -95,6 +95,12 @@ export class Storage {
   scratch = scratchScope;
   /** Counts the writes handed out (host or device): equal counts mean unchanged values. */
   version = 0;
+  /**
+   * @internal For a view (Storage.view): the storage whose elements [offset, offset + length) these
+   * are. A view owns nothing: every copy, its state and its version live in the base.
+   */
+  readonly base: Storage | null = null;
+  readonly offset: number = 0;
 
   /** A storage of `length` zeros; or, given `host`, one that adopts that array (no copy). */
   constructor(dtype: DType, length: number, host: FloatArray | null = null) {
@@ -111,14 +117,34 @@ export class Storage {
     return new Storage(values instanceof Float64Array ? 'float64' : 'float32', values.length, values);
   }
 
+  /**
+   * Elements [offset, offset + length) of `base` as a storage of their own, without a copy: reads
+   * and writes through either are seen by the other. (A fused op's outputs are views of the one
+   * buffer its kernel fills.)
+   */
+  static view(base: Storage, offset: number, length: number): Storage {
+    if (!(offset >= 0 && length >= 0 && offset + length <= base.length)) {
+      throw new Error(`expected a window inside ${base.length} elements, got [${offset}, ${offset + length})`);
+    }
+    const root = base.base ?? base;
+    const v = new Storage(base.dtype, length);
+    (v as { base: Storage | null }).base = root;
+    (v as { offset: number }).offset = offset + base.offset;
+    return v;
+  }
+
+  /** The storage holding the values (this one, or a view's base) and where these start in it. */
+  get root(): Storage { return this.base ?? this; }
+
   /** Whether the values are zeros that no copy holds yet. */
-  get pristine(): boolean { return !this.hostValid && !this.devValid; }
+  get pristine(): boolean { return this.base ? this.base.pristine : !this.hostValid && !this.devValid; }
 
   /**
    * The host copy, brought up to date (copied from the device when the device's is newer). For
    * reading: writes into it may be lost the next time a device writes these values.
    */
   read(): FloatArray {
+    if (this.base) return this.base.read().subarray(this.offset, this.offset + this.length);
     if (this.hostValid) return this.host!;
     const h = (this.host ??= allocate(this.dtype, this.length));
     if (this.devValid) this.device!.download(this, h);
@@ -129,6 +155,7 @@ export class Storage {
 
   /** The host copy, up to date, for reading and writing: the device copy becomes stale. */
   write(): FloatArray {
+    if (this.base) return this.base.write().subarray(this.offset, this.offset + this.length);
     const h = this.read();
     this.devValid = false;
     this.version++;
@@ -137,6 +164,7 @@ export class Storage {
 
   /** The host copy for a caller that overwrites every element: nothing is copied in, the device copy becomes stale. */
   overwrite(): FloatArray {
+    if (this.base) return this.write(); // the rest of the base keeps its values
     const h = (this.host ??= allocate(this.dtype, this.length));
     this.hostValid = true;
     this.devValid = false;
@@ -150,6 +178,7 @@ export class Storage {
    * reads as zeros afterwards.
    */
   drop(): void {
+    if (this.base) return; // a view's values belong to its base
     if (this.device !== null) this.device.release(this);
     this.host = null;
     this.hostValid = false;
@@ -158,6 +187,7 @@ export class Storage {
 
   /** Frees the device block after making the host copy current (the values stay readable). */
   evict(): void {
+    if (this.base) { this.base.evict(); return; }
     if (this.device === null) return;
     this.read();
     this.device.release(this);

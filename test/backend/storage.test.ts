@@ -102,3 +102,22 @@ test('a long synchronous loop of forward calls keeps linear memory bounded witho
     setBackend(before);
   }
 });
+
+test('a view shares its base\'s values on both sides, and its writes count in the base\'s version', { skip: noWasm }, () => {
+  const h = wasmHeap()!;
+  const base = Storage.wrap(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]));
+  const v = Storage.view(base, 2, 4);
+  const w = Storage.view(v, 1, 2); // a view of a view points into the same base
+  assert.equal(w.root, base);
+  assert.deepEqual([...v.read()], [2, 3, 4, 5]);
+  assert.deepEqual([...w.read()], [3, 4]);
+  const before = base.version;
+  h.f32()[h.writePtr(w) >> 2] = 30; // a kernel writing through the inner view
+  assert.ok(base.version > before, 'the base records the write');
+  assert.deepEqual([...base.read()], [0, 1, 2, 30, 4, 5, 6, 7]);
+  v.write()[3] = 50; // a host write through the outer view reaches the device before the next kernel
+  assert.equal(h.f32()[(h.readPtr(base) >> 2) + 5], 50);
+  v.drop();
+  assert.deepEqual([...base.read()], [0, 1, 2, 30, 4, 50, 6, 7], 'dropping a view keeps the base');
+  assert.throws(() => Storage.view(base, 6, 4), /expected a window inside 8 elements, got \[6, 10\)/);
+});

@@ -36,7 +36,7 @@ const lookups = new WeakMap<Tensor, { table: Tensor; ids: IndexTensor; version: 
  */
 export function embeddingSource(x: Tensor): { table: Tensor; ids: IndexTensor } | null {
   const s = lookups.get(x);
-  return s !== undefined && s.version === x.storage.version ? s : null;
+  return s !== undefined && s.version === x.storage.root.version ? s : null;
 }
 
 /** table [V, E] looked up at idx [...] → [..., E]. */
@@ -55,6 +55,6 @@ export function embedding(table: Tensor, idx: IndexTensor): Tensor {
     be.scatterAddRows(g, E, idx.data, gt);
     return [gt];
   });
-  lookups.set(out, { table, ids: { data: Int32Array.from(idx.data), shape: [...idx.shape] }, version: data.version });
+  lookups.set(out, { table, ids: { data: Int32Array.from(idx.data), shape: [...idx.shape] }, version: data.root.version });
   return out;
 }

@@ -12,7 +12,7 @@
 // product dW_hh = dGatesᵀ · H_prev, [G·H, T·B]·[T·B, H].
 
 import { Storage } from '../../backend/storage.js';
-import { getBackend, type SequenceLayout } from '../../backend/backend.js';
+import { type SequenceLayout } from '../../backend/backend.js';
 import { needsGrad, record, type Backward } from '../record.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -62,12 +62,10 @@ export function recordPacked(
   return out;
 }
 
-/** `size(shape)` elements of packed from `offset`. */
+/** `size(shape)` elements of packed from `offset`, as a view of its storage (no copy). */
 export function packedView(packed: Tensor, offset: number, shape: Shape): Tensor {
   const n = shape.reduce((a, d) => a * d, 1);
-  const part = new Storage(packed.dtype, n);
-  getBackend().copy(packed.storage, offset, part, 0, n);
-  return record('packedView', part, shape, [packed], (g) => [{ offset, data: g }]);
+  return record('packedView', Storage.view(packed.storage, offset, n), shape, [packed], (g) => [{ offset, data: g }]);
 }
 
 /** The outputs of a packed op: sequence [T, B, H], final h [B, H], and final c [B, H] when packed. */

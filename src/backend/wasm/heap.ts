@@ -196,6 +196,7 @@ export class WasmHeap implements Device {
 
   /** The byte address of s's current values in linear memory (copied in when the host's are newer). */
   readPtr(s: Storage): number {
+    if (s.base) return this.readPtr(s.base) + 4 * s.offset;
     const p = this.attach(s);
     if (!s.devValid) {
       if (s.hostValid) { this.f32().set(s.host!, p >> 2); this.traffic.uploaded += 4 * s.length; }
@@ -208,6 +209,7 @@ export class WasmHeap implements Device {
 
   /** As readPtr, for a kernel that also writes the values: the host copy becomes stale. */
   writePtr(s: Storage): number {
+    if (s.base) return this.writePtr(s.base) + 4 * s.offset;
     const p = this.readPtr(s);
     this.staleHost(s);
     s.version++;
@@ -223,6 +225,7 @@ export class WasmHeap implements Device {
 
   /** The address for a kernel that overwrites every element: nothing is copied in; the host copy becomes stale. */
   overwritePtr(s: Storage): number {
+    if (s.base) return this.writePtr(s.base) + 4 * s.offset; // the rest of the base keeps its values
     const p = this.attach(s);
     s.devValid = true;
     this.staleHost(s);
