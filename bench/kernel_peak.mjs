@@ -15,7 +15,8 @@
 // host the median says how much of the core the neighbours left, the best what the kernel can do).
 
 import { parseArgs } from 'node:util';
-import { wasmModule, Scratch, put } from '../dist/src/backend/wasm/module.js';
+import { wasmModule } from '../dist/src/backend/wasm/module.js';
+import { Scratch, put } from '../dist/src/backend/wasm/call_scratch.js';
 
 const { values: a } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, 'mul-latency': { type: 'string', default: '4' } } });
 const rounds = Number(a.rounds), latency = Number(a['mul-latency']);
