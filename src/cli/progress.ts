@@ -2,7 +2,7 @@
 // the time left; elsewhere (CI logs, pipes): one plain line at each twentieth of the budget.
 
 import cliProgress from 'cli-progress';
-import type { StepInfo } from '../train/trainer.js';
+import type { StepInfo } from '../train/fit.js';
 
 export interface Progress {
   update(info: StepInfo): void;

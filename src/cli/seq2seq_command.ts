@@ -11,11 +11,12 @@ import { Rng } from '../tensor/random.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model.js';
 import { parsePairs } from '../seq2seq/tsv.js';
 import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pairs.js';
-import { trainSeq2Seq } from '../seq2seq/trainer.js';
+import { trainSeq2Seq } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
-import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint, saveSeq2SeqCheckpointSync } from '../seq2seq/checkpoint_file.js';
-import type { Seq2SeqBundle } from '../seq2seq/checkpoint.js';
+import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../seq2seq/checkpoint_file.js';
+import { resumableRng } from '../train/fit_state.js';
+import { fileCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { createProgress } from './progress.js';
 import { choice, float, int } from './parse.js';
 
@@ -30,7 +31,7 @@ export const SEQ2SEQ_DEFAULTS = {
 interface TrainFlags {
   out: string; cell?: Seq2SeqConfig['cell']; hidden?: number; embedding?: number; layers?: number; bidirectional: boolean;
   attention?: Seq2SeqConfig['attention']; context?: Seq2SeqConfig['context']; batch?: number; lr?: number; clip?: number;
-  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string;
+  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string; resume?: boolean;
 }
 
 /** The text of a UTF-8 file, refusing bytes that are not UTF-8. */
@@ -68,18 +69,23 @@ function trainCommand(): Command {
     .option('--time <seconds>', `stop after this much training time (default ${d.time} when --steps is not given)`, float(0))
     .option('--val <n>', 'pairs held out for validation (default: 10%, at most 500)', int(0))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
-    .action(async (path: string, f: TrainFlags) => {
+    .option('--resume', 'continue the run saved at --out (its settings; --steps and --time may be changed)')
+    .action(async (path: string, flags: TrainFlags) => {
       const pairs = parsePairs(readUtf8(path, 'pairs file'), path);
-      mkdirSync(dirname(f.out), { recursive: true });
+      mkdirSync(dirname(flags.out), { recursive: true });
+      // On --resume the run's settings come from its saved state; only the budget may change.
+      const saved = flags.resume ? loadSeq2SeqCheckpoint(flags.out) : null;
+      const resume = saved ? loadFitState(flags.out, saved.step) : null;
+      const f: TrainFlags = resume ? { ...(resume.options as TrainFlags), steps: flags.steps, time: flags.time, resume: true } : flags;
       const seed = f.seed ?? d.seed;
       const rng = new Rng(seed);
       const all = shuffled(pairs, rng);
       const nVal = f.val ?? Math.min(500, Math.floor(all.length / 10));
       if (nVal >= all.length) throw new Error(`expected --val below the number of pairs (${all.length}), got ${nVal}`);
       const val = all.slice(all.length - nVal), train = all.slice(0, all.length - nVal);
-      const { srcVocab, tgtVocab } = vocabsFor(train);
+      const { srcVocab, tgtVocab } = saved ?? vocabsFor(train);
       const schedule = parseSamplingSchedule(f.teacherForcing ?? d.teacherForcing);
-      const model = new Seq2Seq({
+      const model = saved?.model ?? new Seq2Seq({
         srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: f.embedding ?? d.embedding, hiddenSize: f.hidden ?? d.hidden,
         numLayers: f.layers ?? d.layers, cell: f.cell ?? d.cell, bidirectional: f.bidirectional, attention: f.attention ?? d.attention,
         context: f.context ?? d.context,
@@ -88,13 +94,13 @@ function trainCommand(): Command {
       const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
-      const bundle = (step: number): Seq2SeqBundle => ({ model, srcVocab, tgtVocab, step });
+      const saveModel = (step: number): Promise<void> => saveSeq2SeqCheckpoint(f.out, { model, srcVocab, tgtVocab, step });
 
       const progress = createProgress();
       progress.log(`pairs: ${path}; ${train.length} training / ${val.length} validation, vocabularies ${srcVocab.size} (source) and ${tgtVocab.size} (target)`);
       const c = model.config;
-      progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}${c.bidirectional ? ', bidirectional encoder' : ''}, hidden ${c.hiddenSize}, attention ${c.attention}, context ${c.context}, ${model.numParameters()} parameters`);
-      let interrupts = 0, lastTenth = 0;
+      progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}${c.bidirectional ? ', bidirectional encoder' : ''}, hidden ${c.hiddenSize}, attention ${c.attention}, context ${c.context}, ${model.numParameters()} parameters${resume ? `; resuming at step ${resume.step}` : ''}`);
+      let interrupts = 0, loss = NaN, eps = 1;
       const onSigint = (): void => {
         if (++interrupts > 1) process.exit(130);
         progress.log('interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)');
@@ -105,24 +111,22 @@ function trainCommand(): Command {
         const batchRng = new Rng(seed + 2);
         const res = await trainSeq2Seq(model, () => randomBatch(encoded, f.batch ?? d.batch, batchRng), {
           steps: f.steps ?? 0, time, lr: f.lr ?? d.lr, clip: f.clip ?? d.clip, teacherForcing: schedule, seed,
+          evaluate: (): Record<string, number> => { const acc = validate(); return acc === null ? {} : { exactMatch: acc }; },
+          checkpoint: fileCheckpoint(f.out, saveModel, { options: { ...f, resume: false } }),
+          resumables: { batchRng: resumableRng(batchRng) }, resume,
         }, {
-          onStep: (i) => {
-            progress.update(i);
-            const tenth = Math.floor(i.progress * 10);
-            if (tenth > lastTenth && tenth < 10) {
-              lastTenth = tenth;
-              const acc = validate();
-              saveSeq2SeqCheckpointSync(f.out, bundle(i.step));
-              progress.log(`step ${i.step}: loss ${i.loss.toFixed(4)}${acc === null ? '' : `, validation exact match ${(100 * acc).toFixed(1)}%`} (ε ${i.teacherForcing.toFixed(2)}); saved ${f.out}`);
-            }
+          onStep: (i) => { progress.update(i); loss = i.loss; eps = i.teacherForcing; },
+          onEval: ({ step, metrics }) => {
+            const acc = metrics.exactMatch;
+            progress.log(`step ${step}: loss ${loss.toFixed(4)}${acc === undefined ? '' : `, validation exact match ${(100 * acc).toFixed(1)}%`} (ε ${eps.toFixed(2)}); saved ${f.out}`);
           },
           shouldStop: () => interrupts > 0,
         });
         progress.stop();
-        await saveSeq2SeqCheckpoint(f.out, bundle(res.steps));
         const acc = validate();
         const how = res.stopped === 'interrupted' ? 'stopped early' : 'done';
-        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s; loss ${res.loss.toFixed(4)} nats/char (first step ${res.firstLoss.toFixed(4)})\n`);
+        const first = Number.isNaN(res.firstLoss) ? '' : ` (first step ${res.firstLoss.toFixed(4)})`;
+        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s; loss ${res.loss.toFixed(4)} nats/char${first}\n`);
         if (acc !== null) process.stdout.write(`validation exact match: ${(100 * acc).toFixed(2)}% of ${val.length} pairs\n`);
         process.stdout.write(`checkpoint: ${f.out}\n`);
         const shown: TextPair[] = val.slice(0, 5);

@@ -18,6 +18,6 @@ export { Adagrad, ADAGRAD_DEFAULTS, type AdagradOptions } from './adagrad.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export { LRScheduler, type SchedulerStateDict, type ScheduledOptimizer } from './lr_scheduler.js';
 export {
-  StepLR, CosineAnnealingLR, LambdaLR, LinearWarmup, WarmupCosine,
-  type StepLROptions, type CosineAnnealingLROptions, type LrLambda, type LinearWarmupOptions, type WarmupCosineOptions,
+  StepLR, CosineAnnealingLR, LambdaLR, LinearWarmup, WarmupCosine, BudgetCosine,
+  type BudgetCosineOptions, type StepLROptions, type CosineAnnealingLROptions, type LrLambda, type LinearWarmupOptions, type WarmupCosineOptions,
 } from './schedules.js';

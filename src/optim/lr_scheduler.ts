@@ -33,6 +33,12 @@ export abstract class LRScheduler<C = unknown> {
   lastEpoch = -1;
   /** Each group's lr when the scheduler was made. */
   baseLrs: number[];
+  /**
+   * The fraction of the run's budget used so far, in [0, 1], for schedules measured against a budget
+   * of seconds rather than steps (BudgetCosine): whoever runs the loop sets it before each step()
+   * (fit does). Schedules counted in steps ignore it.
+   */
+  progress = 0;
   private lastLr: number[] = [];
 
   protected constructor(kind: string, optimizer: ScheduledOptimizer, config: C) {

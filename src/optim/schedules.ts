@@ -1,6 +1,7 @@
-// The learning-rate schedules: step decay, cosine annealing, a user function, linear warm-up, and
-// warm-up followed by cosine decay (the usual recipe for Adam-trained sequence models). Each is a
-// closed form lr_t = f(t, lr₀) of the scheduler's counter t; see LRScheduler for the protocol.
+// The learning-rate schedules: step decay, cosine annealing, a user function, linear warm-up,
+// warm-up followed by cosine decay (the usual recipe for Adam-trained sequence models), and the same
+// decay over a budget of seconds. Each is a closed form lr_t = f(t, lr₀) of the scheduler's counter t
+// (and, for BudgetCosine, of the budget's fraction used); see LRScheduler for the protocol.
 
 import { checkInteger, checkNonNegative, LRScheduler, type ScheduledOptimizer } from './lr_scheduler.js';
 
@@ -136,5 +137,38 @@ export class WarmupCosine extends LRScheduler<Required<WarmupCosineOptions>> {
     if (t < w) return (baseLr * (t + 1)) / w;
     if (t >= total) return minLr;
     return minLr + (baseLr - minLr) * (1 + Math.cos((Math.PI * (t - w)) / (total - w))) / 2;
+  }
+}
+
+/** BudgetCosine's settings. */
+export interface BudgetCosineOptions {
+  /** Steps W of linear warm-up (0: none). */
+  warmupSteps: number;
+  /** Lowest lr η_min, reached when the budget is spent. Default 0. */
+  minLr?: number;
+}
+
+/**
+ * Cosine decay over the fraction p of the training budget used (`scheduler.progress`, set by the
+ * loop before each step), under a linear warm-up of W steps:
+ *
+ *     lr_t = min(1, (t + 1) / W) · (η_min + (lr₀ − η_min) (1 + cos(π p)) / 2)
+ *
+ * For runs whose budget is wall-clock time, where the number of steps is not known in advance;
+ * with a budget of T steps, p = t / T and this is WarmupCosine's curve with the warm-up as a factor.
+ */
+export class BudgetCosine extends LRScheduler<Required<BudgetCosineOptions>> {
+  constructor(optimizer: ScheduledOptimizer, options: BudgetCosineOptions) {
+    const config = { warmupSteps: options.warmupSteps, minLr: options.minLr ?? 0 };
+    checkInteger('BudgetCosine', 'warmupSteps', config.warmupSteps, 0);
+    checkNonNegative('BudgetCosine', 'minLr', config.minLr);
+    super('BudgetCosine', optimizer, config);
+  }
+
+  protected lrAt(t: number, baseLr: number): number {
+    const { warmupSteps: w, minLr } = this.config;
+    const warm = w > 0 ? Math.min(1, (t + 1) / w) : 1;
+    const p = Math.min(1, Math.max(0, this.progress));
+    return warm * (minLr + (baseLr - minLr) * (1 + Math.cos(Math.PI * p)) / 2);
   }
 }

@@ -24,7 +24,6 @@ export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_sear
 export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type EncodedPair, type Seq2SeqBatch } from './pairs.js';
 export { parsePairs, PairsFormatError, MAX_PAIR_CHARS } from './tsv.js';
 export { translate, exactMatch, type TranslateOptions } from './translate.js';
-export { trainSeq2Seq, type Seq2SeqTrainOptions, type Seq2SeqTrainCallbacks, type Seq2SeqTrainResult } from './trainer.js';
 export {
   serializeSeq2Seq, deserializeSeq2Seq, SEQ2SEQ_CONFIG_KEY, SRC_VOCAB_KEY, TGT_VOCAB_KEY, type Seq2SeqBundle,
 } from './checkpoint.js';
@@ -33,4 +32,3 @@ export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type 
 export {
   CaptionModel, CaptionSession, captionImages, checkCaptionModelConfig, type CaptionModelConfig, type CaptionOptions,
 } from './caption_model.js';
-export { trainCaptionModel, type CaptionBatch } from './caption_trainer.js';

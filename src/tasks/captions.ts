@@ -6,9 +6,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
 import { CaptionModel, captionImages, type CaptionModelConfig } from '../seq2seq/caption_model.js';
-import { trainCaptionModel, type CaptionBatch } from '../seq2seq/caption_trainer.js';
+import { trainCaptionModel, type CaptionBatch, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
 import { targetBatch } from '../seq2seq/batch.js';
-import type { Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
 import type { SamplingSchedule } from '../train/scheduled_sampling.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { exactMatchAccuracy } from '../metrics/exact_match.js';
@@ -37,7 +36,7 @@ export interface CaptionsOptions {
   seed?: number;
   /** Beam width at test time (0: greedy, default). */
   beamWidth?: number;
-  callbacks?: Seq2SeqTrainCallbacks;
+  callbacks?: DecoderTrainCallbacks;
 }
 
 export interface CaptionsScores {

@@ -7,7 +7,7 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model.js';
 import { TokenVocab } from '../seq2seq/vocab.js';
 import { encodePair, makeBatch } from '../seq2seq/pairs.js';
-import { trainSeq2Seq, type Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
+import { trainSeq2Seq, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import type { SamplingSchedule } from '../train/scheduled_sampling.js';
 import { DATE_FORMATS, datePairStream, datePairs, type DatePair } from './dates.js';
@@ -33,7 +33,7 @@ export interface DatesOptions {
   seed?: number;
   /** Beam width at test time (0: greedy, default). */
   beamWidth?: number;
-  callbacks?: Seq2SeqTrainCallbacks;
+  callbacks?: DecoderTrainCallbacks;
 }
 
 export interface DatesResult {

@@ -72,7 +72,7 @@ export interface ExprTreesResult {
 const valueOf = (t: Tree): number => Number(t.label);
 
 /** Runs the task: data, each model trained in turn, held-out MSE and R². */
-export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
+export async function exprTrees(options: ExprTreesOptions = {}): Promise<ExprTreesResult> {
   const o = {
     seed: 0, trainSize: 2000, testSize: 500, embeddingSize: 16, hiddenSize: 48, batchSize: 16, phraseBatchSize: 64,
     lr: 0.005, clip: 5, epochs: 30, ...options,
@@ -94,7 +94,8 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
     return id;
   };
   const models = options.models ?? ['tree-lstm', 'recursive', 'lstm'];
-  const results = models.map((kind, k): ExprModelResult => {
+  const results: ExprModelResult[] = [];
+  for (const [k, kind] of models.entries()) {
     const rng = new Rng(o.seed * 1000 + 31 + k);
     // mean squared error in the values' units of (scaled prediction, true value) pairs
     const mse = (pairs: [number, number][]): number => pairs.reduce((acc, [v, y]) => acc + (v * scale - y) ** 2, 0) / pairs.length;
@@ -107,12 +108,12 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
       const model = new TreeRegressor(enc, { rng });
       const batchOf = (ts: readonly Tree[]): TreeBatch => new TreeBatch(ts, { wordId, target: (l) => Number(l) / scale, maxChildren: 2 });
       const order = [...train];
-      loop = trainLoop(kind, model, o, () => {
+      loop = await trainLoop(kind, model, o, () => {
         shuffle(order, rng);
         const bs: TreeBatch[] = [];
         for (let s = 0; s < order.length; s += o.batchSize) bs.push(batchOf(order.slice(s, s + o.batchSize)));
         return bs;
-      }, (b) => treeMse(model.forward(b), b, 'all'));
+      }, rng, (b) => treeMse(model.forward(b), b, 'all'));
       model.eval();
       predict = (ts) => noGrad(() => {
         const b = batchOf(ts);
@@ -125,7 +126,7 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
       const phrases = (ts: readonly Tree[], rootsOnly: boolean): Phrase[] => ts.flatMap((t) => (rootsOnly ? [t] : postOrder(t))
         .map((n) => ({ ids: flattenExpr(n).map(wordId), target: Number(n.label) })));
       const trainPhrases = phrases(train, false).map((p) => ({ ids: p.ids, target: p.target / scale }));
-      loop = trainLoop(kind, model, o, () => phraseBatches(trainPhrases, o.phraseBatchSize, rng), (b) => {
+      loop = await trainLoop(kind, model, o, () => phraseBatches(trainPhrases, o.phraseBatchSize, rng), rng, (b) => {
         const y = reshape(model.forward(b.ids), [b.targets.length]);
         return mseLoss(y, tensor(b.targets, [b.targets.length], { dtype: y.dtype }));
       });
@@ -139,7 +140,7 @@ export function exprTrees(options: ExprTreesOptions = {}): ExprTreesResult {
     }
     const te = predict(test), trainRoots = predict(train).roots;
     const testMse = mse(te.roots);
-    return { model: kind, mse: testMse, r2: 1 - testMse / testVar, nodeMse: mse(te.nodes), trainMse: mse(trainRoots), ...loop, parameters };
-  });
+    results.push({ model: kind, mse: testMse, r2: 1 - testMse / testVar, nodeMse: mse(te.nodes), trainMse: mse(trainRoots), ...loop, parameters });
+  }
   return { results, meanPredictorMse: testRoots.reduce((s, v) => s + (v - mean) ** 2, 0) / testRoots.length, scale, trainSize: train.length, testSize: test.length };
 }

@@ -83,19 +83,19 @@ function phrasesOf(trees: readonly Tree[], wordId: (w: string) => number, rootsO
   return out;
 }
 
-function trainTreeLstm(o: Resolved,
-  train: Tree[], test: Tree[], wordId: (w: string) => number, rng: Rng): SentimentModelResult {
+async function trainTreeLstm(o: Resolved,
+  train: Tree[], test: Tree[], wordId: (w: string) => number, rng: Rng): Promise<SentimentModelResult> {
   const init = { rng };
   const enc = new NaryTreeLSTM({ vocabSize: SENTIMENT_VOCAB.length, inputSize: o.embeddingSize, hiddenSize: o.hiddenSize, arity: 2, forgetBias: 1 }, init);
   const model = new TreeClassifier(enc, SENTIMENT_CLASSES.length, {}, init);
   const batchOf = (ts: readonly Tree[]): TreeBatch => new TreeBatch(ts, { wordId, target: classOf, maxChildren: 2 });
   const order = [...train];
-  const loop = trainLoop('tree-lstm', model, o, () => {
+  const loop = await trainLoop('tree-lstm', model, o, () => {
     shuffle(order, rng);
     const batches: TreeBatch[] = [];
     for (let s = 0; s < order.length; s += o.batchSize) batches.push(batchOf(order.slice(s, s + o.batchSize)));
     return batches;
-  }, (b) => treeCrossEntropy(model.forward(b), b, 'all'));
+  }, rng, (b) => treeCrossEntropy(model.forward(b), b, 'all'));
   model.eval();
   const acc = (ts: readonly Tree[], nodes: 'all' | 'root'): number => noGrad(() => {
     const b = batchOf(ts);
@@ -108,14 +108,14 @@ function trainTreeLstm(o: Resolved,
   };
 }
 
-function trainSequence(kind: 'lstm' | 'bilstm', o: Resolved,
-  train: Tree[], test: Tree[], wordId: (w: string) => number, rng: Rng): SentimentModelResult {
+async function trainSequence(kind: 'lstm' | 'bilstm', o: Resolved,
+  train: Tree[], test: Tree[], wordId: (w: string) => number, rng: Rng): Promise<SentimentModelResult> {
   const model = new SequenceModel({
     vocabSize: SENTIMENT_VOCAB.length, inputSize: o.embeddingSize, hiddenSize: o.hiddenSize, outputs: SENTIMENT_CLASSES.length,
     bidirectional: kind === 'bilstm',
   }, { rng });
   const phrases = phrasesOf(train, wordId);
-  const loop = trainLoop(kind, model, o, () => phraseBatches(phrases, o.phraseBatchSize, rng),
+  const loop = await trainLoop(kind, model, o, () => phraseBatches(phrases, o.phraseBatchSize, rng), rng,
     (b) => softmaxCrossEntropy(model.forward(b.ids), Int32Array.from(b.targets), null, 'mean'));
   model.eval();
   const acc = (ps: Phrase[]): number => noGrad(() => {
@@ -138,7 +138,7 @@ function trainSequence(kind: 'lstm' | 'bilstm', o: Resolved,
 }
 
 /** Runs the task: data, each model trained in turn, accuracies on the held-out long sentences. */
-export function sentimentTrees(options: SentimentTreesOptions = {}): SentimentTreesResult {
+export async function sentimentTrees(options: SentimentTreesOptions = {}): Promise<SentimentTreesResult> {
   const o = {
     seed: 0, trainSize: 1000, testSize: 300, trainClauses: [1, 3] as [number, number], testClauses: [4, 5] as [number, number],
     embeddingSize: 32, hiddenSize: 48, batchSize: 16, phraseBatchSize: 64, lr: 0.01, clip: 5, epochs: 20, ...options,
@@ -155,10 +155,11 @@ export function sentimentTrees(options: SentimentTreesOptions = {}): SentimentTr
   const counts = [0, 0, 0];
   for (const t of train) counts[classOf(t.label as string)]++;
   const majority = counts.indexOf(Math.max(...counts));
-  const results = models.map((m, k) => {
+  const results: SentimentModelResult[] = [];
+  for (const [k, m] of models.entries()) {
     const rng = new Rng(o.seed * 1000 + 17 + k);
-    return m === 'tree-lstm' ? trainTreeLstm(o, train, test, wordId, rng) : trainSequence(m, o, train, test, wordId, rng);
-  });
+    results.push(await (m === 'tree-lstm' ? trainTreeLstm(o, train, test, wordId, rng) : trainSequence(m, o, train, test, wordId, rng)));
+  }
   const lengths = test.map((t) => leafWords(t).length);
   return {
     results, maxTrainWords, testWords: [Math.min(...lengths), Math.max(...lengths)],

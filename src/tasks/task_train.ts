@@ -1,5 +1,5 @@
-// The training loop of the task suite, in one readable place:
-//   generate a fresh batch → forward → loss (MSE or cross-entropy) → backward → clip → Adam step
+// Training and testing a model on a task of the suite, with fit():
+//   a fresh batch every step → forward → loss (MSE or cross-entropy) → backward → clip → Adam step
 // every evalEvery steps: the metric on a validation batch, stopping early once it passes the task's
 // stopAt; at the end: the metric on testSize fresh test sequences. Budgets: steps and seconds.
 // Training, validation and test data come from three separate streams of one seed.
@@ -12,7 +12,7 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { mseLoss } from '../nn/losses/regression.js';
 import { Adam } from '../optim/adam.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { fit } from '../train/fit.js';
 import { TaskModel, type TaskCell } from './task_model.js';
 import { IGNORE, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
@@ -85,7 +85,7 @@ function passes(task: SequenceTask, metric: number): boolean {
 }
 
 /** Trains a fresh model on `task` and measures it on fresh test sequences. */
-export function runTask(task: SequenceTask, o: TaskRunOptions): TaskRunResult {
+export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<TaskRunResult> {
   const T = o.length, seed = o.seed ?? 0;
   const s: TaskSettings = { ...task.settings(o.cell, T), ...o.settings };
   if (!(s.steps > 0 || s.time > 0)) throw new Error(`expected a budget of steps > 0 or time > 0, got steps ${s.steps}, time ${s.time}`);
@@ -98,33 +98,23 @@ export function runTask(task: SequenceTask, o: TaskRunOptions): TaskRunResult {
   }, seed);
   const trainRng = new Rng(seed * 3 + 1), valRng = new Rng(seed * 3 + 2), testRng = new Rng(seed * 3 + 3);
   const valBatch = task.generate(valRng, Math.min(128, s.testSize), T);
-  const opt = new Adam(model.parameters(), { lr: s.lr });
   const recent: number[] = [];
-  let step = 0, elapsed = 0, stoppedEarly = false;
-  const start = performance.now();
-  const within = (): boolean => (s.steps <= 0 || step < s.steps) && (s.time <= 0 || elapsed < s.time);
-  while (within()) {
-    const batch = task.generate(trainRng, s.batchSize, T);
-    const loss = taskLoss(task, model.forward(inputTensor(task, batch)), batch);
-    const value = loss.item();
-    if (!Number.isFinite(value)) throw new Error(`${task.name}: training diverged at step ${step} (loss ${value}); try a lower --lr`);
-    loss.backward();
-    if (s.clip > 0) clipGradNorm(model.parameters(), s.clip);
-    opt.step();
-    opt.zeroGrad();
-    step++;
-    recent.push(value);
-    if (recent.length > 20) recent.shift();
-    elapsed = (performance.now() - start) / 1000;
-    if (s.evalEvery > 0 && step % s.evalEvery === 0 && within()) {
-      const metric = scoreBatch(task, model, valBatch);
-      o.onEval?.({ step, loss: mean(recent), metric, elapsed });
-      if (passes(task, metric)) { stoppedEarly = true; break; }
-    }
-  }
+  const res = await fit({
+    model, optimizer: new Adam(model.parameters(), { lr: s.lr }), clip: s.clip,
+    steps: Math.max(0, s.steps), seconds: Math.max(0, s.time), lossWindow: 20,
+    data: () => task.generate(trainRng, s.batchSize, T),
+    loss: (batch) => taskLoss(task, model.forward(inputTensor(task, batch)), batch),
+    evaluate: s.evalEvery > 0 ? () => ({ metric: scoreBatch(task, model, valBatch) }) : undefined,
+    evalEvery: s.evalEvery,
+    stopWhen: ({ metric }) => passes(task, metric),
+    callbacks: {
+      onStep: ({ loss }) => { recent.push(loss); if (recent.length > 20) recent.shift(); },
+      onEval: ({ step, elapsed, metrics }) => o.onEval?.({ step, loss: mean(recent), metric: metrics.metric, elapsed }),
+    },
+  });
   const value = testMetric(task, model, testRng, s.testSize, T, Math.max(s.batchSize, 100));
   return {
-    value, baseline: task.baseline(T), steps: step, trainSeconds: elapsed, trainLoss: mean(recent), stoppedEarly, settings: s, model,
+    value, baseline: task.baseline(T), steps: res.steps, trainSeconds: res.elapsed, trainLoss: res.loss, stoppedEarly: res.stopped === 'early', settings: s, model,
   };
 }
 

@@ -1,12 +1,13 @@
-// The one training loop of the tree tasks (sentiment-trees, expr-trees), shared by the tree models
-// and the sequential baselines: Adam, gradient clipping by global norm, epochs until a wall-clock
-// budget runs out.
+// The training of the tree tasks (sentiment-trees, expr-trees), shared by the tree models and the
+// sequential baselines: fit() over epochs of batches (EpochBatches), Adam, gradient clipping by
+// global norm, until the epochs or a wall-clock budget run out.
 
 import type { Tensor } from '../tensor/tensor.js';
+import type { Rng } from '../tensor/random.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
-import { clipGradNorm } from '../optim/clip.js';
-import { backward } from '../autograd/engine.js';
+import { fit } from '../train/fit.js';
+import { EpochBatches } from '../train/epoch_batches.js';
 
 export interface TrainLoopOptions {
   /** Adam learning rate. */
@@ -27,26 +28,22 @@ export interface TrainLoopResult {
   seconds: number;
 }
 
-/** Trains `model` on the batches each epoch gives, minimising lossOf(batch). */
-export function trainLoop<B>(name: string, model: Module, o: TrainLoopOptions, epochBatches: () => B[], lossOf: (b: B) => Tensor): TrainLoopResult {
-  const opt = new Adam(model.parameters(), { lr: o.lr });
-  const start = performance.now();
-  const budget = (o.timeSeconds ?? Infinity) * 1000;
-  let steps = 0, epochs = 0;
-  model.train();
-  outer: for (let e = 0; e < o.epochs; e++) {
-    let sum = 0, count = 0;
-    for (const b of epochBatches()) {
-      if (performance.now() - start > budget) break outer;
-      opt.zeroGrad();
-      const loss = lossOf(b);
-      backward(loss);
-      clipGradNorm(model.parameters(), o.clip);
-      opt.step();
-      sum += loss.item(); count++; steps++;
-    }
-    epochs = e + 1;
-    o.onEpoch?.(name, epochs, sum / count, (performance.now() - start) / 1000);
-  }
-  return { epochs, steps, seconds: (performance.now() - start) / 1000 };
+/** Trains `model` on the batches each epoch gives (shuffled with `rng`), minimising lossOf(batch). */
+export async function trainLoop<B>(
+  name: string, model: Module, o: TrainLoopOptions, epochBatches: () => B[], rng: Rng, lossOf: (b: B) => Tensor,
+): Promise<TrainLoopResult> {
+  const data = new EpochBatches(epochBatches, rng);
+  let sum = 0, count = 0;
+  const res = await fit({
+    model, optimizer: new Adam(model.parameters(), { lr: o.lr }), clip: o.clip,
+    steps: o.epochs * data.perEpoch, seconds: o.timeSeconds ?? 0,
+    data: () => data.next(), loss: lossOf,
+    callbacks: {
+      onStep: ({ loss, elapsed }) => {
+        sum += loss; count++;
+        if (data.endOfEpoch) { o.onEpoch?.(name, data.epoch + 1, sum / count, elapsed); sum = 0; count = 0; }
+      },
+    },
+  });
+  return { epochs: Math.floor(res.steps / data.perEpoch), steps: res.steps, seconds: res.elapsed };
 }

@@ -4,3 +4,9 @@ export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 export { sample, drawIndex, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
+export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitCheckpoint, type StepContext, type StepInfo } from './fit.js';
+export { resumableRng, type FitState, type Resumable, type SavedState } from './fit_state.js';
+export {
+  trainSeq2Seq, trainCaptionModel, trainDecoderModel,
+  type DecoderTrainOptions, type DecoderTrainCallbacks, type DecoderTrainResult, type CaptionBatch, type TeacherForcingStep,
+} from './decoder_trainer.js';

@@ -1,9 +1,18 @@
-// Character-level language modelling: the model, the training loop, sampling, evaluation and
-// checkpoints (Node.js; the browser entry exports the file-free parts).
+// Training: the one loop (fit) with its resume state, the trainers built on it (character models,
+// decoder models), sampling, evaluation and checkpoints (Node.js; the browser entry exports the
+// file-free parts).
+
+export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitCheckpoint, type StepContext, type StepInfo } from './fit.js';
+export { resumableRng, type FitState, type Resumable, type SavedState } from './fit_state.js';
+export { fileCheckpoint, fitStatePath, saveFitState, loadFitState } from './fit_state_file.js';
+export {
+  trainSeq2Seq, trainCaptionModel, trainDecoderModel,
+  type DecoderTrainOptions, type DecoderTrainCallbacks, type DecoderTrainResult, type CaptionBatch, type TeacherForcingStep,
+} from './decoder_trainer.js';
 
 export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
-export { trainCharModel, learningRate, type TrainRun, type TrainResult, type TrainCallbacks, type StepInfo } from './trainer.js';
+export { trainCharModel, type TrainRun, type TrainResult, type TrainCallbacks } from './trainer.js';
 export { sample, drawIndex, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
 export { saveModelCheckpoint, loadModelCheckpoint, statePathFor, metricsPathFor, type LoadedCheckpoint } from './checkpoint.js';

@@ -1,35 +1,28 @@
-// The training loop for character-level language models, in one readable place:
-//   sample a batch → forward → cross-entropy → backward → clip → Adam(W) step → (evaluate, sample, save)
-// It stops at the step or wall-clock budget, or when asked to (Ctrl-C), and always leaves a
-// checkpoint from which --resume continues exactly where it stopped.
+// Training character-level language models: the corpus becomes batches (random windows, or one
+// stream in order for truncated BPTT), the model and optimizer come from the options (or from the
+// checkpoint, on --resume), and fit() runs the loop: cross-entropy, AdamW, clipping, the schedule,
+// evaluation with a sample at each tenth of the budget, checkpoints that resume exactly.
 
 import { Rng } from '../tensor/random.js';
 import { detach } from '../autograd/ops/copy.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { BudgetCosine, LinearWarmup } from '../optim/schedules.js';
+import type { LRScheduler } from '../optim/lr_scheduler.js';
 import { CharVocab } from '../data/vocab.js';
 import { splitTrainVal } from '../data/split.js';
-import { RandomWindowSampler, StreamBatcher } from '../data/batches.js';
+import { RandomWindowSampler, StreamBatcher, type StreamBatcherState } from '../data/batches.js';
 import { CharModel, type CharModelState } from './char_model.js';
 import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
-import { loadTrainState, saveTrainState, type ResumePoint } from './train_state.js';
 import { saveModelCheckpoint, loadModelCheckpoint } from './checkpoint.js';
 import { forwardBackward } from './train_step.js';
+import { fit, type StepInfo } from './fit.js';
+import { resumableRng, type FitState, type Resumable } from './fit_state.js';
+import { fileCheckpoint, loadFitState } from './fit_state_file.js';
 import { setThreads } from '../backend/wasm/module.js';
 
-export interface StepInfo {
-  step: number;
-  loss: number;
-  lr: number;
-  /** Seconds of training so far (excluding evaluation and saving). */
-  elapsed: number;
-  /** Training tokens per second over the run so far. */
-  tokensPerSec: number;
-  /** Fraction of the budget used, in [0, 1]. */
-  progress: number;
-}
+export type { StepInfo } from './fit.js';
 
 export interface TrainCallbacks {
   onStart?(info: { model: CharModel; vocab: CharVocab; trainChars: number; valChars: number; resumedAt: number }): void;
@@ -65,28 +58,25 @@ export interface TrainResult {
   stopped: 'budget' | 'interrupted';
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-/** Learning rate at a point of the run: linear warm-up, then cosine to lr·minLrRatio (or constant). */
-export function learningRate(o: TrainOptions, step: number, progress: number): number {
-  const warm = o.warmupSteps > 0 ? Math.min(1, (step + 1) / o.warmupSteps) : 1;
-  if (o.schedule === 'constant') return o.lr * warm;
-  const floor = o.lr * o.minLrRatio;
-  return warm * (floor + (o.lr - floor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+/** The schedule of a run: warm-up, then cosine decay over the budget to lr·minLrRatio (or constant). */
+function scheduleFor(o: TrainOptions, opt: AdamW): LRScheduler | undefined {
+  if (o.schedule === 'cosine') return new BudgetCosine(opt, { warmupSteps: o.warmupSteps, minLr: o.lr * o.minLrRatio });
+  return o.warmupSteps > 0 ? new LinearWarmup(opt, { warmupSteps: o.warmupSteps }) : undefined;
 }
 
 export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   const cb = run.callbacks ?? {};
-  let resumePoint: ResumePoint | null = null;
+  let resume: FitState | null = null;
   let o: TrainOptions = { ...TRAIN_DEFAULTS, ...run.options };
   let model: CharModel, vocab: CharVocab;
   if (run.resume) {
     if (!run.out) throw new Error('--resume needs the checkpoint path (--out) to continue from');
     const loaded = loadModelCheckpoint(run.out);
-    resumePoint = loadTrainState(run.out, loaded.step);
+    resume = loadFitState(run.out, loaded.step);
+    const saved = resume.options as TrainOptions;
     // The run's settings come from the checkpoint; only the budget and the thread count may be changed on resume.
     o = {
-      ...TRAIN_DEFAULTS, ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time,
+      ...TRAIN_DEFAULTS, ...saved, steps: run.options?.steps ?? saved.steps, time: run.options?.time ?? saved.time,
       threads: run.options?.threads ?? TRAIN_DEFAULTS.threads,
     };
     model = loaded.model; vocab = loaded.vocab;
@@ -109,88 +99,57 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   const sampler = o.stateful ? null : new RandomWindowSampler(train, { batchSize: o.batchSize, seqLen: o.seqLen, rng: batchRng });
   const stream = o.stateful ? new StreamBatcher(train, { batchSize: o.batchSize, seqLen: o.seqLen }) : null;
   const opt = new AdamW(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay, betas: [o.beta1, o.beta2] });
-  let step = 0, elapsed = 0, tokens = 0;
+  // Truncated BPTT: the state at the end of one chunk starts the next, its history cut.
   let carried: CharModelState | null = null;
-  if (resumePoint) {
-    opt.loadStateDict(resumePoint.optimizer);
-    batchRng.setState(resumePoint.batchRng);
-    dropoutRng.setState(resumePoint.dropoutRng);
-    ({ step, elapsed, tokens } = resumePoint);
-    if (stream && resumePoint.stream) stream.loadStateDict(resumePoint.stream);
-    carried = resumePoint.carried;
-  }
-  cb.onStart?.({ model, vocab, trainChars: train.length, valChars: val.length, resumedAt: step });
-
-  const progressOf = (): number => Math.max(o.steps > 0 ? step / o.steps : 0, o.time > 0 ? elapsed / o.time : 0);
-  let lastMark = Math.floor(progressOf() * 10);
-  const recent: number[] = [];
-  let lastSample = '';
-
-  const save = async (): Promise<void> => {
-    if (!run.out) return;
-    // State first: a crash between the two leaves a model file with an older step, which resume detects.
-    await saveTrainState(run.out, {
-      options: o, step, elapsed, tokens, optimizer: opt.stateDict(),
-      batchRng: batchRng.getState(), dropoutRng: dropoutRng.getState(), stream: stream?.stateDict() ?? null, carried,
-    });
-    await saveModelCheckpoint(run.out, model, vocab, step);
-    cb.onCheckpoint?.({ step, path: run.out });
+  const resumables: Record<string, Resumable> = {
+    batchRng: resumableRng(batchRng), dropoutRng: resumableRng(dropoutRng), sampleRng: resumableRng(sampleRng),
   };
+  if (stream) {
+    resumables.stream = { stateDict: () => ({ meta: stream.stateDict() }), loadStateDict: (s) => stream.loadStateDict(s.meta as StreamBatcherState) };
+    resumables.carried = {
+      stateDict: () => ({ tensors: Object.fromEntries((carried ?? []).map((t, i) => [String(i), t])) }),
+      loadStateDict: (s) => { const ts = Object.values(s.tensors ?? {}); carried = ts.length ? ts : null; },
+    };
+  }
+  const startStep = resume?.step ?? 0;
+  cb.onStart?.({ model, vocab, trainChars: train.length, valChars: val.length, resumedAt: startStep });
 
-  let stopped: TrainResult['stopped'] = 'budget';
-  model.train();
+  let lastSample = '';
+  const evaluateNow = (maxChars?: number): Record<string, number> => {
+    const valLoss = evaluate(model, val, maxChars === undefined ? {} : { maxChars });
+    lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
+    return { valLoss };
+  };
   // Threads: the backend's (its kernels cut their work between them); 0 keeps its default.
   if (o.threads > 0) setThreads(o.threads);
-  {
-    while (progressOf() < 1) {
-      const t0 = performance.now();
-      let inputs: Int32Array, targets: Int32Array, T = o.seqLen;
-      if (stream) {
-        const chunk = stream.next();
-        if (chunk.first) carried = null;
-        inputs = chunk.inputs; targets = chunk.targets; T = chunk.length;
-      } else {
-        ({ inputs, targets } = sampler!.next());
-      }
-      const lr = learningRate(o, step, progressOf());
-      opt.lr = lr;
-      const { loss: lossValue, state } = forwardBackward(model, inputs, targets, o.batchSize, T, carried);
-      if (!Number.isFinite(lossValue)) {
-        throw new Error(`training diverged at step ${step}: loss is ${lossValue}; the last checkpoint is kept (try a lower --lr or a --clip)`);
-      }
-      if (o.clip > 0) clipGradNorm(model.parameters(), o.clip);
-      opt.step();
-      opt.zeroGrad();
-      // Truncated BPTT: keep the values of the state, cut its history.
-      carried = stream && state ? state.map((s) => detach(s)) : null;
-      step++;
-      tokens += o.batchSize * T;
-      elapsed += (performance.now() - t0) / 1000;
-      recent.push(lossValue);
-      if (recent.length > 50) recent.shift();
-      cb.onStep?.({ step, loss: lossValue, lr, elapsed, tokensPerSec: tokens / elapsed, progress: Math.min(1, progressOf()) });
-
-      const mark = Math.floor(progressOf() * 10);
-      const due = o.evalEvery > 0 ? step % o.evalEvery === 0 : mark > lastMark;
-      lastMark = mark;
-      const interrupted = cb.shouldStop?.() ?? false;
-      const running = progressOf() < 1 && !interrupted;
-      if (due && running) {
-        const valLoss = evaluate(model, val, { maxChars: o.evalChars });
-        lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
-        cb.onEval?.({ step, valLoss, elapsed, sample: lastSample });
-      }
-      if (running && (due || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0))) await save();
-      if (interrupted) { stopped = 'interrupted'; break; }
-      await yieldToEventLoop();
-    }
-  }
-
-  await save();
-  const valLoss = evaluate(model, val);
-  lastSample = sample(model, vocab, { length: o.sampleLength, rng: sampleRng, temperature: 0.8 });
-  cb.onEval?.({ step, valLoss, elapsed, sample: lastSample });
-  const trainLoss = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN;
-  return { model, vocab, steps: step, elapsed, tokensPerSec: elapsed > 0 ? tokens / elapsed : 0, trainLoss, valLoss, sample: lastSample, stopped };
+  const res = await fit({
+    model, optimizer: opt, scheduler: scheduleFor(o, opt), clip: o.clip, steps: o.steps, seconds: o.time,
+    data: () => {
+      if (!stream) return { ...sampler!.next(), T: o.seqLen };
+      const chunk = stream.next();
+      if (chunk.first) carried = null;
+      return { inputs: chunk.inputs, targets: chunk.targets, T: chunk.length };
+    },
+    trainStep: (b) => {
+      const { loss, state } = forwardBackward(model, b.inputs, b.targets, o.batchSize, b.T, carried);
+      carried = stream ? state.map((s) => detach(s)) : null;
+      return loss;
+    },
+    unitsOf: (b) => o.batchSize * b.T,
+    evaluate: () => evaluateNow(o.evalChars), evalEvery: o.evalEvery,
+    checkpoint: run.out ? fileCheckpoint(run.out, (step) => saveModelCheckpoint(run.out!, model, vocab, step), { every: o.checkpointEvery, options: o }) : undefined,
+    resumables, resume,
+    callbacks: {
+      onStep: cb.onStep?.bind(cb),
+      onEval: ({ step, elapsed, metrics }) => cb.onEval?.({ step, valLoss: metrics.valLoss, elapsed, sample: lastSample }),
+      onCheckpoint: cb.onCheckpoint?.bind(cb),
+      shouldStop: cb.shouldStop?.bind(cb),
+    },
+  });
+  const { valLoss } = evaluateNow();
+  cb.onEval?.({ step: res.steps, valLoss, elapsed: res.elapsed, sample: lastSample });
+  return {
+    model, vocab, steps: res.steps, elapsed: res.elapsed, tokensPerSec: res.tokensPerSec, trainLoss: res.loss, valLoss, sample: lastSample,
+    stopped: res.stopped === 'interrupted' ? 'interrupted' : 'budget',
+  };
 }
-

@@ -13,16 +13,16 @@ import { exprTrees } from '../../src/tasks/expr_trees.js';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
-test('sentiment-trees, short: the Tree-LSTM beats the majority class on held-out longer sentences', () => {
-  const r = sentimentTrees({ seed: 1, trainClauses: [1, 2], testClauses: [3, 4], trainSize: 300, testSize: 60, epochs: 8, batchSize: 8, hiddenSize: 24, embeddingSize: 16, models: ['tree-lstm'] });
+test('sentiment-trees, short: the Tree-LSTM beats the majority class on held-out longer sentences', async () => {
+  const r = await sentimentTrees({ seed: 1, trainClauses: [1, 2], testClauses: [3, 4], trainSize: 300, testSize: 60, epochs: 8, batchSize: 8, hiddenSize: 24, embeddingSize: 16, models: ['tree-lstm'] });
   const t = r.results[0];
   assert.ok(r.testWords[0] > r.maxTrainWords);
   assert.ok(t.rootAccuracy >= r.majorityRootAccuracy + 0.25, `root accuracy ${t.rootAccuracy}, majority ${r.majorityRootAccuracy}`);
   assert.ok(t.trainRootAccuracy > 0.9, `train root accuracy ${t.trainRootAccuracy}`);
 });
 
-test('expr-trees, short: the Tree-LSTM regresses held-out values far better than the mean', () => {
-  const r = exprTrees({ seed: 2, trainSize: 300, testSize: 100, epochs: 6, hiddenSize: 24, models: ['tree-lstm'] });
+test('expr-trees, short: the Tree-LSTM regresses held-out values far better than the mean', async () => {
+  const r = await exprTrees({ seed: 2, trainSize: 300, testSize: 100, epochs: 6, hiddenSize: 24, models: ['tree-lstm'] });
   const t = r.results[0];
   assert.ok(t.mse < 0.6 * r.meanPredictorMse, `MSE ${t.mse}, mean predictor ${r.meanPredictorMse}`);
   assert.ok(t.r2 > 0.35, `R^2 ${t.r2}`);

@@ -44,7 +44,7 @@ export function allTasks(): Command {
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
     .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')
     .option('--note <text>', 'a paragraph to add under the header of the Markdown file (how and where the runs were made)')
-    .action((f: AllFlags) => {
+    .action(async (f: AllFlags) => {
       const tasks = list(f.only, SUITE.map((t) => t.name), 'only').map(suiteTask);
       const cells = list<TaskCell>(f.cells, TASK_CELLS, 'cells');
       const out = f.out ?? (f.quick ? null : 'TASKS.md');
@@ -69,7 +69,7 @@ export function allTasks(): Command {
           for (const bidirectional of directions) {
             for (const cell of cells) {
               log(`== ${task.name} T ${T} ${bidirectional ? 'bi-' : ''}${cell}`);
-              const { result } = runSequenceTask(task, {
+              const { result } = await runSequenceTask(task, {
                 cell, length: T, bidirectional, runs: 1, seed: f.seed, settings: f.quick ? QUICK : {}, log,
               });
               say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);

@@ -37,13 +37,13 @@ Every node is labelled with its value (sub-expressions with any |value| > 100 ar
 models are trained on every sub-expression's value divided by the training roots' standard
 deviation. Reported: held-out root MSE in the values' units and R^2 = 1 - MSE / variance.`);
   return taskOptions(cmd, '1')
-    .action((f: ExprTreesFlags) => {
+    .action(async (f: ExprTreesFlags) => {
       const start = performance.now();
       const n = f.runs ?? 1;
       const all: ExprModelResult[][] = [];
       let meanPredictor = 0;
       for (let r = 0; r < n; r++) {
-        const res = exprTrees({
+        const res = await exprTrees({
           seed: f.seed + r, trainSize: f.train, testSize: f.test, maxDepth: f.depth, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),

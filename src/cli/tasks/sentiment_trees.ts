@@ -37,13 +37,13 @@ polarity, "not"/"never" flip it, "very"/"really"/"so" keep it, "but"/"yet" take 
 "though"/"although" the left one, "and"/"," merge (agreeing or one neutral: the other; else neutral).
 Every model is trained on every phrase's label (the LSTMs read each phrase's words).`);
   return taskOptions(cmd, '1')
-    .action((f: SentimentTreesFlags) => {
+    .action(async (f: SentimentTreesFlags) => {
       const start = performance.now();
       const n = f.runs ?? 1;
       const all: SentimentModelResult[][] = [];
       let info = { maxTrainWords: 0, testWords: [0, 0] as [number, number], majority: 0 };
       for (let r = 0; r < n; r++) {
-        const res = sentimentTrees({
+        const res = await sentimentTrees({
           seed: f.seed + r, trainSize: f.train, testSize: f.test, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),

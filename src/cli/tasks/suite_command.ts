@@ -38,14 +38,14 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
  * Runs `task` `runs` times (seeds seed, seed + 1, …) and returns the result line with the mean
  * metric; progress goes to stderr.
  */
-export function runSequenceTask(task: SequenceTask, o: {
+export async function runSequenceTask(task: SequenceTask, o: {
   cell: TaskCell; length: number; bidirectional: boolean; runs: number; seed: number; settings: Partial<TaskSettings>;
   log: (text: string) => void;
-}): { result: SuiteResult; runs: TaskRunResult[] } {
+}): Promise<{ result: SuiteResult; runs: TaskRunResult[] }> {
   const start = performance.now();
   const done: TaskRunResult[] = [];
   for (let r = 0; r < o.runs; r++) {
-    const res = runTask(task, {
+    const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
@@ -92,13 +92,13 @@ Baseline: ${task.baselineText}.
 Training: Adam, gradient clipping at global norm 1, a fresh batch every step; stops at --steps or
 --time${task.stopAt === null ? '' : `, or early once a validation batch passes ${task.stopAt}`}.`);
   return taskOptions(cmd, '1')
-    .action((f: SequenceTaskFlags) => {
+    .action(async (f: SequenceTaskFlags) => {
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
       say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
-      const { result } = runSequenceTask(task, {
+      const { result } = await runSequenceTask(task, {
         cell: f.cell, length, bidirectional, runs: f.runs ?? 1, seed: f.seed, settings: settingsFromFlags(f),
         log: (t) => { process.stderr.write(`${t}\n`); },
       });

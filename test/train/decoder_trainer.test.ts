@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
-import { trainSeq2Seq } from '../../src/seq2seq/trainer.js';
+import { trainSeq2Seq } from '../../src/train/decoder_trainer.js';
 import { encodePair, randomBatch, vocabsFor } from '../../src/seq2seq/pairs.js';
 import { teacherForcingProbability } from '../../src/train/scheduled_sampling.js';
 
