@@ -20,7 +20,7 @@ import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teache
 import type { TargetBatch } from './batch.js';
 import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
-import { PAD } from './vocab.js';
+import { PAD } from '../data/vocab.js';
 import { registerModule } from '../nn/registry.js';
 
 /** Everything needed to rebuild a CaptionModel. */

@@ -4,7 +4,7 @@
 
 import { parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
 import { Seq2Seq, checkSeq2SeqConfig, type Seq2SeqConfig } from './model.js';
-import { TokenVocab } from './vocab.js';
+import { Vocab } from '../data/vocab.js';
 
 export const SEQ2SEQ_CONFIG_KEY = 'unfold.seq2seq.config';
 export const SRC_VOCAB_KEY = 'unfold.seq2seq.src_vocab';
@@ -14,8 +14,8 @@ export const SEQ2SEQ_STEP_KEY = 'unfold.step';
 /** A model with its vocabularies: what a checkpoint holds. */
 export interface Seq2SeqBundle {
   model: Seq2Seq;
-  srcVocab: TokenVocab;
-  tgtVocab: TokenVocab;
+  srcVocab: Vocab;
+  tgtVocab: Vocab;
   /** Training steps taken (0 when unknown). */
   step: number;
 }
@@ -45,10 +45,10 @@ export function deserializeSeq2Seq(bytes: Uint8Array, name = 'checkpoint'): Seq2
   const config = field(metadata, SEQ2SEQ_CONFIG_KEY, name) as Seq2SeqConfig;
   if (typeof config !== 'object' || config === null) throw new Error(`${name}: expected a model config object, got ${String(config)}`);
   try { checkSeq2SeqConfig(config); } catch (e) { throw new Error(`${name}: bad model config: ${(e as Error).message}`); }
-  let srcVocab: TokenVocab, tgtVocab: TokenVocab;
+  let srcVocab: Vocab, tgtVocab: Vocab;
   try {
-    srcVocab = TokenVocab.fromJSON(field(metadata, SRC_VOCAB_KEY, name));
-    tgtVocab = TokenVocab.fromJSON(field(metadata, TGT_VOCAB_KEY, name));
+    srcVocab = Vocab.fromJSON(field(metadata, SRC_VOCAB_KEY, name));
+    tgtVocab = Vocab.fromJSON(field(metadata, TGT_VOCAB_KEY, name));
   } catch (e) { throw new Error(`${name}: bad vocabulary: ${(e as Error).message}`); }
   if (srcVocab.size !== config.srcVocabSize || tgtVocab.size !== config.tgtVocabSize) {
     throw new Error(`${name}: expected vocabularies of ${config.srcVocabSize} and ${config.tgtVocabSize} symbols (the model's), got ${srcVocab.size} and ${tgtVocab.size}`);

@@ -3,7 +3,6 @@
 // scheduled sampling, batching of variable-length pairs, and checkpoints as safetensors bytes
 // (browser-safe; the file helpers are in ./checkpoint_file.ts).
 
-export { TokenVocab, PAD, BOS, EOS, UNK, NUM_SPECIALS, type TokenVocabJSON } from './vocab.js';
 export { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
 export { lengthMask, maskedSoftmax } from './mask.js';
 export { gatherRows, reversePrefixIndex } from './gather_rows.js';

@@ -13,7 +13,7 @@ import { Encoder, type CellType } from './encoder.js';
 import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
 import { DecoderSession } from './decoder_session.js';
 import type { TargetBatch } from './batch.js';
-import { PAD } from './vocab.js';
+import { PAD } from '../data/vocab.js';
 import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
 import { registerModule } from '../nn/registry.js';
 

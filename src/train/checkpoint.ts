@@ -5,7 +5,7 @@
 // so the model file stays a clean state dict.
 
 import { Tensor } from '../tensor/tensor.js';
-import { CharVocab } from '../data/vocab.js';
+import { Vocab } from '../data/vocab.js';
 import { saveSafetensors, loadSafetensorsSync } from '../io/checkpoint_file.js';
 import { CharModel, checkConfig, type CharModelConfig } from './char_model.js';
 
@@ -23,7 +23,7 @@ export function metricsPathFor(modelPath: string): string {
   return modelPath.replace(/(\.safetensors)?$/, '.metrics.jsonl');
 }
 
-export async function saveModelCheckpoint(path: string, model: CharModel, vocab: CharVocab, step: number): Promise<void> {
+export async function saveModelCheckpoint(path: string, model: CharModel, vocab: Vocab, step: number): Promise<void> {
   await saveSafetensors(path, model.stateDict(), {
     format: 'pt',
     [CONFIG_KEY]: JSON.stringify(model.config),
@@ -44,7 +44,7 @@ function parseJsonField(path: string, metadata: Record<string, string>, key: str
 
 export interface LoadedCheckpoint {
   model: CharModel;
-  vocab: CharVocab;
+  vocab: Vocab;
   step: number;
   tensors: Record<string, Tensor>;
 }
@@ -54,8 +54,8 @@ export function loadModelCheckpoint(path: string): LoadedCheckpoint {
   const { tensors, metadata } = loadSafetensorsSync(path);
   const config = parseJsonField(path, metadata, CONFIG_KEY) as CharModelConfig;
   try { checkConfig(config); } catch (e) { throw new Error(`${path}: bad model config: ${(e as Error).message}`); }
-  let vocab: CharVocab;
-  try { vocab = CharVocab.fromJSON(parseJsonField(path, metadata, VOCAB_KEY)); } catch (e) {
+  let vocab: Vocab;
+  try { vocab = Vocab.fromJSON(parseJsonField(path, metadata, VOCAB_KEY)); } catch (e) {
     throw new Error(`${path}: bad vocabulary: ${(e as Error).message}`);
   }
   if (vocab.size !== config.vocabSize) {

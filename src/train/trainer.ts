@@ -7,7 +7,7 @@ import { Rng } from '../tensor/random.js';
 import { detach } from '../autograd/ops/copy.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm } from '../optim/clip.js';
-import { CharVocab } from '../data/vocab.js';
+import { Vocab } from '../data/vocab.js';
 import { splitTrainVal } from '../data/split.js';
 import { RandomWindowSampler, StreamBatcher } from '../data/batches.js';
 import { CharModel, type CharModelState } from './char_model.js';
@@ -32,7 +32,7 @@ export interface StepInfo {
 }
 
 export interface TrainCallbacks {
-  onStart?(info: { model: CharModel; vocab: CharVocab; trainChars: number; valChars: number; resumedAt: number }): void;
+  onStart?(info: { model: CharModel; vocab: Vocab; trainChars: number; valChars: number; resumedAt: number }): void;
   onStep?(info: StepInfo): void;
   onEval?(info: { step: number; valLoss: number; elapsed: number; sample: string }): void;
   onCheckpoint?(info: { step: number; path: string }): void;
@@ -53,7 +53,7 @@ export interface TrainRun {
 
 export interface TrainResult {
   model: CharModel;
-  vocab: CharVocab;
+  vocab: Vocab;
   steps: number;
   elapsed: number;
   tokensPerSec: number;
@@ -79,7 +79,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   const cb = run.callbacks ?? {};
   let resumePoint: ResumePoint | null = null;
   let o: TrainOptions = { ...TRAIN_DEFAULTS, ...run.options };
-  let model: CharModel, vocab: CharVocab;
+  let model: CharModel, vocab: Vocab;
   if (run.resume) {
     if (!run.out) throw new Error('--resume needs the checkpoint path (--out) to continue from');
     const loaded = loadModelCheckpoint(run.out);
@@ -92,7 +92,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     model = loaded.model; vocab = loaded.vocab;
   } else {
     validateOptions(o);
-    vocab = CharVocab.fromText(run.text);
+    vocab = Vocab.fromText(run.text);
     model = new CharModel({
       vocabSize: vocab.size, cell: o.cell, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
       embeddingSize: o.embeddingSize, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? o.forgetBias : undefined,

@@ -14,7 +14,7 @@ import { translate } from '../../src/seq2seq/translate.js';
 import { serializeSeq2Seq } from '../../src/seq2seq/checkpoint.js';
 import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
 import { parseSamplingSchedule } from '../../src/seq2seq/schedule_spec.js';
-import { TokenVocab, EOS, UNK } from '../../src/seq2seq/vocab.js';
+import { Vocab, SEQUENCE_SPECIALS, EOS, UNK } from '../../src/data/vocab.js';
 import { tempDir } from '../train/helpers.js';
 
 test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is named', () => {
@@ -28,12 +28,14 @@ test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is name
 });
 
 test('vocabularies: specials first, unknown characters to UNK, decode stops at EOS', () => {
-  const v = new TokenVocab(['a', 'b']);
-  assert.deepEqual(v.encode('abz'), [4, 5, UNK]);
+  const v = new Vocab(['a', 'b'], { specials: SEQUENCE_SPECIALS });
+  assert.deepEqual(Array.from(v.encode('abz')), [4, 5, UNK]);
   assert.equal(v.decode([4, 5, UNK, EOS, 4]), 'ab\uFFFD');
-  assert.deepEqual(TokenVocab.fromJSON(JSON.stringify(v.toJSON())).chars, ['a', 'b']);
-  assert.throws(() => TokenVocab.fromJSON('{"type":"char","chars":[]}'), /expected vocabulary type "seq2seq-char", got "char"/);
-  assert.throws(() => new TokenVocab(['a', 'a']), /vocabulary character "a" appears twice/);
+  assert.deepEqual(Vocab.fromJSON(JSON.stringify(v.toJSON())).symbols, ['a', 'b']);
+  // The older seq2seq form still reads, with its four specials.
+  assert.deepEqual(Vocab.fromJSON('{"type":"seq2seq-char","chars":["a","b"]}').toJSON(), v.toJSON());
+  assert.throws(() => Vocab.fromJSON('{"type":"char","chars":[]}'), /expected a vocabulary of at least one character, got none/);
+  assert.throws(() => new Vocab(['a', 'a'], { specials: SEQUENCE_SPECIALS }), /vocabulary character "a" appears twice/);
 });
 
 test('teacher-forcing schedules parse from the command line form', () => {
@@ -56,8 +58,8 @@ test('a checkpoint round-trip gives identical translations, greedy and beam', as
   const back = loadSeq2SeqCheckpoint(path);
   assert.equal(back.step, 42);
   assert.deepEqual(back.model.config, model.config);
-  assert.deepEqual(back.srcVocab.chars, srcVocab.chars);
-  assert.deepEqual(back.tgtVocab.chars, tgtVocab.chars);
+  assert.deepEqual(back.srcVocab.symbols, srcVocab.symbols);
+  assert.deepEqual(back.tgtVocab.symbols, tgtVocab.symbols);
   const texts = ['hello', 'abc', 'cab', 'zzz', 'é'];
   for (const opts of [{ maxLength: 12 }, { maxLength: 12, beamWidth: 3 }]) {
     const a = translate(model, srcVocab, tgtVocab, texts, opts), b = translate(back.model, back.srcVocab, back.tgtVocab, texts, opts);

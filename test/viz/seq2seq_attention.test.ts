@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { Rng } from '../../src/tensor/random.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
-import { TokenVocab, BOS } from '../../src/seq2seq/vocab.js';
+import { Vocab, BOS, SEQUENCE_SPECIALS } from '../../src/data/vocab.js';
 import { padBatch } from '../../src/seq2seq/batch.js';
 import { saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
 import { seq2seqAttentionMaps } from '../../src/viz/seq2seq_attention.js';
 import { launchChromium, watchedPage } from './browser.js';
 import { tempDir, CLI } from './fixtures.js';
 
-function tinyModel(): { model: Seq2Seq; vocab: TokenVocab } {
-  const vocab = TokenVocab.fromTexts(['abcde ']);
+function tinyModel(): { model: Seq2Seq; vocab: Vocab } {
+  const vocab = Vocab.fromTexts(['abcde '], { specials: SEQUENCE_SPECIALS });
   const model = new Seq2Seq({ srcVocabSize: vocab.size, tgtVocabSize: vocab.size, embeddingSize: 6, hiddenSize: 8, cell: 'gru', attention: 'additive' }, { rng: new Rng(2) });
   return { model, vocab };
 }

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
-import { CharVocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { saveModelCheckpoint } from '../../src/train/checkpoint.js';
 import { tempDir, CLI } from './fixtures.js';
 
@@ -19,7 +19,7 @@ test('unfold viz: missing or bad checkpoint, too short a text, bad attention JSO
   const missing = viz(['--checkpoint', join(dir, 'nope.safetensors')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /unfold: error: .*nope\.safetensors/);
-  const vocab = CharVocab.fromText('abc\n');
+  const vocab = Vocab.fromText('abc\n');
   const ckpt = join(dir, 'm.safetensors');
   await saveModelCheckpoint(ckpt, new CharModel({ vocabSize: vocab.size, cell: 'lstm', hiddenSize: 4, numLayers: 1, embeddingSize: 3, dropout: 0 }, { rng: new Rng(1) }), vocab, 0);
   writeFileSync(join(dir, 'one.txt'), 'a');
