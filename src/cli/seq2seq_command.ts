@@ -14,8 +14,9 @@ import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pa
 import { trainSeq2Seq } from '../seq2seq/trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
-import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint, saveSeq2SeqCheckpointSync } from '../seq2seq/checkpoint_file.js';
-import type { Seq2SeqBundle } from '../seq2seq/checkpoint.js';
+import { saveCheckpoint, saveCheckpointSync } from '../train/checkpoint_file.js';
+import type { CheckpointContents } from '../train/checkpoint.js';
+import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { choice, float, int } from './parse.js';
 
@@ -88,7 +89,7 @@ function trainCommand(): Command {
       const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
-      const bundle = (step: number): Seq2SeqBundle => ({ model, srcVocab, tgtVocab, step });
+      const bundle = (step: number): CheckpointContents => ({ model, vocabs: { source: srcVocab, target: tgtVocab }, step });
 
       const progress = createProgress();
       progress.log(`pairs: ${path}; ${train.length} training / ${val.length} validation, vocabularies ${srcVocab.size} (source) and ${tgtVocab.size} (target)`);
@@ -112,14 +113,14 @@ function trainCommand(): Command {
             if (tenth > lastTenth && tenth < 10) {
               lastTenth = tenth;
               const acc = validate();
-              saveSeq2SeqCheckpointSync(f.out, bundle(i.step));
+              saveCheckpointSync(f.out, bundle(i.step));
               progress.log(`step ${i.step}: loss ${i.loss.toFixed(4)}${acc === null ? '' : `, validation exact match ${(100 * acc).toFixed(1)}%`} (ε ${i.teacherForcing.toFixed(2)}); saved ${f.out}`);
             }
           },
           shouldStop: () => interrupts > 0,
         });
         progress.stop();
-        await saveSeq2SeqCheckpoint(f.out, bundle(res.steps));
+        await saveCheckpoint(f.out, bundle(res.steps));
         const acc = validate();
         const how = res.stopped === 'interrupted' ? 'stopped early' : 'done';
         process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s; loss ${res.loss.toFixed(4)} nats/char (first step ${res.firstLoss.toFixed(4)})\n`);
@@ -158,7 +159,7 @@ function translateCommand(): Command {
     .option('--max-len <n>', 'most output characters (default 200)', int(1))
     .option('--seed <n>', 'seed of sampling (default 0)', int(0))
     .action(async (texts: string[], f: TranslateFlags) => {
-      const { model, srcVocab, tgtVocab } = loadSeq2SeqCheckpoint(f.checkpoint);
+      const { model, vocabs: { source: srcVocab, target: tgtVocab } } = openCheckpoint(f.checkpoint, Seq2Seq, 'a seq2seq', 'unfold seq2seq translate');
       const inputs = texts.length > 0 ? texts : (await readStdin()).split('\n').map((l) => l.replace(/\r$/, ''));
       if (texts.length === 0 && inputs.length > 0 && inputs[inputs.length - 1] === '') inputs.pop();
       const outs = translate(model, srcVocab, tgtVocab, inputs, {

@@ -24,9 +24,6 @@ export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type Enco
 export { parsePairs, PairsFormatError, MAX_PAIR_CHARS } from './tsv.js';
 export { translate, exactMatch, type TranslateOptions } from './translate.js';
 export { trainSeq2Seq, type Seq2SeqTrainOptions, type Seq2SeqTrainCallbacks, type Seq2SeqTrainResult } from './trainer.js';
-export {
-  serializeSeq2Seq, deserializeSeq2Seq, SEQ2SEQ_CONFIG_KEY, SRC_VOCAB_KEY, TGT_VOCAB_KEY, type Seq2SeqBundle,
-} from './checkpoint.js';
 export { parseSamplingSchedule } from './schedule_spec.js';
 export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type ResolvedImageEncoderConfig, type ImageEncoding } from './image_encoder.js';
 export {

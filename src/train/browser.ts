@@ -4,3 +4,7 @@ export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 export { sample, drawIndex, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
+export {
+  serializeCheckpoint, deserializeCheckpoint, expectModel, modelKind, statePathFor, metricsPathFor, MODEL_KEY, VOCABS_KEY, STEP_KEY,
+  type Checkpoint, type CheckpointContents,
+} from './checkpoint.js';

@@ -15,7 +15,8 @@ import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { loadTrainState, saveTrainState, type ResumePoint } from './train_state.js';
-import { saveModelCheckpoint, loadModelCheckpoint } from './checkpoint.js';
+import { expectModel } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint_file.js';
 import { forwardBackward } from './train_step.js';
 import { setThreads } from '../backend/wasm/module.js';
 
@@ -82,14 +83,14 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   let model: CharModel, vocab: Vocab;
   if (run.resume) {
     if (!run.out) throw new Error('--resume needs the checkpoint path (--out) to continue from');
-    const loaded = loadModelCheckpoint(run.out);
+    const loaded = loadCheckpoint(run.out);
     resumePoint = loadTrainState(run.out, loaded.step);
     // The run's settings come from the checkpoint; only the budget and the thread count may be changed on resume.
     o = {
       ...TRAIN_DEFAULTS, ...resumePoint.options, steps: run.options?.steps ?? resumePoint.options.steps, time: run.options?.time ?? resumePoint.options.time,
       threads: run.options?.threads ?? TRAIN_DEFAULTS.threads,
     };
-    model = loaded.model; vocab = loaded.vocab;
+    model = expectModel(loaded, CharModel, 'a character-level language model', '--resume'); vocab = loaded.vocabs.text;
   } else {
     validateOptions(o);
     vocab = Vocab.fromText(run.text);
@@ -133,7 +134,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       options: o, step, elapsed, tokens, optimizer: opt.stateDict(),
       batchRng: batchRng.getState(), dropoutRng: dropoutRng.getState(), stream: stream?.stateDict() ?? null, carried,
     });
-    await saveModelCheckpoint(run.out, model, vocab, step);
+    await saveCheckpoint(run.out, { model, vocabs: { text: vocab }, step });
     cb.onCheckpoint?.({ step, path: run.out });
   };
 
