@@ -1,4 +1,4 @@
-// unfold for browsers: everything but file access (checkpoints as bytes via io.serializeSafetensors).
+// unfold for browsers: everything but file access (checkpoints as bytes via train.serializeCheckpoint / deserializeCheckpoint).
 
 export * from './core.js';
 export * as io from './io/index.js';

@@ -2,7 +2,8 @@
 
 import { Command } from 'commander';
 import { readCorpusSync } from '../data/corpus_file.js';
-import { loadModelCheckpoint } from '../train/checkpoint.js';
+import { CharModel } from '../train/char_model.js';
+import { openCheckpoint } from './open_checkpoint.js';
 import { evaluate } from '../train/evaluate.js';
 import { DEFAULT_CHECKPOINT } from './train_command.js';
 import { int } from './parse.js';
@@ -15,7 +16,7 @@ export function evalCommand(): Command {
     .option('--seq-len <n>', 'steps per forward pass', int(1), 128)
     .option('--batch <n>', 'parallel streams', int(1), 16)
     .action((corpus: string, f: { checkpoint: string; seqLen: number; batch: number }) => {
-      const { model, vocab } = loadModelCheckpoint(f.checkpoint);
+      const { model, vocabs: { text: vocab } } = openCheckpoint(f.checkpoint, CharModel, 'a character-level language model', 'unfold eval');
       const text = readCorpusSync(corpus);
       const ids = vocab.encode(text);
       let unknown = 0;

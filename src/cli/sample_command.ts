@@ -2,7 +2,8 @@
 
 import { Command } from 'commander';
 import { Rng } from '../tensor/random.js';
-import { loadModelCheckpoint } from '../train/checkpoint.js';
+import { CharModel } from '../train/char_model.js';
+import { openCheckpoint } from './open_checkpoint.js';
 import { sample } from '../train/sample.js';
 import { DEFAULT_CHECKPOINT } from './train_command.js';
 import { float, int } from './parse.js';
@@ -17,8 +18,8 @@ export function sampleCommand(): Command {
     .option('--length <n>', 'characters to generate', int(0), 500)
     .option('--seed <n>', 'random seed', int(0), 0)
     .action((f: { checkpoint: string; prime: string; temperature: number; topK?: number; length: number; seed: number }) => {
-      const { model, vocab } = loadModelCheckpoint(f.checkpoint);
-      const text = sample(model, vocab, { prime: f.prime, temperature: f.temperature, topK: f.topK, length: f.length, rng: new Rng(f.seed) });
+      const { model, vocabs } = openCheckpoint(f.checkpoint, CharModel, 'a character-level language model', 'unfold sample');
+      const text = sample(model, vocabs.text, { prime: f.prime, temperature: f.temperature, topK: f.topK, length: f.length, rng: new Rng(f.seed) });
       process.stdout.write(`${f.prime}${text}\n`);
     });
 }

@@ -14,9 +14,10 @@ import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pa
 import { trainSeq2Seq } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
-import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../seq2seq/checkpoint_file.js';
+import { saveCheckpoint } from '../train/checkpoint_file.js';
 import { resumableRng } from '../train/fit_state.js';
 import { fileCheckpoint, loadFitState } from '../train/fit_state_file.js';
+import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { choice, float, int } from './parse.js';
 
@@ -74,7 +75,7 @@ function trainCommand(): Command {
       const pairs = parsePairs(readUtf8(path, 'pairs file'), path);
       mkdirSync(dirname(flags.out), { recursive: true });
       // On --resume the run's settings come from its saved state; only the budget may change.
-      const saved = flags.resume ? loadSeq2SeqCheckpoint(flags.out) : null;
+      const saved = flags.resume ? openCheckpoint(flags.out, Seq2Seq, 'a seq2seq', 'unfold seq2seq train --resume') : null;
       const resume = saved ? loadFitState(flags.out, saved.step) : null;
       const f: TrainFlags = resume ? { ...(resume.options as TrainFlags), steps: flags.steps, time: flags.time, resume: true } : flags;
       const seed = f.seed ?? d.seed;
@@ -83,7 +84,7 @@ function trainCommand(): Command {
       const nVal = f.val ?? Math.min(500, Math.floor(all.length / 10));
       if (nVal >= all.length) throw new Error(`expected --val below the number of pairs (${all.length}), got ${nVal}`);
       const val = all.slice(all.length - nVal), train = all.slice(0, all.length - nVal);
-      const { srcVocab, tgtVocab } = saved ?? vocabsFor(train);
+      const { srcVocab, tgtVocab } = saved ? { srcVocab: saved.vocabs.source, tgtVocab: saved.vocabs.target } : vocabsFor(train);
       const schedule = parseSamplingSchedule(f.teacherForcing ?? d.teacherForcing);
       const model = saved?.model ?? new Seq2Seq({
         srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: f.embedding ?? d.embedding, hiddenSize: f.hidden ?? d.hidden,
@@ -94,7 +95,7 @@ function trainCommand(): Command {
       const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
-      const saveModel = (step: number): Promise<void> => saveSeq2SeqCheckpoint(f.out, { model, srcVocab, tgtVocab, step });
+      const saveModel = (step: number): Promise<void> => saveCheckpoint(f.out, { model, vocabs: { source: srcVocab, target: tgtVocab }, step });
 
       const progress = createProgress();
       progress.log(`pairs: ${path}; ${train.length} training / ${val.length} validation, vocabularies ${srcVocab.size} (source) and ${tgtVocab.size} (target)`);
@@ -162,7 +163,7 @@ function translateCommand(): Command {
     .option('--max-len <n>', 'most output characters (default 200)', int(1))
     .option('--seed <n>', 'seed of sampling (default 0)', int(0))
     .action(async (texts: string[], f: TranslateFlags) => {
-      const { model, srcVocab, tgtVocab } = loadSeq2SeqCheckpoint(f.checkpoint);
+      const { model, vocabs: { source: srcVocab, target: tgtVocab } } = openCheckpoint(f.checkpoint, Seq2Seq, 'a seq2seq', 'unfold seq2seq translate');
       const inputs = texts.length > 0 ? texts : (await readStdin()).split('\n').map((l) => l.replace(/\r$/, ''));
       if (texts.length === 0 && inputs.length > 0 && inputs[inputs.length - 1] === '') inputs.pop();
       const outs = translate(model, srcVocab, tgtVocab, inputs, {

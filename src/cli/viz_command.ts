@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCorpusSync } from '../data/corpus_file.js';
 import { prepareCorpus } from '../data/corpus.js';
-import { loadModelCheckpoint, metricsPathFor } from '../train/checkpoint.js';
-import { loadSafetensorsSync } from '../io/checkpoint_file.js';
-import { loadSeq2SeqCheckpoint } from '../seq2seq/checkpoint_file.js';
-import { SEQ2SEQ_CONFIG_KEY } from '../seq2seq/checkpoint.js';
+import { expectModel, metricsPathFor, type Checkpoint } from '../train/checkpoint.js';
+import { loadCheckpoint } from '../train/checkpoint_file.js';
+import { CharModel } from '../train/char_model.js';
+import { Seq2Seq } from '../seq2seq/model.js';
 import { seq2seqAttentionMaps } from '../viz/seq2seq_attention.js';
 import { emptyReport } from '../viz/report_data.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
@@ -28,9 +28,9 @@ interface VizFlags {
 }
 
 /** A seq2seq checkpoint's report: loss curves and one attention map per source line of `textPath`. */
-function seq2seqReport(f: VizFlags, textPath: string | undefined): string {
+function seq2seqReport(f: VizFlags, textPath: string | undefined, model: Seq2Seq, ckpt: Checkpoint): string {
   if (!textPath) throw new Error('a seq2seq report needs a text file of source lines (or TSV source<TAB>target pairs) to translate, got none');
-  const { model, srcVocab, tgtVocab, step } = loadSeq2SeqCheckpoint(f.checkpoint);
+  const { vocabs: { source: srcVocab, target: tgtVocab }, step } = ckpt;
   const sources = readCorpusSync(textPath).split('\n').map((l) => l.split('\t')[0]).filter((l) => l.length > 0).slice(0, f.maps);
   if (sources.length === 0) throw new Error(`${textPath}: expected at least one non-empty source line, got none`);
   const maps = seq2seqAttentionMaps(model, srcVocab, tgtVocab, sources);
@@ -40,10 +40,6 @@ function seq2seqReport(f: VizFlags, textPath: string | undefined): string {
   data.attention = f.attention ? [...maps, ...readAttention(f.attention)] : maps;
   writeFileAtomicSync(f.out, new TextEncoder().encode(renderReportHtml(data)));
   return `report: ${f.out} (${maps.length} attention maps)`;
-}
-
-function isSeq2SeqCheckpoint(path: string): boolean {
-  return loadSafetensorsSync(path).metadata[SEQ2SEQ_CONFIG_KEY] !== undefined;
 }
 
 function readAttention(path: string): AttentionMap[] {
@@ -75,8 +71,10 @@ export function vizCommand(): Command {
     .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
     .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for', int(1), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
-      if (isSeq2SeqCheckpoint(f.checkpoint)) { process.stdout.write(`${seq2seqReport(f, textPath)}\n`); return; }
-      const { model, vocab, step } = loadModelCheckpoint(f.checkpoint);
+      const ckpt = loadCheckpoint(f.checkpoint);
+      if (ckpt.model instanceof Seq2Seq) { process.stdout.write(`${seq2seqReport(f, textPath, ckpt.model, ckpt)}\n`); return; }
+      const model = expectModel(ckpt, CharModel, 'a character-level language model or seq2seq', 'unfold viz');
+      const { vocabs: { text: vocab }, step } = ckpt;
       const full = textPath ? readCorpusSync(textPath) : prepareCorpus(defaultCorpus().text);
       const text = textPath ? full : tailExcerpt(full, f.chars);
       const curves = readMetrics(metricsPathFor(f.checkpoint));

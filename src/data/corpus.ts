@@ -2,7 +2,7 @@
 // invisible to a reader of the text: a leading UTF-8 byte-order mark is removed (it is file
 // encoding, not content), and Windows line endings CRLF become LF (so a corpus saved on Windows
 // trains the same model and vocabulary as the same corpus saved on Unix; a lone CR is kept, as it
-// is a real, if rare, character). Lengths are counted in characters (code points), as in CharVocab.
+// is a real, if rare, character). Lengths are counted in characters (code points), as in Vocab.
 
 /** Options for prepareCorpus. */
 export interface PrepareCorpusOptions {

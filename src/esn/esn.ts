@@ -10,8 +10,15 @@
 // the target y_{t−1} instead of its own output: teacher forcing, which turns the problem into a
 // linear regression. After training the network can be run driven by inputs, or free-running,
 // feeding its own outputs back (through W_fb, or as its next input in autoregressive use).
+//
+// As a Module, its state dict holds what the seed does not rebuild: the fitted readout and the
+// running state x_t and y_{t−1} (buffers over the network's own arrays), so that a loaded network
+// continues exactly where the saved one was. The reservoir itself is redrawn from the config's seed.
 
 import { Rng } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Module, type LoadStateDictOptions } from '../nn/module.js';
+import { registerModule } from '../nn/registry.js';
 import { Reservoir, RESERVOIR_DEFAULTS, type ReservoirConfig } from './reservoir.js';
 import { RidgeAccumulator } from './ridge.js';
 import { RidgeQR } from './ridge_qr.js';
@@ -81,11 +88,10 @@ export interface FitResult {
  *     const yHat = net.predict(uTest);     // driven, continuing from the training state
  *     const free = net.generate(50);       // free-running (autoregressive when K = L)
  */
-export class ESN {
+export class ESN extends Module {
   readonly config: EsnConfig;
   readonly reservoir: Reservoir;
-  /** Readout weights W_out (L×F, row-major), F = 1 + (readoutInput ? K : 0) + N; null before fitting. */
-  wOut: Float64Array | null = null;
+  private readoutWeights: Float64Array | null = null;
   /** The reservoir state x_t (N). */
   readonly state: Float64Array;
   /** The last output y_{t−1} (L): the teacher's during teacher forcing, the network's own otherwise. */
@@ -93,6 +99,7 @@ export class ESN {
   private readonly z: Float64Array;
 
   constructor(config: Partial<EsnConfig> & Pick<EsnConfig, 'units' | 'inputSize' | 'outputSize'>) {
+    super();
     const c: EsnConfig = { ...ESN_DEFAULTS, ...config };
     if (!Number.isInteger(c.outputSize) || c.outputSize < 1) throw new Error(`expected outputSize to be an integer >= 1, got ${c.outputSize}`);
     if (!(c.ridge >= 0) || !Number.isFinite(c.ridge)) throw new Error(`expected ridge >= 0, got ${c.ridge}`);
@@ -103,6 +110,34 @@ export class ESN {
     this.lastOutput = new Float64Array(c.outputSize);
     this.z = new Float64Array(this.numFeatures);
     this.z[0] = 1;
+    // The buffers wrap the arrays the network computes on (host-only tensors: no kernel touches them).
+    this.registerBuffer('state', new Tensor(this.state, [c.units]));
+    this.registerBuffer('last_output', new Tensor(this.lastOutput, [c.outputSize]));
+  }
+
+  /** Readout weights W_out (L×F, row-major), F = 1 + (readoutInput ? K : 0) + N; null before fitting. */
+  get wOut(): Float64Array | null { return this.readoutWeights; }
+
+  private setReadout(w: Float64Array | null): void {
+    this.readoutWeights = w;
+    this.registerBuffer('weight_out', w && new Tensor(w, [this.config.outputSize, this.numFeatures]));
+  }
+
+  getConfig(): EsnConfig {
+    const c = this.config;
+    return { ...c, inputScaling: typeof c.inputScaling === 'number' ? c.inputScaling : [...c.inputScaling] };
+  }
+
+  /** As Module's, and a readout in `dict` (weight_out) makes an unfitted network a fitted one. */
+  override loadStateDict(dict: Readonly<Record<string, Tensor>>, options: LoadStateDictOptions = {}): void {
+    const adopt = this.readoutWeights === null && dict.weight_out !== undefined;
+    if (adopt) this.setReadout(new Float64Array(this.config.outputSize * this.numFeatures));
+    try {
+      super.loadStateDict(dict, options);
+    } catch (e) {
+      if (adopt) this.setReadout(null);
+      throw e;
+    }
   }
 
   /** F, the readout's feature count: bias, optionally the input, and the N states. */
@@ -158,7 +193,7 @@ export class ESN {
         (rls ?? qr ?? ridge!).add(z, tgs[s].data, 0, t * L);
       });
     }
-    this.wOut = rls ? Float64Array.from(rls.W) : qr ? qr.solve() : ridge!.solve(lambda);
+    this.setReadout(rls ? Float64Array.from(rls.W) : qr ? qr.solve() : ridge!.solve(lambda));
     // Pass 2: the fitted network's noise-free teacher-forced outputs, which also leaves the state
     // where a noise-free run of the training data would.
     const pred = new Float64Array(usable * L), truth = new Float64Array(usable * L);
@@ -272,7 +307,9 @@ export class ESN {
   }
 
   private requireFitted(): Float64Array {
-    if (!this.wOut) throw new Error('the ESN has no readout yet: call fit() before run(), predict() or generate()');
-    return this.wOut;
+    if (!this.readoutWeights) throw new Error('the ESN has no readout yet: call fit() before run(), predict() or generate()');
+    return this.readoutWeights;
   }
 }
+
+registerModule('esn.ESN', ESN, (config) => new ESN(config));

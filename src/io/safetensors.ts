@@ -9,6 +9,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
+import { describeValue, shortJson } from '../tensor/describe_value.js';
 import {
   KNOWN_DTYPES, decodeElements, encodeElements, isFloatDType, isIntegerDType, isKnownDType, itemSize,
   type SafetensorsDType,
@@ -67,14 +68,14 @@ export function serializeSafetensors(
   tensors: Readonly<Record<string, Tensor>>,
   metadata?: Readonly<Record<string, string>>,
 ): Uint8Array {
-  if (!isPlainRecord(tensors)) throw new SafetensorsError(`expected an object mapping names to tensors, got ${describe(tensors)}`);
+  if (!isPlainRecord(tensors)) throw new SafetensorsError(`expected an object mapping names to tensors, got ${describeValue(tensors)}`);
   const names = Object.keys(tensors).sort(compareCodePoints);
   const parts: string[] = [];
   if (metadata !== undefined) {
-    if (!isPlainRecord(metadata)) throw new SafetensorsError(`expected metadata to be an object of strings, got ${describe(metadata)}`);
+    if (!isPlainRecord(metadata)) throw new SafetensorsError(`expected metadata to be an object of strings, got ${describeValue(metadata)}`);
     const keys = Object.keys(metadata).sort(compareCodePoints);
     for (const key of keys) {
-      if (typeof metadata[key] !== 'string') throw new SafetensorsError(`expected metadata value "${key}" to be a string, got ${describe(metadata[key])}`);
+      if (typeof metadata[key] !== 'string') throw new SafetensorsError(`expected metadata value "${key}" to be a string, got ${describeValue(metadata[key])}`);
     }
     if (keys.length > 0) {
       // Built by hand (not JSON.stringify of an object) so that a key such as "__proto__" survives.
@@ -85,7 +86,7 @@ export function serializeSafetensors(
   for (const name of names) {
     if (name === METADATA_KEY) throw new SafetensorsError(`"${METADATA_KEY}" is reserved for metadata and cannot name a tensor`);
     const t = tensors[name];
-    if (!(t instanceof Tensor)) throw new SafetensorsError(`expected "${name}" to be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new SafetensorsError(`expected "${name}" to be a Tensor, got ${describeValue(t)}`);
     const dtype = t.dtype === 'float64' ? 'F64' : 'F32';
     const end = offset + t.data.byteLength;
     parts.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
@@ -141,7 +142,7 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOpt
  * exactly (no overlap, no gap, no trailing bytes), as the safetensors specification requires.
  */
 export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`expected the file contents as a Uint8Array, got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`expected the file contents as a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < 8) throw new SafetensorsError(`expected at least 8 bytes (the header length prefix), got a file of ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
@@ -166,7 +167,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   } catch (err) {
     throw new SafetensorsError(`header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (!isPlainRecord(json)) throw new SafetensorsError(`expected the header to be a JSON object, got ${describe(json)}`);
+  if (!isPlainRecord(json)) throw new SafetensorsError(`expected the header to be a JSON object, got ${describeValue(json)}`);
 
   let metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
@@ -180,10 +181,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
 
 function checkMetadata(value: unknown): Record<string, string> {
   if (value === null) return {}; // the reference (Rust) reader also takes null as "no metadata"
-  if (!isPlainRecord(value)) throw new SafetensorsError(`expected "${METADATA_KEY}" to be an object of strings, got ${describe(value)}`);
+  if (!isPlainRecord(value)) throw new SafetensorsError(`expected "${METADATA_KEY}" to be an object of strings, got ${describeValue(value)}`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new SafetensorsError(`expected metadata value "${k}" to be a string, got ${describe(v)}`);
+    if (typeof v !== 'string') throw new SafetensorsError(`expected metadata value "${k}" to be a string, got ${describeValue(v)}`);
     defineEntry(out, k, v);
   }
   return out;
@@ -191,15 +192,15 @@ function checkMetadata(value: unknown): Record<string, string> {
 
 function checkEntry(name: string, value: unknown, dataLength: number): SafetensorsEntry {
   const where = `tensor "${name}"`;
-  if (!isPlainRecord(value)) throw new SafetensorsError(`expected ${where} to be an object with dtype, shape and data_offsets, got ${describe(value)}`);
+  if (!isPlainRecord(value)) throw new SafetensorsError(`expected ${where} to be an object with dtype, shape and data_offsets, got ${describeValue(value)}`);
   const { dtype, shape, data_offsets: offsets } = value;
-  if (typeof dtype !== 'string') throw new SafetensorsError(`expected ${where} to have a string dtype, got ${describe(dtype)}`);
+  if (typeof dtype !== 'string') throw new SafetensorsError(`expected ${where} to have a string dtype, got ${describeValue(dtype)}`);
   if (!isKnownDType(dtype)) throw new SafetensorsError(`${where} has unknown dtype ${JSON.stringify(dtype)}; expected one of ${KNOWN_DTYPES.join(', ')}`);
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new SafetensorsError(`expected ${where} to have a shape of non-negative integers, got ${safeJson(shape)}`);
+    throw new SafetensorsError(`expected ${where} to have a shape of non-negative integers, got ${shortJson(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new SafetensorsError(`expected ${where} to have data_offsets [begin, end] of non-negative integers, got ${safeJson(offsets)}`);
+    throw new SafetensorsError(`expected ${where} to have data_offsets [begin, end] of non-negative integers, got ${shortJson(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}]: end is before begin`);
@@ -253,24 +254,6 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 // Own, enumerable data property: assignment would let a key "__proto__" replace the prototype.
 function defineEntry<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') {
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto === Object.prototype || proto === null) return 'an object';
-    return `an instance of ${(v as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}`;
-  }
-  return `${typeof v} ${safeJson(v)}`;
-}
-
-// Short JSON for messages; a hostile header could otherwise put megabytes into one error.
-function safeJson(v: unknown): string {
-  let s: string;
-  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** Orders strings by Unicode code point (as Rust and Python do), not by UTF-16 code unit. */

@@ -1,13 +1,16 @@
 // Layers, cells, losses and the Module base.
 
 export { Module, parameter, type LoadStateDictOptions } from './module.js';
+export {
+  registerModule, serializeModule, fromConfig, registeredModules, type ModuleSpec, type ModuleFactory, type JsonValue,
+} from './registry.js';
 export { uniformInit, normalInit, type InitOptions } from './init.js';
 export { Linear, type LinearConfig } from './layers/linear.js';
 export { Embedding, type EmbeddingConfig } from './layers/embedding.js';
 export { Dropout, dropout, dropoutMask } from './layers/dropout.js';
 export { crossEntropy, type CrossEntropyOptions } from './losses/cross_entropy.js';
 export { mseLoss, bceWithLogits } from './losses/regression.js';
-export type { RecurrentCell, Carry, CellConfig } from './cells/cell.js';
+export { isRecurrentCell, type RecurrentCell, type Carry, type CellConfig } from './cells/cell.js';
 export { RNNCell, type RNNCellConfig } from './cells/rnn_cell.js';
 export { LSTMCell, setForgetBias, type LSTMCellConfig } from './cells/lstm_cell.js';
 export { GRUCell, type GRUCellConfig } from './cells/gru_cell.js';

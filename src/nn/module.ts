@@ -1,6 +1,8 @@
-// Module: the base of every layer. Holds named parameters and child modules in registration order,
-// so that state dicts carry PyTorch's names (`rnn.weight_ih_l0`), and a training flag that dropout
-// and friends read.
+// Module: the base of every layer. Holds named parameters, buffers (state that is saved but not
+// trained, PyTorch's register_buffer) and child modules in registration order, so that state dicts
+// carry PyTorch's names (`rnn.weight_ih_l0`), and a training flag that dropout and friends read.
+// Every Module also describes itself: getConfig() is what its constructor needs to build it again
+// (see registry.ts), so that a config and a state dict together rebuild any model.
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -19,11 +21,30 @@ export interface LoadStateDictOptions {
 export abstract class Module {
   training = true;
   private readonly params = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
+
+  /**
+   * The constructor's config as plain JSON: every default filled in, no functions, Rngs or
+   * tensors; child modules the constructor takes as arguments appear as their own
+   * `{ className, config }` (serializeModule). Building the registered class from it gives the same
+   * architecture with fresh weights, which the state dict then fills.
+   */
+  abstract getConfig(): object;
 
   /** Registers (or replaces) a parameter under `name` and returns it. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     this.params.set(name, parameter(t));
+    return t;
+  }
+
+  /**
+   * Registers (or replaces) a buffer under `name`: a tensor that belongs in the state dict but is
+   * not trained (a fitted readout, a running state). null removes it.
+   */
+  protected registerBuffer(name: string, t: Tensor | null): Tensor | null {
+    if (t === null) this.buffers.delete(name);
+    else this.buffers.set(name, t);
     return t;
   }
 
@@ -45,6 +66,23 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** [name, buffer] pairs, depth-first, with dotted names for children. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, b] of this.buffers) out.push([prefix + n, b]);
+    for (const [n, m] of this.children) out.push(...m.namedBuffers(`${prefix}${n}.`));
+    return out;
+  }
+
+  // Parameters and buffers, each module's own before its children's (PyTorch's state_dict order).
+  private namedState(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, p] of this.params) out.push([prefix + n, p]);
+    for (const [n, b] of this.buffers) out.push([prefix + n, b]);
+    for (const [n, m] of this.children) out.push(...m.namedState(`${prefix}${n}.`));
+    return out;
+  }
+
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix.replace(/\.$/, ''), this]];
     for (const [n, m] of this.children) out.push(...m.namedModules(`${prefix}${n}.`));
@@ -56,18 +94,18 @@ export abstract class Module {
     return this.parameters().reduce((s, p) => s + p.size, 0);
   }
 
-  /** The parameters by name. The tensors are the module's own (not copies). */
+  /** The parameters and buffers by name. The tensors are the module's own (not copies). */
   stateDict(): Record<string, Tensor> {
-    return Object.fromEntries(this.namedParameters());
+    return Object.fromEntries(this.namedState());
   }
 
   /**
-   * Copies values from `dict` into the parameters with the same names. Shapes must match; with
-   * `strict` (default) the names must match exactly. Nothing is changed when a check fails.
+   * Copies values from `dict` into the parameters and buffers with the same names. Shapes must
+   * match; with `strict` (default) the names must match exactly. Nothing is changed when a check fails.
    */
   loadStateDict(dict: Readonly<Record<string, Tensor>>, options: LoadStateDictOptions = {}): void {
     const strict = options.strict ?? true;
-    const own = this.namedParameters();
+    const own = this.namedState();
     const names = new Set(own.map(([n]) => n));
     const missing = own.filter(([n]) => !(n in dict)).map(([n]) => n);
     const unexpected = Object.keys(dict).filter((n) => !names.has(n));

@@ -8,6 +8,7 @@ import { reshape } from '../autograd/ops/shape_ops.js';
 import { Linear } from '../nn/layers/linear.js';
 import { uniformInit, type InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface AdditiveAttentionConfig {
   querySize: number;
@@ -41,6 +42,10 @@ export class AdditiveAttention extends Attention {
     this.v = this.registerParameter('v', uniformInit([A], 1 / Math.sqrt(A), init));
   }
 
+  getConfig(): Required<AdditiveAttentionConfig> {
+    return { querySize: this.querySize, keySize: this.keySize, attentionSize: this.attentionSize };
+  }
+
   protected projectKeys(keys: Tensor): Tensor {
     return this.key.forward(keys); // [B, S, A]
   }
@@ -53,3 +58,5 @@ export class AdditiveAttention extends Attention {
     return reshape(linear(hidden, reshape(this.v, [1, A])), [B, T, S]);
   }
 }
+
+registerModule('seq2seq.AdditiveAttention', AdditiveAttention, (config, init) => new AdditiveAttention(config, init));

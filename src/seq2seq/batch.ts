@@ -4,7 +4,7 @@
 // [BOS, y_1 … y_n] and learns to predict [y_1 … y_n, EOS].
 
 import type { IndexTensor } from '../autograd/ops/gather.js';
-import { BOS, EOS, PAD } from './vocab.js';
+import { BOS, EOS, PAD } from '../data/vocab.js';
 
 /** A padded batch: ids [B, S] (PAD past each row's end) and lengths [B]. */
 export interface PaddedBatch {
@@ -13,7 +13,7 @@ export interface PaddedBatch {
 }
 
 /** Pads `seqs` (token ids) into a [B, max length] batch. Throws on an empty batch or an empty row. */
-export function padBatch(seqs: readonly (readonly number[])[]): PaddedBatch {
+export function padBatch(seqs: readonly ArrayLike<number>[]): PaddedBatch {
   if (seqs.length === 0) throw new Error('expected a batch of at least one sequence, got none');
   const B = seqs.length;
   const lengths = new Int32Array(B);
@@ -37,7 +37,7 @@ export interface TargetBatch {
 }
 
 /** Shifted decoder input and output for teacher forcing, PAD past each row's end. */
-export function targetBatch(seqs: readonly (readonly number[])[]): TargetBatch {
+export function targetBatch(seqs: readonly ArrayLike<number>[]): TargetBatch {
   if (seqs.length === 0) throw new Error('expected a batch of at least one target, got none');
   const B = seqs.length;
   const T = Math.max(...seqs.map((s) => s.length)) + 1;

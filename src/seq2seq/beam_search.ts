@@ -7,7 +7,7 @@
 
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 import type { Hypothesis } from './decoding.js';
-import { BOS, EOS } from './vocab.js';
+import { BOS, EOS } from '../data/vocab.js';
 
 export interface BeamSearchOptions {
   /** Beam width k (default 5). */

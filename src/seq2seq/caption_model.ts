@@ -20,7 +20,8 @@ import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teache
 import type { TargetBatch } from './batch.js';
 import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
-import { PAD } from './vocab.js';
+import { PAD } from '../data/vocab.js';
+import { registerModule } from '../nn/registry.js';
 
 /** Everything needed to rebuild a CaptionModel. */
 export interface CaptionModelConfig {
@@ -90,6 +91,14 @@ export class CaptionModel extends Module {
     }, init));
   }
 
+  getConfig(): CaptionModelConfig & Required<Omit<CaptionModelConfig, 'forgetBias'>> {
+    const c = this.config, d = this.decoder.config;
+    return {
+      vocabSize: c.vocabSize, embeddingSize: c.embeddingSize, hiddenSize: c.hiddenSize, cell: c.cell, numLayers: d.numLayers,
+      attention: d.attention, attentionSize: d.attentionSize, context: d.context, forgetBias: c.forgetBias, encoder: this.encoder.getConfig(),
+    };
+  }
+
   /** What the decoder keeps fixed over an image batch: c, and the grid prepared as attention keys. */
   encode(images: Tensor): SourceContext {
     const { pooled, grid } = this.encoder.forward(images); // [B, C], [B, L, C]
@@ -115,6 +124,8 @@ export class CaptionModel extends Module {
     return new CaptionSession(this, images);
   }
 }
+
+registerModule('seq2seq.CaptionModel', CaptionModel, (config, init) => new CaptionModel(config, init));
 
 /** Steps a trained caption model over one image batch; keeps the last attention weights for display. */
 export class CaptionSession extends DecoderSession {

@@ -26,6 +26,7 @@ import { MultiplicativeAttention } from './multiplicative_attention.js';
 import { lengthMask } from './mask.js';
 import { gatherRows } from './gather_rows.js';
 import type { CellType } from './encoder.js';
+import { registerModule } from '../nn/registry.js';
 
 /** Where the encoder's summary c enters the decoder. */
 export type ContextMode = 'init' | 'input' | 'both';
@@ -138,6 +139,15 @@ export class Decoder extends Module {
     this.head = this.registerModule('head', new Linear({ inFeatures: H, outFeatures: c.vocabSize }, init));
   }
 
+  getConfig(): ResolvedDecoderConfig {
+    const c = this.config;
+    return {
+      vocabSize: c.vocabSize, embeddingSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, cell: c.cell,
+      contextSize: c.contextSize, memorySize: c.memorySize, attention: c.attention, attentionSize: c.attentionSize,
+      context: c.context, forgetBias: c.forgetBias,
+    };
+  }
+
   /** The per-batch constants: c, and the attention keys prepared once with the padding mask. */
   source(summary: Tensor, memory: Tensor, lengths: ArrayLike<number>): SourceContext {
     const { contextSize, memorySize } = this.config;
@@ -182,6 +192,8 @@ export class Decoder extends Module {
     return { logits: this.head.forward(hTilde), state: { carries, feed: hTilde }, weights };
   }
 }
+
+registerModule('seq2seq.Decoder', Decoder, (config, init) => new Decoder(config, init));
 
 /** The rows `idx` of a source context (beam search keeps several hypotheses per source row). */
 export function selectSource(src: SourceContext, idx: Int32Array): SourceContext {

@@ -5,7 +5,7 @@
 import { defaultRng, type Rng } from '../tensor/random.js';
 import { drawIndex } from '../train/sample.js';
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
-import { BOS, EOS } from './vocab.js';
+import { BOS, EOS } from '../data/vocab.js';
 
 export interface DecodeOptions {
   /** Most tokens generated per row, EOS included (default 100). */

@@ -17,6 +17,7 @@ import { LSTM } from '../nn/layers/lstm.js';
 import { GRU } from '../nn/layers/gru.js';
 import type { InitOptions } from '../nn/init.js';
 import { gatherRows, reversePrefixIndex } from './gather_rows.js';
+import { registerModule } from '../nn/registry.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
@@ -90,6 +91,14 @@ export class Encoder extends Module {
     }
   }
 
+  getConfig(): EncoderConfig & Required<Omit<EncoderConfig, 'forgetBias'>> {
+    const c = this.config;
+    return {
+      vocabSize: c.vocabSize, embeddingSize: c.embeddingSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, cell: c.cell,
+      bidirectional: c.bidirectional, forgetBias: c.forgetBias,
+    };
+  }
+
   /** Width of memory and summary vectors: D·H. */
   get outputSize(): number { return (this.config.bidirectional ? 2 : 1) * this.config.hiddenSize; }
 
@@ -124,3 +133,5 @@ export class Encoder extends Module {
     return { memory: x, summary };
   }
 }
+
+registerModule('seq2seq.Encoder', Encoder, (config, init) => new Encoder(config, init));

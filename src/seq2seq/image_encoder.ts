@@ -15,6 +15,7 @@ import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv/conv2d.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
 import type { InitOptions } from '../nn/init.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface ImageEncoderConfig {
   /** Channels of the input image (default 3: RGB). */
@@ -96,6 +97,10 @@ export class ImageEncoder extends Module {
     });
   }
 
+  getConfig(): ResolvedImageEncoderConfig {
+    return { ...this.config, channels: [...this.config.channels] };
+  }
+
   /** Width C of the pooled vector and of each grid location. */
   get outputSize(): number { return this.config.channels[this.config.channels.length - 1]; }
 
@@ -153,3 +158,5 @@ export class ImageEncoder extends Module {
     return { features, pooled, grid: spatialToSequence(features) };
   }
 }
+
+registerModule('seq2seq.ImageEncoder', ImageEncoder, (config, init) => new ImageEncoder(config, init));

@@ -3,7 +3,6 @@
 // scheduled sampling, batching of variable-length pairs, and checkpoints as safetensors bytes
 // (browser-safe; the file helpers are in ./checkpoint_file.ts).
 
-export { TokenVocab, PAD, BOS, EOS, UNK, NUM_SPECIALS, type TokenVocabJSON } from './vocab.js';
 export { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
 export { lengthMask, maskedSoftmax } from './mask.js';
 export { gatherRows, reversePrefixIndex } from './gather_rows.js';
@@ -24,9 +23,6 @@ export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_sear
 export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type EncodedPair, type Seq2SeqBatch } from './pairs.js';
 export { parsePairs, PairsFormatError, MAX_PAIR_CHARS } from './tsv.js';
 export { translate, exactMatch, type TranslateOptions } from './translate.js';
-export {
-  serializeSeq2Seq, deserializeSeq2Seq, SEQ2SEQ_CONFIG_KEY, SRC_VOCAB_KEY, TGT_VOCAB_KEY, type Seq2SeqBundle,
-} from './checkpoint.js';
 export { parseSamplingSchedule } from './schedule_spec.js';
 export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type ResolvedImageEncoderConfig, type ImageEncoding } from './image_encoder.js';
 export {

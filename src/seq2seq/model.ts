@@ -13,8 +13,9 @@ import { Encoder, type CellType } from './encoder.js';
 import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
 import { DecoderSession } from './decoder_session.js';
 import type { TargetBatch } from './batch.js';
-import { PAD } from './vocab.js';
+import { PAD } from '../data/vocab.js';
 import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
+import { registerModule } from '../nn/registry.js';
 
 /** Everything needed to rebuild a Seq2Seq; stored in checkpoints. */
 export interface Seq2SeqConfig {
@@ -93,6 +94,15 @@ export class Seq2Seq extends Module {
     }, init));
   }
 
+  getConfig(): Seq2SeqConfig & Required<Omit<Seq2SeqConfig, 'forgetBias'>> {
+    const c = this.config, d = this.decoder.config;
+    return {
+      srcVocabSize: c.srcVocabSize, tgtVocabSize: c.tgtVocabSize, embeddingSize: c.embeddingSize, hiddenSize: c.hiddenSize,
+      numLayers: d.numLayers, cell: c.cell, bidirectional: this.encoder.config.bidirectional, attention: d.attention,
+      attentionSize: d.attentionSize, context: d.context, forgetBias: c.forgetBias,
+    };
+  }
+
   /** Encodes a source batch into what the decoder keeps fixed while it steps. */
   encode(src: IndexTensor, lengths: ArrayLike<number>): SourceContext {
     const { memory, summary } = this.encoder.forward(src, lengths);
@@ -115,6 +125,8 @@ export class Seq2Seq extends Module {
     return new Seq2SeqSession(this, src, lengths);
   }
 }
+
+registerModule('seq2seq.Seq2Seq', Seq2Seq, (config, init) => new Seq2Seq(config, init));
 
 /** Steps a trained model over one source batch; keeps the last attention weights for display. */
 export class Seq2SeqSession extends DecoderSession {

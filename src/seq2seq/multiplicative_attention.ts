@@ -6,6 +6,7 @@ import { linear, matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape_ops.js';
 import { uniformInit, type InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface MultiplicativeAttentionConfig {
   querySize: number;
@@ -38,6 +39,10 @@ export class MultiplicativeAttention extends Attention {
       : null;
   }
 
+  getConfig(): Required<MultiplicativeAttentionConfig> {
+    return { querySize: this.querySize, keySize: this.keySize, form: this.kind };
+  }
+
   protected projectKeys(keys: Tensor): Tensor {
     // (W k_s) for every s, transposed to [B, querySize, S] so that scores are one batched product.
     const wk = this.weight ? linear(keys, this.weight) : keys; // [B, S, Hq]
@@ -48,3 +53,5 @@ export class MultiplicativeAttention extends Attention {
     return matmul(q, projected); // [B, T, Hq] · [B, Hq, S] → [B, T, S]
   }
 }
+
+registerModule('seq2seq.MultiplicativeAttention', MultiplicativeAttention, (config, init) => new MultiplicativeAttention(config, init));

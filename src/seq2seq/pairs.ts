@@ -3,26 +3,26 @@
 
 import type { Rng } from '../tensor/random.js';
 import { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
-import { TokenVocab } from './vocab.js';
+import { SEQUENCE_SPECIALS, Vocab } from '../data/vocab.js';
 
 /** A text pair. */
 export interface TextPair { source: string; target: string }
 
 /** A pair as token ids (no BOS/EOS). */
-export interface EncodedPair { source: number[]; target: number[] }
+export interface EncodedPair { source: Int32Array; target: Int32Array }
 
 /** A training batch. */
 export interface Seq2SeqBatch { src: PaddedBatch; tgt: TargetBatch }
 
-/** Source and target vocabularies built from the characters of `pairs`. */
-export function vocabsFor(pairs: readonly TextPair[]): { srcVocab: TokenVocab; tgtVocab: TokenVocab } {
+/** Source and target vocabularies built from the characters of `pairs`, with PAD, BOS, EOS and UNK first. */
+export function vocabsFor(pairs: readonly TextPair[]): { srcVocab: Vocab; tgtVocab: Vocab } {
   return {
-    srcVocab: TokenVocab.fromTexts(pairs.map((p) => p.source)),
-    tgtVocab: TokenVocab.fromTexts(pairs.map((p) => p.target)),
+    srcVocab: Vocab.fromTexts(pairs.map((p) => p.source), { specials: SEQUENCE_SPECIALS }),
+    tgtVocab: Vocab.fromTexts(pairs.map((p) => p.target), { specials: SEQUENCE_SPECIALS }),
   };
 }
 
-export function encodePair(p: TextPair, srcVocab: TokenVocab, tgtVocab: TokenVocab): EncodedPair {
+export function encodePair(p: TextPair, srcVocab: Vocab, tgtVocab: Vocab): EncodedPair {
   return { source: srcVocab.encode(p.source), target: tgtVocab.encode(p.target) };
 }
 

@@ -3,7 +3,7 @@
 
 import type { Rng } from '../tensor/random.js';
 import type { Seq2Seq } from './model.js';
-import type { TokenVocab } from './vocab.js';
+import type { Vocab } from '../data/vocab.js';
 import { padBatch } from './batch.js';
 import { decode } from './decoding.js';
 import { beamSearch } from './beam_search.js';
@@ -24,7 +24,7 @@ export interface TranslateOptions {
 }
 
 /** The model's output text for every source text, in order. An empty source gives an empty output. */
-export function translate(model: Seq2Seq, srcVocab: TokenVocab, tgtVocab: TokenVocab, texts: readonly string[], options: TranslateOptions = {}): string[] {
+export function translate(model: Seq2Seq, srcVocab: Vocab, tgtVocab: Vocab, texts: readonly string[], options: TranslateOptions = {}): string[] {
   const batchSize = options.batchSize ?? 64, beam = options.beamWidth ?? 0;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`expected a batch size >= 1, got ${batchSize}`);
   if (!(Number.isInteger(beam) && beam >= 0)) throw new Error(`expected a beam width >= 0, got ${beam}`);

@@ -11,7 +11,8 @@ import { targetBatch } from '../seq2seq/batch.js';
 import type { SamplingSchedule } from '../train/scheduled_sampling.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { exactMatchAccuracy } from '../metrics/exact_match.js';
-import { WordVocab, shapesDataset, tokenizeCaption, type ShapesDataset, type ShapesImageConfig } from './shapes_images.js';
+import { captionVocab, decodeCaption, encodeCaption, shapesDataset, tokenizeCaption, type ShapesDataset, type ShapesImageConfig } from './shapes_images.js';
+import type { Vocab } from '../data/vocab.js';
 
 export interface CaptionsOptions {
   attention: 'additive' | 'general' | 'dot' | 'none';
@@ -61,8 +62,8 @@ export interface CaptionsResult extends CaptionsScores {
 }
 
 /** The batch of images `data` with its captions as decoder input and output. */
-export function captionBatch(data: ShapesDataset, vocab: WordVocab): CaptionBatch {
-  return { images: data.images, tgt: targetBatch(data.captions.map((c) => vocab.encode(c))) };
+export function captionBatch(data: ShapesDataset, vocab: Vocab): CaptionBatch {
+  return { images: data.images, tgt: targetBatch(data.captions.map((c) => encodeCaption(vocab, c))) };
 }
 
 /** The seed of the held-out images of a run (far from the training stream's seeds). */
@@ -71,8 +72,8 @@ export function heldOutSeed(seed: number): number {
 }
 
 /** Scores captions (word ids, without EOS) against the references. */
-export function scoreCaptions(outputs: readonly (readonly number[])[], data: ShapesDataset, vocab: WordVocab): CaptionsScores {
-  const hyp = outputs.map((ids) => vocab.decodeWords(ids));
+export function scoreCaptions(outputs: readonly (readonly number[])[], data: ShapesDataset, vocab: Vocab): CaptionsScores {
+  const hyp = outputs.map((ids) => vocab.decodeSymbols(ids));
   const ref = data.captions.map((c) => tokenizeCaption(c));
   const byShapes = [1, 2, 3].map((n) => {
     const idx = data.shapes.map((s, i) => (s.length === n ? i : -1)).filter((i) => i >= 0);
@@ -82,7 +83,7 @@ export function scoreCaptions(outputs: readonly (readonly number[])[], data: Sha
 }
 
 /** Builds the caption model of a run. */
-export function captionsModel(o: CaptionsOptions, vocab: WordVocab): CaptionModel {
+export function captionsModel(o: CaptionsOptions, vocab: Vocab): CaptionModel {
   return new CaptionModel({
     vocabSize: vocab.size, embeddingSize: o.embeddingSize ?? 32, hiddenSize: o.hiddenSize ?? 96, cell: o.cell ?? 'lstm',
     attention: o.attention, context: o.context ?? 'both',
@@ -92,7 +93,7 @@ export function captionsModel(o: CaptionsOptions, vocab: WordVocab): CaptionMode
 
 export async function runCaptions(o: CaptionsOptions): Promise<CaptionsResult> {
   const seed = o.seed ?? 0, testSize = o.testSize ?? 500, B = o.batchSize ?? 32;
-  const vocab = WordVocab.forCaptions();
+  const vocab = captionVocab();
   const heldOut = shapesDataset(testSize, heldOutSeed(seed), o.data);
   const model = captionsModel(o, vocab);
   // A fresh batch of images every step; seeds below the held-out seed range's start.
@@ -104,7 +105,7 @@ export async function runCaptions(o: CaptionsOptions): Promise<CaptionsResult> {
   return {
     ...scores,
     steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(),
-    examples: heldOut.captions.slice(0, 5).map((reference, i) => ({ reference, output: vocab.decode(outputs[i]) })),
+    examples: heldOut.captions.slice(0, 5).map((reference, i) => ({ reference, output: decodeCaption(vocab, outputs[i]) })),
     model, heldOut,
   };
 }

@@ -9,7 +9,8 @@ import { tensor } from '../tensor/tensor.js';
 import type { CaptionModel } from '../seq2seq/caption_model.js';
 import { renderAttentionMap, ATTENTION_CSS, type AttentionMap } from '../viz/attention_section.js';
 import { escapeHtml } from '../viz/html_escape.js';
-import { WordVocab } from './shapes_images.js';
+import { decodeCaption } from './shapes_images.js';
+import { BOS, EOS, type Vocab } from '../data/vocab.js';
 
 /** Column labels of an H'×W' grid: "r{row}c{col}" in row-major order (the order of spatialToSequence). */
 export function gridCellNames(rows: number, cols: number): string[] {
@@ -22,7 +23,7 @@ export function gridCellNames(rows: number, cols: number): string[] {
  * One map per image of `images` [N, C, H, W] (greedy decoding, at most maxLength steps), titled
  * with the reference caption when given. Throws when the model has no attention.
  */
-export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab: WordVocab, references: readonly string[] = [], maxLength = 20): AttentionMap[] {
+export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab: Vocab, references: readonly string[] = [], maxLength = 20): AttentionMap[] {
   if ((model.config.attention ?? 'none') === 'none') {
     throw new Error("expected a caption model with attention (additive, general or dot), got attention 'none': there is nothing to draw");
   }
@@ -38,19 +39,19 @@ export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab:
     for (let i = 0; i < N; i++) {
       const session = model.session(new Tensor(images.data.slice(i * per, (i + 1) * per), [1, ...rest]));
       const weights: number[][] = [], target: string[] = [], words: number[] = [];
-      let prev = Int32Array.of(WordVocab.BOS);
+      let prev = Int32Array.of(BOS);
       for (let t = 0; t < maxLength; t++) {
         const logits = session.next(prev);
         const alpha = session.lastWeights; // [1, H'·W']
         if (!alpha) throw new Error('expected attention weights from the decoder step, got none');
         weights.push(Array.from(alpha.data.subarray(0, source.length)));
         const next = argmax(tensor(Array.from(logits)), -1)[0];
-        target.push(next === WordVocab.EOS ? '<eos>' : vocab.words[next] ?? '?');
-        if (next === WordVocab.EOS) break;
+        target.push(next < vocab.size ? vocab.nameOf(next) : '?');
+        if (next === EOS) break;
         words.push(next);
         prev = Int32Array.of(next);
       }
-      const output = vocab.decode(words);
+      const output = decodeCaption(vocab, words);
       const ref = references[i];
       const title = ref === undefined ? `“${output}”` : `“${output}”${output === ref ? ' (exact)' : ` (reference: “${ref}”)`}`;
       maps.push({ title, source, target, weights });

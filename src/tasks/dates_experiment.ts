@@ -5,7 +5,7 @@
 import { Rng } from '../tensor/random.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../seq2seq/model.js';
-import { TokenVocab } from '../seq2seq/vocab.js';
+import { SEQUENCE_SPECIALS, Vocab } from '../data/vocab.js';
 import { encodePair, makeBatch } from '../seq2seq/pairs.js';
 import { trainSeq2Seq, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
@@ -52,7 +52,7 @@ export interface DatesResult {
 
 export async function runDates(o: DatesOptions): Promise<DatesResult> {
   const seed = o.seed ?? 0, testSize = o.testSize ?? 1000, B = o.batchSize ?? 64;
-  const srcVocab = new TokenVocab([...DATE_SOURCE_CHARS]), tgtVocab = new TokenVocab([...DATE_TARGET_CHARS]);
+  const srcVocab = new Vocab([...DATE_SOURCE_CHARS], { specials: SEQUENCE_SPECIALS }), tgtVocab = new Vocab([...DATE_TARGET_CHARS], { specials: SEQUENCE_SPECIALS });
   const heldOut = datePairs(testSize, new Rng(seed + 1000003));
   const exclude = new Set(heldOut.map((p) => p.target));
   const model = new Seq2Seq({

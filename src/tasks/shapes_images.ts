@@ -15,6 +15,7 @@
 import type { Rng } from '../tensor/random.js';
 import { Rng as SeededRng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { PAD, Vocab, type Special } from '../data/vocab.js';
 
 export const SHAPE_KINDS = ['square', 'circle', 'triangle'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -230,93 +231,33 @@ export const CAPTION_WORDS: readonly string[] = Object.freeze([
   'a', ...SHAPE_COLOURS, ...SHAPE_KINDS, 'left', 'right', 'of', 'above', 'below', ',', 'and',
 ]);
 
-export interface WordVocabJSON {
-  readonly type: 'word';
-  /** The ordinary words in id order; ids 0, 1, 2 (<pad>, <bos>, <eos>) are implied. */
-  readonly words: readonly string[];
+/** The vocabulary of the shapes grammar: <pad>, <bos>, <eos> (ids 0, 1, 2), then CAPTION_WORDS. */
+export function captionVocab(): Vocab {
+  return new Vocab(CAPTION_WORDS, { unit: 'word', specials: CAPTION_SPECIALS });
 }
 
-/**
- * A word vocabulary with three special ids: 0 = <pad>, 1 = <bos>, 2 = <eos>; the given words
- * follow from id 3 in order.
- */
-export class WordVocab {
-  static readonly PAD = 0;
-  static readonly BOS = 1;
-  static readonly EOS = 2;
-  static readonly SPECIALS: readonly string[] = Object.freeze(['<pad>', '<bos>', '<eos>']);
-  readonly words: readonly string[];
-  private readonly ids = new Map<string, number>();
+const CAPTION_SPECIALS: readonly Special[] = ['pad', 'bos', 'eos'];
 
-  constructor(words: readonly string[]) {
-    if (words.length === 0) throw new Error('WordVocab: expected at least one word, got none');
-    const all = [...WordVocab.SPECIALS, ...words];
-    all.forEach((w, i) => {
-      if (typeof w !== 'string' || w.length === 0 || /\s/.test(w)) throw new Error(`WordVocab: expected word ${i} to be non-empty without spaces, got ${JSON.stringify(w)}`);
-      if (this.ids.has(w)) throw new Error(`WordVocab: word ${JSON.stringify(w)} appears twice (ids ${this.ids.get(w)} and ${i})`);
-      this.ids.set(w, i);
-    });
-    this.words = Object.freeze(all);
-  }
+/** Caption → ids (tokenizeCaption's words), with <bos> first and/or <eos> last when asked. */
+export function encodeCaption(vocab: Vocab, caption: string, options: { bos?: boolean; eos?: boolean } = {}): Int32Array {
+  return vocab.encodeSymbols(tokenizeCaption(caption), options);
+}
 
-  /** The vocabulary of the shapes grammar. */
-  static forCaptions(): WordVocab { return new WordVocab(CAPTION_WORDS); }
-
-  static fromJSON(json: unknown): WordVocab {
-    const v = json as Partial<WordVocabJSON> | null;
-    if (typeof v !== 'object' || v === null || v.type !== 'word' || !Array.isArray(v.words)) {
-      throw new Error(`WordVocab: expected { type: "word", words: [...] }, got ${JSON.stringify(json)?.slice(0, 80)}`);
-    }
-    return new WordVocab(v.words);
-  }
-
-  toJSON(): WordVocabJSON { return { type: 'word', words: this.words.slice(WordVocab.SPECIALS.length) }; }
-
-  /** Number of ids, specials included. */
-  get size(): number { return this.words.length; }
-
-  /** The id of a word; throws naming the word when it is not in the vocabulary. */
-  id(word: string): number {
-    const i = this.ids.get(word);
-    if (i === undefined) throw new Error(`WordVocab: expected a word of the vocabulary, got ${JSON.stringify(word)}`);
-    return i;
-  }
-
-  /** Caption → ids, with <bos> first and/or <eos> last when asked. */
-  encode(caption: string, options: { bos?: boolean; eos?: boolean } = {}): number[] {
-    const ids = tokenizeCaption(caption).map((w) => this.id(w));
-    if (options.bos) ids.unshift(WordVocab.BOS);
-    if (options.eos) ids.push(WordVocab.EOS);
-    return ids;
-  }
-
-  /** Ids → words, stopping at the first <eos> and skipping <pad> and <bos>. */
-  decodeWords(ids: ArrayLike<number>): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (id === WordVocab.EOS) break;
-      if (id === WordVocab.PAD || id === WordVocab.BOS) continue;
-      if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new Error(`WordVocab: expected ids in [0, ${this.size}), got ${id}`);
-      out.push(this.words[id]);
-    }
-    return out;
-  }
-
-  /** Ids → caption text (see decodeWords and detokenizeCaption). */
-  decode(ids: ArrayLike<number>): string { return detokenizeCaption(this.decodeWords(ids)); }
+/** Ids → caption text: the words up to the first <eos> (see Vocab.decodeSymbols) put back by detokenizeCaption. */
+export function decodeCaption(vocab: Vocab, ids: ArrayLike<number>): string {
+  return detokenizeCaption(vocab.decodeSymbols(ids));
 }
 
 /**
  * Right-pads id sequences with <pad> into one batch-first block.
  * Outputs: ids [B, T] (T = the longest sequence, or `length`, which must fit them all) and lengths [B].
  */
-export function padSequences(seqs: readonly (readonly number[])[], length?: number): { ids: Int32Array; lengths: Int32Array; T: number } {
+export function padSequences(seqs: readonly ArrayLike<number>[], length?: number): { ids: Int32Array; lengths: Int32Array; T: number } {
   if (seqs.length === 0) throw new Error('padSequences: expected at least one sequence, got none');
   const longest = Math.max(...seqs.map((s) => s.length));
   const T = length ?? longest;
   if (!Number.isInteger(T) || T < longest) throw new Error(`padSequences: expected a length of at least ${longest} (the longest sequence), got ${T}`);
-  const ids = new Int32Array(seqs.length * T).fill(WordVocab.PAD);
+  const ids = new Int32Array(seqs.length * T).fill(PAD);
   const lengths = new Int32Array(seqs.length);
   seqs.forEach((s, b) => { ids.set(s, b * T); lengths[b] = s.length; });
   return { ids, lengths, T };

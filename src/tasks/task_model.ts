@@ -12,6 +12,7 @@ import { RNN } from '../nn/layers/rnn.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { GRU } from '../nn/layers/gru.js';
 import type { RecurrentLayer } from '../nn/layers/recurrent_layer.js';
+import { registerModule } from '../nn/registry.js';
 
 /** The recurrent cells a task can be run with. */
 export type TaskCell = 'rnn' | 'lstm' | 'gru';
@@ -67,6 +68,14 @@ export class TaskModel extends Module {
     this.head = this.registerModule('head', new Linear({ inFeatures: D * hiddenSize, outFeatures: outputSize }, init));
   }
 
+  getConfig(): Required<TaskModelConfig> {
+    const c = this.config;
+    return {
+      cell: c.cell, inputSize: c.inputSize, hiddenSize: c.hiddenSize, outputSize: c.outputSize, readout: c.readout,
+      bidirectional: c.bidirectional, forgetBias: c.forgetBias, chrono: c.chrono,
+    };
+  }
+
   forward(x: Tensor): Tensor {
     const { inputSize, readout, bidirectional } = this.config;
     if (x.rank !== 3 || x.shape[2] !== inputSize) {
@@ -82,6 +91,9 @@ export class TaskModel extends Module {
     return this.head.forward(last);
   }
 }
+
+// The seed only draws the initial weights, which a loaded state dict replaces.
+registerModule('tasks.TaskModel', TaskModel, (config) => new TaskModel(config));
 
 // Gate rows: LSTM i|f|g|o, GRU r|z|n, each H long. The bias that matters is b_ih + b_hh, so b_hh's
 // share is zeroed and the whole value goes into b_ih.

@@ -11,6 +11,7 @@ import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import type { InitOptions } from '../nn/init.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface SequenceModelConfig {
   vocabSize: number;
@@ -34,16 +35,23 @@ export class SequenceModel extends Module {
   readonly lstm: LSTM;
   readonly head: Linear;
   readonly bidirectional: boolean;
+  readonly outputs: number;
 
   constructor(config: SequenceModelConfig, init: InitOptions = {}) {
     super();
     this.bidirectional = config.bidirectional ?? false;
+    this.outputs = config.outputs;
     this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabSize, embeddingDim: config.inputSize }, init));
     this.lstm = this.registerModule('lstm', new LSTM({
       inputSize: config.inputSize, hiddenSize: config.hiddenSize, bidirectional: this.bidirectional, forgetBias: 1,
     }, init));
     const D = this.bidirectional ? 2 : 1;
     this.head = this.registerModule('head', new Linear({ inFeatures: D * config.hiddenSize, outFeatures: config.outputs }, init));
+  }
+
+  getConfig(): Required<SequenceModelConfig> {
+    const { numEmbeddings: vocabSize, embeddingDim: inputSize } = this.embedding.config;
+    return { vocabSize, inputSize, hiddenSize: this.lstm.config.hiddenSize, outputs: this.outputs, bidirectional: this.bidirectional };
   }
 
   forward(ids: IndexTensor): Tensor {
@@ -53,6 +61,8 @@ export class SequenceModel extends Module {
     return this.head.forward(last);
   }
 }
+
+registerModule('tasks.SequenceModel', SequenceModel, (config, init) => new SequenceModel(config, init));
 
 /** A phrase: its word ids and its target (class index or value). */
 export interface Phrase {

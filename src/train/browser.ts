@@ -10,3 +10,7 @@ export {
   trainSeq2Seq, trainCaptionModel, trainDecoderModel,
   type DecoderTrainOptions, type DecoderTrainCallbacks, type DecoderTrainResult, type CaptionBatch, type TeacherForcingStep,
 } from './decoder_trainer.js';
+export {
+  serializeCheckpoint, deserializeCheckpoint, expectModel, modelKind, statePathFor, metricsPathFor, MODEL_KEY, VOCABS_KEY, STEP_KEY,
+  type Checkpoint, type CheckpointContents,
+} from './checkpoint.js';

@@ -13,6 +13,7 @@ import { GRU } from '../nn/layers/gru.js';
 import { dropout } from '../nn/layers/dropout.js';
 import type { InitOptions } from '../nn/init.js';
 import type { Rng } from '../tensor/random.js';
+import { registerModule } from '../nn/registry.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
@@ -59,6 +60,14 @@ export class CharModel extends Module {
     this.head = this.registerModule('head', new Linear({ inFeatures: H, outFeatures: V }, init));
   }
 
+  getConfig(): CharModelConfig {
+    const c = this.config;
+    return {
+      vocabSize: c.vocabSize, cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, embeddingSize: c.embeddingSize,
+      dropout: c.dropout, forgetBias: c.cell === 'lstm' ? c.forgetBias : undefined,
+    };
+  }
+
   forward(ids: IndexTensor, state?: CharModelState | null): [Tensor, CharModelState] {
     this.rnn.rng = this.rng;
     // rnn(embedding(ids)), with the first layer's input product folded into the embedding table
@@ -76,6 +85,8 @@ export class CharModel extends Module {
     return [this.head.forward(out), next];
   }
 }
+
+registerModule('train.CharModel', CharModel, (config, init) => new CharModel(config, init));
 
 export function checkConfig(c: CharModelConfig): void {
   const positive = (name: string, v: unknown): void => {

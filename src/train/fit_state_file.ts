@@ -8,13 +8,14 @@ import type { OptimizerStateDict } from '../optim/state_dict.js';
 import type { SchedulerStateDict } from '../optim/lr_scheduler.js';
 import { saveSafetensors, loadSafetensorsSync } from '../io/checkpoint_file.js';
 import type { FitCheckpoint } from './fit.js';
+import { statePathFor } from './checkpoint.js';
 import type { FitState, SavedState } from './fit_state.js';
 
 const META_KEY = 'unfold.fit_state';
 const OLD_META_KEY = 'unfold.train_state';
 
 /**
- * A checkpoint for fit() as two files: the resume state at fitStatePath(path), then the model file
+ * A checkpoint for fit() as two files: the resume state at statePathFor(path), then the model file
  * written by `saveModel` (the one checkpoint format).
  */
 export function fileCheckpoint(
@@ -27,11 +28,6 @@ export function fileCheckpoint(
       await saveModel(state.step);
     },
   };
-}
-
-/** Path of the resume state that goes with a model checkpoint. */
-export function fitStatePath(modelPath: string): string {
-  return modelPath.replace(/(\.safetensors)?$/, '.state.safetensors');
 }
 
 /** Writes the state of the run whose model file is `modelPath` (atomically). */
@@ -47,12 +43,12 @@ export async function saveFitState(modelPath: string, s: FitState): Promise<void
     step: s.step, elapsed: s.elapsed, units: s.units, options: s.options,
     optimizer: s.optimizer.meta, scheduler: s.scheduler, resumables: saved,
   };
-  await saveSafetensors(fitStatePath(modelPath), tensors, { [META_KEY]: JSON.stringify(meta) });
+  await saveSafetensors(statePathFor(modelPath), tensors, { [META_KEY]: JSON.stringify(meta) });
 }
 
 /** Reads the state saved with the model checkpoint at `modelPath`, checking it belongs to step `modelStep`. */
 export function loadFitState(modelPath: string, modelStep: number): FitState {
-  const path = fitStatePath(modelPath);
+  const path = statePathFor(modelPath);
   const { tensors, metadata } = loadSafetensorsSync(path);
   const raw = metadata[META_KEY];
   if (raw === undefined) {

@@ -5,7 +5,7 @@
 import { noGrad } from '../autograd/grad_mode.js';
 import { indices } from '../autograd/ops/gather.js';
 import { defaultRng, type Rng } from '../tensor/random.js';
-import type { CharVocab } from '../data/vocab.js';
+import type { Vocab } from '../data/vocab.js';
 import type { CharModel, CharModelState } from './char_model.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { getBackend } from '../backend/backend.js';
@@ -128,7 +128,7 @@ export function drawIndex(logits: ArrayLike<number>, temperature: number, topK: 
 }
 
 /** Returns the generated continuation (without the prime). */
-export function sample(model: CharModel, vocab: CharVocab, options: SampleOptions = {}): string {
+export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = {}): string {
   const length = options.length ?? 200;
   const temperature = options.temperature ?? 1;
   const topK = options.topK;

@@ -8,14 +8,15 @@ import { detach } from '../autograd/ops/copy.js';
 import { AdamW } from '../optim/adamw.js';
 import { BudgetCosine, LinearWarmup } from '../optim/schedules.js';
 import type { LRScheduler } from '../optim/lr_scheduler.js';
-import { CharVocab } from '../data/vocab.js';
+import { Vocab } from '../data/vocab.js';
 import { splitTrainVal } from '../data/split.js';
 import { RandomWindowSampler, StreamBatcher, type StreamBatcherState } from '../data/batches.js';
 import { CharModel, type CharModelState } from './char_model.js';
 import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
-import { saveModelCheckpoint, loadModelCheckpoint } from './checkpoint.js';
+import { expectModel } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint_file.js';
 import { forwardBackward } from './train_step.js';
 import { fit, type StepInfo } from './fit.js';
 import { resumableRng, type FitState, type Resumable } from './fit_state.js';
@@ -25,7 +26,7 @@ import { setThreads } from '../backend/wasm/module.js';
 export type { StepInfo } from './fit.js';
 
 export interface TrainCallbacks {
-  onStart?(info: { model: CharModel; vocab: CharVocab; trainChars: number; valChars: number; resumedAt: number }): void;
+  onStart?(info: { model: CharModel; vocab: Vocab; trainChars: number; valChars: number; resumedAt: number }): void;
   onStep?(info: StepInfo): void;
   onEval?(info: { step: number; valLoss: number; elapsed: number; sample: string }): void;
   onCheckpoint?(info: { step: number; path: string }): void;
@@ -46,7 +47,7 @@ export interface TrainRun {
 
 export interface TrainResult {
   model: CharModel;
-  vocab: CharVocab;
+  vocab: Vocab;
   steps: number;
   elapsed: number;
   tokensPerSec: number;
@@ -68,10 +69,10 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
   const cb = run.callbacks ?? {};
   let resume: FitState | null = null;
   let o: TrainOptions = { ...TRAIN_DEFAULTS, ...run.options };
-  let model: CharModel, vocab: CharVocab;
+  let model: CharModel, vocab: Vocab;
   if (run.resume) {
     if (!run.out) throw new Error('--resume needs the checkpoint path (--out) to continue from');
-    const loaded = loadModelCheckpoint(run.out);
+    const loaded = loadCheckpoint(run.out);
     resume = loadFitState(run.out, loaded.step);
     const saved = resume.options as TrainOptions;
     // The run's settings come from the checkpoint; only the budget and the thread count may be changed on resume.
@@ -79,10 +80,10 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       ...TRAIN_DEFAULTS, ...saved, steps: run.options?.steps ?? saved.steps, time: run.options?.time ?? saved.time,
       threads: run.options?.threads ?? TRAIN_DEFAULTS.threads,
     };
-    model = loaded.model; vocab = loaded.vocab;
+    model = expectModel(loaded, CharModel, 'a character-level language model', '--resume'); vocab = loaded.vocabs.text;
   } else {
     validateOptions(o);
-    vocab = CharVocab.fromText(run.text);
+    vocab = Vocab.fromText(run.text);
     model = new CharModel({
       vocabSize: vocab.size, cell: o.cell, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
       embeddingSize: o.embeddingSize, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? o.forgetBias : undefined,
@@ -137,7 +138,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     },
     unitsOf: (b) => o.batchSize * b.T,
     evaluate: () => evaluateNow(o.evalChars), evalEvery: o.evalEvery,
-    checkpoint: run.out ? fileCheckpoint(run.out, (step) => saveModelCheckpoint(run.out!, model, vocab, step), { every: o.checkpointEvery, options: o }) : undefined,
+    checkpoint: run.out ? fileCheckpoint(run.out, (step) => saveCheckpoint(run.out!, { model, vocabs: { text: vocab }, step }), { every: o.checkpointEvery, options: o }) : undefined,
     resumables, resume,
     callbacks: {
       onStep: cb.onStep?.bind(cb),

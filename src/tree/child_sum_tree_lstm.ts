@@ -9,6 +9,7 @@ import { reshape, slice } from '../autograd/ops/shape_ops.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface ChildSumTreeLSTMConfig extends TreeEncoderConfig {
   /** Initial value of the forget-gate bias b_f (default: the uniform init of the other weights). */
@@ -42,6 +43,8 @@ export class ChildSumTreeLSTM extends TreeEncoder {
   readonly weight_f_x: Tensor;
   readonly weight_f_h: Tensor;
   readonly bias_f: Tensor;
+  /** The forget-gate bias b_f started from (undefined: the uniform init). */
+  readonly forgetBias: number | undefined;
 
   constructor(config: ChildSumTreeLSTMConfig, init: InitOptions = {}) {
     super(config, init);
@@ -52,7 +55,12 @@ export class ChildSumTreeLSTM extends TreeEncoder {
     this.weight_f_x = this.weight('weight_f_x', [H, E]);
     this.weight_f_h = this.weight('weight_f_h', [H, H]);
     this.bias_f = this.weight('bias_f', [H]);
+    this.forgetBias = config.forgetBias;
     if (config.forgetBias !== undefined) this.bias_f.data.fill(config.forgetBias);
+  }
+
+  getConfig(): ChildSumTreeLSTMConfig {
+    return { ...this.encoderConfig(), forgetBias: this.forgetBias };
   }
 
   // iou [n, 3H] → c = i ⊙ u (+ the children's kept memory), h = o ⊙ tanh(c)
@@ -86,3 +94,5 @@ export class ChildSumTreeLSTM extends TreeEncoder {
     return this.finish(reshape(iou, [1, 3 * H]), kept);
   }
 }
+
+registerModule('tree.ChildSumTreeLSTM', ChildSumTreeLSTM, (config, init) => new ChildSumTreeLSTM(config, init));

@@ -73,6 +73,11 @@ export abstract class TreeEncoder extends Module {
     this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: config.vocabSize, embeddingDim: config.inputSize }, init));
   }
 
+  /** The sizes every tree encoder has (for the subclasses' getConfig). */
+  protected encoderConfig(): TreeEncoderConfig {
+    return { vocabSize: this.vocabSize, inputSize: this.inputSize, hiddenSize: this.hiddenSize };
+  }
+
   /** A new U(−1/√H, 1/√H) parameter registered under `name`. */
   protected weight(name: string, shape: number[]): Tensor {
     return this.registerParameter(name, uniformInit(shape, 1 / Math.sqrt(this.hiddenSize), this.init));

@@ -8,7 +8,8 @@ import { Module } from '../nn/module.js';
 import { Linear } from '../nn/layers/linear.js';
 import { dropout } from '../nn/layers/dropout.js';
 import type { InitOptions } from '../nn/init.js';
-import type { TreeEncoder } from './encoder.js';
+import { TreeEncoder } from './encoder.js';
+import { childFromConfig, registerModule, serializeModule, type ModuleSpec } from '../nn/registry.js';
 import type { TreeBatch } from './tree_batch.js';
 
 export interface TreeHeadOptions {
@@ -35,6 +36,10 @@ export class TreeClassifier extends Module {
     this.dropoutP = options.dropout ?? 0;
   }
 
+  getConfig(): Required<TreeHeadOptions> & { encoder: ModuleSpec; numClasses: number } {
+    return { encoder: serializeModule(this.encoder), numClasses: this.head.config.outFeatures, dropout: this.dropoutP };
+  }
+
   forward(batch: TreeBatch): Tensor {
     const h = this.encoder.forward(batch).h;
     return this.head.forward(this.training && this.dropoutP > 0 ? dropout(h, this.dropoutP, true) : h);
@@ -57,8 +62,20 @@ export class TreeRegressor extends Module {
     this.head = this.registerModule('head', new Linear({ inFeatures: encoder.hiddenSize, outFeatures: 1 }, init));
   }
 
+  getConfig(): { encoder: ModuleSpec } {
+    return { encoder: serializeModule(this.encoder) };
+  }
+
   forward(batch: TreeBatch): Tensor {
     const y = this.head.forward(this.encoder.forward(batch).h);
     return reshape(y, [batch.numNodes]);
   }
 }
+
+function encoderFromConfig(spec: unknown, init: InitOptions): TreeEncoder {
+  return childFromConfig(spec, init, 'a tree encoder', (m): m is TreeEncoder => m instanceof TreeEncoder);
+}
+
+registerModule('tree.TreeClassifier', TreeClassifier, (config, init) =>
+  new TreeClassifier(encoderFromConfig(config.encoder, init), config.numClasses, config, init));
+registerModule('tree.TreeRegressor', TreeRegressor, (config, init) => new TreeRegressor(encoderFromConfig(config.encoder, init), init));

@@ -9,6 +9,7 @@ import { linear } from '../autograd/ops/matmul.js';
 import { reshape, select, slice } from '../autograd/ops/shape_ops.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface NaryTreeLSTMConfig extends TreeEncoderConfig {
   /** Child positions N (default 2: the binary Tree-LSTM). */
@@ -40,6 +41,8 @@ export class NaryTreeLSTM extends TreeEncoder {
   readonly weight_x: Tensor;
   readonly weight_h: Tensor;
   readonly bias: Tensor;
+  /** The forget-gate biases b_f started from (undefined: the uniform init). */
+  readonly forgetBias: number | undefined;
 
   constructor(config: NaryTreeLSTMConfig, init: InitOptions = {}) {
     super(config, init);
@@ -50,7 +53,12 @@ export class NaryTreeLSTM extends TreeEncoder {
     this.weight_x = this.weight('weight_x', [G, this.inputSize]);
     this.weight_h = this.weight('weight_h', [G, N * H]);
     this.bias = this.weight('bias', [G]);
+    this.forgetBias = config.forgetBias;
     if (config.forgetBias !== undefined) this.bias.data.fill(config.forgetBias, 3 * H);
+  }
+
+  getConfig(): NaryTreeLSTMConfig & { arity: number } {
+    return { ...this.encoderConfig(), arity: this.arity, forgetBias: this.forgetBias };
   }
 
   // gates [n, (3+N)H], cs: the children's cells c_{jl} [n, H] per position (none for leaves)
@@ -80,3 +88,5 @@ export class NaryTreeLSTM extends TreeEncoder {
     return this.finish(sumAll(terms), children.map((ch) => ch.c as Tensor));
   }
 }
+
+registerModule('tree.NaryTreeLSTM', NaryTreeLSTM, (config, init) => new NaryTreeLSTM(config, init));

@@ -11,6 +11,7 @@ import { reshape, slice } from '../autograd/ops/shape_ops.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
+import { registerModule } from '../nn/registry.js';
 
 export interface RecursiveNetConfig extends TreeEncoderConfig {
   /**
@@ -39,6 +40,8 @@ export class RecursiveNet extends TreeEncoder {
   readonly arity: number | null;
   readonly hasCell = false;
   readonly childWeights: 'positional' | 'shared';
+  // N as configured (the shared net keeps it only so that its config reads back as given).
+  private readonly positions: number;
   readonly weight_x: Tensor;
   readonly weight_h: Tensor;
   readonly bias: Tensor;
@@ -48,11 +51,16 @@ export class RecursiveNet extends TreeEncoder {
     this.childWeights = config.childWeights ?? 'positional';
     const N = config.arity ?? 2;
     if (!(Number.isInteger(N) && N >= 1)) throw new Error(`expected arity >= 1, got ${N}`);
+    this.positions = N;
     this.arity = this.childWeights === 'positional' ? N : null;
     const H = this.hiddenSize;
     this.weight_x = this.weight('weight_x', [H, this.inputSize]);
     this.weight_h = this.weight('weight_h', [H, this.childWeights === 'positional' ? N * H : H]);
     this.bias = this.weight('bias', [H]);
+  }
+
+  getConfig(): Required<RecursiveNetConfig> {
+    return { ...this.encoderConfig(), childWeights: this.childWeights, arity: this.positions };
   }
 
   protected levelStep(x: Tensor | null, n: number, kids: ChildStates | null): NodeState {
@@ -77,3 +85,5 @@ export class RecursiveNet extends TreeEncoder {
     return { h: tanh(terms.length === 1 ? add(terms[0], 0) : sumAll(terms)), c: null };
   }
 }
+
+registerModule('tree.RecursiveNet', RecursiveNet, (config, init) => new RecursiveNet(config, init));

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TrainCallbacks } from '../train/trainer.js';
 import type { CharModel } from '../train/char_model.js';
-import type { CharVocab } from '../data/vocab.js';
+import type { Vocab } from '../data/vocab.js';
 import { buildReportData, emptyReport, type ReportData, type ReportOptions } from './report_data.js';
 import { renderReportHtml } from './html_report.js';
 import { downsample, type LossCurves } from './metrics_reader.js';
@@ -76,7 +76,7 @@ export class Dashboard {
   addEval(step: number, valLoss: number): void { this.curves.val.push({ step, loss: valLoss }); }
 
   /** Replaces the analysis with one of `model` now; bumps the version so pages redraw. */
-  analyse(model: CharModel, vocab: CharVocab, text: string, options: ReportOptions = {}): void {
+  analyse(model: CharModel, vocab: Vocab, text: string, options: ReportOptions = {}): void {
     const version = this.data.version + 1;
     this.data = buildReportData(model, vocab, text, this.curves, { title: this.data.title, ...options, version });
   }
@@ -96,7 +96,7 @@ export class Dashboard {
  * `text`'s last `analysisChars` characters at each evaluation.
  */
 export function dashboardCallbacks(dash: Dashboard, text: string, analysisChars = 400): TrainCallbacks {
-  let model: CharModel | null = null, vocab: CharVocab | null = null;
+  let model: CharModel | null = null, vocab: Vocab | null = null;
   const excerpt = tailExcerpt(text, analysisChars);
   return {
     onStart: (info) => { model = info.model; vocab = info.vocab; },

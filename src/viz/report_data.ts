@@ -4,7 +4,7 @@
 
 import { Rng } from '../tensor/random.js';
 import { CharModel } from '../train/char_model.js';
-import type { CharVocab } from '../data/vocab.js';
+import type { Vocab } from '../data/vocab.js';
 import { traceCharModel, topPredictions } from '../diagnostics/char_model_trace.js';
 import { hiddenValues } from '../diagnostics/trace.js';
 import { textFeatures, FEATURE_LABELS, type TextFeatures } from '../diagnostics/text_features.js';
@@ -105,7 +105,7 @@ export function emptyReport(curves: LossCurves, title = 'unfold report'): Report
  * gradient plot is a fresh, untrained CharModel with cell 'rnn' of the same sizes and PyTorch's
  * default initialisation (seeded), so the plot shows what the architecture alone does to gradients.
  */
-export function buildReportData(model: CharModel, vocab: CharVocab, text: string, curves: LossCurves, options: ReportOptions = {}): ReportData {
+export function buildReportData(model: CharModel, vocab: Vocab, text: string, curves: LossCurves, options: ReportOptions = {}): ReportData {
   const maxChars = options.maxChars ?? 600;
   const chars = Array.from(text).slice(0, maxChars);
   if (chars.length < 2) throw new Error(`expected a text of at least 2 characters to analyse, got ${chars.length}`);

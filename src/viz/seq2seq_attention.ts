@@ -6,7 +6,7 @@ import { argmax } from '../autograd/ops/reduce.js';
 import { tensor } from '../tensor/tensor.js';
 import type { Seq2Seq } from '../seq2seq/model.js';
 import { padBatch } from '../seq2seq/batch.js';
-import { BOS, EOS, type TokenVocab } from '../seq2seq/vocab.js';
+import { BOS, EOS, type Vocab } from '../data/vocab.js';
 import type { AttentionMap } from './attention_section.js';
 
 const shown = (c: string): string => (c === ' ' ? '␣' : c === '\n' ? '↵' : c);
@@ -15,7 +15,7 @@ const shown = (c: string): string => (c === ' ' ? '␣' : c === '\n' ? '↵' : c
  * One map per non-empty source text, from greedy decoding (at most maxLength output steps).
  * Throws when the model has no attention.
  */
-export function seq2seqAttentionMaps(model: Seq2Seq, srcVocab: TokenVocab, tgtVocab: TokenVocab, sources: readonly string[], maxLength = 60): AttentionMap[] {
+export function seq2seqAttentionMaps(model: Seq2Seq, srcVocab: Vocab, tgtVocab: Vocab, sources: readonly string[], maxLength = 60): AttentionMap[] {
   if ((model.config.attention ?? 'none') === 'none') {
     throw new Error("expected a seq2seq model with attention (additive, general or dot), got attention 'none': there is nothing to draw");
   }

@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCaptions, scoreCaptions, captionsModel, heldOutSeed } from '../../src/tasks/captions.js';
 import { captionImages } from '../../src/seq2seq/caption_model.js';
-import { WordVocab, SHAPE_COLOURS, SHAPE_KINDS, shapesDataset, tokenizeCaption } from '../../src/tasks/shapes_images.js';
+import { captionVocab, SHAPE_COLOURS, SHAPE_KINDS, shapesDataset, tokenizeCaption } from '../../src/tasks/shapes_images.js';
 
 test('single-shape captions: colour and kind words well above chance after 200 steps', async () => {
-  const vocab = WordVocab.forCaptions();
+  const vocab = captionVocab();
   const options = {
     attention: 'general' as const, hiddenSize: 32, embeddingSize: 16, channels: [8, 16], batchSize: 32,
     steps: 200, lr: 1e-2, testSize: 150, data: { maxShapes: 1, grid: 1 }, seed: 2,
@@ -21,7 +21,7 @@ test('single-shape captions: colour and kind words well above chance after 200 s
 
   const t0 = Date.now();
   const res = await runCaptions(options);
-  const outputs = captionImages(res.model, res.heldOut.images, { maxLength: 8 }).map((h) => vocab.decodeWords(h.tokens));
+  const outputs = captionImages(res.model, res.heldOut.images, { maxLength: 8 }).map((h) => vocab.decodeSymbols(h.tokens));
   let colour = 0, kind = 0;
   res.heldOut.shapes.forEach((s, i) => {
     if (outputs[i].includes(s[0].colour)) colour++;

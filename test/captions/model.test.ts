@@ -10,10 +10,10 @@ import { CaptionModel, captionImages } from '../../src/seq2seq/caption_model.js'
 import { greedyDecode } from '../../src/seq2seq/decoding.js';
 import { beamSearch } from '../../src/seq2seq/beam_search.js';
 import { targetBatch } from '../../src/seq2seq/batch.js';
-import { WordVocab, shapesDataset } from '../../src/tasks/shapes_images.js';
+import { captionVocab, encodeCaption, shapesDataset } from '../../src/tasks/shapes_images.js';
 import { captionAttentionMaps, gridCellNames } from '../../src/tasks/captions_attention.js';
 
-const vocab = WordVocab.forCaptions();
+const vocab = captionVocab();
 
 function model(attention: 'additive' | 'general' | 'none', seed = 5): CaptionModel {
   return new CaptionModel({
@@ -24,7 +24,7 @@ function model(attention: 'additive' | 'general' | 'none', seed = 5): CaptionMod
 
 test('attention over the 3×3 grid: every word\'s weights are >= 0 and sum to one', () => {
   const data = shapesDataset(4, 21);
-  const tgt = targetBatch(data.captions.map((c) => vocab.encode(c)));
+  const tgt = targetBatch(data.captions.map((c) => encodeCaption(vocab, c)));
   for (const kind of ['additive', 'general'] as const) {
     const m = model(kind);
     const { logits, weights } = m.forward(data.images, tgt.input);
@@ -43,7 +43,7 @@ test('attention over the 3×3 grid: every word\'s weights are >= 0 and sum to on
 
 test('the training forward equals stepping the decoder by hand with the true previous words', () => {
   const data = shapesDataset(3, 8);
-  const tgt = targetBatch(data.captions.map((c) => vocab.encode(c)));
+  const tgt = targetBatch(data.captions.map((c) => encodeCaption(vocab, c)));
   const m = model('additive');
   const { logits } = m.forward(data.images, tgt.input);
   const [B, T] = tgt.input.shape;
@@ -88,7 +88,7 @@ test('report maps: one row per generated word (then <eos>), one column per grid 
   const greedy = greedyDecode(m.session(data.images), { maxLength: 6 });
   maps.forEach((map, i) => {
     assert.deepEqual(map.source, gridCellNames(3, 3));
-    const words = greedy[i].tokens.map((id) => vocab.words[id]);
+    const words = greedy[i].tokens.map((id) => vocab.nameOf(id));
     assert.deepEqual(map.target, greedy[i].finished ? [...words, '<eos>'] : words);
     for (const row of map.weights) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
   });

@@ -1,4 +1,5 @@
-// The command line end to end, as a user runs it: train on a file, sample, eval; and bad input
+// The command line end to end, as a user runs it: train on a file, sample, eval; each command opens
+// the checkpoints it takes (older formats too) and names the kinds it does not; and bad input
 // (missing or empty corpus, a wrong flag value, a damaged checkpoint) gives one clear line naming
 // what was expected, exit status 1, and no stack trace.
 
@@ -131,4 +132,31 @@ test('bad input gets one clear error line and exit status 1', () => {
   assert.equal(b.status, 1);
   assert.match(b.stderr, /bad\.safetensors is not a valid safetensors file/);
   assert.equal(readFileSync(bad, 'utf8'), 'this is not a checkpoint', 'nothing overwritten');
+});
+
+test('each command opens the checkpoints it takes, older formats included, and names the kind it does not take', async () => {
+  const { TaskModel } = await import('../../src/tasks/task_model.js');
+  const { saveCheckpoint } = await import('../../src/train/checkpoint_file.js');
+  const legacy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures', 'legacy');
+  const char = join(legacy, 'char_lstm.safetensors'), s2s = join(legacy, 'seq2seq_gru_general.safetensors');
+  const dir = tempDir();
+  writeFileSync(join(dir, 'text.txt'), 'hello, world\nhello\n');
+  const e = unfold('eval', join(dir, 'text.txt'), '--checkpoint', char, '--seq-len', '4', '--batch', '2');
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /nats\/char/);
+  const t = unfold('seq2seq', 'translate', '--checkpoint', s2s, '--max-len', '6', 'abc', 'fed cab');
+  assert.equal(t.status, 0, t.stderr);
+  assert.equal(t.stdout, '\n\n', 'the translations the writing model gave (see seq2seq_gru_general.json)');
+  const s = unfold('sample', '--checkpoint', s2s);
+  assert.equal(s.status, 1);
+  assert.match(s.stderr, /unfold sample: expected a character-level language model checkpoint, got a seq2seq\.Seq2Seq model \(use unfold seq2seq translate or unfold viz\)/);
+  const x = unfold('seq2seq', 'translate', '--checkpoint', char, 'abc');
+  assert.equal(x.status, 1);
+  assert.match(x.stderr, /unfold seq2seq translate: expected a seq2seq checkpoint, got a train\.CharModel model \(use unfold sample, unfold eval or unfold viz\)/);
+  const task = join(dir, 'task.safetensors');
+  await saveCheckpoint(task, { model: new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: 3, outputSize: 2, readout: 'last' }) });
+  const v = unfold('viz', '--checkpoint', task, join(dir, 'text.txt'), '--out', join(dir, 'r.html'));
+  assert.equal(v.status, 1);
+  assert.match(v.stderr, /unfold viz: expected a character-level language model or seq2seq checkpoint, got a tasks\.TaskModel model/);
+  assert.doesNotMatch(v.stderr, /\n\s+at /);
 });

@@ -19,6 +19,7 @@ class Encoder extends nn.Module {
     this.c2 = this.registerModule('c2', new nn.Conv2d({ inChannels: 8, outChannels: 16, kernelSize: 3, padding: 1 }, { rng }));
     this.head = this.registerModule('head', new nn.Linear({ inFeatures: 16, outFeatures: 3 }, { rng }));
   }
+  getConfig(): Record<string, never> { return {}; }
   forward(x: Tensor): Tensor {
     const h = this.pool.forward(ops.relu(this.c1.forward(x)));            // [N, 8, 12, 12]
     return this.head.forward(nn.globalAvgPool2d(ops.relu(this.c2.forward(h)))); // [N, 3]

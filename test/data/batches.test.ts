@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
-import { CharVocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { RandomWindowSampler, StreamBatcher, evalChunks } from '../../src/data/batches.js';
 
 const TEXT = 'To be, or not to be, that is the question: 😀 whether \'tis nobler in the mind to suffer\n'.repeat(3);
-const vocab = CharVocab.fromText(TEXT);
+const vocab = Vocab.fromText(TEXT);
 const ids = vocab.encode(TEXT);
 const chars = Array.from(TEXT); // code points, aligned with ids
 

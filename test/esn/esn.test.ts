@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ESN, emptyInputs, nrmse, nmse, sliceSeries, timeSeries } from '../../src/esn/index.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 
 const sine = (n: number, period = 25, phase = 0): Float64Array => Float64Array.from({ length: n }, (_, t) => Math.sin((2 * Math.PI * t) / period + phase));
 
@@ -71,4 +72,22 @@ test('wrong shapes and calls out of order get errors naming what was expected', 
   assert.throws(() => net.generate(3), /needs inputSize = outputSize \(got 2 and 1\); pass inputs instead/);
   assert.equal(net.generate(2, { inputs: sliceSeries(u, 0, 2) }).length, 2);
   assert.throws(() => new ESN({ units: 10, inputSize: 1, outputSize: 0 }), /expected outputSize to be an integer >= 1, got 0/);
+});
+
+test('the state dict holds the readout and the running state; a bad readout leaves an unfitted network unfitted', () => {
+  const s = sine(120);
+  const net = new ESN({ units: 12, inputSize: 1, outputSize: 1, seed: 3 });
+  assert.deepEqual(Object.keys(net.stateDict()), ['state', 'last_output']);
+  net.fit(timeSeries(s.subarray(0, 100)), timeSeries(s.subarray(1, 101)), { washout: 10 });
+  const dict = net.stateDict();
+  assert.deepEqual(Object.keys(dict), ['state', 'last_output', 'weight_out']);
+  assert.deepEqual([...dict.weight_out.shape], [1, 1 + 1 + 12]);
+  assert.deepEqual(Array.from(dict.state.data), Array.from(net.state));
+  const other = new ESN({ units: 12, inputSize: 1, outputSize: 1, seed: 3 });
+  const bad = { ...dict, weight_out: new Tensor(new Float64Array(13), [1, 13]) };
+  assert.throws(() => other.loadStateDict(bad), /expected weight_out of shape \[1, 14\], got \[1, 13\]/);
+  assert.equal(other.wOut, null);
+  assert.throws(() => other.predict(timeSeries([0.1])), /call fit\(\) before/);
+  other.loadStateDict(dict);
+  assert.deepEqual(Array.from(other.predict(timeSeries(s.subarray(101, 110))).data), Array.from(net.predict(timeSeries(s.subarray(101, 110))).data));
 });

@@ -1,7 +1,8 @@
 // Module.stateDict / loadStateDict: a round trip copies values (not buffers) between two models of
 // one config; strict loading names missing and unexpected keys, shape mismatches name the
 // parameter and both shapes, and a failed load changes nothing; non-strict loading fills what
-// matches. Also train()/eval() reach nested modules.
+// matches. Also train()/eval() reach nested modules, and Module buffers (saved, not trained) travel
+// in the state dict beside the parameters.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +61,7 @@ class Net extends Module {
     this.enc = this.registerModule('enc', new LSTM({ inputSize: 2, hiddenSize: 3 }));
     this.head = this.registerModule('head', new Linear({ inFeatures: 3, outFeatures: 2 }));
   }
+  getConfig(): Record<string, never> { return {}; }
 }
 
 test('nested modules get dotted names in registration order; train/eval reach children', () => {
@@ -75,4 +77,30 @@ test('nested modules get dotted names in registration order; train/eval reach ch
   net.zeroGrad();
   assert.ok(net.parameters().every((p) => p.grad === null));
   assert.equal(net.numParameters(), 4 * 3 * 2 + 4 * 3 * 3 + 12 + 12 + 6 + 2);
+});
+
+class Running extends Module {
+  readonly scale: Tensor;
+  readonly count: Tensor;
+  readonly inner: Linear;
+  constructor() {
+    super();
+    this.scale = this.registerParameter('scale', zeros([2]));
+    this.count = this.registerBuffer('count', zeros([1]))!;
+    this.inner = this.registerModule('inner', new Linear({ inFeatures: 1, outFeatures: 1 }));
+  }
+  getConfig(): Record<string, never> { return {}; }
+}
+
+test('buffers are in the state dict (after their module\'s parameters) but are not parameters; loading fills them', () => {
+  const a = new Running(), b = new Running();
+  a.count.data[0] = 7;
+  assert.deepEqual(Object.keys(a.stateDict()), ['scale', 'count', 'inner.weight', 'inner.bias']);
+  assert.deepEqual(a.namedBuffers().map(([n]) => n), ['count']);
+  assert.equal(a.parameters().length, 3);
+  assert.equal(a.count.requiresGrad, false);
+  b.loadStateDict(a.stateDict());
+  assert.equal(b.count.data[0], 7);
+  const { count: _c, ...noCount } = a.stateDict();
+  assert.throws(() => b.loadStateDict(noCount), /state dict does not match the module: missing count/);
 });

@@ -9,7 +9,7 @@ import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { padBatch } from '../../src/seq2seq/batch.js';
 import { decode, greedyDecode } from '../../src/seq2seq/decoding.js';
 import { beamSearch } from '../../src/seq2seq/beam_search.js';
-import { EOS } from '../../src/seq2seq/vocab.js';
+import { EOS } from '../../src/data/vocab.js';
 import { TableDecoder, enumerate, type ProbTable } from './table_decoder.js';
 
 // Tokens: 0 PAD, 1 BOS, 2 EOS, 3 'A', 4 'B'. Row 0: greedy goes A then A (0.35 beats EOS 0.3) and

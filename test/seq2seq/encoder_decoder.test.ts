@@ -9,7 +9,7 @@ import { Rng } from '../../src/tensor/random.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/seq2seq/model.js';
 import { padBatch, targetBatch } from '../../src/seq2seq/batch.js';
-import { BOS } from '../../src/seq2seq/vocab.js';
+import { BOS } from '../../src/data/vocab.js';
 import { assertClose } from './helpers.js';
 
 const f64 = (seed: number) => ({ dtype: 'float64' as const, rng: new Rng(seed) });

@@ -2,7 +2,7 @@
 // of the tokens it has produced so far, chosen by the test, so that the best sequence is known.
 
 import type { StepDecoder } from '../../src/seq2seq/step_decoder.js';
-import { BOS } from '../../src/seq2seq/vocab.js';
+import { BOS } from '../../src/data/vocab.js';
 
 /** probs(row, prefix) → probabilities over the V tokens (zeros allowed). */
 export type ProbTable = (row: number, prefix: readonly number[]) => number[];

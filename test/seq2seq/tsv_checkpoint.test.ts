@@ -11,10 +11,10 @@ import { parsePairs } from '../../src/seq2seq/tsv.js';
 import { vocabsFor } from '../../src/seq2seq/pairs.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { translate } from '../../src/seq2seq/translate.js';
-import { serializeSeq2Seq } from '../../src/seq2seq/checkpoint.js';
-import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
+import { expectModel, serializeCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { parseSamplingSchedule } from '../../src/seq2seq/schedule_spec.js';
-import { TokenVocab, EOS, UNK } from '../../src/seq2seq/vocab.js';
+import { Vocab, SEQUENCE_SPECIALS, EOS, UNK } from '../../src/data/vocab.js';
 import { tempDir } from '../train/helpers.js';
 
 test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is named', () => {
@@ -28,12 +28,14 @@ test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is name
 });
 
 test('vocabularies: specials first, unknown characters to UNK, decode stops at EOS', () => {
-  const v = new TokenVocab(['a', 'b']);
-  assert.deepEqual(v.encode('abz'), [4, 5, UNK]);
+  const v = new Vocab(['a', 'b'], { specials: SEQUENCE_SPECIALS });
+  assert.deepEqual(Array.from(v.encode('abz')), [4, 5, UNK]);
   assert.equal(v.decode([4, 5, UNK, EOS, 4]), 'ab\uFFFD');
-  assert.deepEqual(TokenVocab.fromJSON(JSON.stringify(v.toJSON())).chars, ['a', 'b']);
-  assert.throws(() => TokenVocab.fromJSON('{"type":"char","chars":[]}'), /expected vocabulary type "seq2seq-char", got "char"/);
-  assert.throws(() => new TokenVocab(['a', 'a']), /vocabulary character "a" appears twice/);
+  assert.deepEqual(Vocab.fromJSON(JSON.stringify(v.toJSON())).symbols, ['a', 'b']);
+  // The older seq2seq form still reads, with its four specials.
+  assert.deepEqual(Vocab.fromJSON('{"type":"seq2seq-char","chars":["a","b"]}').toJSON(), v.toJSON());
+  assert.throws(() => Vocab.fromJSON('{"type":"char","chars":[]}'), /expected a vocabulary of at least one character, got none/);
+  assert.throws(() => new Vocab(['a', 'a'], { specials: SEQUENCE_SPECIALS }), /vocabulary character "a" appears twice/);
 });
 
 test('teacher-forcing schedules parse from the command line form', () => {
@@ -52,12 +54,13 @@ test('a checkpoint round-trip gives identical translations, greedy and beam', as
     bidirectional: true, attention: 'additive', context: 'both',
   }, { rng: new Rng(11) });
   const path = join(tempDir(), 'm.safetensors');
-  await saveSeq2SeqCheckpoint(path, { model, srcVocab, tgtVocab, step: 42 });
-  const back = loadSeq2SeqCheckpoint(path);
+  await saveCheckpoint(path, { model, vocabs: { source: srcVocab, target: tgtVocab }, step: 42 });
+  const ckpt = loadCheckpoint(path);
+  const back = { model: expectModel(ckpt, Seq2Seq, 'a seq2seq', 'test'), srcVocab: ckpt.vocabs.source, tgtVocab: ckpt.vocabs.target, step: ckpt.step };
   assert.equal(back.step, 42);
-  assert.deepEqual(back.model.config, model.config);
-  assert.deepEqual(back.srcVocab.chars, srcVocab.chars);
-  assert.deepEqual(back.tgtVocab.chars, tgtVocab.chars);
+  assert.deepEqual(back.model.getConfig(), model.getConfig());
+  assert.deepEqual(back.srcVocab.symbols, srcVocab.symbols);
+  assert.deepEqual(back.tgtVocab.symbols, tgtVocab.symbols);
   const texts = ['hello', 'abc', 'cab', 'zzz', 'é'];
   for (const opts of [{ maxLength: 12 }, { maxLength: 12, beamWidth: 3 }]) {
     const a = translate(model, srcVocab, tgtVocab, texts, opts), b = translate(back.model, back.srcVocab, back.tgtVocab, texts, opts);
@@ -73,15 +76,15 @@ test('damaged checkpoints are refused with the path and the reason', () => {
   const pairs = [{ source: 'ab', target: 'ba' }];
   const { srcVocab, tgtVocab } = vocabsFor(pairs);
   const model = new Seq2Seq({ srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: 2, hiddenSize: 3, cell: 'lstm' });
-  const good = serializeSeq2Seq({ model, srcVocab, tgtVocab, step: 0 });
+  const good = serializeCheckpoint({ model, vocabs: { source: srcVocab, target: tgtVocab }, step: 0 });
   const truncated = join(dir, 'cut.safetensors');
   writeFileSync(truncated, good.subarray(0, good.length - 10));
-  assert.throws(() => loadSeq2SeqCheckpoint(truncated), /cut\.safetensors/);
-  assert.throws(() => loadSeq2SeqCheckpoint(join(dir, 'missing.safetensors')), /cannot read checkpoint .*missing\.safetensors: no such file/);
+  assert.throws(() => loadCheckpoint(truncated), /cut\.safetensors/);
+  assert.throws(() => loadCheckpoint(join(dir, 'missing.safetensors')), /cannot read checkpoint .*missing\.safetensors: no such file/);
   // A valid file whose vocabulary does not fit the model.
   const other = vocabsFor([{ source: 'abc', target: 'ba' }]).srcVocab;
   const wrong = join(dir, 'wrong.safetensors');
-  writeFileSync(wrong, serializeSeq2Seq({ model, srcVocab: other, tgtVocab, step: 0 }));
-  assert.throws(() => loadSeq2SeqCheckpoint(wrong), /expected vocabularies of 6 and 6 symbols \(the model's\), got 7 and 6/);
+  writeFileSync(wrong, serializeCheckpoint({ model, vocabs: { source: other, target: tgtVocab }, step: 0 }));
+  assert.throws(() => loadCheckpoint(wrong), /expected vocabularies of 6 and 6 symbols \(the model's\), got 7 and 6/);
   assert.ok(readFileSync(wrong).length > 8);
 });

@@ -18,7 +18,8 @@ import { BudgetCosine } from '../../src/optim/schedules.js';
 import { saveSafetensors, loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
 import { resumableRng } from '../../src/train/fit_state.js';
-import { fileCheckpoint, fitStatePath, loadFitState } from '../../src/train/fit_state_file.js';
+import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js';
+import { statePathFor } from '../../src/train/checkpoint.js';
 import { EpochBatches } from '../../src/train/epoch_batches.js';
 import { tempDir } from './helpers.js';
 
@@ -140,7 +141,7 @@ test('an interrupted run (mid-epoch) resumes to exactly the weights of an uninte
   const first = await fit(part);
   assert.equal(first.stopped, 'interrupted');
   assert.equal(first.steps, 5);
-  assert.ok(existsSync(fitStatePath(join(dir, 'part.safetensors'))));
+  assert.ok(existsSync(statePathFor(join(dir, 'part.safetensors'))));
   const rest = resumableRun(join(dir, 'part.safetensors'), null, true);
   const res = await fit(rest);
   assert.equal(res.steps, 11);
@@ -159,7 +160,7 @@ test('a loss that is not finite stops the run, naming the step and keeping the l
     checkpoint: fileCheckpoint(path, (step) => saveSafetensors(path, m.stateDict(), { step: String(step) }), { every: 2 }),
   }), /training diverged at step 4: loss is NaN; the last checkpoint \(.*m\.safetensors\) is kept/);
   assert.equal(loadSafetensorsSync(path).metadata.step, '4');
-  assert.ok(readFileSync(fitStatePath(path)).length > 0);
+  assert.ok(readFileSync(statePathFor(path)).length > 0);
 });
 
 test('bad options are refused before any step', async () => {

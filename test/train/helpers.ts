@@ -1,8 +1,13 @@
-// Shared pieces of the training tests: a generated corpus (no outside text) and temp directories.
+// Shared pieces of the training tests: a generated corpus (no outside text), temp directories, and a
+// character model read back from a checkpoint file.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CharModel } from '../../src/train/char_model.js';
+import { expectModel } from '../../src/train/checkpoint.js';
+import { loadCheckpoint } from '../../src/train/checkpoint_file.js';
+import type { Vocab } from '../../src/data/vocab.js';
 
 /** A small deterministic corpus with structure a model can learn: counting words and brackets. */
 export function generatedCorpus(lines = 200): string {
@@ -17,4 +22,10 @@ export function generatedCorpus(lines = 200): string {
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'unfold-test-'));
+}
+
+/** The character model, vocabulary and step of the checkpoint at `path`. */
+export function loadCharModel(path: string): { model: CharModel; vocab: Vocab; step: number } {
+  const c = loadCheckpoint(path);
+  return { model: expectModel(c, CharModel, 'a character-level language model', 'test'), vocab: c.vocabs.text, step: c.step };
 }

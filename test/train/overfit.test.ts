@@ -8,13 +8,13 @@ import { indices } from '../../src/autograd/ops/gather.js';
 import { crossEntropy } from '../../src/nn/losses/cross_entropy.js';
 import { Adam } from '../../src/optim/adam.js';
 import { Rng } from '../../src/tensor/random.js';
-import { CharVocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { sample } from '../../src/train/sample.js';
 
 for (const cell of ['lstm', 'gru', 'rnn'] as const) {
   test(`${cell} char model overfits "hello" and samples it back`, () => {
-    const vocab = CharVocab.fromText('hello');
+    const vocab = Vocab.fromText('hello');
     const model = new CharModel({ vocabSize: vocab.size, cell, hiddenSize: 16, numLayers: 1, embeddingSize: 8, dropout: 0 }, { rng: new Rng(3) });
     const opt = new Adam(model.parameters(), { lr: 0.05 });
     const ids = vocab.encode('hello');

@@ -11,9 +11,9 @@ import '../../src/autograd/methods.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { trainCharModel } from '../../src/train/trainer.js';
-import { loadModelCheckpoint, statePathFor } from '../../src/train/checkpoint.js';
+import { statePathFor } from '../../src/train/checkpoint.js';
 import type { TrainOptions } from '../../src/train/options.js';
-import { generatedCorpus, tempDir } from './helpers.js';
+import { generatedCorpus, loadCharModel, tempDir } from './helpers.js';
 
 const text = generatedCorpus();
 const small: Partial<TrainOptions> = {
@@ -22,14 +22,14 @@ const small: Partial<TrainOptions> = {
 };
 
 function params(path: string): Float32Array[] {
-  return loadModelCheckpoint(path).model.parameters().map((p) => Float32Array.from(p.data));
+  return loadCharModel(path).model.parameters().map((p) => Float32Array.from(p.data));
 }
 
 test('a saved checkpoint loads with the same outputs', async () => {
   const out = join(tempDir(), 'm.safetensors');
   const run = await trainCharModel({ text, out, options: { ...small, steps: 3 } });
-  const { model, vocab } = loadModelCheckpoint(out);
-  assert.deepEqual(vocab.chars, run.vocab.chars);
+  const { model, vocab } = loadCharModel(out);
+  assert.deepEqual(vocab.symbols, run.vocab.symbols);
   const ids = indices(run.vocab.encode('(two one) = 21;'), [1, 15]);
   run.model.eval(); model.eval();
   const [a] = noGrad(() => run.model.forward(ids));
@@ -81,5 +81,5 @@ test('checkpoints land every checkpointEvery steps and at the end', async () => 
   const saved: number[] = [];
   await trainCharModel({ text, out, options: { ...small, steps: 5, evalEvery: 100, checkpointEvery: 2 }, callbacks: { onCheckpoint: ({ step }) => { saved.push(step); } } });
   assert.deepEqual(saved, [2, 4, 5]);
-  assert.equal(loadModelCheckpoint(out).step, 5);
+  assert.equal(loadCharModel(out).step, 5);
 });

@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import '../../src/autograd/methods.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices } from '../../src/autograd/ops/gather.js';
-import { loadModelCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCharModel } from './helpers.js';
 
 // compiled to dist/test/train; the fixtures stay in the source tree
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures');
@@ -19,7 +19,7 @@ interface Expected { ids: number[][]; shape: number[]; logits: number[]; state: 
 
 for (const cell of ['lstm', 'gru']) {
   test(`PyTorch ${cell} checkpoint loads and reproduces torch's outputs`, () => {
-    const { model, vocab } = loadModelCheckpoint(join(fixtures, `torch_char_${cell}.safetensors`));
+    const { model, vocab } = loadCharModel(join(fixtures, `torch_char_${cell}.safetensors`));
     const want = JSON.parse(readFileSync(join(fixtures, `torch_char_${cell}.json`), 'utf8')) as Expected;
     assert.equal(model.config.cell, cell);
     assert.equal(vocab.size, model.config.vocabSize);
@@ -44,7 +44,7 @@ test('a checkpoint stored in float64 loads into the float32 model with the same 
   const f64 = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, new Tensor(Float64Array.from(t.data), t.shape)]));
   const out = join(tempDir(), 'f64.safetensors');
   await saveSafetensors(out, f64, metadata);
-  const a = loadModelCheckpoint(src).model, b = loadModelCheckpoint(out).model;
+  const a = loadCharModel(src).model, b = loadCharModel(out).model;
   for (const [name, p] of b.namedParameters()) {
     assert.equal(p.dtype, 'float32', name);
     assert.deepEqual(Array.from(p.data), Array.from(a.stateDict()[name].data), name);

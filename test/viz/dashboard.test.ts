@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
-import { CharVocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { Dashboard, dashboardCallbacks } from '../../src/viz/dashboard.js';
 import type { ReportData } from '../../src/viz/report_data.js';
 
@@ -13,7 +13,7 @@ test('dashboard callbacks feed /data.json; a failing analysis becomes a note', a
   const dash = await Dashboard.start({ port: 0 });
   try {
     dash.loadCurves({ train: [{ step: 1, loss: 3 }], val: [{ step: 1, loss: 3.1 }] });
-    const vocab = CharVocab.fromText('ab(c)\n');
+    const vocab = Vocab.fromText('ab(c)\n');
     const model = new CharModel({ vocabSize: vocab.size, cell: 'lstm', hiddenSize: 4, numLayers: 1, embeddingSize: 3, dropout: 0 }, { rng: new Rng(1) });
     const get = async (): Promise<ReportData> => (await (await fetch(new URL('/data.json', dash.url))).json()) as ReportData;
     // A one-character text cannot be analysed.

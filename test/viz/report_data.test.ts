@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
-import { CharVocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { buildReportData } from '../../src/viz/report_data.js';
 import { traceCharModel } from '../../src/diagnostics/char_model_trace.js';
 import { pearson, unitSeries } from '../../src/diagnostics/correlation.js';
@@ -14,7 +14,7 @@ import { quotedCorpus } from './fixtures.js';
 
 test('report data: correlations, saturation counts, predictions and gradients agree with direct computations', () => {
   const text = quotedCorpus(12);
-  const vocab = CharVocab.fromText(text);
+  const vocab = Vocab.fromText(text);
   const model = new CharModel({ vocabSize: vocab.size, cell: 'gru', hiddenSize: 6, numLayers: 2, embeddingSize: 5, dropout: 0 }, { rng: new Rng(4) });
   const d = buildReportData(model, vocab, text, { train: [], val: [] }, { maxChars: 150, gradientChars: 40, topCells: 3 });
   const chars = Array.from(text).slice(0, 150);

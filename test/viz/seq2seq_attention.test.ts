@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { Rng } from '../../src/tensor/random.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
-import { TokenVocab, BOS } from '../../src/seq2seq/vocab.js';
+import { Vocab, BOS, SEQUENCE_SPECIALS } from '../../src/data/vocab.js';
 import { padBatch } from '../../src/seq2seq/batch.js';
-import { saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
+import { saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { seq2seqAttentionMaps } from '../../src/viz/seq2seq_attention.js';
 import { launchChromium, watchedPage } from './browser.js';
 import { tempDir, CLI } from './fixtures.js';
 
-function tinyModel(): { model: Seq2Seq; vocab: TokenVocab } {
-  const vocab = TokenVocab.fromTexts(['abcde ']);
+function tinyModel(): { model: Seq2Seq; vocab: Vocab } {
+  const vocab = Vocab.fromTexts(['abcde '], { specials: SEQUENCE_SPECIALS });
   const model = new Seq2Seq({ srcVocabSize: vocab.size, tgtVocabSize: vocab.size, embeddingSize: 6, hiddenSize: 8, cell: 'gru', attention: 'additive' }, { rng: new Rng(2) });
   return { model, vocab };
 }
@@ -48,7 +48,7 @@ test('unfold viz on a seq2seq checkpoint draws its attention maps', async () => 
   const { model, vocab } = tinyModel();
   const dir = tempDir();
   const ckpt = join(dir, 's2s.safetensors'), src = join(dir, 'src.tsv'), html = join(dir, 'r.html');
-  await saveSeq2SeqCheckpoint(ckpt, { model, srcVocab: vocab, tgtVocab: vocab, step: 3 });
+  await saveCheckpoint(ckpt, { model, vocabs: { source: vocab, target: vocab }, step: 3 });
   writeFileSync(src, 'abc\tcba\n\nde a\taed\n');
   const r = spawnSync(process.execPath, [CLI, 'viz', '--checkpoint', ckpt, src, '--out', html], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

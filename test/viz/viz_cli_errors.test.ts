@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
-import { CharVocab } from '../../src/data/vocab.js';
-import { saveModelCheckpoint } from '../../src/train/checkpoint.js';
+import { Vocab } from '../../src/data/vocab.js';
+import { saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { tempDir, CLI } from './fixtures.js';
 
 const viz = (args: string[]): { status: number | null; stderr: string } => spawnSync(process.execPath, [CLI, 'viz', ...args], { encoding: 'utf8' });
@@ -19,9 +19,10 @@ test('unfold viz: missing or bad checkpoint, too short a text, bad attention JSO
   const missing = viz(['--checkpoint', join(dir, 'nope.safetensors')]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /unfold: error: .*nope\.safetensors/);
-  const vocab = CharVocab.fromText('abc\n');
+  const vocab = Vocab.fromText('abc\n');
   const ckpt = join(dir, 'm.safetensors');
-  await saveModelCheckpoint(ckpt, new CharModel({ vocabSize: vocab.size, cell: 'lstm', hiddenSize: 4, numLayers: 1, embeddingSize: 3, dropout: 0 }, { rng: new Rng(1) }), vocab, 0);
+  const model = new CharModel({ vocabSize: vocab.size, cell: 'lstm', hiddenSize: 4, numLayers: 1, embeddingSize: 3, dropout: 0 }, { rng: new Rng(1) });
+  await saveCheckpoint(ckpt, { model, vocabs: { text: vocab }, step: 0 });
   writeFileSync(join(dir, 'one.txt'), 'a');
   assert.match(viz(['--checkpoint', ckpt, join(dir, 'one.txt'), '--out', join(dir, 'r.html')]).stderr, /expected a text of at least 2 characters to analyse, got 1/);
   writeFileSync(join(dir, 'att.json'), JSON.stringify([{ source: ['a'], target: ['b'], weights: [[0.5, 0.5]] }]));

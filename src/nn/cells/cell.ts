@@ -27,6 +27,12 @@ export interface RecurrentCell {
   step(x: Tensor, carry: Carry): Carry;
 }
 
+/** Whether a value is a RecurrentCell (as opposed to a sequence module or another module). */
+export function isRecurrentCell(m: unknown): m is RecurrentCell {
+  const c = m as Partial<Record<keyof RecurrentCell, unknown>> | null;
+  return typeof c === 'object' && c !== null && typeof c.stepProjected === 'function' && typeof c.initCarry === 'function';
+}
+
 export interface CellConfig {
   inputSize: number;
   hiddenSize: number;
@@ -65,6 +71,11 @@ export abstract class CellBase extends Module implements RecurrentCell {
   }
 
   get dtype() { return this.weight_hh.dtype; }
+
+  /** The config fields every gated cell has (for the subclasses' getConfig). */
+  protected cellConfig(): Required<CellConfig> {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.useBias };
+  }
 
   initCarry(batch: number): Carry {
     return Array.from({ length: this.carrySize }, () => zeros([batch, this.hiddenSize], { dtype: this.dtype }));

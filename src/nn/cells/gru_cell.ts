@@ -8,6 +8,7 @@ import { linear } from '../../autograd/ops/matmul.js';
 import { slice } from '../../autograd/ops/shape_ops.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface GRUCellConfig extends CellConfig {
   /** Apply the reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -32,6 +33,10 @@ export class GRUCell extends CellBase {
   constructor(config: GRUCellConfig, init: InitOptions = {}) {
     super(config, 3, init);
     this.resetAfter = config.resetAfter ?? true;
+  }
+
+  getConfig(): Required<GRUCellConfig> {
+    return { ...this.cellConfig(), resetAfter: this.resetAfter };
   }
 
   stepProjected(xp: Tensor, [h]: Carry): Carry {
@@ -60,3 +65,5 @@ export class GRUCell extends CellBase {
     return this.forwardHidden(x, h);
   }
 }
+
+registerModule('nn.GRUCell', GRUCell, (config, init) => new GRUCell(config, init));

@@ -12,6 +12,7 @@ import { argmax } from '../../autograd/ops/reduce.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, RecurrentCell } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface JordanCellConfig {
   /** I: size of the external input x_t; 0 for a net driven only by its own outputs (default 0). */
@@ -82,6 +83,13 @@ export class JordanCell extends Module implements RecurrentCell {
 
   get dtype() { return this.weight_yh.dtype; }
 
+  getConfig(): Required<JordanCellConfig> {
+    return {
+      inputSize: this.inputSize, hiddenSize: this.hiddenSize, outputSize: this.outputSize, output: this.outputKind,
+      hiddenToHidden: this.weight_hh !== null, nonlinearity: this.nonlinearity,
+    };
+  }
+
   /** [zeros [N, H], zeros [N, O]]: no previous state, no previous output. */
   initCarry(batch: number): Carry {
     return [zeros([batch, this.hiddenSize], { dtype: this.dtype }), zeros([batch, this.outputSize], { dtype: this.dtype })];
@@ -141,3 +149,5 @@ export class JordanCell extends Module implements RecurrentCell {
     return this.stepProjected(this.projectInput(x), carry);
   }
 }
+
+registerModule('nn.JordanCell', JordanCell, (config, init) => new JordanCell(config, init));

@@ -8,6 +8,7 @@ import { add, mul, relu, sigmoid, sub, tanh } from '../../autograd/ops/elementwi
 import { linear } from '../../autograd/ops/matmul.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface LeakyRNNCellConfig extends CellConfig {
   /** f in the update below (default 'tanh'). */
@@ -60,6 +61,8 @@ export class LeakyRNNCell extends CellBase {
   readonly alpha_logit: Tensor | null;
   /** α [H] when fixed, else null. */
   private readonly fixedAlpha: Tensor | null;
+  // α₀ per unit as resolved from the config (the fixed α, or the learned one's starting point).
+  private readonly initialAlpha: readonly number[];
 
   constructor(config: LeakyRNNCellConfig, init: InitOptions = {}) {
     super(config, 1, init);
@@ -78,6 +81,7 @@ export class LeakyRNNCell extends CellBase {
     for (const a of alpha) {
       if (!(a >= 0 && a <= 1)) throw new Error(`LeakyRNNCell: expected alpha in [0, 1], got ${a}`);
     }
+    this.initialAlpha = Object.freeze(alpha);
     const dtype = this.dtype;
     if (config.learnAlpha) {
       const logits = alpha.map((a) => {
@@ -90,6 +94,11 @@ export class LeakyRNNCell extends CellBase {
       this.alpha_logit = null;
       this.fixedAlpha = tensor(alpha, [H], { dtype });
     }
+  }
+
+  /** The config with α resolved to one value per unit (maxTimescale has then done its work). */
+  getConfig(): Required<Omit<LeakyRNNCellConfig, 'maxTimescale'>> & { alpha: number[] } {
+    return { ...this.cellConfig(), nonlinearity: this.nonlinearity, alpha: [...this.initialAlpha], learnAlpha: this.alpha_logit !== null };
   }
 
   /** α [H] as used by the step (σ(a) when learned; differentiable then). */
@@ -108,3 +117,5 @@ export class LeakyRNNCell extends CellBase {
     return this.forwardHidden(x, h);
   }
 }
+
+registerModule('nn.LeakyRNNCell', LeakyRNNCell, (config, init) => new LeakyRNNCell(config, init));

@@ -8,6 +8,7 @@ import { reshape } from '../../autograd/ops/shape_ops.js';
 import { lstmCellState, lstmHidden } from '../../autograd/ops/lstm_pointwise.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface LSTMCellConfig extends CellConfig {
   /**
@@ -28,10 +29,17 @@ export interface LSTMCellConfig extends CellConfig {
  */
 export class LSTMCell extends CellBase {
   readonly carrySize = 2;
+  /** The forget-gate bias the cell started from (undefined: PyTorch's uniform init). */
+  readonly forgetBias: number | undefined;
 
   constructor(config: LSTMCellConfig, init: InitOptions = {}) {
     super(config, 4, init);
+    this.forgetBias = config.forgetBias;
     if (config.forgetBias !== undefined) setForgetBias(this, config.forgetBias);
+  }
+
+  getConfig(): LSTMCellConfig & Required<CellConfig> {
+    return { ...this.cellConfig(), forgetBias: this.forgetBias };
   }
 
   stepProjected(xp: Tensor, [h, c]: Carry): Carry {
@@ -62,3 +70,5 @@ export function setForgetBias(cell: LSTMCell, value: number): void {
   }
   if (!cell.bias_ih && !cell.bias_hh) throw new Error('forgetBias needs bias: true');
 }
+
+registerModule('nn.LSTMCell', LSTMCell, (config, init) => new LSTMCell(config, init));

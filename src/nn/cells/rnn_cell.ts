@@ -5,6 +5,7 @@ import { add, relu, tanh } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface RNNCellConfig extends CellConfig {
   /** f in the update below (default 'tanh'). */
@@ -30,6 +31,10 @@ export class RNNCell extends CellBase {
     }
   }
 
+  getConfig(): Required<RNNCellConfig> {
+    return { ...this.cellConfig(), nonlinearity: this.nonlinearity };
+  }
+
   stepProjected(xp: Tensor, [h]: Carry): Carry {
     const pre = add(xp, linear(h, this.weight_hh, this.bias_hh));
     return [this.nonlinearity === 'tanh' ? tanh(pre) : relu(pre)];
@@ -39,3 +44,5 @@ export class RNNCell extends CellBase {
     return this.forwardHidden(x, h);
   }
 }
+
+registerModule('nn.RNNCell', RNNCell, (config, init) => new RNNCell(config, init));

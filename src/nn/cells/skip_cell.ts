@@ -11,6 +11,7 @@ import { reshape } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, CellConfig, RecurrentCell } from './cell.js';
+import { registerModule } from '../registry.js';
 
 export interface SkipRNNCellConfig extends CellConfig {
   /** The delays d ≥ 1 the update reads h_{t−d} from, distinct integers (default [1]). */
@@ -72,6 +73,10 @@ export class SkipRNNCell extends Module implements RecurrentCell {
 
   get dtype() { return this.weight_ih.dtype; }
 
+  getConfig(): Required<SkipRNNCellConfig> & { delays: number[] } {
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias_ih !== null, delays: [...this.delays], nonlinearity: this.nonlinearity };
+  }
+
   initCarry(batch: number): Carry {
     return Array.from({ length: this.carrySize }, () => zeros([batch, this.hiddenSize], { dtype: this.dtype }));
   }
@@ -120,3 +125,5 @@ export class SkipRNNCell extends Module implements RecurrentCell {
     return single ? reshape(h, [this.hiddenSize]) : h;
   }
 }
+
+registerModule('nn.SkipRNNCell', SkipRNNCell, (config, init) => new SkipRNNCell(config, init));

@@ -5,6 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { conv2d, pair, type Size2 } from '../../autograd/ops/conv2d.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
+import { registerModule } from '../registry.js';
 
 export interface Conv2dConfig {
   inChannels: number;
@@ -74,8 +75,18 @@ export class Conv2d extends Module {
     this.bias = this.config.bias ? this.registerParameter('bias', uniformInit([outChannels], k, init)) : null;
   }
 
+  getConfig(): Required<Conv2dConfig> & { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number] } {
+    const c = this.config;
+    return {
+      inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: [...c.kernelSize], stride: [...c.stride],
+      padding: [...c.padding], dilation: [...c.dilation], groups: c.groups, bias: c.bias,
+    };
+  }
+
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.config;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
   }
 }
+
+registerModule('nn.Conv2d', Conv2d, (config, init) => new Conv2d(config, init));

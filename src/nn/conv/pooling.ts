@@ -5,6 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { pair, type Size2 } from '../../autograd/ops/conv2d.js';
 import { avgPool2d, maxPool2d } from '../../autograd/ops/pool2d.js';
 import { Module } from '../module.js';
+import { registerModule } from '../registry.js';
 
 export interface MaxPool2dConfig {
   kernelSize: Size2;
@@ -19,7 +20,9 @@ export interface AvgPool2dConfig extends MaxPool2dConfig {
   countIncludePad?: boolean;
 }
 
-function resolve(op: string, c: MaxPool2dConfig): { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] } {
+interface ResolvedPool { kernelSize: [number, number]; stride: [number, number]; padding: [number, number] }
+
+function resolve(op: string, c: MaxPool2dConfig): ResolvedPool {
   const kernelSize = pair(op, 'kernelSize', c.kernelSize, 1);
   return { kernelSize, stride: pair(op, 'stride', c.stride ?? kernelSize, 1), padding: pair(op, 'padding', c.padding ?? 0, 0) };
 }
@@ -35,6 +38,11 @@ export class MaxPool2d extends Module {
   constructor(config: MaxPool2dConfig) {
     super();
     this.config = Object.freeze(resolve('MaxPool2d', config));
+  }
+
+  getConfig(): ResolvedPool {
+    const { kernelSize, stride, padding } = this.config;
+    return { kernelSize: [...kernelSize], stride: [...stride], padding: [...padding] };
   }
 
   forward(x: Tensor): Tensor {
@@ -56,7 +64,15 @@ export class AvgPool2d extends Module {
     this.config = Object.freeze({ ...resolve('AvgPool2d', config), countIncludePad: config.countIncludePad ?? true });
   }
 
+  getConfig(): ResolvedPool & { countIncludePad: boolean } {
+    const { kernelSize, stride, padding, countIncludePad } = this.config;
+    return { kernelSize: [...kernelSize], stride: [...stride], padding: [...padding], countIncludePad };
+  }
+
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.config.kernelSize, this.config);
   }
 }
+
+registerModule('nn.MaxPool2d', MaxPool2d, (config) => new MaxPool2d(config));
+registerModule('nn.AvgPool2d', AvgPool2d, (config) => new AvgPool2d(config));

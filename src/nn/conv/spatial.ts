@@ -7,6 +7,7 @@ import { mean } from '../../autograd/ops/reduce.js';
 import { permute, reshape } from '../../autograd/ops/shape_ops.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Module } from '../module.js';
+import { registerModule } from '../registry.js';
 
 function expect4d(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: expected input of shape [N, C, H, W], got ${formatShape(x.shape)}`);
@@ -25,6 +26,8 @@ export function globalAvgPool2d(x: Tensor): Tensor {
 
 /** Module form of globalAvgPool2d. Inputs: x [N, C, H, W]. Outputs: [N, C]. */
 export class GlobalAvgPool2d extends Module {
+  getConfig(): Record<string, never> { return {}; }
+
   forward(x: Tensor): Tensor { return globalAvgPool2d(x); }
 }
 
@@ -47,6 +50,8 @@ export function spatialToSequence(x: Tensor): Tensor {
 export class Flatten extends Module {
   constructor(readonly startDim = 1) { super(); }
 
+  getConfig(): { startDim: number } { return { startDim: this.startDim }; }
+
   forward(x: Tensor): Tensor {
     if (!Number.isInteger(this.startDim) || this.startDim < 0 || this.startDim >= Math.max(x.rank, 1)) {
       throw new Error(`Flatten: expected startDim in [0, ${Math.max(x.rank - 1, 0)}] for input ${formatShape(x.shape)}, got ${this.startDim}`);
@@ -56,3 +61,6 @@ export class Flatten extends Module {
     return reshape(x, [...kept, rest]);
   }
 }
+
+registerModule('nn.GlobalAvgPool2d', GlobalAvgPool2d, () => new GlobalAvgPool2d());
+registerModule('nn.Flatten', Flatten, (config) => new Flatten(config.startDim));

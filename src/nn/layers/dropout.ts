@@ -5,6 +5,7 @@ import { Tensor, zeros } from '../../tensor/tensor.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { defaultRng, type Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
+import { registerModule } from '../registry.js';
 
 /** A 0 / (1/(1−p)) mask of the given shape, without history. */
 export function dropoutMask(shape: readonly number[], p: number, like: Tensor, rng: Rng = defaultRng()): Tensor {
@@ -30,7 +31,13 @@ export class Dropout extends Module {
     if (!(p >= 0 && p < 1)) throw new Error(`Dropout: expected a probability in [0, 1), got ${p}`);
   }
 
+  getConfig(): { p: number } {
+    return { p: this.p };
+  }
+
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, this.rng);
   }
 }
+
+registerModule('nn.Dropout', Dropout, (config, init) => new Dropout(config.p));

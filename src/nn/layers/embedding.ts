@@ -4,6 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { embedding, type IndexTensor } from '../../autograd/ops/gather.js';
 import { Module } from '../module.js';
 import { normalInit, type InitOptions } from '../init.js';
+import { registerModule } from '../registry.js';
 
 export interface EmbeddingConfig {
   numEmbeddings: number;
@@ -26,7 +27,13 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', normalInit([config.numEmbeddings, config.embeddingDim], 1, init));
   }
 
+  getConfig(): EmbeddingConfig {
+    return { numEmbeddings: this.config.numEmbeddings, embeddingDim: this.config.embeddingDim };
+  }
+
   forward(ids: IndexTensor): Tensor {
     return embedding(this.weight, ids);
   }
 }
+
+registerModule('nn.Embedding', Embedding, (config, init) => new Embedding(config, init));

@@ -6,6 +6,7 @@ import { GRUCell } from '../cells/gru_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
+import { registerModule } from '../registry.js';
 
 export interface GRUConfig extends RecurrentLayerConfig {
   /** Reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -28,8 +29,15 @@ export interface GRUConfig extends RecurrentLayerConfig {
  * Parameters: weight_ih_l{k} [3H, in], weight_hh_l{k} [3H, H], bias_ih_l{k}, bias_hh_l{k} [3H].
  */
 export class GRU extends RecurrentLayer {
+  readonly resetAfter: boolean;
+
   constructor(config: GRUConfig, init: InitOptions = {}) {
     super(config, (inputSize) => new GRUCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, resetAfter: config.resetAfter }, init));
+    this.resetAfter = config.resetAfter ?? true;
+  }
+
+  getConfig(): Required<GRUConfig> {
+    return { ...this.layerConfig(), resetAfter: this.resetAfter };
   }
 
   get carrySize(): number { return 1; }
@@ -49,3 +57,5 @@ export class GRU extends RecurrentLayer {
     return [out, h];
   }
 }
+
+registerModule('nn.GRU', GRU, (config, init) => new GRU(config, init));

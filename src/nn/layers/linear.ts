@@ -4,6 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
+import { registerModule } from '../registry.js';
 
 export interface LinearConfig {
   inFeatures: number;
@@ -31,7 +32,14 @@ export class Linear extends Module {
     this.bias = this.config.bias ? this.registerParameter('bias', uniformInit([config.outFeatures], k, init)) : null;
   }
 
+  getConfig(): Required<LinearConfig> {
+    const { inFeatures, outFeatures, bias } = this.config;
+    return { inFeatures, outFeatures, bias };
+  }
+
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
 }
+
+registerModule('nn.Linear', Linear, (config, init) => new Linear(config, init));

@@ -3,9 +3,10 @@
 import { Tensor } from '../../tensor/tensor.js';
 import type { InitOptions } from '../init.js';
 import { LSTMCell } from '../cells/lstm_cell.js';
-import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
+import { RecurrentLayer, type RecurrentLayerConfig, type ResolvedLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
+import { registerModule } from '../registry.js';
 
 export interface LSTMConfig extends RecurrentLayerConfig {
   /** Initial forget-gate bias b_if + b_hf for every layer (default: PyTorch's uniform init). */
@@ -30,8 +31,16 @@ export interface LSTMConfig extends RecurrentLayerConfig {
  *             with _reverse for the backward direction, as in PyTorch.
  */
 export class LSTM extends RecurrentLayer {
+  /** The forget-gate bias the layer started from (undefined: PyTorch's uniform init). */
+  readonly forgetBias: number | undefined;
+
   constructor(config: LSTMConfig, init: InitOptions = {}) {
     super(config, (inputSize) => new LSTMCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, forgetBias: config.forgetBias }, init));
+    this.forgetBias = config.forgetBias;
+  }
+
+  getConfig(): ResolvedLayerConfig & LSTMConfig {
+    return { ...this.layerConfig(), forgetBias: this.forgetBias };
   }
 
   get carrySize(): number { return 2; }
@@ -51,3 +60,5 @@ export class LSTM extends RecurrentLayer {
     return [out, [h, c]];
   }
 }
+
+registerModule('nn.LSTM', LSTM, (config, init) => new LSTM(config, init));

@@ -97,6 +97,16 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
 
   get numDirections(): number { return this.config.bidirectional ? 2 : 1; }
 
+  /** The options every layer has, resolved (for the subclasses' getConfig). */
+  protected layerConfig(): ResolvedLayerConfig {
+    const c = this.config;
+    return {
+      inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias, batchFirst: c.batchFirst,
+      dropout: c.dropout, bidirectional: c.bidirectional, fused: c.fused, inputDropout: c.inputDropout,
+      recurrentDropout: c.recurrentDropout, zoneoutHidden: c.zoneoutHidden, zoneoutCell: c.zoneoutCell,
+    };
+  }
+
   /** How many state tensors the layer carries (h; h and c for the LSTM), each [numLayers·D, B, H]. */
   abstract get carrySize(): number;
 

@@ -6,6 +6,7 @@ import { RNNCell } from '../cells/rnn_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
+import { registerModule } from '../registry.js';
 
 export interface RNNConfig extends RecurrentLayerConfig {
   nonlinearity?: 'tanh' | 'relu';
@@ -26,8 +27,15 @@ export interface RNNConfig extends RecurrentLayerConfig {
  * Parameters: weight_ih_l{k}[_reverse], weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, as in PyTorch.
  */
 export class RNN extends RecurrentLayer {
+  readonly nonlinearity: 'tanh' | 'relu';
+
   constructor(config: RNNConfig, init: InitOptions = {}) {
     super(config, (inputSize) => new RNNCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, nonlinearity: config.nonlinearity }, init));
+    this.nonlinearity = config.nonlinearity ?? 'tanh';
+  }
+
+  getConfig(): Required<RNNConfig> {
+    return { ...this.layerConfig(), nonlinearity: this.nonlinearity };
   }
 
   get carrySize(): number { return 1; }
@@ -47,3 +55,5 @@ export class RNN extends RecurrentLayer {
     return [out, h];
   }
 }
+
+registerModule('nn.RNN', RNN, (config, init) => new RNN(config, init));

@@ -9,6 +9,7 @@ import { linear } from '../../autograd/ops/matmul.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
+import { registerModule } from '../registry.js';
 
 export interface VectorConditioningConfig {
   /** V: size of the conditioning vector. */
@@ -53,6 +54,10 @@ export class VectorConditioning extends Module {
     this.weight_v = initial ? this.registerParameter('weight_v', uniformInit([H, V], k, init)) : null;
     this.bias_v = initial ? this.registerParameter('bias_v', uniformInit([H], k, init)) : null;
     this.weight_r = every ? this.registerParameter('weight_r', uniformInit([P, V], k, init)) : null;
+  }
+
+  getConfig(): Required<VectorConditioningConfig> {
+    return { vectorSize: this.vectorSize, hiddenSize: this.hiddenSize, mode: this.mode, projectedSize: this.projectedSize };
   }
 
   private check(v: Tensor): void {
@@ -106,3 +111,5 @@ export class VectorConditioning extends Module {
     };
   }
 }
+
+registerModule('nn.seq.VectorConditioning', VectorConditioning, (config, init) => new VectorConditioning(config, init));

@@ -10,6 +10,7 @@ import { bceWithLogits } from '../losses/regression.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
 import type { InitOptions } from '../init.js';
+import { registerModule } from '../registry.js';
 
 /**
  * z = h w_haltᵀ + b_halt: one logit of p(halt) per step.
@@ -26,10 +27,16 @@ export class HaltingUnit extends Module {
     this.linear = this.registerModule('linear', new Linear({ inFeatures: hiddenSize, outFeatures: 1 }, init));
   }
 
+  getConfig(): { hiddenSize: number } {
+    return { hiddenSize: this.linear.config.inFeatures };
+  }
+
   forward(h: Tensor): Tensor {
     return squeeze(this.linear.forward(h), -1);
   }
 }
+
+registerModule('nn.seq.HaltingUnit', HaltingUnit, (config, init) => new HaltingUnit(config.hiddenSize, init));
 
 /**
  * Halt targets and mask, time-major [T, B]: target 1 at t = lengths[b] − 1, 0 before; mask 1 for

@@ -13,6 +13,8 @@ import type { SequenceModule, SequenceResult } from './sequence_module.js';
 import { asSequenceModule } from './recurrence.js';
 import { flipSequences } from './flip_sequences.js';
 import { checkCarryCount, enterSequence, leaveSequence } from './sequence_io.js';
+import { sequencePartFromConfig, serializePart } from './wrapper_parts.js';
+import { registerModule, type ModuleSpec } from '../registry.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mean' | 'mul';
 const MERGES: readonly MergeMode[] = ['concat', 'sum', 'mean', 'mul'];
@@ -58,6 +60,15 @@ export class Bidirectional extends Module implements SequenceModule {
     if (b instanceof Module) this.registerModule('backward_layer', b);
   }
 
+  /** The config with both layers as their own specs (a cell given to the constructor is its Recurrence). */
+  getConfig(): Required<BidirectionalConfig> & { forwardLayer: ModuleSpec; backwardLayer: ModuleSpec } {
+    return {
+      forwardLayer: serializePart('Bidirectional', 'forward layer', this.forwardLayer),
+      backwardLayer: serializePart('Bidirectional', 'backward layer', this.backwardLayer),
+      merge: this.merge, batchFirst: this.batchFirst,
+    };
+  }
+
   get inputSize(): number { return this.forwardLayer.inputSize; }
   get outputSize(): number {
     return this.merge === 'concat' ? this.forwardLayer.outputSize + this.backwardLayer.outputSize : this.forwardLayer.outputSize;
@@ -89,3 +100,6 @@ export function mergeOutputs(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
     case 'mul': return mul(a, b);
   }
 }
+
+registerModule('nn.Bidirectional', Bidirectional, (config, init) =>
+  new Bidirectional(sequencePartFromConfig(config.forwardLayer, init), sequencePartFromConfig(config.backwardLayer, init), config));

@@ -7,10 +7,12 @@ import { formatShape } from '../../tensor/shape.js';
 import type { Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
+import { registerModule, type ModuleSpec } from '../registry.js';
 import { resolveRegularization, runCell, type RecurrentRegularization, type ResolvedRegularization } from '../layers/run_cell.js';
 import type { SequenceOptions, StepMask } from '../layers/step_mask.js';
 import type { SequenceModule, SequenceResult } from './sequence_module.js';
 import { checkCarryCount, enterSequence, leaveSequence } from './sequence_io.js';
+import { cellFromConfig, serializePart } from './wrapper_parts.js';
 
 export interface RecurrenceConfig extends RecurrentRegularization {
   /** Run backward in time, t = T−1 … 0 (each row from its own last real step) (default false). */
@@ -53,6 +55,11 @@ export class Recurrence extends Module implements SequenceModule {
     if (cell instanceof Module) this.registerModule('cell', cell);
   }
 
+  /** The config with the cell as its own spec; throws when the cell is not a (registered) Module. */
+  getConfig(): Required<RecurrenceConfig> & { cell: ModuleSpec } {
+    return { cell: serializePart('Recurrence', 'cell', this.cell), reverse: this.reverse, batchFirst: this.batchFirst, ...this.regularization };
+  }
+
   get inputSize(): number { return this.cell.inputSize; }
   get outputSize(): number { return this.cell.hiddenSize; }
   get carrySize(): number { return this.cell.carrySize; }
@@ -81,3 +88,5 @@ export class Recurrence extends Module implements SequenceModule {
 export function asSequenceModule(m: SequenceModule | RecurrentCell): SequenceModule {
   return typeof (m as Partial<SequenceModule>).runSequence === 'function' ? (m as SequenceModule) : new Recurrence(m as RecurrentCell);
 }
+
+registerModule('nn.Recurrence', Recurrence, (config, init) => new Recurrence(cellFromConfig(config.cell, init), config));

@@ -15,6 +15,8 @@ import type { SequenceOptions, StepMask } from '../layers/step_mask.js';
 import type { SequenceModule, SequenceResult } from './sequence_module.js';
 import { asSequenceModule } from './recurrence.js';
 import { enterSequence, leaveSequence } from './sequence_io.js';
+import { sequencePartFromConfig, serializePart } from './wrapper_parts.js';
+import { registerModule, type ModuleSpec } from '../registry.js';
 
 export interface StackedRNNConfig {
   /** Dropout probability on the output of every layer but the last, in training (default 0). */
@@ -75,6 +77,14 @@ export class StackedRNN extends Module implements SequenceModule {
     });
   }
 
+  /** The config with every layer as its own spec and residual as the list of layers that have one. */
+  getConfig(): Required<StackedRNNConfig> & { layers: ModuleSpec[]; residual: number[] } {
+    return {
+      layers: this.layers.map((m, l) => serializePart('StackedRNN', `layer ${l}`, m)),
+      dropout: this.dropout, residual: this.residualAt.flatMap((r, l) => (r ? [l] : [])), batchFirst: this.batchFirst,
+    };
+  }
+
   get inputSize(): number { return this.layers[0].inputSize; }
   get outputSize(): number { return this.layers[this.layers.length - 1].outputSize; }
   get carrySize(): number { return this.layers.reduce((s, m) => s + m.carrySize, 0); }
@@ -122,3 +132,8 @@ export class StackedRNN extends Module implements SequenceModule {
     return { output: seq, carries };
   }
 }
+
+registerModule('nn.StackedRNN', StackedRNN, (config, init) => {
+  if (!Array.isArray(config.layers)) throw new Error(`expected layers to be a list of module specs, got ${typeof config.layers}`);
+  return new StackedRNN(config.layers.map((spec) => sequencePartFromConfig(spec, init)), config);
+});

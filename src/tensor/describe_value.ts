@@ -1,0 +1,22 @@
+// How error messages show a value that came from outside (a file header, a config, an argument):
+// its kind, and for a primitive its JSON, cut short so that a hostile input cannot put megabytes
+// into one message. Shared by every reader that says "expected …, got …".
+
+/** 'null', 'an array', 'an object', 'an instance of Foo', or the type and short JSON of a primitive. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') {
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return 'an object';
+    return `an instance of ${(v as { constructor?: { name?: string } }).constructor?.name ?? 'a class'}`;
+  }
+  return `${typeof v} ${shortJson(v)}`;
+}
+
+/** JSON of v, at most 80 characters. */
+export function shortJson(v: unknown): string {
+  let s: string;
+  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,148 @@
+// One model of every registered class, built with options away from the defaults, and a forward
+// pass over inputs drawn from a given generator: what the config round trip (registry.test.ts) and
+// the checkpoint round trip (test/train/checkpoint.test.ts) compare before and after.
+
+import '../../src/autograd/methods.js';
+import { Rng } from '../../src/tensor/random.js';
+import { Tensor, randn } from '../../src/tensor/tensor.js';
+import { noGrad } from '../../src/autograd/grad_mode.js';
+import { indices, type IndexTensor } from '../../src/autograd/ops/gather.js';
+import type { Module } from '../../src/nn/module.js';
+import * as nn from '../../src/nn/index.js';
+import {
+  AdditiveAttention, CaptionModel, Decoder, Encoder, ImageEncoder, MultiplicativeAttention, Seq2Seq, padBatch, targetBatch,
+} from '../../src/seq2seq/index.js';
+import { ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, TreeClassifier, TreeRegressor, leaf, node } from '../../src/tree/index.js';
+import { TaskModel } from '../../src/tasks/task_model.js';
+import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
+import { CharModel } from '../../src/train/char_model.js';
+import { ESN, timeSeries } from '../../src/esn/index.js';
+
+export interface ZooCase {
+  className: string;
+  /** Whether the case is a whole model of a family that checkpoints must round-trip. */
+  model?: boolean;
+  build(rng: Rng): Module;
+  /** The outputs of a forward pass (evaluation mode) on inputs drawn from `rng`. */
+  run(m: Module, rng: Rng): ArrayLike<number>[];
+}
+
+function zooCase<M extends Module>(className: string, build: (rng: Rng) => M, run: (m: M, rng: Rng) => (Tensor | Tensor[] | ArrayLike<number>)[], model = false): ZooCase {
+  return {
+    className, model, build,
+    run: (m, rng) => {
+      m.eval();
+      return noGrad(() => run(m as M, rng)).flat().map((t) => (t instanceof Tensor ? t.data : t));
+    },
+  };
+}
+
+const x = (rng: Rng, ...shape: number[]): Tensor => randn(shape, { rng });
+const ids = (rng: Rng, V: number, ...shape: number[]): IndexTensor => indices(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(V)), shape);
+
+// Two small trees over words w0 … w5 (at most three children per node).
+function trees(): TreeBatch {
+  const w = (i: number) => leaf(`w${i}`);
+  const t1 = node('a', [node('b', [w(0), w(1), w(2)]), w(3)]);
+  const t2 = node('c', [w(4), node('d', [w(5)], 'w2')]);
+  return new TreeBatch([t1, t2], { wordId: (s) => Number(s.slice(1)) });
+}
+
+function seq2seqRun(m: Seq2Seq, rng: Rng): Tensor[] {
+  const src = padBatch([[4, 5, 6], [7, 4]]);
+  const tgt = targetBatch([[4, 5], [6, 4 + rng.int(2), 5]]);
+  const out = m.forward(src.ids, src.lengths, tgt.input);
+  return out.weights ? [out.logits, out.weights] : [out.logits];
+}
+
+export const ZOO: readonly ZooCase[] = [
+  zooCase('nn.RNNCell', (rng) => new nn.RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu' }, { rng }), (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.LSTMCell', (rng) => new nn.LSTMCell({ inputSize: 3, hiddenSize: 4, forgetBias: 0.5 }, { rng }), (m, r) => m.forward(x(r, 2, 3))),
+  zooCase('nn.GRUCell', (rng) => new nn.GRUCell({ inputSize: 3, hiddenSize: 4, resetAfter: false, bias: false }, { rng }), (m, r) => [m.forward(x(r, 2, 3))]),
+  zooCase('nn.LeakyRNNCell', (rng) => new nn.LeakyRNNCell({ inputSize: 3, hiddenSize: 4, maxTimescale: 7, nonlinearity: 'relu' }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.LeakyRNNCell', (rng) => new nn.LeakyRNNCell({ inputSize: 3, hiddenSize: 4, alpha: [0.1, 0.5, 0.9, 1 / 3], learnAlpha: true }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4)), m.alpha()]),
+  zooCase('nn.SkipRNNCell', (rng) => new nn.SkipRNNCell({ inputSize: 3, hiddenSize: 4, delays: [1, 3], bias: false }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), [x(r, 2, 4), x(r, 2, 4), x(r, 2, 4)])]),
+  zooCase('nn.JordanCell', (rng) => new nn.JordanCell({ inputSize: 2, hiddenSize: 4, outputSize: 3, output: 'real', hiddenToHidden: true }, { rng }),
+    (m, r) => m.step(x(r, 2, 2), [x(r, 2, 4), x(r, 2, 3)])),
+  zooCase('nn.RNN', (rng) => new nn.RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.3, nonlinearity: 'relu' }, { rng }),
+    (m, r) => m.forward(x(r, 2, 5, 3), null, { lengths: [5, 3] })),
+  zooCase('nn.LSTM', (rng) => new nn.LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, forgetBias: 1, zoneoutHidden: 0.2, zoneoutCell: 0.1 }, { rng }),
+    (m, r) => { const [o, [h, c]] = m.forward(x(r, 5, 2, 3)); return [o, h, c]; }),
+  zooCase('nn.GRU', (rng) => new nn.GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, bias: false, fused: false }, { rng }),
+    (m, r) => m.forward(x(r, 5, 2, 3))),
+  zooCase('nn.Linear', (rng) => new nn.Linear({ inFeatures: 3, outFeatures: 5, bias: false }, { rng }), (m, r) => [m.forward(x(r, 2, 3))]),
+  zooCase('nn.Embedding', (rng) => new nn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }, { rng }), (m, r) => [m.forward(ids(r, 7, 2, 4))]),
+  zooCase('nn.Dropout', () => new nn.Dropout(0.3), (m, r) => [m.forward(x(r, 2, 3)), [m.p]]),
+  zooCase('nn.Conv2d', (rng) => new nn.Conv2d({ inChannels: 4, outChannels: 6, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], groups: 2 }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 4, 6, 5))]),
+  zooCase('nn.MaxPool2d', () => new nn.MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
+  zooCase('nn.AvgPool2d', () => new nn.AvgPool2d({ kernelSize: [3, 2], padding: [1, 1], countIncludePad: false }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
+  zooCase('nn.GlobalAvgPool2d', () => new nn.GlobalAvgPool2d(), (m, r) => [m.forward(x(r, 2, 3, 4, 4))]),
+  zooCase('nn.Flatten', () => new nn.Flatten(2), (m, r) => { const y = m.forward(x(r, 2, 3, 4, 5)); return [y, [...y.shape]]; }),
+  zooCase('nn.seq.VectorConditioning', (rng) => new nn.seq.VectorConditioning({ vectorSize: 3, hiddenSize: 4, projectedSize: 8 }, { rng }),
+    (m, r) => { const v = x(r, 2, 3); return [m.initialState(v)!, m.stepBias(v)!]; }),
+  zooCase('nn.seq.HaltingUnit', (rng) => new nn.seq.HaltingUnit(4, { rng }), (m, r) => [m.forward(x(r, 5, 2, 4))]),
+  zooCase('nn.Recurrence', (rng) => new nn.Recurrence(new nn.LSTMCell({ inputSize: 3, hiddenSize: 4 }, { rng }), { reverse: true, batchFirst: true, zoneoutCell: 0.2 }),
+    (m, r) => m.forward(x(r, 2, 5, 3), null, { lengths: [4, 5] })),
+  zooCase('nn.Bidirectional', (rng) => new nn.Bidirectional(new nn.GRU({ inputSize: 3, hiddenSize: 4 }, { rng }), new nn.RNNCell({ inputSize: 3, hiddenSize: 4 }, { rng }), { merge: 'mean' }),
+    (m, r) => m.forward(x(r, 5, 2, 3))),
+  zooCase('nn.StackedRNN', (rng) => new nn.StackedRNN([
+    new nn.LSTM({ inputSize: 3, hiddenSize: 4 }, { rng }), new nn.GRUCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
+  ], { residual: [1], dropout: 0.2, batchFirst: true }), (m, r) => { const [o, cs] = m.forward(x(r, 2, 5, 3)); return [o, ...cs.flat()]; }),
+  zooCase('seq2seq.AdditiveAttention', (rng) => new AdditiveAttention({ querySize: 3, keySize: 5, attentionSize: 6 }, { rng }),
+    (m, r) => { const a = m.forward(x(r, 2, 4, 3), x(r, 2, 6, 5)); return [a.context, a.weights]; }),
+  zooCase('seq2seq.MultiplicativeAttention', (rng) => new MultiplicativeAttention({ querySize: 3, keySize: 5 }, { rng }),
+    (m, r) => { const a = m.forward(x(r, 2, 3), x(r, 2, 6, 5)); return [a.context, a.weights]; }),
+  zooCase('seq2seq.MultiplicativeAttention', () => new MultiplicativeAttention({ querySize: 5, keySize: 5, form: 'dot' }),
+    (m, r) => { const a = m.forward(x(r, 2, 5), x(r, 2, 6, 5)); return [a.context, a.weights]; }),
+  zooCase('seq2seq.Encoder', (rng) => new Encoder({ vocabSize: 9, embeddingSize: 3, hiddenSize: 4, numLayers: 2, cell: 'gru', bidirectional: true }, { rng }),
+    (m) => { const b = padBatch([[4, 5, 6], [7, 4]]); const e = m.forward(b.ids, b.lengths); return [e.memory, e.summary]; }),
+  zooCase('seq2seq.Decoder', (rng) => new Decoder({
+    vocabSize: 7, embeddingSize: 3, hiddenSize: 4, numLayers: 2, cell: 'lstm', contextSize: 5, memorySize: 6, attention: 'additive', attentionSize: 3, context: 'both', forgetBias: 1,
+  }, { rng }), (m, r) => {
+    const src = m.source(x(r, 2, 5), x(r, 2, 3, 6), [3, 2]);
+    const s = m.step(Int32Array.of(1, 4), m.initialState(src), src);
+    return [s.logits, s.weights!, ...s.state.carries.flat()];
+  }),
+  zooCase('seq2seq.Seq2Seq', (rng) => new Seq2Seq({
+    srcVocabSize: 9, tgtVocabSize: 7, embeddingSize: 3, hiddenSize: 4, cell: 'lstm', bidirectional: true, attention: 'additive', attentionSize: 5, context: 'input', forgetBias: 1,
+  }, { rng }), seq2seqRun, true),
+  zooCase('seq2seq.Seq2Seq', (rng) => new Seq2Seq({
+    srcVocabSize: 9, tgtVocabSize: 7, embeddingSize: 3, hiddenSize: 4, numLayers: 2, cell: 'gru', attention: 'general', context: 'both',
+  }, { rng }), seq2seqRun, true),
+  zooCase('seq2seq.ImageEncoder', (rng) => new ImageEncoder({ inChannels: 2, channels: [3, 5], kernelSize: 3, pool: 2, coordinates: false, summary: 'max' }, { rng }),
+    (m, r) => { const e = m.forward(x(r, 2, 2, 8, 8)); return [e.pooled, e.grid]; }),
+  zooCase('seq2seq.CaptionModel', (rng) => new CaptionModel({
+    vocabSize: 8, embeddingSize: 3, hiddenSize: 4, cell: 'gru', attention: 'additive', context: 'both', encoder: { inChannels: 3, channels: [4, 5], pool: 2 },
+  }, { rng }), (m, r) => { const out = m.forward(x(r, 2, 3, 8, 8), targetBatch([[3, 4], [5, 6, 7]]).input); return [out.logits, out.weights!]; }, true),
+  zooCase('tree.RecursiveNet', (rng) => new RecursiveNet({ vocabSize: 6, inputSize: 3, hiddenSize: 4, childWeights: 'shared', arity: 3 }, { rng }),
+    (m) => [m.forward(trees()).h], true),
+  zooCase('tree.RecursiveNet', (rng) => new RecursiveNet({ vocabSize: 6, inputSize: 3, hiddenSize: 4, arity: 3 }, { rng }), (m) => [m.forward(trees()).h]),
+  zooCase('tree.ChildSumTreeLSTM', (rng) => new ChildSumTreeLSTM({ vocabSize: 6, inputSize: 3, hiddenSize: 4, forgetBias: 1 }, { rng }),
+    (m) => { const s = m.forward(trees()); return [s.h, s.c!]; }),
+  zooCase('tree.NaryTreeLSTM', (rng) => new NaryTreeLSTM({ vocabSize: 6, inputSize: 3, hiddenSize: 4, arity: 3, forgetBias: 0.5 }, { rng }),
+    (m) => { const s = m.forward(trees()); return [s.h, s.c!]; }),
+  zooCase('tree.TreeClassifier', (rng) => new TreeClassifier(new NaryTreeLSTM({ vocabSize: 6, inputSize: 3, hiddenSize: 4, arity: 3 }, { rng }), 5, { dropout: 0.2 }, { rng }),
+    (m) => [m.forward(trees())], true),
+  zooCase('tree.TreeClassifier', (rng) => new TreeClassifier(new ChildSumTreeLSTM({ vocabSize: 6, inputSize: 3, hiddenSize: 4 }, { rng }), 3, {}, { rng }),
+    (m) => [m.forward(trees())], true),
+  zooCase('tree.TreeRegressor', (rng) => new TreeRegressor(new ChildSumTreeLSTM({ vocabSize: 6, inputSize: 3, hiddenSize: 4 }, { rng }), { rng }),
+    (m) => [m.forward(trees())], true),
+  zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'gru', inputSize: 3, hiddenSize: 4, outputSize: 2, readout: 'last', bidirectional: true, chrono: 10 }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 2, readout: 'all', forgetBias: 2 }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.SequenceModel', (rng) => new SequenceModel({ vocabSize: 6, inputSize: 3, hiddenSize: 4, outputs: 2, bidirectional: true }, { rng }),
+    (m, r) => [m.forward(ids(r, 6, 4, 2))], true),
+  zooCase('train.CharModel', (rng) => new CharModel({ vocabSize: 7, cell: 'gru', hiddenSize: 4, numLayers: 2, embeddingSize: 3, dropout: 0.25 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('esn.ESN', (rng) => {
+    const net = new ESN({ units: 20, inputSize: 1, outputSize: 1, spectralRadius: 0.8, leakRate: 0.5, feedback: true, inputScaling: [0.7], seed: rng.int(100) });
+    const u = Array.from({ length: 60 }, (_, t) => Math.sin(t / 4));
+    net.fit(timeSeries(u.slice(0, 59)), timeSeries(u.slice(1)), { washout: 10 });
+    return net;
+  }, (m, r) => [m.run(timeSeries(Array.from({ length: 8 }, () => r.uniform(-1, 1)))).data, m.generate(5).data], true),
+];
