@@ -14,11 +14,11 @@ import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pa
 import { trainSeq2Seq } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
-import { saveCheckpoint } from '../train/checkpoint_file.js';
 import { resumableRng } from '../train/fit_state.js';
-import { fileCheckpoint, loadFitState } from '../train/fit_state_file.js';
+import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
+import { onInterrupt } from './interrupt.js';
 import { choice, float, int } from './parse.js';
 
 export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
@@ -95,25 +95,20 @@ function trainCommand(): Command {
       const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
-      const saveModel = (step: number): Promise<void> => saveCheckpoint(f.out, { model, vocabs: { source: srcVocab, target: tgtVocab }, step });
 
       const progress = createProgress();
       progress.log(`pairs: ${path}; ${train.length} training / ${val.length} validation, vocabularies ${srcVocab.size} (source) and ${tgtVocab.size} (target)`);
       const c = model.config;
       progress.log(`model: ${c.numLayers}-layer ${c.cell.toUpperCase()}${c.bidirectional ? ', bidirectional encoder' : ''}, hidden ${c.hiddenSize}, attention ${c.attention}, context ${c.context}, ${model.numParameters()} parameters${resume ? `; resuming at step ${resume.step}` : ''}`);
-      let interrupts = 0, loss = NaN, eps = 1;
-      const onSigint = (): void => {
-        if (++interrupts > 1) process.exit(130);
-        progress.log('interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)');
-      };
-      process.on('SIGINT', onSigint);
+      let loss = NaN, eps = 1;
+      const interrupt = onInterrupt((t) => progress.log(t));
       const time = f.time ?? (f.steps === undefined ? d.time : 0);
       try {
         const batchRng = new Rng(seed + 2);
         const res = await trainSeq2Seq(model, () => randomBatch(encoded, f.batch ?? d.batch, batchRng), {
           steps: f.steps ?? 0, time, lr: f.lr ?? d.lr, clip: f.clip ?? d.clip, teacherForcing: schedule, seed,
           evaluate: (): Record<string, number> => { const acc = validate(); return acc === null ? {} : { exactMatch: acc }; },
-          checkpoint: fileCheckpoint(f.out, saveModel, { options: { ...f, resume: false } }),
+          checkpoint: modelCheckpoint(f.out, model, { source: srcVocab, target: tgtVocab }, { options: { ...f, resume: false } }),
           resumables: { batchRng: resumableRng(batchRng) }, resume,
         }, {
           onStep: (i) => { progress.update(i); loss = i.loss; eps = i.teacherForcing; },
@@ -121,7 +116,7 @@ function trainCommand(): Command {
             const acc = metrics.exactMatch;
             progress.log(`step ${step}: loss ${loss.toFixed(4)}${acc === undefined ? '' : `, validation exact match ${(100 * acc).toFixed(1)}%`} (ε ${eps.toFixed(2)}); saved ${f.out}`);
           },
-          shouldStop: () => interrupts > 0,
+          shouldStop: interrupt.requested,
         });
         progress.stop();
         const acc = validate();
@@ -136,7 +131,7 @@ function trainCommand(): Command {
         if (res.stopped === 'interrupted') process.exitCode = 130;
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        interrupt.close();
       }
     });
 }

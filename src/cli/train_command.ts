@@ -11,6 +11,7 @@ import { metricsPathFor } from '../train/checkpoint.js';
 import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
+import { onInterrupt } from './interrupt.js';
 import { choice, float, int } from './parse.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
@@ -81,13 +82,7 @@ export function trainCommand(): Command {
       // Opened once training has started, so that a run refused for bad input keeps the old log.
       let log = null as MetricsLog | null;
       const progress = createProgress();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        progress.log('interrupted: finishing this step and saving a checkpoint (Ctrl-C again to quit now)');
-      };
-      process.on('SIGINT', onSigint);
+      const interrupt = onInterrupt((t) => progress.log(t));
       try {
         const result = await trainCharModel({
           text, options, out: f.out, resume: f.resume,
@@ -106,7 +101,7 @@ export function trainCommand(): Command {
               progress.log(`step ${e.step}: validation ${e.valLoss.toFixed(4)} nats/char | ${JSON.stringify(e.sample.slice(0, 70))}`);
               log?.write({ kind: 'eval', step: e.step, valLoss: e.valLoss, elapsed: e.elapsed });
             },
-            shouldStop: () => interrupts > 0,
+            shouldStop: interrupt.requested,
           },
         });
         progress.stop();
@@ -119,13 +114,13 @@ export function trainCommand(): Command {
         else if (dash) {
           // Keep the finished run's report up until the user is done with it.
           process.stdout.write(`\ndashboard still serving at ${dash.url} (Ctrl-C to exit)\n`);
-          process.off('SIGINT', onSigint);
+          interrupt.close();
           await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
         }
       } finally {
         progress.stop();
         log?.close();
-        process.off('SIGINT', onSigint);
+        interrupt.close();
         await dash?.close();
       }
     });

@@ -3,7 +3,9 @@
 // caption held-out images never seen in training and score exact-caption accuracy and BLEU-1…4,
 // with attention over the encoder's grid or without (the same model otherwise).
 
+import { existsSync } from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
+import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { Rng } from '../tensor/random.js';
 import { CaptionModel, captionImages, type CaptionModelConfig } from '../seq2seq/caption_model.js';
 import { trainCaptionModel, type CaptionBatch, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
@@ -38,6 +40,10 @@ export interface CaptionsOptions {
   /** Beam width at test time (0: greedy, default). */
   beamWidth?: number;
   callbacks?: DecoderTrainCallbacks;
+  /** Save the model here (with what resumes its training), at each tenth of the budget and at the end. */
+  checkpoint?: string;
+  /** Continue the training saved at `checkpoint`, when there is one. */
+  resume?: boolean;
 }
 
 export interface CaptionsScores {
@@ -50,6 +56,8 @@ export interface CaptionsScores {
 }
 
 export interface CaptionsResult extends CaptionsScores {
+  /** Whether callbacks.shouldStop ended the training before its budget (the model is as far as it got). */
+  interrupted: boolean;
   steps: number;
   trainSeconds: number;
   loss: number;
@@ -99,12 +107,14 @@ export async function runCaptions(o: CaptionsOptions): Promise<CaptionsResult> {
   // A fresh batch of images every step; seeds below the held-out seed range's start.
   const res = await trainCaptionModel(model, (step) => captionBatch(shapesDataset(B, (seed + 1) * 7919 + step * 2 + 1, o.data), vocab), {
     steps: o.steps, time: o.time, lr: o.lr ?? 3e-3, teacherForcing: o.teacherForcing, seed,
+    checkpoint: o.checkpoint === undefined ? undefined : modelCheckpoint(o.checkpoint, model, { target: vocab }),
+    resume: o.checkpoint !== undefined && o.resume && existsSync(o.checkpoint) ? resumeInto(o.checkpoint, model) : null,
   }, o.callbacks);
   const outputs = captionImages(model, heldOut.images, { beamWidth: o.beamWidth ?? 0, maxLength: 20, batchSize: 100 }).map((h) => h.tokens);
   const scores = scoreCaptions(outputs, heldOut, vocab);
   return {
     ...scores,
-    steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(),
+    steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(), interrupted: res.stopped === 'interrupted',
     examples: heldOut.captions.slice(0, 5).map((reference, i) => ({ reference, output: decodeCaption(vocab, outputs[i]) })),
     model, heldOut,
   };

@@ -17,11 +17,11 @@ import { TreeRegressor } from '../tree/heads.js';
 import { treeMse } from '../tree/losses.js';
 import { EXPR_VOCAB, exprSet, flattenExpr, type ExprOptions } from './expr_trees_data.js';
 import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
-import { trainLoop } from './tree_task_loop.js';
+import { trainLoop, type TrainLoopOptions, type TrainLoopResult } from './tree_task_loop.js';
 
 export type ExprModelKind = 'tree-lstm' | 'recursive' | 'lstm' | 'bilstm';
 
-export interface ExprTreesOptions extends ExprOptions {
+export interface ExprTreesOptions extends ExprOptions, Pick<TrainLoopOptions, 'checkpointDir' | 'resume' | 'shouldStop'> {
   /** Seed of the data and the initial weights (default 0). */
   seed?: number;
   /** Training expressions (default 2000) and held-out ones (default 500), all distinct. */
@@ -44,7 +44,8 @@ export interface ExprTreesOptions extends ExprOptions {
   onEpoch?: (model: string, epoch: number, loss: number, seconds: number) => void;
 }
 
-export interface ExprModelResult {
+/** A model's figures, and its training's (epochs, steps, seconds, whether it was interrupted). */
+export interface ExprModelResult extends TrainLoopResult {
   model: ExprModelKind;
   /** Mean squared error of the root values on the held-out expressions, in the values' units. */
   mse: number;
@@ -53,9 +54,6 @@ export interface ExprModelResult {
   /** The same MSE over every sub-expression of the held-out expressions. */
   nodeMse: number;
   trainMse: number;
-  epochs: number;
-  steps: number;
-  seconds: number;
   parameters: number;
 }
 
@@ -141,6 +139,7 @@ export async function exprTrees(options: ExprTreesOptions = {}): Promise<ExprTre
     const te = predict(test), trainRoots = predict(train).roots;
     const testMse = mse(te.roots);
     results.push({ model: kind, mse: testMse, r2: 1 - testMse / testVar, nodeMse: mse(te.nodes), trainMse: mse(trainRoots), ...loop, parameters });
+    if (loop.interrupted) break;
   }
   return { results, meanPredictorMse: testRoots.reduce((s, v) => s + (v - mean) ** 2, 0) / testRoots.length, scale, trainSize: train.length, testSize: test.length };
 }

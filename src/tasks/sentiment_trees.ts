@@ -6,7 +6,7 @@
 import { Rng } from '../tensor/random.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { softmaxCrossEntropy } from '../autograd/ops/cross_entropy.js';
-import { trainLoop } from './tree_task_loop.js';
+import { trainLoop, type TrainLoopOptions, type TrainLoopResult } from './tree_task_loop.js';
 import { leafWords, postOrder, type Tree } from '../tree/tree.js';
 import { TreeBatch } from '../tree/tree_batch.js';
 import { NaryTreeLSTM } from '../tree/nary_tree_lstm.js';
@@ -17,7 +17,7 @@ import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_
 
 export type SentimentModelKind = 'tree-lstm' | 'lstm' | 'bilstm';
 
-export interface SentimentTreesOptions {
+export interface SentimentTreesOptions extends Pick<TrainLoopOptions, 'checkpointDir' | 'resume' | 'shouldStop'> {
   /** Seed of the data and the initial weights (default 0). */
   seed?: number;
   /** Training sentences (default 1000) and held-out long sentences (default 300). */
@@ -45,7 +45,8 @@ export interface SentimentTreesOptions {
   onEpoch?: (model: string, epoch: number, loss: number, seconds: number) => void;
 }
 
-export interface SentimentModelResult {
+/** A model's figures, and its training's (epochs, steps, seconds, whether it was interrupted). */
+export interface SentimentModelResult extends TrainLoopResult {
   model: SentimentModelKind;
   /** Accuracy of the whole-sentence label on the held-out long sentences. */
   rootAccuracy: number;
@@ -53,9 +54,6 @@ export interface SentimentModelResult {
   nodeAccuracy: number;
   /** Root accuracy on the training sentences. */
   trainRootAccuracy: number;
-  epochs: number;
-  steps: number;
-  seconds: number;
   parameters: number;
 }
 
@@ -70,7 +68,7 @@ export interface SentimentTreesResult {
   testSize: number;
 }
 
-type Resolved = Required<Omit<SentimentTreesOptions, 'timeSeconds' | 'onEpoch' | 'models'>> & SentimentTreesOptions;
+type Resolved = Required<Omit<SentimentTreesOptions, 'timeSeconds' | 'onEpoch' | 'models' | 'checkpointDir' | 'resume' | 'shouldStop'>> & SentimentTreesOptions;
 
 const classOf = (label: string): number => Number(label);
 
@@ -158,7 +156,9 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
   const results: SentimentModelResult[] = [];
   for (const [k, m] of models.entries()) {
     const rng = new Rng(o.seed * 1000 + 17 + k);
-    results.push(await (m === 'tree-lstm' ? trainTreeLstm(o, train, test, wordId, rng) : trainSequence(m, o, train, test, wordId, rng)));
+    const r = await (m === 'tree-lstm' ? trainTreeLstm(o, train, test, wordId, rng) : trainSequence(m, o, train, test, wordId, rng));
+    results.push(r);
+    if (r.interrupted) break;
   }
   const lengths = test.map((t) => leafWords(t).length);
   return {

@@ -3,20 +3,26 @@
 // `__metadata__`, so that the model file stays a clean state dict that PyTorch reads. Saved before
 // the model file, so a crash between the two leaves a model of an older step, which loading detects.
 
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Tensor } from '../tensor/tensor.js';
 import type { OptimizerStateDict } from '../optim/state_dict.js';
 import type { SchedulerStateDict } from '../optim/lr_scheduler.js';
 import { saveSafetensors, loadSafetensorsSync } from '../io/checkpoint_file.js';
 import type { FitCheckpoint } from './fit.js';
+import type { Module } from '../nn/module.js';
+import type { Vocab } from '../data/vocab.js';
+import { classNameOf } from '../nn/registry.js';
 import { statePathFor } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint_file.js';
 import type { FitState, SavedState } from './fit_state.js';
 
 const META_KEY = 'unfold.fit_state';
 const OLD_META_KEY = 'unfold.train_state';
 
 /**
- * A checkpoint for fit() as two files: the resume state at statePathFor(path), then the model file
- * written by `saveModel` (the one checkpoint format).
+ * A checkpoint for fit() as two files (their folder made when missing): the resume state at
+ * statePathFor(path), then the model file written by `saveModel` (the one checkpoint format).
  */
 export function fileCheckpoint(
   path: string, saveModel: (step: number) => Promise<void>, extra: Omit<FitCheckpoint, 'path' | 'save'> = {},
@@ -24,10 +30,35 @@ export function fileCheckpoint(
   return {
     path, ...extra,
     save: async (state) => {
+      await mkdir(dirname(path), { recursive: true });
       await saveFitState(path, state);
       await saveModel(state.step);
     },
   };
+}
+
+/**
+ * The usual checkpoint of a run: `model` (with `vocabs`) in the one checkpoint format at `path`, and
+ * its resume state beside it.
+ */
+export function modelCheckpoint(
+  path: string, model: Module, vocabs: Readonly<Record<string, Vocab>> = {}, extra: Omit<FitCheckpoint, 'path' | 'save'> = {},
+): FitCheckpoint {
+  return fileCheckpoint(path, (step) => saveCheckpoint(path, { model, vocabs, step }), extra);
+}
+
+/**
+ * Continues a run saved at `path` in a model built as the run built it: copies the checkpoint's
+ * weights into `model` (which must be of the same class and shapes) and returns the resume state
+ * for fit().
+ */
+export function resumeInto(path: string, model: Module): FitState {
+  const c = loadCheckpoint(path);
+  if (classNameOf(c.model) !== classNameOf(model)) {
+    throw new Error(`${path}: expected a checkpoint of a ${classNameOf(model)} model to resume, got a ${classNameOf(c.model)} model`);
+  }
+  try { model.loadStateDict(c.model.stateDict()); } catch (e) { throw new Error(`${path}: ${(e as Error).message}`, { cause: e }); }
+  return loadFitState(path, c.step);
 }
 
 /** Writes the state of the run whose model file is `modelPath` (atomically). */

@@ -4,7 +4,7 @@
 
 export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitCheckpoint, type StepContext, type StepInfo } from './fit.js';
 export { resumableRng, type FitState, type Resumable, type SavedState } from './fit_state.js';
-export { fileCheckpoint, saveFitState, loadFitState } from './fit_state_file.js';
+export { fileCheckpoint, modelCheckpoint, resumeInto, saveFitState, loadFitState } from './fit_state_file.js';
 export {
   trainSeq2Seq, trainCaptionModel, trainDecoderModel,
   type DecoderTrainOptions, type DecoderTrainCallbacks, type DecoderTrainResult, type CaptionBatch, type TeacherForcingStep,

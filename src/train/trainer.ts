@@ -16,11 +16,11 @@ import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { expectModel } from './checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint_file.js';
+import { loadCheckpoint } from './checkpoint_file.js';
 import { forwardBackward } from './train_step.js';
 import { fit, type StepInfo } from './fit.js';
 import { resumableRng, type FitState, type Resumable } from './fit_state.js';
-import { fileCheckpoint, loadFitState } from './fit_state_file.js';
+import { modelCheckpoint, loadFitState } from './fit_state_file.js';
 import { setThreads } from '../backend/wasm/module.js';
 
 export type { StepInfo } from './fit.js';
@@ -138,7 +138,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     },
     unitsOf: (b) => o.batchSize * b.T,
     evaluate: () => evaluateNow(o.evalChars), evalEvery: o.evalEvery,
-    checkpoint: run.out ? fileCheckpoint(run.out, (step) => saveCheckpoint(run.out!, { model, vocabs: { text: vocab }, step }), { every: o.checkpointEvery, options: o }) : undefined,
+    checkpoint: run.out ? modelCheckpoint(run.out, model, { text: vocab }, { every: o.checkpointEvery, options: o }) : undefined,
     resumables, resume,
     callbacks: {
       onStep: cb.onStep?.bind(cb),

@@ -11,10 +11,13 @@ import { captionVocab } from '../../tasks/shapes_images.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { createProgress } from '../progress.js';
+import { join } from 'node:path';
 import { choice, float, int } from '../parse.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
 
-interface CaptionsFlags extends TaskFlags {
+interface CaptionsFlags extends TaskFlags, CheckpointFlags {
   attention: CaptionsOptions['attention']; cell: 'rnn' | 'lstm' | 'gru'; hidden: number; context: 'init' | 'input' | 'both'; batch: number; lr: number;
   time?: number; steps?: number; test: number; beam: number; teacherForcing: string; baseline: boolean;
   report?: string; maps: number;
@@ -61,21 +64,24 @@ export function captionsTask(): Command {
     .option('--no-baseline', 'skip the model without attention')
     .option('--report <file>', 'write an HTML page of attention heatmaps over a few held-out images (first run)')
     .option('--maps <n>', 'held-out images drawn in the report', int(1), 6);
-  return taskOptions(cmd, '1')
+  return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: CaptionsFlags) => {
       const start = performance.now();
+      const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const runs = f.runs ?? 1;
       const time = f.time ?? (f.steps === undefined ? 270 : 0);
       const teacherForcing = parseSamplingSchedule(f.teacherForcing);
       if (f.report !== undefined && f.attention === 'none') throw new Error('--report draws attention maps: expected --attention additive, general or dot, got none');
-      const run = async (attention: CaptionsOptions['attention'], seed: number, steps?: number): Promise<CaptionsResult> => {
+      const run = async (attention: CaptionsOptions['attention'], r: number, steps?: number): Promise<CaptionsResult> => {
+        const seed = f.seed + r, folder = runFolder(f, r);
         const progress = createProgress();
         progress.log(`${attention === 'none' ? 'without attention' : `with ${attention} attention`}, run seed ${seed}`);
         try {
           return await runCaptions({
             attention, cell: f.cell, hiddenSize: f.hidden, context: f.context, batchSize: f.batch, lr: f.lr, testSize: f.test,
             ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
-            beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i) },
+            beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i), shouldStop: interrupt.requested },
+            checkpoint: folder === undefined ? undefined : join(folder, `${attention}.safetensors`), resume: f.resume,
           });
         } finally { progress.stop(); }
       };
@@ -85,7 +91,8 @@ export function captionsTask(): Command {
       const main: CaptionsResult[] = [], without: CaptionsResult[] = [];
       const hasBaseline = f.baseline && f.attention !== 'none';
       for (let r = 0; r < runs; r++) {
-        const a = await run(f.attention, f.seed + r);
+        const a = await run(f.attention, r);
+        if (stoppedEarly(f, a.interrupted)) { interrupt.close(); return; }
         main.push(a);
         describe(a, f.attention === 'none' ? 'without attention' : `with ${f.attention} attention`);
         for (const e of a.examples.slice(0, 3)) say(f.json, `  "${e.output}"${e.output === e.reference ? '' : ` (expected "${e.reference}")`}`);
@@ -100,7 +107,8 @@ export function captionsTask(): Command {
           say(f.json, `report: ${f.report} (${maps.length} attention maps)`);
         }
         if (hasBaseline) {
-          const b = await run('none', f.seed + r, a.steps);
+          const b = await run('none', r, a.steps);
+          if (stoppedEarly(f, b.interrupted)) { interrupt.close(); return; }
           without.push(b);
           describe(b, 'without attention');
         }
@@ -117,5 +125,6 @@ export function captionsTask(): Command {
       };
       reportTask(result, f.json, `exact captions on ${f.test} held-out images: ${pct(value)} ${f.attention === 'none' ? 'without attention' : `with ${f.attention} attention`}`
         + (baseline !== null ? `, ${pct(baseline)} without` : '') + ` (mean of ${runs} run${runs === 1 ? '' : 's'})`);
+      interrupt.close();
     });
 }

@@ -6,9 +6,11 @@
 import { Command } from 'commander';
 import { exprTrees, type ExprModelKind, type ExprModelResult } from '../../tasks/expr_trees.js';
 import { choice, float, int } from '../parse.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { fmt, reportTask, runs, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
 
-interface ExprTreesFlags extends TaskFlags {
+interface ExprTreesFlags extends TaskFlags, CheckpointFlags {
   train: number; test: number; depth: number; hidden: number; embedding: number; epochs: number; batch: number; lr: number;
   time?: number; models: ExprModelKind[];
 }
@@ -36,14 +38,16 @@ export function exprTreesTask(): Command {
 Every node is labelled with its value (sub-expressions with any |value| > 100 are redrawn); all
 models are trained on every sub-expression's value divided by the training roots' standard
 deviation. Reported: held-out root MSE in the values' units and R^2 = 1 - MSE / variance.`);
-  return taskOptions(cmd, '1')
+  return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: ExprTreesFlags) => {
       const start = performance.now();
+      const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const n = f.runs ?? 1;
       const all: ExprModelResult[][] = [];
       let meanPredictor = 0;
       for (let r = 0; r < n; r++) {
         const res = await exprTrees({
+          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested,
           seed: f.seed + r, trainSize: f.train, testSize: f.test, maxDepth: f.depth, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),
@@ -54,6 +58,7 @@ deviation. Reported: held-out root MSE in the values' units and R^2 = 1 - MSE / 
           say(f.json, `run ${r + 1} ${m.model}: held-out root MSE ${fmt(m.mse)}, R^2 ${fmt(m.r2)}, all-node MSE ${fmt(m.nodeMse)} ` +
             `(train root MSE ${fmt(m.trainMse)}; ${m.epochs} epochs, ${m.steps} steps, ${m.seconds.toFixed(1)} s)`);
         }
+        if (stoppedEarly(f, res.results.some((m) => m.interrupted))) { interrupt.close(); return; }
       }
       const mean = (model: ExprModelKind, key: 'mse' | 'r2' | 'nodeMse'): number | null => {
         const v = all.map((rs) => rs.find((m) => m.model === model)).filter((m) => m !== undefined).map((m) => (m as ExprModelResult)[key]);
@@ -68,5 +73,6 @@ deviation. Reported: held-out root MSE in the values' units and R^2 = 1 - MSE / 
         steps: all[0].find((m) => m.model === lead)?.steps ?? 0, seconds: seconds(start), models, mean_predictor_mse: meanPredictor,
       };
       reportTask(result, f.json, `held-out root MSE, mean of ${runs(n)}: ${table}; predicting the mean: ${fmt(meanPredictor)}`);
+      interrupt.close();
     });
 }

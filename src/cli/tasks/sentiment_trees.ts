@@ -6,9 +6,11 @@
 import { Command } from 'commander';
 import { sentimentTrees, type SentimentModelKind, type SentimentModelResult } from '../../tasks/sentiment_trees.js';
 import { choice, float, int } from '../parse.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { fmt, reportTask, runs, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
 
-interface SentimentTreesFlags extends TaskFlags {
+interface SentimentTreesFlags extends TaskFlags, CheckpointFlags {
   train: number; test: number; hidden: number; embedding: number; epochs: number; batch: number; lr: number;
   time?: number; models: SentimentModelKind[];
 }
@@ -36,14 +38,16 @@ Labels (0 negative, 1 neutral, 2 positive) are set at every node by rules: adjec
 polarity, "not"/"never" flip it, "very"/"really"/"so" keep it, "but"/"yet" take the right clause,
 "though"/"although" the left one, "and"/"," merge (agreeing or one neutral: the other; else neutral).
 Every model is trained on every phrase's label (the LSTMs read each phrase's words).`);
-  return taskOptions(cmd, '1')
+  return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: SentimentTreesFlags) => {
       const start = performance.now();
+      const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const n = f.runs ?? 1;
       const all: SentimentModelResult[][] = [];
       let info = { maxTrainWords: 0, testWords: [0, 0] as [number, number], majority: 0 };
       for (let r = 0; r < n; r++) {
         const res = await sentimentTrees({
+          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested,
           seed: f.seed + r, trainSize: f.train, testSize: f.test, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),
@@ -54,6 +58,7 @@ Every model is trained on every phrase's label (the LSTMs read each phrase's wor
           say(f.json, `run ${r + 1} ${m.model}: root accuracy ${fmt(m.rootAccuracy)}, all-node accuracy ${fmt(m.nodeAccuracy)} ` +
             `(train root ${fmt(m.trainRootAccuracy)}; ${m.epochs} epochs, ${m.steps} steps, ${m.seconds.toFixed(1)} s)`);
         }
+        if (stoppedEarly(f, res.results.some((m) => m.interrupted))) { interrupt.close(); return; }
       }
       const mean = (model: SentimentModelKind, key: 'rootAccuracy' | 'nodeAccuracy'): number | null => {
         const v = all.map((rs) => rs.find((m) => m.model === model)).filter((m) => m !== undefined).map((m) => (m as SentimentModelResult)[key]);
@@ -70,5 +75,6 @@ Every model is trained on every phrase's label (the LSTMs read each phrase's wor
       };
       reportTask(result, f.json, `held-out sentences of ${info.testWords[0]}-${info.testWords[1]} words (training: at most ${info.maxTrainWords}), ` +
         `mean of ${runs(n)}, root / all-node accuracy: ${table}; majority class ${fmt(info.majority)}`);
+      interrupt.close();
     });
 }
