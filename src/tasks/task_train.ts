@@ -12,7 +12,10 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { mseLoss } from '../nn/losses/regression.js';
 import { Adam } from '../optim/adam.js';
+import { existsSync } from 'node:fs';
 import { fit } from '../train/fit.js';
+import { resumableRng } from '../train/fit_state.js';
+import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { TaskModel, type TaskCell } from './task_model.js';
 import { IGNORE, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
@@ -26,6 +29,12 @@ export interface TaskRunOptions {
   bidirectional?: boolean;
   /** Called after each validation check. */
   onEval?(info: { step: number; loss: number; metric: number; elapsed: number }): void;
+  /** Save the model here (with what resumes its training) at validations and at the end. */
+  checkpoint?: string;
+  /** Continue the training saved at `checkpoint`, when there is one. */
+  resume?: boolean;
+  /** Polled after every step: true stops training after it, saved (Ctrl-C); the test still runs. */
+  shouldStop?: () => boolean;
 }
 
 export interface TaskRunResult {
@@ -40,6 +49,8 @@ export interface TaskRunResult {
   trainLoss: number;
   /** Whether training stopped early because the validation metric passed stopAt. */
   stoppedEarly: boolean;
+  /** Whether shouldStop ended training before its budget. */
+  interrupted: boolean;
   settings: TaskSettings;
   model: TaskModel;
 }
@@ -107,14 +118,18 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
     evaluate: s.evalEvery > 0 ? () => ({ metric: scoreBatch(task, model, valBatch) }) : undefined,
     evalEvery: s.evalEvery,
     stopWhen: ({ metric }) => passes(task, metric),
+    checkpoint: o.checkpoint === undefined ? undefined : modelCheckpoint(o.checkpoint, model),
+    resumables: { data: resumableRng(trainRng) },
+    resume: o.checkpoint !== undefined && o.resume && existsSync(o.checkpoint) ? resumeInto(o.checkpoint, model) : null,
     callbacks: {
+      shouldStop: o.shouldStop,
       onStep: ({ loss }) => { recent.push(loss); if (recent.length > 20) recent.shift(); },
       onEval: ({ step, elapsed, metrics }) => o.onEval?.({ step, loss: mean(recent), metric: metrics.metric, elapsed }),
     },
   });
   const value = testMetric(task, model, testRng, s.testSize, T, Math.max(s.batchSize, 100));
   return {
-    value, baseline: task.baseline(T), steps: res.steps, trainSeconds: res.elapsed, trainLoss: res.loss, stoppedEarly: res.stopped === 'early', settings: s, model,
+    value, baseline: task.baseline(T), steps: res.steps, trainSeconds: res.elapsed, trainLoss: res.loss, stoppedEarly: res.stopped === 'early', interrupted: res.stopped === 'interrupted', settings: s, model,
   };
 }
 

@@ -81,3 +81,7 @@ test('unfold tasks sentiment-trees and expr-trees: Ctrl-C saves the models in --
   await checkResume('sentiment-trees', (out) => ['tasks', 'sentiment-trees', '--train', '30', '--test', '6', '--epochs', '12', '--hidden', '8', '--embedding', '6', '--models', 'tree-lstm,lstm', '--out', out], '', /epoch 1:/);
   await checkResume('expr-trees', (out) => ['tasks', 'expr-trees', '--train', '30', '--test', '6', '--epochs', '12', '--hidden', '8', '--embedding', '6', '--models', 'recursive,lstm', '--out', out], '', /epoch 1:/);
 });
+
+test('unfold tasks adding, two runs: Ctrl-C in the second saves both in --out, --resume ends where the runs would have', async () => {
+  await checkResume('adding', (out) => ['tasks', 'adding', '--length', '8', '--steps', '150', '--hidden', '8', '--test', '20', '--runs', '2', '--out', out], '', /run 1: test/);
+});

@@ -10,8 +10,11 @@ import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
 import type { SuiteResult } from '../../tasks/suite_report.js';
 import { choice, float, int } from '../parse.js';
 import { fmt, reportTask, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
+import { join } from 'node:path';
 
-export interface SequenceTaskFlags extends TaskFlags {
+export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
   direction?: 'uni' | 'bi'; chrono?: number;
 }
@@ -41,17 +44,26 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
 export async function runSequenceTask(task: SequenceTask, o: {
   cell: TaskCell; length: number; bidirectional: boolean; runs: number; seed: number; settings: Partial<TaskSettings>;
   log: (text: string) => void;
-}): Promise<{ result: SuiteResult; runs: TaskRunResult[] }> {
+  /** --out and --resume: each run's model in <out>/run<k>/<task>-<cell>.safetensors. */
+  checkpoints?: CheckpointFlags;
+  /** Polled after every step (Ctrl-C): true stops the run, saved, and the runs after it. */
+  shouldStop?: () => boolean;
+}): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
   const done: TaskRunResult[] = [];
-  for (let r = 0; r < o.runs; r++) {
+  let interrupted = false;
+  for (let r = 0; r < o.runs && !interrupted; r++) {
+    const folder = o.checkpoints ? runFolder(o.checkpoints, r) : undefined;
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
+      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional)}.safetensors`),
+      resume: o.checkpoints?.resume, shouldStop: o.shouldStop,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
     o.log(`run ${r + 1}: test ${task.metric} ${fmt(res.value)} after ${res.steps} steps (${res.trainSeconds.toFixed(0)} s)` +
-      (res.stoppedEarly ? ', stopped early: validation passed' : ''));
+      (res.stoppedEarly ? ', stopped early: validation passed' : '') + (res.interrupted ? ', interrupted' : ''));
     done.push(res);
+    interrupted = res.interrupted;
   }
   const mean = done.reduce((s, r) => s + r.value, 0) / done.length;
   const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
@@ -60,7 +72,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
       task: task.name, cell: cellLabel(o.cell, o.bidirectional), length: o.length, metric: task.metric, value: mean,
       baseline: task.baseline(o.length), steps, seconds: seconds(start),
     },
-    runs: done,
+    runs: done, interrupted,
   };
 }
 
@@ -91,17 +103,19 @@ Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better) o
 Baseline: ${task.baselineText}.
 Training: Adam, gradient clipping at global norm 1, a fresh batch every step; stops at --steps or
 --time${task.stopAt === null ? '' : `, or early once a validation batch passes ${task.stopAt}`}.`);
-  return taskOptions(cmd, '1')
+  return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: SequenceTaskFlags) => {
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
       say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
-      const { result } = await runSequenceTask(task, {
+      const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
+      const { result, interrupted } = await runSequenceTask(task, {
         cell: f.cell, length, bidirectional, runs: f.runs ?? 1, seed: f.seed, settings: settingsFromFlags(f),
-        log: (t) => { process.stderr.write(`${t}\n`); },
-      });
+        log: (t) => { process.stderr.write(`${t}\n`); }, checkpoints: f, shouldStop: interrupt.requested,
+      }).finally(() => interrupt.close());
+      if (stoppedEarly(f, interrupted)) return;
       reportTask(result, f.json, `${task.name} T ${length} ${result.cell}: test ${task.metric} ${fmt(result.value)}` +
         (result.baseline !== null ? ` (baseline ${fmt(result.baseline)})` : '') + `, ${result.steps} steps, ${result.seconds} s`);
     });
