@@ -9,9 +9,10 @@
 
 import { Tensor, zeros } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
+import { sequenceMask } from '../tensor/sequence_mask.js';
 import { embedding } from '../autograd/ops/gather.js';
 import { tanh } from '../autograd/ops/elementwise.js';
-import { concat } from '../autograd/ops/shape_ops.js';
+import { concat, reshape } from '../autograd/ops/shape_ops.js';
 import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
@@ -23,7 +24,6 @@ import type { InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
 import { AdditiveAttention } from './additive_attention.js';
 import { MultiplicativeAttention } from './multiplicative_attention.js';
-import { lengthMask } from './mask.js';
 import { gatherRows } from './gather_rows.js';
 import type { CellType } from './encoder.js';
 
@@ -146,7 +146,10 @@ export class Decoder extends Module {
       throw new Error(`expected encoder memory of shape [${summary.shape[0]}, S, ${memorySize}], got ${formatShape(memory.shape)}`);
     }
     if (!this.attention) return { summary, prepared: null, mask: null };
-    return { summary, prepared: this.attention.prepare(memory), mask: lengthMask(lengths, memory.shape[1], memory.dtype) };
+    const [B, S] = memory.shape;
+    // 1 on padding, [B, 1, S]: broadcast over the query axis of the scores, which it sets to −∞.
+    const mask = reshape(sequenceMask(lengths, S, { batchFirst: true, padding: true, dtype: memory.dtype }), [B, 1, S]);
+    return { summary, prepared: this.attention.prepare(memory), mask };
   }
 
   /** The state before the first step. */

@@ -8,6 +8,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
+import { checkLengths } from '../tensor/sequence_mask.js';
 import type { IndexTensor } from '../autograd/ops/gather.js';
 import { concat, reshape } from '../autograd/ops/shape_ops.js';
 import { Module } from '../nn/module.js';
@@ -96,11 +97,7 @@ export class Encoder extends Module {
   forward(ids: IndexTensor, lengths: ArrayLike<number>): EncoderOutput {
     if (ids.shape.length !== 2) throw new Error(`expected source ids of shape [B, S], got ${formatShape(ids.shape)}`);
     const [B, S] = ids.shape;
-    if (lengths.length !== B) throw new Error(`expected ${B} source lengths (one per row), got ${lengths.length}`);
-    for (let b = 0; b < B; b++) {
-      const L = lengths[b];
-      if (!(Number.isInteger(L) && L >= 1 && L <= S)) throw new Error(`expected source lengths in [1, ${S}], got ${L} at row ${b}`);
-    }
+    checkLengths(lengths, S, B, { who: 'Encoder' });
     const rev = this.config.bidirectional ? reversePrefixIndex(lengths, S) : null;
     let x = this.embedding.forward(ids); // [B, S, E]
     let fwd = x, bwd: Tensor | null = null;

@@ -100,7 +100,7 @@ test('haltTargets: 1 at each row\'s last real step, mask over real steps; haltLo
   // counted: (t0,b0) y0, (t0,b1) y1, (t1,b0) y0, (t2,b0) y1
   const want = (bce(0.3, 0) + bce(-1.2, 1) + bce(2.0, 0) + bce(-0.5, 1)) / 4;
   assertClose([haltLoss(t64([[0.3, -1.2], [2.0, 0.7], [-0.5, 4.0], [9.0, -9.0]]), [3, 1]).item()], [want], 1e-14);
-  assert.throws(() => haltTargets([0], 3), /lengths in \[1, 3\], got 0/);
+  assert.throws(() => haltTargets([0], 3), /lengths to be integers in \[1, 3\], got 0/);
   assert.throws(() => haltLoss(t64([[1, 2, 3]]), [1, 1]), /halt logits of shape \[T, 2\], got \[1, 3\]/);
 });
 

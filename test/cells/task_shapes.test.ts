@@ -61,7 +61,7 @@ test('lastStep: gradient reaches only the picked steps (gradcheck, float64)', ()
     else assert.ok(row.every((v) => v === 0), `step ${Math.floor(tb / B)} row ${tb % B} must get no gradient`);
   }
   assert.throws(() => lastStep(hidden, [1, 2]), /expected 3 lengths/);
-  assert.throws(() => lastStep(hidden, [1, 2, 6]), /lengths in \[1, 5\], got 6/);
+  assert.throws(() => lastStep(hidden, [1, 2, 6]), /lastStep: expected lengths to be integers in \[1, 5\], got 6/);
 });
 
 test('stateful TBPTT: chunks carry the state (outputs equal one long run) and the gradient stops at chunk boundaries', () => {

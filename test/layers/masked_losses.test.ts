@@ -8,7 +8,7 @@ import { gradcheck, indices } from '../../src/autograd/index.js';
 import { tensor } from '../../src/tensor/tensor.js';
 import { crossEntropy } from '../../src/nn/losses/cross_entropy.js';
 import { bceWithLogits, mseLoss } from '../../src/nn/losses/regression.js';
-import { sequenceMask } from '../../src/nn/layers/step_mask.js';
+import { sequenceMask } from '../../src/tensor/sequence_mask.js';
 
 const T = 4, B = 3, C = 5, F = 2;
 const lengths = [4, 1, 2];

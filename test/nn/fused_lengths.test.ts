@@ -103,7 +103,7 @@ for (const backend of ['wasm', 'ref'] as const) {
 test('fused lengths: a length outside [1, T] or a wrong count is a clear error', () => {
   const cell = makeCell('lstm', 2, 3);
   const x = tensor(new Array(3 * 2 * 2).fill(0.1), [3, 2, 2]);
-  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([0, 3])), /expected every length in \[1, 3\], got 0 for row 0/);
-  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([4, 3])), /expected every length in \[1, 3\], got 4/);
-  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([3])), /expected lengths of size 2/);
+  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([0, 3])), /expected lengths to be integers in \[1, 3\], got 0 for batch row 0/);
+  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([4, 3])), /expected lengths to be integers in \[1, 3\], got 4/);
+  assert.throws(() => runFused(cell, x, null, false, null, Int32Array.from([3])), /expected 2 lengths \(one per batch row\)/);
 });
