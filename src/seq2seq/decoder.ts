@@ -10,7 +10,7 @@
 import { Tensor, zeros } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { sequenceMask } from '../tensor/sequence_mask.js';
-import { embedding } from '../autograd/ops/gather.js';
+import { embedding, selectRows } from '../autograd/ops/gather.js';
 import { tanh } from '../autograd/ops/elementwise.js';
 import { concat, reshape } from '../autograd/ops/shape_ops.js';
 import { Module } from '../nn/module.js';
@@ -24,7 +24,6 @@ import type { InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
 import { AdditiveAttention } from './additive_attention.js';
 import { MultiplicativeAttention } from './multiplicative_attention.js';
-import { gatherRows } from './gather_rows.js';
 import type { CellType } from './encoder.js';
 
 /** Where the encoder's summary c enters the decoder. */
@@ -189,16 +188,16 @@ export class Decoder extends Module {
 /** The rows `idx` of a source context (beam search keeps several hypotheses per source row). */
 export function selectSource(src: SourceContext, idx: Int32Array): SourceContext {
   return {
-    summary: gatherRows(src.summary, idx),
-    prepared: src.prepared ? { keys: gatherRows(src.prepared.keys, idx), projected: gatherRows(src.prepared.projected, idx) } : null,
-    mask: src.mask ? gatherRows(src.mask, idx) : null,
+    summary: selectRows(src.summary, idx),
+    prepared: src.prepared ? { keys: selectRows(src.prepared.keys, idx), projected: selectRows(src.prepared.projected, idx) } : null,
+    mask: src.mask ? selectRows(src.mask, idx) : null,
   };
 }
 
 /** The rows `idx` of a decoder state. */
 export function selectState(state: DecoderState, idx: Int32Array): DecoderState {
   return {
-    carries: state.carries.map((c) => c.map((t) => gatherRows(t, idx))),
-    feed: state.feed ? gatherRows(state.feed, idx) : null,
+    carries: state.carries.map((c) => c.map((t) => selectRows(t, idx))),
+    feed: state.feed ? selectRows(state.feed, idx) : null,
   };
 }

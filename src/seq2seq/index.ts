@@ -6,7 +6,6 @@
 export { TokenVocab, PAD, BOS, EOS, UNK, NUM_SPECIALS, type TokenVocabJSON } from './vocab.js';
 export { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
 export { maskedSoftmax } from './mask.js';
-export { gatherRows, reversePrefixIndex } from './gather_rows.js';
 export { Attention, type AttentionKind, type AttentionResult, type PreparedKeys } from './attention.js';
 export { AdditiveAttention, type AdditiveAttentionConfig } from './additive_attention.js';
 export { MultiplicativeAttention, type MultiplicativeAttentionConfig } from './multiplicative_attention.js';

@@ -1,4 +1,4 @@
-// embedding (row lookup; its gradient adds up over repeated indices), where and maskedFill
+// embedding and selectRows (row lookups; the gradient adds up over repeated indices), where and maskedFill
 // (gradients only to the chosen side, summed over broadcast axes): values by hand, gradients
 // against finite differences.
 
@@ -22,6 +22,17 @@ test('embedding gradient counts repeated indices (by hand and by finite differen
   assert.deepEqual(table.grad!.toArray(), [1, 1, 1, 3, 3, 3, 0, 0, 0, 1, 1, 1]);
   const idx2 = ops.indices([2, 2, 0, 3, 2, 0], [2, 3]);
   check((t) => ops.tanh(ops.embedding(t, idx2)), [table]);
+});
+
+test('selectRows picks whole rows of any rank along axis 0; repeated rows add their gradients', () => {
+  const x = tensor([[[0, 1], [2, 3]], [[10, 11], [12, 13]], [[20, 21], [22, 23]]]); // [3, 2, 2]
+  const y = ops.selectRows(x, Int32Array.from([2, 0, 2]));
+  assert.deepEqual(y.tolist(), [[[20, 21], [22, 23]], [[0, 1], [2, 3]], [[20, 21], [22, 23]]]);
+  const v = rand64([4, 3], 4);
+  ops.sum(ops.selectRows(v, Int32Array.from([3, 3, 0]))).backward();
+  assert.deepEqual(v.grad!.toArray(), [1, 1, 1, 0, 0, 0, 0, 0, 0, 2, 2, 2]);
+  check((t) => ops.tanh(ops.selectRows(t, Int32Array.from([1, 3, 1]))), [rand64([4, 3], 5)]);
+  assert.throws(() => ops.selectRows(v, Int32Array.from([4])), /expected indices in \[0, 4\), got 4 at position 0/);
 });
 
 test('indices rejects non-integers and wrong counts', () => {

@@ -91,6 +91,11 @@ test('flipSequences reverses each row within its length and is its own inverse',
   assert.deepEqual(Array.from(flipSequences(x, steps).data), [4, 20, 3, 10, 2, 30, 1, 40]);
   assert.deepEqual(Array.from(flipSequences(flipSequences(x, steps), steps).data), Array.from(x.data));
   assert.deepEqual(Array.from(flipSequences(x, null).data), [4, 40, 3, 30, 2, 20, 1, 10]);
+  // Batch-first [B, T, F], the same rows: row 0 = 1 2 3 4 (length 4), row 1 = 10 20 30 40 (length 2).
+  const xb = tensor([1, 2, 3, 4, 10, 20, 30, 40], [2, 4, 1], { dtype: 'float64' });
+  assert.deepEqual(Array.from(flipSequences(xb, steps, true).data), [4, 3, 2, 1, 20, 10, 30, 40]);
+  assert.deepEqual(Array.from(flipSequences(flipSequences(xb, steps, true), steps, true).data), Array.from(xb.data));
+  assert.throws(() => flipSequences(tensor([1, 2], [2, 1]), null), /flipSequences: expected a tensor of shape \[T, B, F\], got \[2, 1\]/);
 });
 
 test('Bidirectional refuses unknown merges and mismatched sizes, naming both', () => {

@@ -32,7 +32,7 @@ export class StepMask {
   }
 
   /** From lengths (B entries, integers in [1, T]). */
-  static fromLengths(lengths: Lengths, T: number, B: number): StepMask {
+  static fromLengths(lengths: ArrayLike<number>, T: number, B: number): StepMask {
     checkLengths(lengths, T, B);
     return new StepMask(T, B, Uint8Array.from(sequenceMask(lengths, T).data));
   }

@@ -4,7 +4,7 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { checkLengths } from '../../tensor/sequence_mask.js';
-import { embedding } from '../../autograd/ops/gather.js';
+import { selectRows } from '../../autograd/ops/gather.js';
 import { reshape, select, transpose } from '../../autograd/ops/shape_ops.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
 import { applyHead, type Head } from './head.js';
@@ -21,8 +21,7 @@ export function lastStep(hidden: Tensor, lengths?: ArrayLike<number>): Tensor {
   checkLengths(lengths, T, B, { who: 'lastStep' });
   const rows = new Int32Array(B);
   for (let b = 0; b < B; b++) rows[b] = (lengths[b] - 1) * B + b; // row of [T·B, H]
-  // A row gather of the flattened [T·B, H] table: embedding's lookup, whose gradient scatters back.
-  return embedding(reshape(hidden, [T * B, H]), { data: rows, shape: [B] });
+  return selectRows(reshape(hidden, [T * B, H]), rows);
 }
 
 export interface ManyToOneOptions extends UnrollOptions {
