@@ -3,7 +3,7 @@
 // each row stopping at its EOS or at the maximum length.
 
 import { defaultRng, type Rng } from '../tensor/random.js';
-import { drawIndex } from '../train/sample.js';
+import { checkChooseOptions, chooseSymbol, type ChooseOptions } from '../nn/seq/choose_symbol.js';
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 import { BOS, EOS } from './vocab.js';
 
@@ -34,9 +34,7 @@ export interface Hypothesis {
 export function checkDecodeOptions(o: DecodeOptions): void {
   const maxLength = o.maxLength ?? 100;
   if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`expected maxLength to be a positive integer, got ${maxLength}`);
-  const t = o.temperature ?? 0;
-  if (!(t >= 0 && Number.isFinite(t))) throw new Error(`expected a temperature >= 0, got ${t}`);
-  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new Error(`expected top-k to be a positive integer, got ${o.topK}`);
+  checkChooseOptions({ temperature: o.temperature ?? 0, topK: o.topK });
 }
 
 /**
@@ -46,7 +44,8 @@ export function checkDecodeOptions(o: DecodeOptions): void {
 export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesis[] {
   checkDecodeOptions(options);
   const maxLength = options.maxLength ?? 100, temperature = options.temperature ?? 0;
-  const eos = options.eos ?? EOS, rng = options.rng ?? defaultRng();
+  const eos = options.eos ?? EOS;
+  const choice: ChooseOptions = { choose: 'sample', temperature, topK: options.topK, rng: options.rng ?? defaultRng() };
   const B = dec.rows, V = dec.vocabSize;
   const out: Hypothesis[] = Array.from({ length: B }, () => ({ tokens: [], logProb: 0, finished: false }));
   const prev = new Int32Array(B).fill(options.bos ?? BOS);
@@ -57,9 +56,8 @@ export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesi
     for (let b = 0; b < B; b++) {
       const h = out[b];
       if (h.finished) continue; // a finished row keeps being fed (batched), its output is ignored
-      const row = logits.subarray(b * V, (b + 1) * V);
-      const id = drawIndex(row, temperature, options.topK, rng);
-      h.logProb += logSoftmaxRow(row, 0, V, logp)[id];
+      const id = chooseSymbol(logits, b * V, V, choice);
+      h.logProb += logSoftmaxRow(logits, b * V, V, logp)[id];
       prev[b] = id;
       if (id === eos) { h.finished = true; live--; } else h.tokens.push(id);
     }

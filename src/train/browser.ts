@@ -2,5 +2,5 @@
 
 export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
-export { sample, drawIndex, type SampleOptions } from './sample.js';
+export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';

@@ -4,22 +4,25 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
-import { drawIndex } from '../../src/train/sample.js';
+import { chooseSymbol } from '../../src/nn/seq/choose_symbol.js';
+
+// A draw at temperature t among the top k (chooseSymbol's 'sample').
+const draw = (z: number[], t: number, k: number | undefined, rng: Rng): number => chooseSymbol(z, 0, z.length, { choose: 'sample', temperature: t, topK: k, rng });
 
 const logits = [0.5, 2.0, -1.0, 1.5, 0.0];
 
 test('temperature 0 and top-k 1 pick the arg-max', () => {
   const rng = new Rng(1);
   for (let i = 0; i < 50; i++) {
-    assert.equal(drawIndex(logits, 0, undefined, rng), 1);
-    assert.equal(drawIndex(logits, 1.5, 1, rng), 1);
+    assert.equal(draw(logits, 0, undefined, rng), 1);
+    assert.equal(draw(logits, 1.5, 1, rng), 1);
   }
 });
 
 function frequencies(t: number, k: number | undefined, n = 40000): number[] {
   const rng = new Rng(7);
   const counts = new Array(logits.length).fill(0);
-  for (let i = 0; i < n; i++) counts[drawIndex(logits, t, k, rng)]++;
+  for (let i = 0; i < n; i++) counts[draw(logits, t, k, rng)]++;
   return counts.map((c) => c / n);
 }
 
