@@ -19,6 +19,8 @@ export interface DecodeOptions {
   /** End token (default EOS). */
   eos?: number;
   rng?: Rng;
+  /** Keep the attention weights of every step in Hypothesis.weights (the decoder must attend; default false). */
+  keepWeights?: boolean;
 }
 
 /** One decoded row. */
@@ -29,6 +31,8 @@ export interface Hypothesis {
   logProb: number;
   /** Whether the row ended with EOS (false: cut at the maximum length). */
   finished: boolean;
+  /** With keepWeights: α over the S source positions at each step that produced a token, the EOS included, [steps][S]. */
+  weights?: number[][];
 }
 
 export function checkDecodeOptions(o: DecodeOptions): void {
@@ -58,11 +62,20 @@ export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesi
       if (h.finished) continue; // a finished row keeps being fed (batched), its output is ignored
       const id = chooseSymbol(logits, b * V, V, choice);
       h.logProb += logSoftmaxRow(logits, b * V, V, logp)[id];
+      if (options.keepWeights) (h.weights ??= []).push(weightsRow(dec, b));
       prev[b] = id;
       if (id === eos) { h.finished = true; live--; } else h.tokens.push(id);
     }
   }
   return out;
+}
+
+// Row b of the decoder's last attention weights [rows, S].
+function weightsRow(dec: StepDecoder, b: number): number[] {
+  const alpha = dec.lastWeights;
+  if (!alpha) throw new Error('keepWeights: expected attention weights from the decoder step, got none (the model has no attention)');
+  const S = alpha.shape[1];
+  return Array.from(alpha.data.subarray(b * S, (b + 1) * S));
 }
 
 /** decode() with temperature 0. */

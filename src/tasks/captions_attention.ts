@@ -1,12 +1,11 @@
-// Where a caption model looks: caption each image greedily, one word at a time, keeping the
+// Where a caption model looks: caption each image greedily (seq2seq's greedyDecode), keeping the
 // attention weights α_t over the encoder's grid at every step, and lay them out as heatmaps
 // (rows: the caption's words, then <eos>; columns: grid cells "r0c0", "r0c1", … in row-major order),
 // plus a self-contained HTML page that shows each image beside its map.
 
 import { Tensor } from '../tensor/tensor.js';
-import { argmax } from '../autograd/ops/reduce.js';
-import { tensor } from '../tensor/tensor.js';
 import type { CaptionModel } from '../seq2seq/caption_model.js';
+import { greedyDecode } from '../seq2seq/decoding.js';
 import { renderAttentionMap, ATTENTION_CSS, type AttentionMap } from '../viz/attention_section.js';
 import { escapeHtml } from '../viz/html_escape.js';
 import { WordVocab } from './shapes_images.js';
@@ -37,23 +36,13 @@ export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab:
     const maps: AttentionMap[] = [];
     for (let i = 0; i < N; i++) {
       const session = model.session(new Tensor(images.data.slice(i * per, (i + 1) * per), [1, ...rest]));
-      const weights: number[][] = [], target: string[] = [], words: number[] = [];
-      let prev = Int32Array.of(WordVocab.BOS);
-      for (let t = 0; t < maxLength; t++) {
-        const logits = session.next(prev);
-        const alpha = session.lastWeights; // [1, H'·W']
-        if (!alpha) throw new Error('expected attention weights from the decoder step, got none');
-        weights.push(Array.from(alpha.data.subarray(0, source.length)));
-        const next = argmax(tensor(Array.from(logits)), -1)[0];
-        target.push(next === WordVocab.EOS ? '<eos>' : vocab.words[next] ?? '?');
-        if (next === WordVocab.EOS) break;
-        words.push(next);
-        prev = Int32Array.of(next);
-      }
-      const output = vocab.decode(words);
+      const [h] = greedyDecode(session, { maxLength, bos: WordVocab.BOS, eos: WordVocab.EOS, keepWeights: true });
+      const target = h.tokens.map((id) => vocab.words[id] ?? '?');
+      if (h.finished) target.push('<eos>');
+      const output = vocab.decode(h.tokens);
       const ref = references[i];
       const title = ref === undefined ? `“${output}”` : `“${output}”${output === ref ? ' (exact)' : ` (reference: “${ref}”)`}`;
-      maps.push({ title, source, target, weights });
+      maps.push({ title, source, target, weights: h.weights ?? [] });
     }
     return maps;
   } finally {
