@@ -8,7 +8,7 @@ import { Rng } from '../tensor/random.js';
 import { backward } from '../autograd/engine.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm } from '../optim/clip.js';
-import { teacherForcingProbability, type SamplingSchedule } from '../train/scheduled_sampling.js';
+import { teacherForcingProbability, type SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import type { StepInfo } from '../train/trainer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';

@@ -9,7 +9,7 @@ import { CaptionModel, captionImages, type CaptionModelConfig } from '../seq2seq
 import { trainCaptionModel, type CaptionBatch } from '../seq2seq/caption_trainer.js';
 import { targetBatch } from '../seq2seq/batch.js';
 import type { Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
-import type { SamplingSchedule } from '../train/scheduled_sampling.js';
+import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { exactMatchAccuracy } from '../metrics/exact_match.js';
 import { WordVocab, shapesDataset, tokenizeCaption, type ShapesDataset, type ShapesImageConfig } from './shapes_images.js';

@@ -9,7 +9,7 @@ import { TokenVocab } from '../seq2seq/vocab.js';
 import { encodePair, makeBatch } from '../seq2seq/pairs.js';
 import { trainSeq2Seq, type Seq2SeqTrainCallbacks } from '../seq2seq/trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
-import type { SamplingSchedule } from '../train/scheduled_sampling.js';
+import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { DATE_FORMATS, datePairStream, datePairs, type DatePair } from './dates.js';
 
 /** Every character any format writes: digits, separators and the letters of month and day names. */

@@ -8,4 +8,3 @@ export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
 export { saveModelCheckpoint, loadModelCheckpoint, statePathFor, metricsPathFor, type LoadedCheckpoint } from './checkpoint.js';
 export { MetricsLog } from './metrics_log.js';
-export { teacherForcingProbability, type SamplingSchedule } from './scheduled_sampling.js';

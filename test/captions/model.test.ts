@@ -11,7 +11,7 @@ import { greedyDecode } from '../../src/seq2seq/decoding.js';
 import { beamSearch } from '../../src/seq2seq/beam_search.js';
 import { targetBatch } from '../../src/seq2seq/batch.js';
 import { WordVocab, shapesDataset } from '../../src/tasks/shapes_images.js';
-import { captionAttentionMaps, gridCellNames } from '../../src/tasks/captions_attention.js';
+import { captionAttentionMaps, gridCellNames } from '../../src/viz/captions_attention.js';
 
 const vocab = WordVocab.forCaptions();
 

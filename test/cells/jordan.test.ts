@@ -9,7 +9,7 @@ import { JordanCell } from '../../src/nn/index.js';
 import { unroll, runJordan } from '../../src/nn/seq/index.js';
 import { indices, mul, sum } from '../../src/autograd/index.js';
 import { Rng } from '../../src/tensor/random.js';
-import { teacherForcingProbability } from '../../src/train/scheduled_sampling.js';
+import { teacherForcingProbability } from '../../src/nn/seq/scheduled_sampling.js';
 import { assertClose, check, rand64 } from '../core/helpers.js';
 import { argmaxOf, jordanStep, mat, oneHot, t64, vec, type JordanWeights, type Vec } from './reference.js';
 

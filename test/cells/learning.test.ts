@@ -10,7 +10,7 @@ import { add, indices } from '../../src/autograd/index.js';
 import { Adam } from '../../src/optim/adam.js';
 import { Rng } from '../../src/tensor/random.js';
 import { tensor } from '../../src/tensor/tensor.js';
-import { teacherForcingProbability } from '../../src/train/scheduled_sampling.js';
+import { teacherForcingProbability } from '../../src/nn/seq/scheduled_sampling.js';
 
 test('a pure Jordan net learns the cycle 0 2 4 1 3 with scheduled sampling and generates it freely', () => {
   const cycle = [0, 2, 4, 1, 3], T = 10, O = 5;

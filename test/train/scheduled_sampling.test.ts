@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { teacherForcingProbability as p } from '../../src/train/scheduled_sampling.js';
+import { teacherForcingProbability as p } from '../../src/nn/seq/scheduled_sampling.js';
 
 test('linear schedule: 1 − 0.01·i, floored at min', () => {
   assert.equal(p({ kind: 'linear', slope: 0.01 }, 0), 1);

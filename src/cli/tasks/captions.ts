@@ -6,7 +6,7 @@
 
 import { Command } from 'commander';
 import { runCaptions, firstImages, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
-import { captionAttentionMaps, captionsReportHtml } from '../../tasks/captions_attention.js';
+import { captionAttentionMaps, captionsReportHtml } from '../../viz/captions_attention.js';
 import { WordVocab } from '../../tasks/shapes_images.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';

@@ -6,9 +6,14 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { CaptionModel } from '../seq2seq/caption_model.js';
 import { greedyDecode } from '../seq2seq/decoding.js';
-import { renderAttentionMap, ATTENTION_CSS, type AttentionMap } from '../viz/attention_section.js';
-import { escapeHtml } from '../viz/html_escape.js';
-import { WordVocab } from './shapes_images.js';
+import { renderAttentionMap, ATTENTION_CSS, type AttentionMap } from './attention_section.js';
+import { escapeHtml } from './html_escape.js';
+
+/** What the maps read of a caption vocabulary (tasks' WordVocab is one): each id's word, and ids → caption. */
+export interface CaptionWords {
+  readonly words: readonly string[];
+  decode(ids: ArrayLike<number>): string;
+}
 
 /** Column labels of an H'×W' grid: "r{row}c{col}" in row-major order (the order of spatialToSequence). */
 export function gridCellNames(rows: number, cols: number): string[] {
@@ -21,7 +26,7 @@ export function gridCellNames(rows: number, cols: number): string[] {
  * One map per image of `images` [N, C, H, W] (greedy decoding, at most maxLength steps), titled
  * with the reference caption when given. Throws when the model has no attention.
  */
-export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab: WordVocab, references: readonly string[] = [], maxLength = 20): AttentionMap[] {
+export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab: CaptionWords, references: readonly string[] = [], maxLength = 20): AttentionMap[] {
   if ((model.config.attention ?? 'none') === 'none') {
     throw new Error("expected a caption model with attention (additive, general or dot), got attention 'none': there is nothing to draw");
   }
@@ -36,7 +41,7 @@ export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab:
     const maps: AttentionMap[] = [];
     for (let i = 0; i < N; i++) {
       const session = model.session(new Tensor(images.data.slice(i * per, (i + 1) * per), [1, ...rest]));
-      const [h] = greedyDecode(session, { maxLength, bos: WordVocab.BOS, eos: WordVocab.EOS, keepWeights: true });
+      const [h] = greedyDecode(session, { maxLength, keepWeights: true }); // BOS and EOS: the ids captionImages decodes with
       const target = h.tokens.map((id) => vocab.words[id] ?? '?');
       if (h.finished) target.push('<eos>');
       const output = vocab.decode(h.tokens);

@@ -1,7 +1,8 @@
 // Scheduled sampling (Bengio et al. 2015): during training, each decoder step is fed the ground
 // truth with probability ε_i and the model's own previous prediction otherwise, ε_i decaying over
 // training steps i so that training drifts from teacher forcing towards free running.
-// Shared by the Jordan/recurrent generators (issue 4) and the seq2seq decoders (issue 5).
+// Shared by the Jordan/recurrent generators (runJordan) and the seq2seq decoders (decodeTargets),
+// so it sits below both, beside the teacher forcing it schedules.
 
 /**
  * How ε (the probability of feeding the ground truth) decays with the training step i:
