@@ -9,8 +9,8 @@ import * as ops from '../../src/autograd/index.js';
 import { GRUCell, LSTMCell, RNNCell } from '../../src/nn/index.js';
 import { Rng } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { check, rand64 } from '../core/helpers.js';
-import { carryOf, type Kind } from './reference_rnn.js';
+import { check, rand64 } from '../helpers/tensors.js';
+import { carryOf, type Kind } from '../helpers/reference_rnn.js';
 import { makeLayer, runLayer } from './layer_fixtures.js';
 
 const T = 3, B = 2, I = 2, H = 3;

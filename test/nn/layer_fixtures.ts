@@ -5,7 +5,7 @@
 import { GRU, LSTM, RNN } from '../../src/nn/index.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import type { DType } from '../../src/backend/dtype.js';
-import { gatesOf, paramValue, toMat, type CellWeights, type Kind } from './reference_rnn.js';
+import { gatesOf, paramValue, toMat, type CellWeights, type Kind } from '../helpers/reference_rnn.js';
 
 export interface LayerOptions {
   numLayers?: number;

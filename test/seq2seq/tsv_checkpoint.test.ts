@@ -15,7 +15,7 @@ import { serializeSeq2Seq } from '../../src/seq2seq/checkpoint.js';
 import { loadSeq2SeqCheckpoint, saveSeq2SeqCheckpoint } from '../../src/seq2seq/checkpoint_file.js';
 import { parseSamplingSchedule } from '../../src/seq2seq/schedule_spec.js';
 import { TokenVocab, EOS, UNK } from '../../src/seq2seq/vocab.js';
-import { tempDir } from '../train/helpers.js';
+import { tempDir } from '../helpers/files.js';
 
 test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is named', () => {
   assert.deepEqual(parsePairs('\ufeffab\tba\r\n\n  \ncd\tdc\n'), [{ source: 'ab', target: 'ba' }, { source: 'cd', target: 'dc' }]);

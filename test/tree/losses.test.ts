@@ -10,7 +10,7 @@ import {
   NaryTreeLSTM, ChildSumTreeLSTM, leaf, node, TreeBatch, TreeClassifier, TreeRegressor, parseTree, treeAccuracy, treeCrossEntropy, treeMse,
 } from '../../src/tree/index.js';
 import { selectStackedRows } from '../../src/autograd/ops/stacked_rows.js';
-import { assertClose, check, rand64 } from '../core/helpers.js';
+import { assertClose, check, rand64 } from '../helpers/tensors.js';
 import { wordId } from './helpers.js';
 
 // Two trees, labels are classes; node 'x' has no target (label not a number).
