@@ -1,4 +1,4 @@
-// JordanCell and runJordan against the plainly written Jordan recurrence (test/helpers/reference_cells.ts) on
+// JordanCell and runJordan against the plainly written Jordan recurrence (reference_rnn.ts) on
 // hand-set weights: teacher forcing, free running (through scan and through runJordan at ε = 0),
 // scheduled sampling at teacher-forcing probability 1 (exactly teacher forcing) and at ε = 0.5
 // (each row-step fed as its coin said), real-valued outputs; float64 gradchecks.
@@ -11,7 +11,8 @@ import { indices, mul, sum } from '../../../src/autograd/index.js';
 import { Rng } from '../../../src/tensor/random.js';
 import { teacherForcingProbability } from '../../../src/nn/seq/scheduled_sampling.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
-import { argmaxOf, jordanStep, mat, oneHot, t64, vec, type JordanWeights, type Vec } from '../../helpers/reference_cells.js';
+import { argmaxOf, jordanStep, mat, oneHot, vec, type JordanWeights, type Vec } from '../../helpers/reference_rnn.js';
+import { t64 } from '../../helpers/recurrent_layers.js';
 
 const I = 2, H = 3, O = 4, B = 2, T = 5;
 const xs: Vec[][] = vec(T, (t) => [0, 1].map((b) => [Math.cos(0.9 * t + b), 0.2 * t - 0.4 * b - 0.3]));

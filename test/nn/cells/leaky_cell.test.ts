@@ -1,4 +1,4 @@
-// LeakyRNNCell against the plainly written leaky update (test/helpers/reference_cells.ts) on hand-set weights, with α
+// LeakyRNNCell against the plainly written leaky update (reference_rnn.ts) on hand-set weights, with α
 // fixed per unit and learned through a sigmoid; α = 0 against RNNCell; the multi-time-scale
 // initialisation against its formula; float64 gradcheck of weights, α's logits, inputs and state.
 
@@ -8,13 +8,14 @@ import { LeakyRNNCell, RNNCell, multiTimescaleAlpha } from '../../../src/nn/inde
 import { unroll } from '../../../src/nn/seq/index.js';
 import { sum, mul } from '../../../src/autograd/index.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
-import { handRnn, leakyStep, sigmoid, t64, vec, type RnnWeights, type Vec } from '../../helpers/reference_cells.js';
+import { handRnn, leakyStep, sigmoid, vec, type Vec } from '../../helpers/reference_rnn.js';
+import { t64 } from '../../helpers/recurrent_layers.js';
 
 const I = 2, H = 3, B = 2;
 const xs: Vec[][] = [0, 1, 2, 3].map((t) => [0, 1].map((b) => [0.5 * (1 + t) - 0.8 * b, -0.4 + 0.3 * t + 0.6 * b]));
 const h0: Vec[] = [0, 1].map((b) => vec(H, (k) => 0.2 * (k - 1) + 0.1 * b));
 
-function load(cell: LeakyRNNCell | RNNCell, w: RnnWeights, extra: Record<string, ReturnType<typeof t64>> = {}): void {
+function load(cell: LeakyRNNCell | RNNCell, w: ReturnType<typeof handRnn>, extra: Record<string, ReturnType<typeof t64>> = {}): void {
   cell.loadStateDict({ weight_ih: t64(w.wih), weight_hh: t64(w.whh), bias_ih: t64(w.bih), bias_hh: t64(w.bhh), ...extra });
 }
 

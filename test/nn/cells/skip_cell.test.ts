@@ -1,4 +1,4 @@
-// SkipRNNCell against the plainly written skip recurrence (test/helpers/reference_cells.ts) on hand-set weights with
+// SkipRNNCell against the plainly written skip recurrence (reference_rnn.ts) on hand-set weights with
 // delays {1, 3} and {2} alone, from zero and from given past states; delays [1] against RNNCell;
 // float64 gradcheck; bad delays.
 
@@ -8,7 +8,8 @@ import { RNNCell, SkipRNNCell } from '../../../src/nn/index.js';
 import { unroll } from '../../../src/nn/seq/index.js';
 import { mul, sum } from '../../../src/autograd/index.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
-import { handRnn, mat, skipRun, t64, vec, type Mat, type Vec } from '../../helpers/reference_cells.js';
+import { handRnn, mat, skipRun, vec, type Mat, type Vec } from '../../helpers/reference_rnn.js';
+import { t64 } from '../../helpers/recurrent_layers.js';
 
 const I = 2, H = 3, B = 2, T = 6;
 const xs: Vec[][] = vec(T, (t) => t).map((t) => [0, 1].map((b) => [Math.sin(0.7 * t + b), 0.3 * t - 0.5 * b - 0.6]));

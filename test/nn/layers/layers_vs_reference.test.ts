@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { tensor, type Tensor } from '../../../src/tensor/tensor.js';
 import { assertClose } from '../../helpers/tensors.js';
 import { carryOf, flat, inputValue, runLayers, stateValue, to3, type Kind } from '../../helpers/reference_rnn.js';
-import { makeLayer, runLayer, type LayerOptions } from '../layer_fixtures.js';
+import { makeLayer, runLayer } from '../../helpers/recurrent_layers.js';
+import type { RecurrentLayerConfig } from '../../../src/nn/layers/recurrent_layer.js';
 
 const T = 4, I = 3, H = 2;
 const kinds: Kind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru', 'gru_reset_before'];
@@ -15,7 +16,7 @@ const kinds: Kind[] = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru', 'gru_reset_before'
 const t64 = (v: number[], shape: number[]): Tensor => tensor(v, shape, { dtype: 'float64' });
 const transpose01 = <X>(a: X[][]): X[][] => a[0].map((_, j) => a.map((row) => row[j]));
 
-interface Case { name: string; opts: LayerOptions; B: number; unbatched?: boolean; withInit: boolean }
+interface Case { name: string; opts: Partial<RecurrentLayerConfig>; B: number; unbatched?: boolean; withInit: boolean }
 
 const cases: Case[] = [
   { name: 'one layer, one direction', opts: {}, B: 2, withInit: false },
@@ -30,7 +31,7 @@ const cases: Case[] = [
 for (const kind of kinds) {
   for (const c of cases) {
     test(`${kind}: ${c.name} equals the step-by-step reference`, () => {
-      const { layer, weights } = makeLayer(kind, I, H, c.opts);
+      const { layer, weights } = makeLayer(kind, { inputSize: I, hiddenSize: H, ...c.opts });
       const L = c.opts.numLayers ?? 1, D = c.opts.bidirectional ? 2 : 1, B = c.B;
       const xs = to3(Array.from({ length: T * B * I }, (_, k) => inputValue(k)), T, B, I); // [T][B][I]
       const init = c.withInit
@@ -56,7 +57,7 @@ for (const kind of kinds) {
 }
 
 test('bidirectional output halves: forward h_n is output[T−1, :, :H], reverse h_n is output[0, :, H:]', () => {
-  const { layer } = makeLayer('gru', I, H, { bidirectional: true });
+  const { layer } = makeLayer('gru', { inputSize: I, hiddenSize: H, bidirectional: true });
   const x = t64(Array.from({ length: T * 2 * I }, (_, k) => inputValue(k)), [T, 2, I]);
   const { output, finals } = runLayer(layer, x);
   const o = output.tolist() as number[][][], h = finals[0].tolist() as number[][][];

@@ -9,19 +9,19 @@ import assert from 'node:assert/strict';
 import * as ops from '../../../src/autograd/index.js';
 import { Tensor, tensor } from '../../../src/tensor/tensor.js';
 import { gradcheck } from '../../../src/autograd/index.js';
-import { close, inputTBI, rowOf, runStack, weightsOf, type Kind } from '../../helpers/reference_layers.js';
-import { flatAll, makeLayer, project, run } from '../../helpers/recurrent_layers.js';
+import { runStack, type Kind } from '../../helpers/reference_rnn.js';
+import { close, inputTBI, rowOf, weightsOf, flatAll, makeLayer, project, runLayer } from '../../helpers/recurrent_layers.js';
 
 const T = 5, B = 3, I = 2, H = 3;
 const lengths = [5, 1, 3];
-const kinds: Kind[] = ['rnn', 'lstm', 'gru', 'gru_before'];
+const kinds: Kind[] = ['rnn_tanh', 'lstm', 'gru', 'gru_reset_before'];
 const cfg = { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, fused: false };
 
 for (const kind of kinds) {
   test(`${kind}: 2-layer bidirectional with lengths equals the per-row reference, padded outputs 0`, () => {
-    const layer = makeLayer(kind, cfg);
+    const layer = makeLayer(kind, cfg).layer;
     const x = inputTBI(T, B, I, false);
-    const { output, finals } = run(layer, x, null, { lengths });
+    const { output, finals } = runLayer(layer, x, null, { lengths });
     const weights = layer.cells.map((row) => row.map(weightsOf));
     for (let b = 0; b < B; b++) {
       const ref = runStack(kind, weights, H, rowOf(x, b), lengths[b]);
@@ -37,11 +37,11 @@ for (const kind of kinds) {
   });
 
   test(`${kind}: a padded batch equals each sequence run alone, values and gradients; padded inputs get 0 gradient`, () => {
-    const layer = makeLayer(kind, cfg);
+    const layer = makeLayer(kind, cfg).layer;
     const x = inputTBI(T, B, I);
     const nc = kind === 'lstm' ? 2 : 1;
     const init = Array.from({ length: nc }, (_, j) => tensor(Array.from({ length: 4 * B * H }, (_, k) => ((k * 3 + j) % 7 - 3) / 7), [4, B, H], { dtype: 'float64' }));
-    const { output, finals } = run(layer, x, init, { lengths });
+    const { output, finals } = runLayer(layer, x, init, { lengths });
     // Padding is filled with garbage-free but nonzero values: their gradient must still be 0.
     const loss = (o: Tensor, fs: Tensor[], b: number): Tensor => ops.add(project(o, b), project(flatAll(fs), b + 10));
     let total: Tensor | null = null;
@@ -64,7 +64,7 @@ for (const kind of kinds) {
     for (let b = 0; b < B; b++) {
       const xb = tensor(Array.from(ops.slice(ops.slice(x, 1, b, b + 1), 0, 0, lengths[b]).data), [lengths[b], 1, I], { dtype: 'float64', requiresGrad: true });
       const ib = init.map((s) => ops.slice(s, 1, b, b + 1));
-      const alone = run(layer, xb, ib);
+      const alone = runLayer(layer, xb, ib);
       close(alone.output.data, ops.slice(ops.slice(output, 1, b, b + 1), 0, 0, lengths[b]).data, 1e-12, `row ${b} output alone`);
       alone.finals.forEach((f, j) => close(f.data, ops.slice(finals[j], 1, b, b + 1).data, 1e-12, `row ${b} final ${j} alone`));
       layer.zeroGrad();
@@ -79,12 +79,12 @@ for (const kind of kinds) {
   });
 
   test(`${kind}: gradcheck with lengths (2 layers, bidirectional) w.r.t. input, initial state and weights`, () => {
-    const layer = makeLayer(kind, { ...cfg, hiddenSize: 2 });
+    const layer = makeLayer(kind, { ...cfg, hiddenSize: 2 }).layer;
     const x = inputTBI(4, 2, I);
     const nc = kind === 'lstm' ? 2 : 1;
     const init = Array.from({ length: nc }, (_, j) => tensor(Array.from({ length: 16 }, (_, k) => ((k + j) % 5 - 2) / 5), [4, 2, 2], { dtype: 'float64', requiresGrad: true }));
     const res = gradcheck((xx, ...rest) => {
-      const { output, finals } = run(layer, xx, rest.slice(0, nc), { lengths: [2, 4] });
+      const { output, finals } = runLayer(layer, xx, rest.slice(0, nc), { lengths: [2, 4] });
       return flatAll([output, ...finals]);
     }, [x, ...init, ...layer.parameters()]);
     assert.ok(res.ok);
@@ -92,32 +92,32 @@ for (const kind of kinds) {
 }
 
 test('the mask form equals the lengths form, time-major and batch-first; full lengths equal no lengths', () => {
-  const layer = makeLayer('lstm', cfg);
+  const layer = makeLayer('lstm', cfg).layer;
   const x = inputTBI(T, B, I, false);
-  const a = run(layer, x, null, { lengths: Int32Array.from(lengths) });
+  const a = runLayer(layer, x, null, { lengths: Int32Array.from(lengths) });
   const mask = Array.from({ length: T * B }, (_, k) => (Math.floor(k / B) < lengths[k % B] ? 1 : 0));
-  const m = run(layer, x, null, { mask });
+  const m = runLayer(layer, x, null, { mask });
   close(m.output.data, a.output.data, 0, 'mask output');
   m.finals.forEach((f, j) => close(f.data, a.finals[j].data, 0, `mask final ${j}`));
-  const bf = makeLayer('lstm', { ...cfg, batchFirst: true });
+  const bf = makeLayer('lstm', { ...cfg, batchFirst: true }).layer;
   const xb = ops.transpose(x, 0, 1);
   const maskBT = tensor(Array.from({ length: B * T }, (_, k) => (k % T < lengths[Math.floor(k / T)] ? 1 : 0)), [B, T]);
-  const c = run(bf, xb, null, { mask: maskBT });
+  const c = runLayer(bf, xb, null, { mask: maskBT });
   close(ops.transpose(c.output, 0, 1).data, a.output.data, 0, 'batch-first output');
-  const d = run(bf, xb, null, { lengths });
+  const d = runLayer(bf, xb, null, { lengths });
   close(d.output.data, c.output.data, 0, 'batch-first lengths');
-  const full = run(layer, x, null, { lengths: [T, T, T] }), none = run(layer, x);
+  const full = runLayer(layer, x, null, { lengths: [T, T, T] }), none = runLayer(layer, x);
   close(full.output.data, none.output.data, 0, 'full lengths');
 });
 
 test('a mask with holes skips those steps in both directions: equals the sequence with the holes removed', () => {
-  const layer = makeLayer('gru', cfg);
+  const layer = makeLayer('gru', cfg).layer;
   const x = inputTBI(T, 1, I, false);
   const keep = [1, 0, 1, 1, 0];
-  const { output, finals } = run(layer, x, null, { mask: keep });
+  const { output, finals } = runLayer(layer, x, null, { mask: keep });
   const kept = keep.flatMap((k, t) => (k ? [t] : []));
   const xc = tensor(kept.flatMap((t) => Array.from(x.data.subarray(t * I, (t + 1) * I))), [kept.length, 1, I], { dtype: 'float64' });
-  const ref = run(layer, xc);
+  const ref = runLayer(layer, xc);
   kept.forEach((t, s) => close(output.data.subarray(t * 2 * H, (t + 1) * 2 * H), ref.output.data.subarray(s * 2 * H, (s + 1) * 2 * H), 1e-12, `step ${t}`));
   assert.ok(Array.from(output.data.subarray(1 * 2 * H, 2 * 2 * H)).every((v) => v === 0), 'hole output is 0');
   close(finals[0].data, ref.finals[0].data, 1e-12, 'finals');
@@ -125,10 +125,10 @@ test('a mask with holes skips those steps in both directions: equals the sequenc
 
 for (const kind of kinds) {
   test(`${kind}: with lengths the fused path (where the cell has one) equals the generic path, values and gradients`, () => {
-    const generic = makeLayer(kind, cfg), fused = makeLayer(kind, { ...cfg, fused: true });
+    const generic = makeLayer(kind, cfg).layer, fused = makeLayer(kind, { ...cfg, fused: true }).layer;
     const x = inputTBI(T, B, I, false);
     const xa = x.detach().requiresGrad_(), xb = x.detach().requiresGrad_();
-    const a = run(generic, xa, null, { lengths }), b = run(fused, xb, null, { lengths });
+    const a = runLayer(generic, xa, null, { lengths }), b = runLayer(fused, xb, null, { lengths });
     close(b.output.data, a.output.data, 1e-12, 'output');
     b.finals.forEach((f, j) => close(f.data, a.finals[j].data, 1e-12, `final ${j}`));
     project(flatAll([a.output, ...a.finals])).backward();
@@ -140,22 +140,22 @@ for (const kind of kinds) {
 }
 
 test('unbatched input takes one length', () => {
-  const layer = makeLayer('rnn', cfg);
+  const layer = makeLayer('rnn_tanh', cfg).layer;
   const x = inputTBI(T, 1, I, false);
-  const u = run(layer, ops.reshape(x, [T, I]), null, { lengths: [3] });
-  const b = run(layer, x, null, { lengths: [3] });
+  const u = runLayer(layer, ops.reshape(x, [T, I]), null, { lengths: [3] });
+  const b = runLayer(layer, x, null, { lengths: [3] });
   close(u.output.data, b.output.data, 0, 'output');
   assert.deepEqual([...u.output.shape], [T, 2 * H]);
 });
 
 test('bad lengths and masks get clear errors', () => {
-  const layer = makeLayer('rnn', cfg);
+  const layer = makeLayer('rnn_tanh', cfg).layer;
   const x = inputTBI(T, B, I, false);
-  assert.throws(() => run(layer, x, null, { lengths: [5, 1] }), /expected 3 lengths \(one per batch row\), got 2/);
-  assert.throws(() => run(layer, x, null, { lengths: [5, 0, 3] }), /expected lengths to be integers in \[1, 5\], got 0 for batch row 1/);
-  assert.throws(() => run(layer, x, null, { lengths: [6, 1, 3] }), /in \[1, 5\], got 6/);
-  assert.throws(() => run(layer, x, null, { lengths: [5, 1.5, 3] }), /got 1.5/);
-  assert.throws(() => run(layer, x, null, { mask: new Tensor(new Float64Array(15), [3, 5]) }), /expected a mask of shape \[5, 3\], got \[3, 5\]/);
-  assert.throws(() => run(layer, x, null, { mask: new Array<number>(15).fill(2) }), /expected mask entries 0 or 1, got 2/);
-  assert.throws(() => run(layer, x, null, { lengths, mask: new Array<number>(15).fill(1) }), /either lengths or mask, got both/);
+  assert.throws(() => runLayer(layer, x, null, { lengths: [5, 1] }), /expected 3 lengths \(one per batch row\), got 2/);
+  assert.throws(() => runLayer(layer, x, null, { lengths: [5, 0, 3] }), /expected lengths to be integers in \[1, 5\], got 0 for batch row 1/);
+  assert.throws(() => runLayer(layer, x, null, { lengths: [6, 1, 3] }), /in \[1, 5\], got 6/);
+  assert.throws(() => runLayer(layer, x, null, { lengths: [5, 1.5, 3] }), /got 1.5/);
+  assert.throws(() => runLayer(layer, x, null, { mask: new Tensor(new Float64Array(15), [3, 5]) }), /expected a mask of shape \[5, 3\], got \[3, 5\]/);
+  assert.throws(() => runLayer(layer, x, null, { mask: new Array<number>(15).fill(2) }), /expected mask entries 0 or 1, got 2/);
+  assert.throws(() => runLayer(layer, x, null, { lengths, mask: new Array<number>(15).fill(1) }), /either lengths or mask, got both/);
 });

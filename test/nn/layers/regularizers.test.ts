@@ -15,11 +15,11 @@ import { Recurrence } from '../../../src/nn/wrappers/recurrence.js';
 import { RNNCell } from '../../../src/nn/cells/rnn_cell.js';
 import { LSTMCell } from '../../../src/nn/cells/lstm_cell.js';
 import { RNN } from '../../../src/nn/layers/rnn.js';
-import { close, inputTBI, rowOf, runDirection, weightsOf, type Kind } from '../../helpers/reference_layers.js';
-import { flatAll, makeLayer, run } from '../../helpers/recurrent_layers.js';
+import { runDirection, type Kind } from '../../helpers/reference_rnn.js';
+import { close, inputTBI, rowOf, weightsOf, flatAll, makeLayer, runLayer } from '../../helpers/recurrent_layers.js';
 
 const T = 5, B = 4, I = 3, H = 4;
-const kinds: Kind[] = ['rnn', 'lstm', 'gru', 'gru_before'];
+const kinds: Kind[] = ['rnn_tanh', 'lstm', 'gru', 'gru_reset_before'];
 
 function setCell(cell: RNNCell, wih: number, whh: number, b: number): void {
   const eye = (t: Tensor, s: number): void => { t.data.fill(0); for (let k = 0; k < t.shape[0]; k++) t.data[k * t.shape[1] + k] = s; };
@@ -58,11 +58,11 @@ test('variational recurrent dropout: the same state mask at every step (RNN laye
 
 for (const kind of kinds) {
   test(`${kind}: inputDropout and recurrentDropout equal the reference with the same per-sequence masks, with lengths`, () => {
-    const layer = makeLayer(kind, { inputSize: I, hiddenSize: H, inputDropout: 0.3, recurrentDropout: 0.4 });
+    const layer = makeLayer(kind, { inputSize: I, hiddenSize: H, inputDropout: 0.3, recurrentDropout: 0.4 }).layer;
     layer.rng = new Rng(21);
     const x = inputTBI(T, B, I, false);
     const lengths = [5, 2, 4, 1];
-    const { output, finals } = run(layer, x, null, { lengths });
+    const { output, finals } = runLayer(layer, x, null, { lengths });
     const rng = new Rng(21);
     const draw = (n: number, p: number): number[] => Array.from({ length: n }, () => (rng.random() < p ? 0 : 1 / (1 - p)));
     const xm = draw(B * I, 0.3), hm = draw(B * H, 0.4);
@@ -72,16 +72,16 @@ for (const kind of kinds) {
       close(finals[0].data.subarray(b * H, (b + 1) * H), ref.final[0], 1e-12, `final row ${b}`);
     }
     layer.eval();
-    const plain = makeLayer(kind, { inputSize: I, hiddenSize: H });
-    close(run(layer, x).output.data, run(plain, x).output.data, 0, 'evaluation is the plain layer');
+    const plain = makeLayer(kind, { inputSize: I, hiddenSize: H }).layer;
+    close(runLayer(layer, x).output.data, runLayer(plain, x).output.data, 0, 'evaluation is the plain layer');
   });
 
   test(`${kind}: zoneout at evaluation equals h_t = p·h_{t−1} + (1 − p)·h̃_t (c with its own rate), with lengths`, () => {
     const rates = kind === 'lstm' ? { zoneoutHidden: 0.3, zoneoutCell: 0.6 } : { zoneoutHidden: 0.3 };
-    const layer = makeLayer(kind, { inputSize: I, hiddenSize: H, bidirectional: true, ...rates }).eval();
+    const layer = makeLayer(kind, { inputSize: I, hiddenSize: H, bidirectional: true, ...rates }).layer.eval();
     const x = inputTBI(T, B, I, false);
     const lengths = [3, 5, 1, 4];
-    const { output } = run(layer, x, null, { lengths });
+    const { output } = runLayer(layer, x, null, { lengths });
     for (let b = 0; b < B; b++) {
       const dirs = [0, 1].map((d) => runDirection(kind, weightsOf(layer.cells[0][d]), H, rowOf(x, b), lengths[b], { reverse: d === 1, zoneout: [0.3, 0.6] }));
       close(rowOf(output, b), dirs[0].out.map((o, t) => [...o, ...dirs[1].out[t]]), 1e-12, `row ${b}`);
@@ -89,22 +89,22 @@ for (const kind of kinds) {
   });
 
   test(`${kind}: rates 0 in training equal the plain layer`, () => {
-    const zero = makeLayer(kind, { inputSize: I, hiddenSize: H, numLayers: 2, inputDropout: 0, recurrentDropout: 0, zoneoutHidden: 0, zoneoutCell: 0, fused: false });
-    const plain = makeLayer(kind, { inputSize: I, hiddenSize: H, numLayers: 2 });
+    const zero = makeLayer(kind, { inputSize: I, hiddenSize: H, numLayers: 2, inputDropout: 0, recurrentDropout: 0, zoneoutHidden: 0, zoneoutCell: 0, fused: false }).layer;
+    const plain = makeLayer(kind, { inputSize: I, hiddenSize: H, numLayers: 2 }).layer;
     const x = inputTBI(T, B, I, false);
-    const a = run(zero.train(), x), b = run(plain.train(), x);
+    const a = runLayer(zero.train(), x), b = runLayer(plain.train(), x);
     close(a.output.data, b.output.data, 1e-12, 'output');
   });
 
   test(`${kind}: gradcheck with variational dropout and zoneout (masks fixed by reseeding)`, () => {
     const rates = { inputDropout: 0.3, recurrentDropout: 0.3, zoneoutHidden: 0.4, ...(kind === 'lstm' ? { zoneoutCell: 0.5 } : {}) };
-    const layer = makeLayer(kind, { inputSize: 2, hiddenSize: 2, ...rates });
+    const layer = makeLayer(kind, { inputSize: 2, hiddenSize: 2, ...rates }).layer;
     const x = inputTBI(3, 2, 2);
     for (const training of [true, false]) {
       layer.train(training);
       const res = gradcheck((xx) => {
         layer.rng = new Rng(4);
-        const { output, finals } = run(layer, xx, null, { lengths: [3, 2] });
+        const { output, finals } = runLayer(layer, xx, null, { lengths: [3, 2] });
         return flatAll([output, ...finals]);
       }, [x, ...layer.parameters()]);
       assert.ok(res.ok);
@@ -139,8 +139,8 @@ test('zoneout in training: each unit is either its previous value or the fresh s
 });
 
 test('bad rates get clear errors', () => {
-  assert.throws(() => makeLayer('lstm', { inputSize: I, hiddenSize: H, recurrentDropout: 1 }), /expected recurrentDropout in \[0, 1\), got 1/);
-  assert.throws(() => makeLayer('gru', { inputSize: I, hiddenSize: H, zoneoutCell: 0.2 }), /expected zoneoutCell 0 for a layer without a cell state, got 0.2/);
+  assert.throws(() => makeLayer('lstm', { inputSize: I, hiddenSize: H, recurrentDropout: 1 }).layer, /expected recurrentDropout in \[0, 1\), got 1/);
+  assert.throws(() => makeLayer('gru', { inputSize: I, hiddenSize: H, zoneoutCell: 0.2 }).layer, /expected zoneoutCell 0 for a layer without a cell state, got 0.2/);
   assert.throws(() => new Recurrence(new RNNCell({ inputSize: I, hiddenSize: H }), { zoneoutCell: 0.1 }), /zoneoutCell 0 for a cell without a cell state/);
   assert.throws(() => new Recurrence(new RNNCell({ inputSize: I, hiddenSize: H }), { inputDropout: -0.1 }), /expected inputDropout in \[0, 1\), got -0.1/);
 });

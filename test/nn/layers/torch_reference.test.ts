@@ -12,7 +12,7 @@ import { tensor } from '../../../src/tensor/tensor.js';
 import type { DType } from '../../../src/backend/dtype.js';
 import { assertClose } from '../../helpers/tensors.js';
 import { inputValue, projValue, stateValue, type Kind } from '../../helpers/reference_rnn.js';
-import { makeLayer, runLayer } from '../layer_fixtures.js';
+import { makeLayer, runLayer } from '../../helpers/recurrent_layers.js';
 import { ROOT } from '../../helpers/files.js';
 
 interface TorchCase {
@@ -43,7 +43,7 @@ test('the reference file covers the four layer kinds', () => {
 for (const c of ref.cases) {
   for (const [dtype, atol] of [['float64', 1e-10], ['float32', 1e-5]] as [DType, number][]) {
     test(`${c.kind} ${dtype}: outputs, final states and gradients equal PyTorch's (torch ${ref.torch})`, () => {
-      const { layer } = makeLayer(c.kind, I, H, { numLayers: L, bidirectional: true, dtype });
+      const { layer } = makeLayer(c.kind, { inputSize: I, hiddenSize: H, numLayers: L, bidirectional: true, dtype });
       const x = tensor(fill(T * B * I, inputValue), [T, B, I], { dtype, requiresGrad: true });
       const init = c.finals.map((_, j) => tensor(fill(L * D * B * H, (k) => stateValue(j, k)), [L * D, B, H], { dtype, requiresGrad: true }));
       const { output, finals } = runLayer(layer, x, init);

@@ -8,7 +8,8 @@ import { JordanCell, LSTMCell, RNNCell } from '../../../src/nn/index.js';
 import { oneToManyTrain, unroll, VectorConditioning } from '../../../src/nn/seq/index.js';
 import { indices, mul, sum } from '../../../src/autograd/index.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
-import { addv, affine, handRnn, jordanStep, mat, oneHot, t64, vec, type Vec } from '../../helpers/reference_cells.js';
+import { addv, affine, handRnn, jordanStep, mat, oneHot, vec, type Vec } from '../../helpers/reference_rnn.js';
+import { t64 } from '../../helpers/recurrent_layers.js';
 
 const I = 2, H = 3, V = 2, B = 2, T = 4;
 const xs: Vec[][] = vec(T, (t) => [0, 1].map((b) => [0.4 * t - 0.5 + b, Math.sin(t + 2 * b)]));

@@ -9,7 +9,8 @@ import { generate, haltLoss, haltTargets, HaltingUnit, runJordan, withEos } from
 import { indices, select } from '../../../src/autograd/index.js';
 import { Rng } from '../../../src/tensor/random.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
-import { mat, t64, vec } from '../../helpers/reference_cells.js';
+import { mat, vec } from '../../helpers/reference_rnn.js';
+import { t64 } from '../../helpers/recurrent_layers.js';
 
 const O = 4, H = 4;
 

@@ -16,15 +16,15 @@ import { LSTM } from '../../../src/nn/layers/lstm.js';
 import { RNNCell } from '../../../src/nn/cells/rnn_cell.js';
 import { LSTMCell } from '../../../src/nn/cells/lstm_cell.js';
 import { GRUCell } from '../../../src/nn/cells/gru_cell.js';
-import { close, inputTBI, paramValue, rowOf, runDirection, weightsOf, type Kind, type Vec } from '../../helpers/reference_layers.js';
-import { flatAll } from '../../helpers/recurrent_layers.js';
+import { paramValue, runDirection, type Kind, type Vec } from '../../helpers/reference_rnn.js';
+import { close, inputTBI, rowOf, weightsOf, flatAll } from '../../helpers/recurrent_layers.js';
 
 const T = 4, B = 3, I = 2, H = 3;
 const lengths = [4, 2, 1];
 
 function cellOf(kind: Kind, seed: number): RNNCell | LSTMCell | GRUCell {
   const c = { inputSize: I, hiddenSize: H };
-  const cell = kind === 'rnn' ? new RNNCell(c, { dtype: 'float64' }) : kind === 'lstm' ? new LSTMCell(c, { dtype: 'float64' }) : new GRUCell(c, { dtype: 'float64' });
+  const cell = kind === 'rnn_tanh' ? new RNNCell(c, { dtype: 'float64' }) : kind === 'lstm' ? new LSTMCell(c, { dtype: 'float64' }) : new GRUCell(c, { dtype: 'float64' });
   cell.parameters().forEach((p, pi) => { for (let k = 0; k < p.size; k++) p.data[k] = paramValue(pi + seed, k); });
   return cell;
 }
@@ -33,7 +33,7 @@ const merges: Record<MergeMode, (a: number, b: number) => number> = {
   concat: () => NaN, sum: (a, b) => a + b, mean: (a, b) => (a + b) / 2, mul: (a, b) => a * b,
 };
 
-for (const kind of ['rnn', 'lstm', 'gru'] as Kind[]) {
+for (const kind of ['rnn_tanh', 'lstm', 'gru'] as Kind[]) {
   for (const merge of Object.keys(merges) as MergeMode[]) {
     test(`Bidirectional(${kind} cells) merge '${merge}' with lengths equals the hand-computed merge`, () => {
       const f = cellOf(kind, 0), b = cellOf(kind, 5);
@@ -99,8 +99,8 @@ test('flipSequences reverses each row within its length and is its own inverse',
 });
 
 test('Bidirectional refuses unknown merges and mismatched sizes, naming both', () => {
-  const a = cellOf('rnn', 0);
-  assert.throws(() => new Bidirectional(a, cellOf('rnn', 1), { merge: 'max' as MergeMode }), /expected merge one of concat, sum, mean, mul, got 'max'/);
+  const a = cellOf('rnn_tanh', 0);
+  assert.throws(() => new Bidirectional(a, cellOf('rnn_tanh', 1), { merge: 'max' as MergeMode }), /expected merge one of concat, sum, mean, mul, got 'max'/);
   const wide = new RNNCell({ inputSize: I, hiddenSize: H + 1 });
   assert.throws(() => new Bidirectional(a, wide, { merge: 'sum' }), /merge 'sum' needs equal output sizes, got 3 \(forward\) and 4 \(backward\)/);
   assert.doesNotThrow(() => new Bidirectional(a, wide, { merge: 'concat' }));

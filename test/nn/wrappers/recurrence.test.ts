@@ -8,8 +8,8 @@ import { gradcheck } from '../../../src/autograd/index.js';
 import { tensor } from '../../../src/tensor/tensor.js';
 import { Recurrence } from '../../../src/nn/wrappers/recurrence.js';
 import { LSTMCell } from '../../../src/nn/cells/lstm_cell.js';
-import { close, inputTBI, rowOf, runDirection, setParams, weightsOf } from '../../helpers/reference_layers.js';
-import { flatAll } from '../../helpers/recurrent_layers.js';
+import { runDirection } from '../../helpers/reference_rnn.js';
+import { close, inputTBI, rowOf, setParams, weightsOf, flatAll } from '../../helpers/recurrent_layers.js';
 
 const T = 4, B = 2, I = 3, H = 2;
 const lengths = [2, 4];

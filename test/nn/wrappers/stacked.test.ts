@@ -15,8 +15,8 @@ import { Recurrence } from '../../../src/nn/wrappers/recurrence.js';
 import { LSTM } from '../../../src/nn/layers/lstm.js';
 import { RNNCell } from '../../../src/nn/cells/rnn_cell.js';
 import { GRUCell } from '../../../src/nn/cells/gru_cell.js';
-import { close, inputTBI, rowOf, runDirection, setParams, weightsOf, type Vec } from '../../helpers/reference_layers.js';
-import { flatAll } from '../../helpers/recurrent_layers.js';
+import { runDirection, type Vec } from '../../helpers/reference_rnn.js';
+import { close, inputTBI, rowOf, setParams, weightsOf, flatAll } from '../../helpers/recurrent_layers.js';
 
 const T = 4, B = 3, I = 2, H = 3;
 const lengths = [4, 1, 3];
@@ -39,7 +39,7 @@ test('StackedRNN with residuals around layers 1 and 2 equals the plain formula, 
   for (let b = 0; b < B; b++) {
     const len = lengths[b];
     const add = (u: Vec[], v: Vec[]): Vec[] => u.map((r, t) => (t < len ? r.map((e, k) => e + v[t][k]) : r.map(() => 0)));
-    const y1 = runDirection('rnn', weightsOf(rnn), H, rowOf(x, b), len);
+    const y1 = runDirection('rnn_tanh', weightsOf(rnn), H, rowOf(x, b), len);
     const u2 = runDirection('gru', weightsOf(gru), H, y1.out, len);
     const y2 = add(u2.out, y1.out);
     const u3 = runDirection('lstm', weightsOf(lstm.cells[0][0]), H, y2, len);
