@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { timed } from './timed.mjs';
-import { train, Rng } from '../dist/src/index.js';
+import { nn, Rng } from '../dist/src/index.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -40,7 +40,7 @@ let feeds = {
 };
 async function next() {
   const r = await session.run(feeds);
-  const id = train.drawIndex(r.logits.data, 1, undefined, rng);
+  const id = nn.seq.chooseSymbol(r.logits.data, 0, r.logits.data.length, { choose: 'sample', rng });
   ids[0] = BigInt(id);
   feeds = { ids: feeds.ids, h0: r.hn, c0: r.cn };
 }

@@ -12,7 +12,7 @@
 // Prints one JSON line: { runner, ..., chars, seconds, us_per_char }.
 
 import { parseArgs } from 'node:util';
-import { train, noGrad, indices, Rng, getBackend } from '../dist/src/index.js';
+import { train, nn, noGrad, indices, Rng, getBackend } from '../dist/src/index.js';
 import { charStepper } from '../dist/src/train/sample.js';
 import { timed } from './timed.mjs';
 
@@ -42,13 +42,13 @@ let next, stepper = null;
 if (a.generic) {
   let [logits, state] = noGrad(() => model.forward(indices([0], [1, 1])));
   next = () => {
-    const id = train.drawIndex(logits.data, 1, undefined, rng);
+    const id = nn.seq.chooseSymbol(logits.data, 0, logits.data.length, { choose: 'sample', rng });
     [logits, state] = model.forward(indices([id], [1, 1]), state);
   };
 } else {
   stepper = charStepper(model, { threads: Number(a.threads) });
   let logits = noGrad(() => stepper.step(0));
-  next = () => { logits = stepper.step(train.drawIndex(logits, 1, undefined, rng)); };
+  next = () => { logits = stepper.step(nn.seq.chooseSymbol(logits, 0, logits.length, { choose: 'sample', rng })); };
 }
 // 16 characters per call, each batch of them without a graph (noGrad is per call: the loop awaits).
 const { units: chars, seconds } = await timed(() => noGrad(() => { for (let i = 0; i < 16; i++) next(); return 16; }), Number(a.warmup), Number(a.time));

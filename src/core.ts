@@ -1,9 +1,6 @@
 // What both entries (Node.js and browser) export: tensors, autodiff, layers and optimizers.
 
 import './autograd/methods.js';
-// The task suite's models, registered so that nn.fromConfig and the checkpoint reader rebuild them.
-import './tasks/task_model.js';
-import './tasks/tree_task_sequence_baseline.js';
 
 export { Tensor, tensor, zeros, ones, full, randn, rand, arange, type NestedArray, type TensorOptions, type GradFn, type GradSlice, type GradWriter, type InputGrad } from './tensor/tensor.js';
 export { Rng, manualSeed, defaultRng } from './tensor/random.js';
@@ -19,4 +16,3 @@ export * as diagnostics from './diagnostics/index.js';
 export * as tree from './tree/index.js';
 export * as seq2seq from './seq2seq/index.js';
 export * as metrics from './metrics/index.js';
-export * as shapesImages from './tasks/shapes_images.js';

@@ -1,6 +1,11 @@
 // unfold: recurrent and recursive neural networks in TypeScript (Node.js entry).
 //   import { Tensor, tensor, ops, nn, optim, io, data, train } from 'unfold'
 
+// The task suite's models, registered (as every other model class is by its own module) so that
+// nn.fromConfig and the checkpoint reader rebuild them; the entries sit above tasks/, core.ts below.
+import './tasks/task_model.js';
+import './tasks/tree_task_sequence_baseline.js';
+
 export * from './core.js';
 export * as io from './io/all.js';
 export * as data from './data/all.js';

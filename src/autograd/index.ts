@@ -9,6 +9,7 @@ export * from './ops/reduce.js';
 export * from './ops/shape_ops.js';
 export * from './ops/softmax.js';
 export * from './ops/gather.js';
+export * from './ops/stacked_rows.js';
 export * from './ops/mask.js';
 export * from './ops/cross_entropy.js';
 export * from './ops/copy.js';

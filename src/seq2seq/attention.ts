@@ -60,7 +60,7 @@ export abstract class Attention extends Module {
   /**
    * Attends from `query` over `keys` (raw [B, S, keySize] or prepare()'s result).
    * Inputs: query [B, T, querySize] or [B, querySize]; mask [B, 1, S] with 1 at padded source
-   *         positions (lengthMask), or null.
+   *         positions (sequenceMask with padding), or null.
    * Outputs: context [B, T, keySize] (or [B, keySize]) and weights [B, T, S] (or [B, S]).
    */
   forward(query: Tensor, keys: Tensor | PreparedKeys, mask: Tensor | null = null): AttentionResult {

@@ -9,9 +9,10 @@
 
 import { Tensor, zeros } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { embedding } from '../autograd/ops/gather.js';
+import { sequenceMask } from '../tensor/sequence_mask.js';
+import { embedding, selectRows } from '../autograd/ops/gather.js';
 import { tanh } from '../autograd/ops/elementwise.js';
-import { concat } from '../autograd/ops/shape_ops.js';
+import { concat, reshape } from '../autograd/ops/shape_ops.js';
 import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
@@ -23,8 +24,6 @@ import type { InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
 import { AdditiveAttention } from './additive_attention.js';
 import { MultiplicativeAttention } from './multiplicative_attention.js';
-import { lengthMask } from './mask.js';
-import { gatherRows } from './gather_rows.js';
 import type { CellType } from './encoder.js';
 import { registerModule } from '../nn/registry.js';
 
@@ -156,7 +155,10 @@ export class Decoder extends Module {
       throw new Error(`expected encoder memory of shape [${summary.shape[0]}, S, ${memorySize}], got ${formatShape(memory.shape)}`);
     }
     if (!this.attention) return { summary, prepared: null, mask: null };
-    return { summary, prepared: this.attention.prepare(memory), mask: lengthMask(lengths, memory.shape[1], memory.dtype) };
+    const [B, S] = memory.shape;
+    // 1 on padding, [B, 1, S]: broadcast over the query axis of the scores, which it sets to −∞.
+    const mask = reshape(sequenceMask(lengths, S, { batchFirst: true, padding: true, dtype: memory.dtype }), [B, 1, S]);
+    return { summary, prepared: this.attention.prepare(memory), mask };
   }
 
   /** The state before the first step. */
@@ -198,16 +200,16 @@ registerModule('seq2seq.Decoder', Decoder, (config, init) => new Decoder(config,
 /** The rows `idx` of a source context (beam search keeps several hypotheses per source row). */
 export function selectSource(src: SourceContext, idx: Int32Array): SourceContext {
   return {
-    summary: gatherRows(src.summary, idx),
-    prepared: src.prepared ? { keys: gatherRows(src.prepared.keys, idx), projected: gatherRows(src.prepared.projected, idx) } : null,
-    mask: src.mask ? gatherRows(src.mask, idx) : null,
+    summary: selectRows(src.summary, idx),
+    prepared: src.prepared ? { keys: selectRows(src.prepared.keys, idx), projected: selectRows(src.prepared.projected, idx) } : null,
+    mask: src.mask ? selectRows(src.mask, idx) : null,
   };
 }
 
 /** The rows `idx` of a decoder state. */
 export function selectState(state: DecoderState, idx: Int32Array): DecoderState {
   return {
-    carries: state.carries.map((c) => c.map((t) => gatherRows(t, idx))),
-    feed: state.feed ? gatherRows(state.feed, idx) : null,
+    carries: state.carries.map((c) => c.map((t) => selectRows(t, idx))),
+    feed: state.feed ? selectRows(state.feed, idx) : null,
   };
 }

@@ -3,7 +3,7 @@
 // each row stopping at its EOS or at the maximum length.
 
 import { defaultRng, type Rng } from '../tensor/random.js';
-import { drawIndex } from '../train/sample.js';
+import { checkChooseOptions, chooseSymbol, type ChooseOptions } from '../nn/seq/choose_symbol.js';
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 import { BOS, EOS } from '../data/vocab.js';
 
@@ -19,6 +19,8 @@ export interface DecodeOptions {
   /** End token (default EOS). */
   eos?: number;
   rng?: Rng;
+  /** Keep the attention weights of every step in Hypothesis.weights (the decoder must attend; default false). */
+  keepWeights?: boolean;
 }
 
 /** One decoded row. */
@@ -29,14 +31,14 @@ export interface Hypothesis {
   logProb: number;
   /** Whether the row ended with EOS (false: cut at the maximum length). */
   finished: boolean;
+  /** With keepWeights: α over the S source positions at each step that produced a token, the EOS included, [steps][S]. */
+  weights?: number[][];
 }
 
 export function checkDecodeOptions(o: DecodeOptions): void {
   const maxLength = o.maxLength ?? 100;
   if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`expected maxLength to be a positive integer, got ${maxLength}`);
-  const t = o.temperature ?? 0;
-  if (!(t >= 0 && Number.isFinite(t))) throw new Error(`expected a temperature >= 0, got ${t}`);
-  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new Error(`expected top-k to be a positive integer, got ${o.topK}`);
+  checkChooseOptions({ temperature: o.temperature ?? 0, topK: o.topK });
 }
 
 /**
@@ -46,7 +48,8 @@ export function checkDecodeOptions(o: DecodeOptions): void {
 export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesis[] {
   checkDecodeOptions(options);
   const maxLength = options.maxLength ?? 100, temperature = options.temperature ?? 0;
-  const eos = options.eos ?? EOS, rng = options.rng ?? defaultRng();
+  const eos = options.eos ?? EOS;
+  const choice: ChooseOptions = { choose: 'sample', temperature, topK: options.topK, rng: options.rng ?? defaultRng() };
   const B = dec.rows, V = dec.vocabSize;
   const out: Hypothesis[] = Array.from({ length: B }, () => ({ tokens: [], logProb: 0, finished: false }));
   const prev = new Int32Array(B).fill(options.bos ?? BOS);
@@ -57,14 +60,22 @@ export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesi
     for (let b = 0; b < B; b++) {
       const h = out[b];
       if (h.finished) continue; // a finished row keeps being fed (batched), its output is ignored
-      const row = logits.subarray(b * V, (b + 1) * V);
-      const id = drawIndex(row, temperature, options.topK, rng);
-      h.logProb += logSoftmaxRow(row, 0, V, logp)[id];
+      const id = chooseSymbol(logits, b * V, V, choice);
+      h.logProb += logSoftmaxRow(logits, b * V, V, logp)[id];
+      if (options.keepWeights) (h.weights ??= []).push(weightsRow(dec, b));
       prev[b] = id;
       if (id === eos) { h.finished = true; live--; } else h.tokens.push(id);
     }
   }
   return out;
+}
+
+// Row b of the decoder's last attention weights [rows, S].
+function weightsRow(dec: StepDecoder, b: number): number[] {
+  const alpha = dec.lastWeights;
+  if (!alpha) throw new Error('keepWeights: expected attention weights from the decoder step, got none (the model has no attention)');
+  const S = alpha.shape[1];
+  return Array.from(alpha.data.subarray(b * S, (b + 1) * S));
 }
 
 /** decode() with temperature 0. */

@@ -8,7 +8,8 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import type { IndexTensor } from '../autograd/ops/gather.js';
+import { checkLengths } from '../tensor/sequence_mask.js';
+import { selectRows, type IndexTensor } from '../autograd/ops/gather.js';
 import { concat, reshape } from '../autograd/ops/shape_ops.js';
 import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/layers/embedding.js';
@@ -16,7 +17,8 @@ import { RNN } from '../nn/layers/rnn.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { GRU } from '../nn/layers/gru.js';
 import type { InitOptions } from '../nn/init.js';
-import { gatherRows, reversePrefixIndex } from './gather_rows.js';
+import { StepMask } from '../nn/layers/step_mask.js';
+import { flipSequences } from '../nn/wrappers/flip_sequences.js';
 import { registerModule } from '../nn/registry.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
@@ -105,21 +107,14 @@ export class Encoder extends Module {
   forward(ids: IndexTensor, lengths: ArrayLike<number>): EncoderOutput {
     if (ids.shape.length !== 2) throw new Error(`expected source ids of shape [B, S], got ${formatShape(ids.shape)}`);
     const [B, S] = ids.shape;
-    if (lengths.length !== B) throw new Error(`expected ${B} source lengths (one per row), got ${lengths.length}`);
-    for (let b = 0; b < B; b++) {
-      const L = lengths[b];
-      if (!(Number.isInteger(L) && L >= 1 && L <= S)) throw new Error(`expected source lengths in [1, ${S}], got ${L} at row ${b}`);
-    }
-    const rev = this.config.bidirectional ? reversePrefixIndex(lengths, S) : null;
+    checkLengths(lengths, S, B, { who: 'Encoder' });
+    const steps = this.config.bidirectional ? StepMask.fromLengths(lengths, S, B) : null;
     let x = this.embedding.forward(ids); // [B, S, E]
     let fwd = x, bwd: Tensor | null = null;
     for (const [f, b] of this.layers) {
       fwd = outputsOf(f, x); // [B, S, H]
-      if (b && rev) {
-        const F = x.shape[2];
-        const xr = reshape(gatherRows(reshape(x, [B * S, F]), rev), [B, S, F]);
-        const outR = outputsOf(b, xr);
-        bwd = reshape(gatherRows(reshape(outR, [B * S, outR.shape[2]]), rev), [B, S, outR.shape[2]]);
+      if (b && steps) {
+        bwd = flipSequences(outputsOf(b, flipSequences(x, steps, true)), steps, true);
         x = concat([fwd, bwd], 2); // [B, S, 2H]
       } else {
         x = fwd;
@@ -128,8 +123,8 @@ export class Encoder extends Module {
     const H = this.config.hiddenSize;
     const last = new Int32Array(B), first = new Int32Array(B);
     for (let b = 0; b < B; b++) { last[b] = b * S + lengths[b] - 1; first[b] = b * S; }
-    const fSummary = gatherRows(reshape(fwd, [B * S, H]), last);
-    const summary = bwd ? concat([fSummary, gatherRows(reshape(bwd, [B * S, H]), first)], 1) : fSummary;
+    const fSummary = selectRows(reshape(fwd, [B * S, H]), last);
+    const summary = bwd ? concat([fSummary, selectRows(reshape(bwd, [B * S, H]), first)], 1) : fSummary;
     return { memory: x, summary };
   }
 }

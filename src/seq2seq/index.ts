@@ -4,8 +4,7 @@
 // (browser-safe; the file helpers are in ./checkpoint_file.ts).
 
 export { padBatch, targetBatch, type PaddedBatch, type TargetBatch } from './batch.js';
-export { lengthMask, maskedSoftmax } from './mask.js';
-export { gatherRows, reversePrefixIndex } from './gather_rows.js';
+export { maskedSoftmax } from './mask.js';
 export { Attention, type AttentionKind, type AttentionResult, type PreparedKeys } from './attention.js';
 export { AdditiveAttention, type AdditiveAttentionConfig } from './additive_attention.js';
 export { MultiplicativeAttention, type MultiplicativeAttentionConfig } from './multiplicative_attention.js';

@@ -1,7 +1,7 @@
 // Scheduled-sampling schedules written on a command line: "1" or "constant:0.9" (fixed ε),
-// "linear:SLOPE[:MIN]", "exponential:K[:MIN]", "inverse-sigmoid:K" (see train/scheduled_sampling.ts).
+// "linear:SLOPE[:MIN]", "exponential:K[:MIN]", "inverse-sigmoid:K" (see nn/seq/scheduled_sampling.ts).
 
-import { teacherForcingProbability, type SamplingSchedule } from '../train/scheduled_sampling.js';
+import { teacherForcingProbability, type SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 
 const FORMS = "a number in [0, 1], constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K";
 

@@ -4,6 +4,7 @@
 // provides one per source batch; tests build one by hand with probabilities they choose.
 
 import type { FloatArray } from '../backend/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface StepDecoder {
   /** Rows currently decoded (B, or B·k during beam search). */
@@ -14,6 +15,8 @@ export interface StepDecoder {
   next(prev: Int32Array): FloatArray;
   /** Keeps rows idx[0], idx[1], … (repeats allowed) as the new rows 0, 1, …, with their states. */
   select(idx: Int32Array): void;
+  /** The attention weights α of the last step, [rows, S], when the decoder attends (else absent or null). */
+  readonly lastWeights?: Tensor | null;
 }
 
 /** log softmax of one row of logits, in float64. */

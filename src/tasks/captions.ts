@@ -10,7 +10,7 @@ import { Rng } from '../tensor/random.js';
 import { CaptionModel, captionImages, type CaptionModelConfig } from '../seq2seq/caption_model.js';
 import { trainCaptionModel, type CaptionBatch, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
 import { targetBatch } from '../seq2seq/batch.js';
-import type { SamplingSchedule } from '../train/scheduled_sampling.js';
+import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { exactMatchAccuracy } from '../metrics/exact_match.js';
 import { captionVocab, decodeCaption, encodeCaption, shapesDataset, tokenizeCaption, type ShapesDataset, type ShapesImageConfig } from './shapes_images.js';

@@ -9,7 +9,7 @@ import { SEQUENCE_SPECIALS, Vocab } from '../data/vocab.js';
 import { encodePair, makeBatch } from '../seq2seq/pairs.js';
 import { trainSeq2Seq, type DecoderTrainCallbacks } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
-import type { SamplingSchedule } from '../train/scheduled_sampling.js';
+import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { DATE_FORMATS, datePairStream, datePairs, type DatePair } from './dates.js';
 
 /** Every character any format writes: digits, separators and the letters of month and day names. */

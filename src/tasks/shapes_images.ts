@@ -248,6 +248,11 @@ export function decodeCaption(vocab: Vocab, ids: ArrayLike<number>): string {
   return detokenizeCaption(vocab.decodeSymbols(ids));
 }
 
+/** The vocabulary's words and whole captions, as the attention report (viz/captions_attention.ts) reads them. */
+export function captionWords(vocab: Vocab): { nameOf(id: number): string; caption(ids: ArrayLike<number>): string } {
+  return { nameOf: (id) => vocab.nameOf(id), caption: (ids) => decodeCaption(vocab, ids) };
+}
+
 /**
  * Right-pads id sequences with <pad> into one batch-first block.
  * Outputs: ids [B, T] (T = the longest sequence, or `length`, which must fit them all) and lengths [B].

@@ -2,7 +2,7 @@
 
 export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
-export { sample, drawIndex, type SampleOptions } from './sample.js';
+export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
 export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitCheckpoint, type StepContext, type StepInfo } from './fit.js';
 export { resumableRng, type FitState, type Resumable, type SavedState } from './fit_state.js';

@@ -12,7 +12,7 @@ import type { Seq2Seq } from '../seq2seq/model.js';
 import type { Seq2SeqBatch } from '../seq2seq/pairs.js';
 import type { TargetBatch } from '../seq2seq/batch.js';
 import type { CaptionModel } from '../seq2seq/caption_model.js';
-import { teacherForcingProbability, type SamplingSchedule } from './scheduled_sampling.js';
+import { teacherForcingProbability, type SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { fit, type FitCheckpoint, type StepInfo } from './fit.js';
 import { resumableRng, type FitState, type Resumable } from './fit_state.js';
 

@@ -13,7 +13,7 @@ export {
 export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 export { trainCharModel, type TrainRun, type TrainResult, type TrainCallbacks } from './trainer.js';
-export { sample, drawIndex, type SampleOptions } from './sample.js';
+export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
 export {
   serializeCheckpoint, deserializeCheckpoint, expectModel, modelKind, statePathFor, metricsPathFor, MODEL_KEY, VOCABS_KEY, STEP_KEY,
@@ -21,4 +21,3 @@ export {
 } from './checkpoint.js';
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint } from './checkpoint_file.js';
 export { MetricsLog } from './metrics_log.js';
-export { teacherForcingProbability, type SamplingSchedule } from './scheduled_sampling.js';

@@ -8,6 +8,7 @@ import { defaultRng, type Rng } from '../tensor/random.js';
 import type { Vocab } from '../data/vocab.js';
 import type { CharModel, CharModelState } from './char_model.js';
 import { LSTM } from '../nn/layers/lstm.js';
+import { checkChooseOptions, chooseSymbol, type ChooseOptions } from '../nn/seq/choose_symbol.js';
 import { getBackend } from '../backend/backend.js';
 import { wasmModule } from '../backend/wasm/module.js';
 import { LstmStackStepper, type LstmStackWeights } from './lstm_stack_stepper.js';
@@ -98,35 +99,6 @@ export interface SampleOptions {
   threads?: number;
 }
 
-/**
- * Index drawn from logits[0..n) at the given temperature and top-k. Exposed for tests: with
- * temperature 0 it is the arg-max; with topK = k only the k largest logits can come out.
- */
-export function drawIndex(logits: ArrayLike<number>, temperature: number, topK: number | undefined, rng: Rng): number {
-  const n = logits.length;
-  let best = 0;
-  for (let i = 1; i < n; i++) if (logits[i] > logits[best]) best = i;
-  if (temperature === 0) return best;
-  let threshold = -Infinity;
-  if (topK !== undefined && topK < n) {
-    const sorted = Array.from(logits).sort((a, b) => b - a);
-    threshold = sorted[topK - 1];
-  }
-  const p = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    if (logits[i] < threshold) continue;
-    p[i] = Math.exp((logits[i] - logits[best]) / temperature);
-    sum += p[i];
-  }
-  let u = rng.random() * sum;
-  for (let i = 0; i < n; i++) {
-    u -= p[i];
-    if (u < 0 && p[i] > 0) return i;
-  }
-  return best;
-}
-
 /** Returns the generated continuation (without the prime). */
 export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = {}): string {
   const length = options.length ?? 200;
@@ -134,8 +106,8 @@ export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = 
   const topK = options.topK;
   const rng = options.rng ?? defaultRng();
   if (!(Number.isInteger(length) && length >= 0)) throw new Error(`expected a non-negative integer length, got ${length}`);
-  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new Error(`expected a temperature >= 0, got ${temperature}`);
-  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) throw new Error(`expected top-k to be a positive integer, got ${topK}`);
+  checkChooseOptions({ temperature, topK });
+  const choice: ChooseOptions = { choose: 'sample', temperature, topK, rng };
   const prime = options.prime === undefined || options.prime === '' ? '\n' : options.prime;
   const wasTraining = model.training;
   model.eval();
@@ -148,7 +120,7 @@ export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = 
         for (const id of primeIds) last = stepper.step(id);
         const out: number[] = [];
         for (let i = 0; i < length; i++) {
-          const id = drawIndex(last, temperature, topK, rng);
+          const id = chooseSymbol(last, 0, last.length, choice);
           out.push(id);
           if (i + 1 < length) last = stepper.step(id);
         }

@@ -8,10 +8,10 @@ import { add } from '../autograd/ops/elementwise.js';
 import { linear } from '../autograd/ops/matmul.js';
 import { broadcastTo, concat, reshape } from '../autograd/ops/shape_ops.js';
 import { embedding, indices } from '../autograd/ops/gather.js';
+import { selectStackedRows } from '../autograd/ops/stacked_rows.js';
 import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { uniformInit, type InitOptions } from '../nn/init.js';
-import { gatherRows } from './gather_rows.js';
 import { postOrder, type Tree } from './tree.js';
 import type { TreeBatch } from './tree_batch.js';
 
@@ -112,14 +112,14 @@ export abstract class TreeEncoder extends Module {
         if (w >= V) throw new Error(`expected word ids in [0, ${V}), got ${w} at node ${level.start + k}`);
         if (w >= 0) anyWord = true;
       }
-      const x = anyWord ? gatherRows([this.embedding.weight], level.words) : null; // [n, E]
+      const x = anyWord ? selectStackedRows([this.embedding.weight], level.words) : null; // [n, E]
       let kids: ChildStates | null = null;
       if (level.width > 0) {
         const K = this.arity ?? level.width;
         const slots = batch.childSlots(level, K); // [n·K] node ids, −1 padding
         kids = {
-          h: reshape(gatherRows(hs, slots), [n, K, H]),
-          c: this.hasCell ? reshape(gatherRows(cs, slots), [n, K, H]) : null,
+          h: reshape(selectStackedRows(hs, slots), [n, K, H]),
+          c: this.hasCell ? reshape(selectStackedRows(cs, slots), [n, K, H]) : null,
         };
       }
       const s = this.levelStep(x, n, kids);

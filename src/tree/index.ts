@@ -7,7 +7,6 @@ export { parseTree, parseTrees } from './parse.js';
 export { treeToString } from './print.js';
 export { binarize, type BinarizeOptions } from './binarize.js';
 export { TreeBatch, type TreeLevel, type TreeBatchOptions } from './tree_batch.js';
-export { gatherRows } from './gather_rows.js';
 export { TreeEncoder, type NodeState, type TreeStates, type ChildStates, type TreeEncoderConfig } from './encoder.js';
 export { RecursiveNet, type RecursiveNetConfig } from './recursive_net.js';
 export { ChildSumTreeLSTM, type ChildSumTreeLSTMConfig } from './child_sum_tree_lstm.js';

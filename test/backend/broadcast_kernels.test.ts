@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { arrayBackend, onEveryBackend } from './suite.js';
 import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
 import { broadcastShapes } from '../../src/tensor/shape.js';
-import { allIndices, assertClose, flatIndex, randArray } from '../core/helpers.js';
+import { allIndices, assertClose, flatIndex, randArray } from '../helpers/tensors.js';
 
 const ref: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,

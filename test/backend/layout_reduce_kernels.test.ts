@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arrayBackend, onEveryBackend } from './suite.js';
-import { allIndices, assertClose, flatIndex, randArray } from '../core/helpers.js';
+import { allIndices, assertClose, flatIndex, randArray } from '../helpers/tensors.js';
 
 function permutations(n: number): number[][] {
   if (n === 1) return [[0]];

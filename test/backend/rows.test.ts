@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertClose } from '../core/helpers.js';
+import { assertClose } from '../helpers/tensors.js';
 import * as ce from '../../src/backend/ref/cross_entropy.js';
 import { softmaxRows as softmaxRowsRef } from '../../src/backend/ref/reduce.js';
 import { refBackend, setBackend, wasmBackend, getBackend } from '../../src/backend/backend.js';

@@ -7,11 +7,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { generatedCorpus, tempDir } from '../train/helpers.js';
+import { join } from 'node:path';
+import { generatedCorpus } from '../helpers/corpus.js';
+import { tempDir, CLI as main, ROOT } from '../helpers/files.js';
 
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
 function unfold(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, UNFOLD_DEBUG: '' } });
@@ -137,7 +136,7 @@ test('bad input gets one clear error line and exit status 1', () => {
 test('each command opens the checkpoints it takes, older formats included, and names the kind it does not take', async () => {
   const { TaskModel } = await import('../../src/tasks/task_model.js');
   const { saveCheckpoint } = await import('../../src/train/checkpoint_file.js');
-  const legacy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures', 'legacy');
+  const legacy = join(ROOT, 'test', 'train', 'fixtures', 'legacy');
   const char = join(legacy, 'char_lstm.safetensors'), s2s = join(legacy, 'seq2seq_gru_general.safetensors');
   const dir = tempDir();
   writeFileSync(join(dir, 'text.txt'), 'hello, world\nhello\n');

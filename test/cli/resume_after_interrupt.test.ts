@@ -7,12 +7,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
-import { generatedCorpus, tempDir } from '../train/helpers.js';
+import { generatedCorpus } from '../helpers/corpus.js';
+import { tempDir, CLI as main } from '../helpers/files.js';
 
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 const env = { ...process.env, UNFOLD_DEBUG: '' };
 
 function unfold(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -9,9 +9,9 @@ import * as ops from '../../src/autograd/index.js';
 import { GRUCell, LSTMCell, RNNCell } from '../../src/nn/index.js';
 import { Rng } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { check, rand64 } from '../core/helpers.js';
-import { carryOf, type Kind } from './reference_rnn.js';
-import { makeLayer, runLayer } from './layer_fixtures.js';
+import { check, rand64 } from '../helpers/tensors.js';
+import { carryOf, type Kind } from '../helpers/reference_rnn.js';
+import { makeLayer, runLayer } from '../helpers/recurrent_layers.js';
 
 const T = 3, B = 2, I = 2, H = 3;
 const flatAll = (ts: Tensor[]): Tensor => ops.concat(ts.map((t) => ops.reshape(t, [-1])), 0);
@@ -42,7 +42,7 @@ const kinds: Kind[] = ['rnn_tanh', 'lstm', 'gru', 'gru_reset_before', 'rnn_relu'
 
 for (const kind of kinds) {
   test(`gradcheck ${kind} layer, numLayers=2 bidirectional, w.r.t. input, initial states and all weights`, () => {
-    const { layer } = makeLayer(kind, I, H, { numLayers: 2, bidirectional: true });
+    const { layer } = makeLayer(kind, { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true });
     const x = rand64([T, B, I], 30);
     const init = Array.from({ length: carryOf(kind) }, (_, j) => rand64([4, B, H], 40 + j, { lo: -0.5, hi: 0.5 }));
     const nc = init.length;
@@ -54,7 +54,7 @@ for (const kind of kinds) {
 }
 
 test('gradcheck LSTM layer batch-first and unbatched, without initial states', () => {
-  const { layer } = makeLayer('lstm', I, H, { numLayers: 2, bidirectional: true, batchFirst: true });
+  const { layer } = makeLayer('lstm', { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, batchFirst: true });
   const x = rand64([B, T, I], 50);
   check((xx) => { const { output, finals } = runLayer(layer, xx); return flatAll([output, ...finals]); }, [x, ...layer.parameters()]);
   const u = rand64([T, I], 51);
@@ -62,7 +62,7 @@ test('gradcheck LSTM layer batch-first and unbatched, without initial states', (
 });
 
 test('gradcheck GRU layer with a loss on the last output only (gradient flowing back through time)', () => {
-  const { layer } = makeLayer('gru', I, H, { numLayers: 2 });
+  const { layer } = makeLayer('gru', { inputSize: I, hiddenSize: H, numLayers: 2 });
   const x = rand64([4, B, I], 60);
   check((xx) => ops.sum(ops.tanh(ops.select(runLayer(layer, xx).output, 0, 3))), [x, ...layer.parameters()]);
 });

@@ -96,3 +96,32 @@ test('sampling follows softmax(logits / T), and top-k = 1 is greedy', () => {
   assert.throws(() => decode(new TableDecoder(V, 1, table), { temperature: -1 }), /expected a temperature >= 0, got -1/);
   assert.throws(() => beamSearch(new TableDecoder(V, 1, table), { beamWidth: 0 }), /expected a beam width >= 1, got 0/);
 });
+
+test('greedy decoding keeps each step\'s attention weights: a row batched equals the row alone, and equals the teacher-forced forward', () => {
+  const model = new Seq2Seq({ srcVocabSize: 9, tgtVocabSize: 7, embeddingSize: 5, hiddenSize: 6, cell: 'gru', attention: 'additive' }, { rng: new Rng(4) });
+  model.eval();
+  const sources = [[4, 5, 6, 7], [8, 4], [5, 5, 5]];
+  const { ids, lengths } = padBatch(sources);
+  const batched = greedyDecode(model.session(ids, lengths), { maxLength: 6, keepWeights: true });
+  batched.forEach((h, b) => {
+    const S = sources[b].length;
+    const one = padBatch([sources[b]]);
+    const [alone] = greedyDecode(model.session(one.ids, one.lengths), { maxLength: 6, keepWeights: true });
+    assert.deepEqual(alone.tokens, h.tokens);
+    const w = h.weights!;
+    assert.equal(w.length, h.tokens.length + (h.finished ? 1 : 0), `row ${b}: one row of weights per produced token, EOS included`);
+    w.forEach((row, t) => {
+      assert.equal(row.length, 4, 'S of the padded batch');
+      row.forEach((v, s) => {
+        // Padding gets exp(−∞); float32 softmax on wasm returns it as a denormal, not always 0.
+        if (s >= S) assert.ok(v < 1e-30, `row ${b} step ${t}: padded position ${s} has weight ${v}`);
+        else assert.ok(Math.abs(v - alone.weights![t][s]) < 1e-6, `row ${b} step ${t} position ${s}: ${v} vs ${alone.weights![t][s]}`);
+      });
+    });
+    // The whole-sequence forward fed BOS, y_1, … gives the same weights at every step.
+    const tgtIn = [1, ...h.tokens].slice(0, w.length);
+    const { weights } = model.forward(one.ids, one.lengths, { data: Int32Array.from(tgtIn), shape: [1, tgtIn.length] });
+    w.forEach((row, t) => row.slice(0, S).forEach((v, s) => assert.ok(Math.abs(v - weights!.data[t * S + s]) < 1e-5)));
+  });
+  assert.throws(() => greedyDecode(new TableDecoder(V, 1, table), { keepWeights: true }), /keepWeights: expected attention weights from the decoder step, got none/);
+});

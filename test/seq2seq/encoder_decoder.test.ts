@@ -10,7 +10,7 @@ import { gradcheck } from '../../src/autograd/gradcheck.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/seq2seq/model.js';
 import { padBatch, targetBatch } from '../../src/seq2seq/batch.js';
 import { BOS } from '../../src/data/vocab.js';
-import { assertClose } from './helpers.js';
+import { assertClose } from '../helpers/tensors.js';
 
 const f64 = (seed: number) => ({ dtype: 'float64' as const, rng: new Rng(seed) });
 const sources = [[4, 5, 6], [7, 4], [5, 6, 7, 4, 5]];
@@ -47,7 +47,7 @@ test('a padded row decodes exactly as it does alone (bidirectional, stacked, att
     sources.forEach((src, b) => {
       const one = padBatch([src]);
       const alone = model.forward(one.ids, one.lengths, { data: tgt.input.data.slice(b * T, (b + 1) * T), shape: [1, T] });
-      assertClose(batched.logits.data.subarray(b * T * V, (b + 1) * T * V), alone.logits.data, 1e-12, `${cell} row ${b} logits`);
+      assertClose(batched.logits.data.subarray(b * T * V, (b + 1) * T * V), alone.logits.data, 1e-12, 0, `${cell} row ${b} logits`);
       // Weights over the row's own positions match; past its length they are exactly zero.
       for (let t = 0; t < T; t++) {
         for (let s = 0; s < S; s++) {
@@ -78,14 +78,14 @@ test('teacher forcing feeds the truth; ε = 0 feeds the previous arg-max (schedu
     return out;
   };
   const forced = model.forward(ids, lengths, tgt.input, { teacherForcing: 1 });
-  assertClose(forced.logits.data, replay((b, t) => tgt.input.data[b * T + t]), 1e-12, 'teacher forcing');
+  assertClose(forced.logits.data, replay((b, t) => tgt.input.data[b * T + t]), 1e-12, 0, 'teacher forcing');
   const free = model.forward(ids, lengths, tgt.input, { teacherForcing: 0 });
   const argmaxRow = (l: Float64Array, b: number): number => {
     let best = 0;
     for (let v = 1; v < V; v++) if (l[b * V + v] > l[b * V + best]) best = v;
     return best;
   };
-  assertClose(free.logits.data, replay((b, t, l) => (t === 0 ? BOS : argmaxRow(l!, b))), 1e-12, 'free running');
+  assertClose(free.logits.data, replay((b, t, l) => (t === 0 ? BOS : argmaxRow(l!, b))), 1e-12, 0, 'free running');
   // In between, some steps take the truth and some the prediction: the logits match neither.
   const mixed = model.forward(ids, lengths, tgt.input, { teacherForcing: 0.5, rng: new Rng(9) });
   assert.notDeepEqual(Array.from(mixed.logits.data), Array.from(forced.logits.data));

@@ -15,7 +15,7 @@ import { expectModel, serializeCheckpoint } from '../../src/train/checkpoint.js'
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { parseSamplingSchedule } from '../../src/seq2seq/schedule_spec.js';
 import { Vocab, SEQUENCE_SPECIALS, EOS, UNK } from '../../src/data/vocab.js';
-import { tempDir } from '../train/helpers.js';
+import { tempDir } from '../helpers/files.js';
 
 test('TSV pairs: CRLF, BOM and blank lines are fine; each malformed line is named', () => {
   assert.deepEqual(parsePairs('\ufeffab\tba\r\n\n  \ncd\tdc\n'), [{ source: 'ab', target: 'ba' }, { source: 'cd', target: 'dc' }]);

@@ -25,7 +25,7 @@ import { translate } from '../../src/seq2seq/translate.js';
 import { MODEL_KEY, STEP_KEY, VOCABS_KEY, deserializeCheckpoint, expectModel, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint, saveCheckpointSync } from '../../src/train/checkpoint_file.js';
 import { ZOO } from '../nn/model_zoo.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/files.js';
 
 // compiled to dist/test/train; the fixtures stay in the source tree
 const legacy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures', 'legacy');

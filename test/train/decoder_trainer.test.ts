@@ -7,7 +7,7 @@ import { Rng } from '../../src/tensor/random.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { trainSeq2Seq } from '../../src/train/decoder_trainer.js';
 import { encodePair, randomBatch, vocabsFor } from '../../src/seq2seq/pairs.js';
-import { teacherForcingProbability } from '../../src/train/scheduled_sampling.js';
+import { teacherForcingProbability } from '../../src/nn/seq/scheduled_sampling.js';
 
 const pairs = [{ source: 'abc', target: 'cba' }, { source: 'ba', target: 'ab' }, { source: 'cab', target: 'bac' }];
 

@@ -21,7 +21,7 @@ import { resumableRng } from '../../src/train/fit_state.js';
 import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js';
 import { statePathFor } from '../../src/train/checkpoint.js';
 import { EpochBatches } from '../../src/train/epoch_batches.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/files.js';
 
 // Points of y = 2x + 1 (batches of two).
 const XS = [[0, 1], [2, 3], [-1, 0.5]];

@@ -13,7 +13,8 @@ import { indices } from '../../src/autograd/ops/gather.js';
 import { trainCharModel } from '../../src/train/trainer.js';
 import { statePathFor } from '../../src/train/checkpoint.js';
 import type { TrainOptions } from '../../src/train/options.js';
-import { generatedCorpus, loadCharModel, tempDir } from './helpers.js';
+import { generatedCorpus, loadCharModel } from '../helpers/corpus.js';
+import { tempDir } from '../helpers/files.js';
 
 const text = generatedCorpus();
 const small: Partial<TrainOptions> = {

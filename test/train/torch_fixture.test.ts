@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import '../../src/autograd/methods.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices } from '../../src/autograd/ops/gather.js';
-import { loadCharModel } from './helpers.js';
+import { loadCharModel } from '../helpers/corpus.js';
 
 // compiled to dist/test/train; the fixtures stay in the source tree
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures');
@@ -38,7 +38,7 @@ for (const cell of ['lstm', 'gru']) {
 test('a checkpoint stored in float64 loads into the float32 model with the same values', async () => {
   const { loadSafetensorsSync, saveSafetensors } = await import('../../src/io/node.js');
   const { Tensor } = await import('../../src/tensor/tensor.js');
-  const { tempDir } = await import('./helpers.js');
+  const { tempDir } = await import('../helpers/files.js');
   const src = join(fixtures, 'torch_char_lstm.safetensors');
   const { tensors, metadata } = loadSafetensorsSync(src);
   const f64 = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, new Tensor(Float64Array.from(t.data), t.shape)]));

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { Tensor, tensor, zeros } from '../../src/tensor/tensor.js';
 import { LSTMCell } from '../../src/nn/index.js';
 import { ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, leaf, node, type Tree, type TreeEncoder } from '../../src/tree/index.js';
-import { assertClose } from '../core/helpers.js';
+import { assertClose } from '../helpers/tensors.js';
 import { wordId } from './helpers.js';
 
 const V = 4, E = 3, H = 2, T = 5;

@@ -11,7 +11,7 @@ import { Tensor, tensor } from '../../src/tensor/tensor.js';
 import {
   ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, binarize, leaf, node, parseTree, treeHeight, type Tree, type TreeEncoder,
 } from '../../src/tree/index.js';
-import { assertClose, check } from '../core/helpers.js';
+import { assertClose, check } from '../helpers/tensors.js';
 import { randomTree, wordId } from './helpers.js';
 
 const V = 5, E = 3, H = 2;

@@ -1,15 +1,14 @@
-// Node- and root-level losses against values computed by hand from the logits, gradients through
-// the classifier and regressor heads with those losses (float64 finite differences), and gatherRows
-// on its own: rows picked across several sources, repeated and −1 (zero) rows, w.r.t. every source.
+// Node- and root-level losses against values computed by hand from the logits, and gradients through
+// the classifier and regressor heads with those losses (float64 finite differences).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import { tensor } from '../../src/tensor/tensor.js';
 import {
-  NaryTreeLSTM, ChildSumTreeLSTM, leaf, node, TreeBatch, TreeClassifier, TreeRegressor, gatherRows, parseTree, treeAccuracy, treeCrossEntropy, treeMse,
+  NaryTreeLSTM, ChildSumTreeLSTM, leaf, node, TreeBatch, TreeClassifier, TreeRegressor, parseTree, treeAccuracy, treeCrossEntropy, treeMse,
 } from '../../src/tree/index.js';
-import { assertClose, check, rand64 } from '../core/helpers.js';
+import { assertClose, check } from '../helpers/tensors.js';
 import { wordId } from './helpers.js';
 
 // Two trees, labels are classes; node 'x' has no target (label not a number).
@@ -61,17 +60,3 @@ test('gradcheck: classifier with the node-level loss, regressor with the root-le
   check(() => treeMse(reg.forward(withWord), withWord, 'root'), reg.parameters());
 });
 
-test('gatherRows: rows across sources, repeats and −1, with gradients to every source', () => {
-  const a = rand64([3, 2], 1), b = rand64([2, 2], 2), c = rand64([4, 2], 3);
-  const idx = Int32Array.from([4, -1, 0, 4, 8, 2, 3]);
-  const out = gatherRows([a, b, c], idx);
-  const all = [...a.data, ...b.data, ...c.data];
-  const want = Array.from(idx).flatMap((i) => (i < 0 ? [0, 0] : all.slice(2 * i, 2 * i + 2)));
-  assertClose(out.data, want, 0);
-  check((x, y, z) => gatherRows([x, y, z], idx), [a, b, c]);
-  // a source no index points into is left out of the graph
-  const only = gatherRows([a, b, c], Int32Array.from([0, 1]));
-  assert.deepEqual(only.gradFn?.inputs, [a]);
-  assert.throws(() => gatherRows([a, b], Int32Array.from([5])), /expected indices in \[-1, 5\), got 5 at position 0/);
-  assert.throws(() => gatherRows([a, rand64([2, 3], 4)], Int32Array.from([0])), /expected sources of shape \[n, 2\] and dtype float64, got \[2, 3\] float64/);
-});

@@ -1,10 +1,5 @@
 // Test data for the report tests: a generated corpus with quotes, brackets and lines (no outside
-// text), temp directories, and the CLI entry in dist.
-
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// text).
 
 export function quotedCorpus(lines = 300): string {
   const words = ['alpha', 'beta', 'gamma', 'delta', 'omega'];
@@ -15,10 +10,3 @@ export function quotedCorpus(lines = 300): string {
   }
   return out.join('\n') + '\n';
 }
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'unfold-viz-'));
-}
-
-/** dist/src/cli/main.js, from dist/test/viz/. */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));

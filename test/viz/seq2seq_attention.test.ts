@@ -15,7 +15,7 @@ import { padBatch } from '../../src/seq2seq/batch.js';
 import { saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { seq2seqAttentionMaps } from '../../src/viz/seq2seq_attention.js';
 import { launchChromium, watchedPage } from './browser.js';
-import { tempDir, CLI } from './fixtures.js';
+import { tempDir, CLI } from '../helpers/files.js';
 
 function tinyModel(): { model: Seq2Seq; vocab: Vocab } {
   const vocab = Vocab.fromTexts(['abcde '], { specials: SEQUENCE_SPECIALS });

@@ -9,7 +9,7 @@ import { Rng } from '../../src/tensor/random.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { Vocab } from '../../src/data/vocab.js';
 import { saveCheckpoint } from '../../src/train/checkpoint_file.js';
-import { tempDir, CLI } from './fixtures.js';
+import { tempDir, CLI } from '../helpers/files.js';
 
 const viz = (args: string[]): { status: number | null; stderr: string } => spawnSync(process.execPath, [CLI, 'viz', ...args], { encoding: 'utf8' });
 

@@ -1,11 +1,12 @@
-// Embedding lookup: rows of a table picked by integer indices. Its gradient scatters back and adds
-// up where an index repeats.
+// Rows of a table picked by integer indices: the embedding lookup, and selectRows, the same lookup
+// with any tensor as the table. The gradient scatters back and adds up where an index repeats.
 
 import { Storage } from '../../backend/storage.js';
 import { getBackend } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape, sizeOf, type Shape } from '../../tensor/shape.js';
 import { record } from '../record.js';
+import { reshape } from './shape_ops.js';
 
 /** Integer indices with a shape, as taken by embedding and the losses. */
 export interface IndexTensor {
@@ -57,4 +58,16 @@ export function embedding(table: Tensor, idx: IndexTensor): Tensor {
   });
   lookups.set(out, { table, ids: { data: Int32Array.from(idx.data), shape: [...idx.shape] }, version: data.root.version });
   return out;
+}
+
+/**
+ * x [N, ...rest] → [idx.length, ...rest] with out[i] = x[idx[i]] (PyTorch's x.index_select(0, idx)):
+ * embedding's lookup with x itself as the table, so the gradient scatters back and adds up where an
+ * index repeats.
+ */
+export function selectRows(x: Tensor, idx: Int32Array): Tensor {
+  if (x.rank < 1) throw new Error(`selectRows: expected a tensor of shape [N, ...], got ${formatShape(x.shape)}`);
+  const rest = x.shape.slice(1);
+  const out = embedding(reshape(x, [x.shape[0], sizeOf(rest)]), { data: idx, shape: [idx.length] });
+  return reshape(out, [idx.length, ...rest]);
 }

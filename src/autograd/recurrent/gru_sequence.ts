@@ -8,9 +8,10 @@
 import { getBackend } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
 import type { Tensor, InputGrad } from '../../tensor/tensor.js';
+import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
-  checkInputs, checkLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, lengthMask, presentGrads, presentInputs,
+  checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
@@ -33,7 +34,7 @@ export function fusedGru(a: SequenceInputs, options: SequenceOptions = {}): { ou
   const d = checkInputs('fusedGru', a, 3);
   const { T, B, I, H } = d;
   const G = 3 * H, TB = T * B, BH = B * H;
-  const lens = checkLengths('fusedGru', options.lengths, T, B);
+  const lens = fullOrLengths('fusedGru', options.lengths, T, B);
   const dtype = a.x.dtype;
   const be = getBackend();
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
@@ -62,5 +63,5 @@ export function fusedGru(a: SequenceInputs, options: SequenceOptions = {}): { ou
     return presentGrads(all, grads);
   }, give);
   const { output, h } = unpack(node, L, false);
-  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
+  return { output: lens ? mul(output, sequenceMask(lens, T, { trailingAxes: 1, dtype: a.x.dtype })) : output, h };
 }

@@ -9,9 +9,10 @@
 import { getBackend } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
 import type { Tensor, InputGrad } from '../../tensor/tensor.js';
+import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
-  checkInputs, checkLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, lengthMask, presentGrads, presentInputs,
+  checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
@@ -40,7 +41,7 @@ export function fusedLstm(a: LstmSequenceInputs, options: SequenceOptions = {}):
   const d = checkInputs('fusedLstm', a, 4, a.c0);
   const { T, B, I, H } = d;
   const G = 4 * H, TB = T * B, BH = B * H;
-  const lens = checkLengths('fusedLstm', options.lengths, T, B);
+  const lens = fullOrLengths('fusedLstm', options.lengths, T, B);
   const dtype = a.x.dtype;
   const be = getBackend();
   const L = new PackedLayout(T, B, H, options.reverse ?? false);
@@ -72,5 +73,5 @@ export function fusedLstm(a: LstmSequenceInputs, options: SequenceOptions = {}):
     return presentGrads(all, grads);
   }, give);
   const { output, h, c } = unpack(node, L, true);
-  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h, c: c as Tensor };
+  return { output: lens ? mul(output, sequenceMask(lens, T, { trailingAxes: 1, dtype: a.x.dtype })) : output, h, c: c as Tensor };
 }

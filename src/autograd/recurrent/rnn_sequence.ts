@@ -7,9 +7,10 @@
 import { getBackend } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
 import type { Tensor, InputGrad } from '../../tensor/tensor.js';
+import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
-  checkInputs, checkLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, lengthMask, presentGrads, presentInputs,
+  checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
@@ -29,7 +30,7 @@ export function fusedRnn(a: SequenceInputs, nonlinearity: 'tanh' | 'relu', optio
   const d = checkInputs('fusedRnn', a, 1);
   const { T, B, I, H } = d;
   const TB = T * B, BH = B * H;
-  const lens = checkLengths('fusedRnn', options.lengths, T, B);
+  const lens = fullOrLengths('fusedRnn', options.lengths, T, B);
   const dtype = a.x.dtype;
   const relu = nonlinearity === 'relu';
   const be = getBackend();
@@ -58,5 +59,5 @@ export function fusedRnn(a: SequenceInputs, nonlinearity: 'tanh' | 'relu', optio
     return presentGrads(all, grads);
   }, give);
   const { output, h } = unpack(node, L, false);
-  return { output: lens ? mul(output, lengthMask(lens, T, a.x)) : output, h };
+  return { output: lens ? mul(output, sequenceMask(lens, T, { trailingAxes: 1, dtype: a.x.dtype })) : output, h };
 }

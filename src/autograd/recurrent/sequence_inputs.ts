@@ -8,6 +8,7 @@ import { getBackend } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
 import { Tensor, type GradWriter, type InputGrad } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
+import { checkLengths } from '../../tensor/sequence_mask.js';
 import type { IndexTensor } from '../ops/gather.js';
 import type { WorkspacePool } from './workspace_pool.js';
 
@@ -49,24 +50,10 @@ export interface SequenceOptions {
 }
 
 /** Checks lengths against B rows of at most T steps; null when every row has all T steps. */
-export function checkLengths(op: string, lengths: Int32Array | null | undefined, T: number, B: number): Int32Array | null {
+export function fullOrLengths(op: string, lengths: Int32Array | null | undefined, T: number, B: number): Int32Array | null {
   if (lengths === null || lengths === undefined) return null;
-  if (lengths.length !== B) throw new Error(`${op}: expected lengths of size ${B} (one per batch row), got ${lengths.length}`);
-  let all = true;
-  for (let b = 0; b < B; b++) {
-    const n = lengths[b];
-    if (!(n >= 1 && n <= T)) throw new Error(`${op}: expected every length in [1, ${T}], got ${n} for row ${b}`);
-    if (n !== T) all = false;
-  }
-  return all ? null : lengths;
-}
-
-/** [T, B, 1]: 1 for t < len_b, else 0, to zero the outputs past each row's length. */
-export function lengthMask(lengths: Int32Array, T: number, x: Tensor): Tensor {
-  const B = lengths.length;
-  const m = new Storage(x.dtype, T * B), v = m.overwrite();
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) v[t * B + b] = t < lengths[b] ? 1 : 0;
-  return new Tensor(m, [T, B, 1]);
+  checkLengths(lengths, T, B, { who: op });
+  return lengths.every((n) => n === T) ? null : lengths;
 }
 
 export interface Dims { T: number; B: number; I: number; H: number }

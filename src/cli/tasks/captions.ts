@@ -6,8 +6,8 @@
 
 import { Command } from 'commander';
 import { runCaptions, firstImages, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
-import { captionAttentionMaps, captionsReportHtml } from '../../tasks/captions_attention.js';
-import { captionVocab } from '../../tasks/shapes_images.js';
+import { captionAttentionMaps, captionsReportHtml } from '../../viz/captions_attention.js';
+import { captionVocab, captionWords } from '../../tasks/shapes_images.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { createProgress } from '../progress.js';
@@ -99,7 +99,7 @@ export function captionsTask(): Command {
         if (r === 0 && f.report !== undefined) {
           const n = Math.min(f.maps, f.test);
           const images = firstImages(a.heldOut, n);
-          const maps = captionAttentionMaps(a.model, images, captionVocab(), a.heldOut.captions.slice(0, n));
+          const maps = captionAttentionMaps(a.model, images, captionWords(captionVocab()), a.heldOut.captions.slice(0, n));
           const grid = a.model.encoder.gridShape(images.shape[2], images.shape[3]);
           const note = `CNN encoder (channels ${a.model.encoder.config.channels.join('→')}, ${grid[0]}×${grid[1]} grid) + ${f.cell.toUpperCase()} decoder with ${f.attention} attention, `
             + `${a.parameters} parameters, ${a.steps} steps; ${pct(a.exactMatch)} exact captions on ${f.test} held-out images. Greedy decoding; each row is a word, each column a grid cell.`;

@@ -5,9 +5,7 @@
 
 import { Tensor, zeros, type DType } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-
-/** One length per batch row, each in [1, T]. */
-export type Lengths = Int32Array | readonly number[];
+import { checkLengths, sequenceMask, type Lengths } from '../../tensor/sequence_mask.js';
 
 /** The variable-length options every recurrent layer and wrapper takes. */
 export interface SequenceOptions {
@@ -34,17 +32,9 @@ export class StepMask {
   }
 
   /** From lengths (B entries, integers in [1, T]). */
-  static fromLengths(lengths: Lengths, T: number, B: number): StepMask {
-    if (lengths.length !== B) throw new Error(`expected ${B} lengths (one per batch row), got ${lengths.length}`);
-    const on = new Uint8Array(T * B);
-    for (let b = 0; b < B; b++) {
-      const len = lengths[b];
-      if (!(Number.isInteger(len) && len >= 1 && len <= T)) {
-        throw new Error(`expected lengths to be integers in [1, ${T}], got ${len} for batch row ${b}`);
-      }
-      for (let t = 0; t < len; t++) on[t * B + b] = 1;
-    }
-    return new StepMask(T, B, on);
+  static fromLengths(lengths: ArrayLike<number>, T: number, B: number): StepMask {
+    checkLengths(lengths, T, B);
+    return new StepMask(T, B, Uint8Array.from(sequenceMask(lengths, T).data));
   }
 
   /** From a 0/1 mask shaped [T, B] (batchFirst: [B, T]; [T] for one unbatched sequence), as a Tensor or flat row-major values. */
@@ -121,17 +111,4 @@ function prefixLengths(on: Uint8Array, T: number, B: number): Int32Array | null 
     lengths[b] = len;
   }
   return lengths;
-}
-
-/**
- * A 0/1 tensor marking real positions: [T, B] (batchFirst: [B, T]), 1 where t < lengths[b]. For the
- * losses' `mask` option and for zeroing padded inputs.
- */
-export function sequenceMask(lengths: Lengths, T: number, options: { batchFirst?: boolean; dtype?: DType } = {}): Tensor {
-  const B = lengths.length;
-  const m = StepMask.fromLengths(lengths, T, B);
-  const batchFirst = options.batchFirst ?? false;
-  const mask = zeros(batchFirst ? [B, T] : [T, B], { dtype: options.dtype ?? 'float32' }), data = mask.data;
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data[batchFirst ? b * T + t : t * B + b] = m.on[t * B + b];
-  return mask;
 }

@@ -6,7 +6,7 @@ import { formatShape, sameShape, sizeOf } from '../../tensor/shape.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import { softmaxCrossEntropy, type Reduction } from '../../autograd/ops/cross_entropy.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
-import { lengthMask, type LengthOptions } from './length_mask.js';
+import { positionMask, type LengthOptions } from './length_options.js';
 
 export interface CrossEntropyOptions extends LengthOptions {
   /** Targets equal to this value neither count nor contribute gradient (default -100, as PyTorch). */
@@ -42,7 +42,7 @@ export function crossEntropy(logits: Tensor, targets: IndexTensor, options: Cros
     weights = Float64Array.from(m);
   }
   if (options.lengths !== undefined) {
-    const real = lengthMask('crossEntropy', options.lengths, targets.shape, options.batchFirst ?? false, 'float64').data;
+    const real = positionMask('crossEntropy', options.lengths, targets.shape, options.batchFirst ?? false, 'float64').data;
     const per = n / real.length; // positions per (t, b)
     weights ??= new Float64Array(n).fill(1);
     for (let i = 0; i < n; i++) weights[i] *= real[Math.floor(i / per)];

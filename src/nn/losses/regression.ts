@@ -10,7 +10,7 @@ import { detach } from '../../autograd/ops/copy.js';
 import { broadcastTo } from '../../autograd/ops/shape_ops.js';
 import type { Reduction } from '../../autograd/ops/cross_entropy.js';
 import { binaryCrossEntropyWithLogits } from '../../autograd/ops/bce.js';
-import { lengthMask, type LengthOptions } from './length_mask.js';
+import { positionMask, type LengthOptions } from './length_options.js';
 
 /** Options of the regression losses. */
 export interface RegressionLossOptions extends LengthOptions {
@@ -24,7 +24,7 @@ export interface RegressionLossOptions extends LengthOptions {
 function maskOf(who: string, input: Tensor, options: RegressionLossOptions): Tensor | undefined {
   if (options.lengths === undefined) return options.mask;
   if (options.mask !== undefined) throw new Error(`${who}: expected either mask or lengths, got both`);
-  return lengthMask(who, options.lengths, input.shape, options.batchFirst ?? false, input.dtype);
+  return positionMask(who, options.lengths, input.shape, options.batchFirst ?? false, input.dtype);
 }
 
 function reduce(x: Tensor, reduction: Reduction, mask?: Tensor): Tensor {

@@ -5,6 +5,7 @@
 
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
+import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { squeeze } from '../../autograd/ops/shape_ops.js';
 import { bceWithLogits } from '../losses/regression.js';
 import { Linear } from '../layers/linear.js';
@@ -44,13 +45,8 @@ registerModule('nn.seq.HaltingUnit', HaltingUnit, (config, init) => new HaltingU
  */
 export function haltTargets(lengths: ArrayLike<number>, T: number, dtype: 'float32' | 'float64' = 'float32'): { target: Tensor; mask: Tensor } {
   const B = lengths.length;
-  const target = zeros([T, B], { dtype }), mask = zeros([T, B], { dtype });
-  for (let b = 0; b < B; b++) {
-    const L = lengths[b];
-    if (!(Number.isInteger(L) && L >= 1 && L <= T)) throw new Error(`expected lengths in [1, ${T}], got ${L} for row ${b}`);
-    for (let t = 0; t < L; t++) mask.data[t * B + b] = 1;
-    target.data[(L - 1) * B + b] = 1;
-  }
+  const mask = sequenceMask(lengths, T, { dtype }), target = zeros([T, B], { dtype });
+  for (let b = 0; b < B; b++) target.data[(lengths[b] - 1) * B + b] = 1;
   return { target, mask };
 }
 

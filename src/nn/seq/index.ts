@@ -9,6 +9,7 @@ export { manyToOne, lastStep, type ManyToOneOptions, type ManyToOneResult } from
 export { oneToManyTrain, oneToManyGenerate } from './one_to_many.js';
 export { StatefulRunner, detachCarry, type StatefulChunkOptions } from './stateful_tbptt.js';
 export { runJordan, type JordanRunOptions, type JordanRunResult } from './jordan_run.js';
+export { teacherForcingProbability, type SamplingSchedule } from './scheduled_sampling.js';
 export { generate, type GenerateOptions, type Generated, type StopReason } from './generate.js';
 export { chooseSymbol, chooseRows, type ChooseOptions } from './choose_symbol.js';
 export { HaltingUnit, haltTargets, haltLoss } from './halting.js';

@@ -1,7 +1,7 @@
 // Training-time unrolling of a JordanCell: at every step the fed-back y_{t−1} is the truth (teacher
 // forcing) with probability ε, else the model's own previous prediction (scheduled sampling,
 // Bengio et al. 2015). ε = 1 is plain teacher forcing; ε = 0 is free running. ε comes from
-// teacherForcingProbability(schedule, step) in src/train/scheduled_sampling.ts (linear,
+// teacherForcingProbability(schedule, step) in ./scheduled_sampling.ts (linear,
 // exponential or inverse-sigmoid decay over training steps).
 
 import { Tensor, zeros } from '../../tensor/tensor.js';

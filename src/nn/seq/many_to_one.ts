@@ -3,7 +3,8 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { embedding } from '../../autograd/ops/gather.js';
+import { checkLengths } from '../../tensor/sequence_mask.js';
+import { selectRows } from '../../autograd/ops/gather.js';
 import { reshape, select, transpose } from '../../autograd/ops/shape_ops.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
 import { applyHead, type Head } from './head.js';
@@ -17,15 +18,10 @@ export function lastStep(hidden: Tensor, lengths?: ArrayLike<number>): Tensor {
   if (hidden.rank !== 3) throw new Error(`lastStep: expected hidden states of shape [T, B, H], got ${formatShape(hidden.shape)}`);
   const [T, B, H] = hidden.shape;
   if (!lengths) return select(hidden, 0, T - 1);
-  if (lengths.length !== B) throw new Error(`lastStep: expected ${B} lengths (one per row), got ${lengths.length}`);
+  checkLengths(lengths, T, B, { who: 'lastStep' });
   const rows = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const L = lengths[b];
-    if (!(Number.isInteger(L) && L >= 1 && L <= T)) throw new Error(`lastStep: expected lengths in [1, ${T}], got ${L} for row ${b}`);
-    rows[b] = (L - 1) * B + b; // row of [T·B, H]
-  }
-  // A row gather of the flattened [T·B, H] table: embedding's lookup, whose gradient scatters back.
-  return embedding(reshape(hidden, [T * B, H]), { data: rows, shape: [B] });
+  for (let b = 0; b < B; b++) rows[b] = (lengths[b] - 1) * B + b; // row of [T·B, H]
+  return selectRows(reshape(hidden, [T * B, H]), rows);
 }
 
 export interface ManyToOneOptions extends UnrollOptions {

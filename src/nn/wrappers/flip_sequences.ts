@@ -4,24 +4,27 @@
 // batch and flipping its outputs back is running it backward from each row's own end.
 
 import { Tensor } from '../../tensor/tensor.js';
-import { embedding, indices } from '../../autograd/ops/gather.js';
+import { formatShape } from '../../tensor/shape.js';
+import { selectRows } from '../../autograd/ops/gather.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import type { StepMask } from '../layers/step_mask.js';
 
 /**
- * x [T, B, F] time-major → the same shape with each row's real steps in reverse order (all T steps
- * when `steps` is null). Differentiable; flipping twice gives x back.
+ * x [T, B, F] time-major (batchFirst: [B, T, F]) → the same shape with each row's real steps in
+ * reverse order (all T steps when `steps` is null). Differentiable; flipping twice gives x back.
  */
-export function flipSequences(x: Tensor, steps: StepMask | null): Tensor {
-  const [T, B, F] = x.shape;
-  const source = new Int32Array(T * B); // output row t·B + b reads input row source[t·B + b]
+export function flipSequences(x: Tensor, steps: StepMask | null, batchFirst = false): Tensor {
+  if (x.rank !== 3) throw new Error(`flipSequences: expected a tensor of shape ${batchFirst ? '[B, T, F]' : '[T, B, F]'}, got ${formatShape(x.shape)}`);
+  const [T, B, F] = batchFirst ? [x.shape[1], x.shape[0], x.shape[2]] : x.shape;
+  const row = batchFirst ? (t: number, b: number): number => b * T + t : (t: number, b: number): number => t * B + b;
+  const source = new Int32Array(T * B); // output row `row(t, b)` reads input row source[row(t, b)]
   for (let b = 0; b < B; b++) {
     const real: number[] = [];
     for (let t = 0; t < T; t++) {
-      source[t * B + b] = t * B + b;
+      source[row(t, b)] = row(t, b);
       if (!steps || steps.on[t * B + b] === 1) real.push(t);
     }
-    for (let i = 0; i < real.length; i++) source[real[i] * B + b] = real[real.length - 1 - i] * B + b;
+    for (let i = 0; i < real.length; i++) source[row(real[i], b)] = row(real[real.length - 1 - i], b);
   }
-  return reshape(embedding(reshape(x, [T * B, F]), indices(source, [T * B])), [T, B, F]);
+  return reshape(selectRows(reshape(x, [T * B, F]), source), x.shape);
 }
