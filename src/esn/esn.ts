@@ -18,7 +18,7 @@
 import { Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module, type LoadStateDictOptions } from '../nn/module.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 import { Reservoir, RESERVOIR_DEFAULTS, type ReservoirConfig } from './reservoir.js';
 import { RidgeAccumulator } from './ridge.js';
 import { RidgeQR } from './ridge_qr.js';
@@ -312,4 +312,4 @@ export class ESN extends Module {
   }
 }
 
-registerModule('esn.ESN', ESN, (config) => new ESN(config));
+registerClass('esn.ESN', ESN, (config) => new ESN(config));

@@ -2,7 +2,7 @@
 
 export { Module, parameter, type LoadStateDictOptions } from './module.js';
 export {
-  registerModule, serializeModule, fromConfig, registeredModules, type ModuleSpec, type ModuleFactory, type JsonValue,
+  registerClass, serializeModule, fromConfig, registeredModules, type ModuleSpec, type ModuleFactory, type JsonValue,
 } from './registry.js';
 export { uniformInit, normalInit, type InitOptions } from './init.js';
 export { Linear, type LinearConfig } from './layers/linear.js';

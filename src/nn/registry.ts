@@ -36,16 +36,16 @@ const byClass = new Map<ModuleClass<Module>, string>();
  * before serializing or loading it. The name must be unique; registering the same class under the
  * same name again is a no-op.
  */
-export function registerModule<M extends Module>(
+export function registerClass<M extends Module>(
   className: string,
   moduleClass: ModuleClass<M>,
   build: (config: ReturnType<M['getConfig']>, init: InitOptions) => M,
 ): void {
-  if (typeof className !== 'string' || className.length === 0) throw new Error(`registerModule: expected a non-empty class name, got ${JSON.stringify(className)}`);
+  if (typeof className !== 'string' || className.length === 0) throw new Error(`registerClass: expected a non-empty class name, got ${JSON.stringify(className)}`);
   const had = byName.get(className);
-  if (had && had.moduleClass !== moduleClass) throw new Error(`registerModule: the class name '${className}' is already registered for another class`);
+  if (had && had.moduleClass !== moduleClass) throw new Error(`registerClass: the class name '${className}' is already registered for another class`);
   const named = byClass.get(moduleClass);
-  if (named !== undefined && named !== className) throw new Error(`registerModule: this class is already registered as '${named}', got '${className}'`);
+  if (named !== undefined && named !== className) throw new Error(`registerClass: this class is already registered as '${named}', got '${className}'`);
   byName.set(className, { moduleClass, build: build as ModuleFactory<never> });
   byClass.set(moduleClass, className);
 }
@@ -60,7 +60,7 @@ export function classNameOf(m: Module): string {
   const name = byClass.get(m.constructor as ModuleClass<Module>);
   if (name === undefined) {
     const shown = m.constructor.name || 'an anonymous class';
-    throw new Error(`serializeModule: expected a registered module class, got ${shown}; call registerModule('${shown}', ${shown}, (config) => new ${shown}(config)) once`);
+    throw new Error(`serializeModule: expected a registered module class, got ${shown}; call registerClass('${shown}', ${shown}, (config) => new ${shown}(config)) once`);
   }
   return name;
 }
@@ -91,7 +91,7 @@ export function fromConfig(spec: unknown, init: InitOptions = {}): Module {
   if (typeof className !== 'string') throw new Error(`fromConfig: expected a string className, got ${describeValue(className)}`);
   const entry = byName.get(className);
   if (!entry) {
-    throw new Error(`fromConfig: unknown module class '${className}'; known: ${registeredModules().join(', ')} (registerModule adds your own)`);
+    throw new Error(`fromConfig: unknown module class '${className}'; known: ${registeredModules().join(', ')} (registerClass adds your own)`);
   }
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new Error(`fromConfig: bad config for ${className}: expected an object, got ${describeValue(config)}`);

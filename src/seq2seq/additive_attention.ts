@@ -8,7 +8,7 @@ import { reshape } from '../autograd/ops/shape_ops.js';
 import { Linear } from '../nn/layers/linear.js';
 import { uniformInit, type InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface AdditiveAttentionConfig {
   querySize: number;
@@ -59,4 +59,4 @@ export class AdditiveAttention extends Attention {
   }
 }
 
-registerModule('seq2seq.AdditiveAttention', AdditiveAttention, (config, init) => new AdditiveAttention(config, init));
+registerClass('seq2seq.AdditiveAttention', AdditiveAttention, (config, init) => new AdditiveAttention(config, init));

@@ -21,7 +21,7 @@ import type { TargetBatch } from './batch.js';
 import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
 import { PAD } from '../data/vocab.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 /** Everything needed to rebuild a CaptionModel. */
 export interface CaptionModelConfig {
@@ -125,7 +125,7 @@ export class CaptionModel extends Module {
   }
 }
 
-registerModule('seq2seq.CaptionModel', CaptionModel, (config, init) => new CaptionModel(config, init));
+registerClass('seq2seq.CaptionModel', CaptionModel, (config, init) => new CaptionModel(config, init));
 
 /** Steps a trained caption model over one image batch; keeps the last attention weights for display. */
 export class CaptionSession extends DecoderSession {

@@ -25,7 +25,7 @@ import { Attention, type PreparedKeys } from './attention.js';
 import { AdditiveAttention } from './additive_attention.js';
 import { MultiplicativeAttention } from './multiplicative_attention.js';
 import type { CellType } from './encoder.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 /** Where the encoder's summary c enters the decoder. */
 export type ContextMode = 'init' | 'input' | 'both';
@@ -195,7 +195,7 @@ export class Decoder extends Module {
   }
 }
 
-registerModule('seq2seq.Decoder', Decoder, (config, init) => new Decoder(config, init));
+registerClass('seq2seq.Decoder', Decoder, (config, init) => new Decoder(config, init));
 
 /** The rows `idx` of a source context (beam search keeps several hypotheses per source row). */
 export function selectSource(src: SourceContext, idx: Int32Array): SourceContext {

@@ -19,7 +19,7 @@ import { GRU } from '../nn/layers/gru.js';
 import type { InitOptions } from '../nn/init.js';
 import { StepMask } from '../nn/layers/step_mask.js';
 import { flipSequences } from '../nn/wrappers/flip_sequences.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
@@ -129,4 +129,4 @@ export class Encoder extends Module {
   }
 }
 
-registerModule('seq2seq.Encoder', Encoder, (config, init) => new Encoder(config, init));
+registerClass('seq2seq.Encoder', Encoder, (config, init) => new Encoder(config, init));

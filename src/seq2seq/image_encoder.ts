@@ -15,7 +15,7 @@ import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv/conv2d.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
 import type { InitOptions } from '../nn/init.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface ImageEncoderConfig {
   /** Channels of the input image (default 3: RGB). */
@@ -159,4 +159,4 @@ export class ImageEncoder extends Module {
   }
 }
 
-registerModule('seq2seq.ImageEncoder', ImageEncoder, (config, init) => new ImageEncoder(config, init));
+registerClass('seq2seq.ImageEncoder', ImageEncoder, (config, init) => new ImageEncoder(config, init));

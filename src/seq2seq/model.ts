@@ -15,7 +15,7 @@ import { DecoderSession } from './decoder_session.js';
 import type { TargetBatch } from './batch.js';
 import { PAD } from '../data/vocab.js';
 import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 /** Everything needed to rebuild a Seq2Seq; stored in checkpoints. */
 export interface Seq2SeqConfig {
@@ -126,7 +126,7 @@ export class Seq2Seq extends Module {
   }
 }
 
-registerModule('seq2seq.Seq2Seq', Seq2Seq, (config, init) => new Seq2Seq(config, init));
+registerClass('seq2seq.Seq2Seq', Seq2Seq, (config, init) => new Seq2Seq(config, init));
 
 /** Steps a trained model over one source batch; keeps the last attention weights for display. */
 export class Seq2SeqSession extends DecoderSession {

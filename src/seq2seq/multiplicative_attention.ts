@@ -6,7 +6,7 @@ import { linear, matmul } from '../autograd/ops/matmul.js';
 import { transpose } from '../autograd/ops/shape_ops.js';
 import { uniformInit, type InitOptions } from '../nn/init.js';
 import { Attention, type PreparedKeys } from './attention.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface MultiplicativeAttentionConfig {
   querySize: number;
@@ -54,4 +54,4 @@ export class MultiplicativeAttention extends Attention {
   }
 }
 
-registerModule('seq2seq.MultiplicativeAttention', MultiplicativeAttention, (config, init) => new MultiplicativeAttention(config, init));
+registerClass('seq2seq.MultiplicativeAttention', MultiplicativeAttention, (config, init) => new MultiplicativeAttention(config, init));

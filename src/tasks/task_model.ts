@@ -12,7 +12,7 @@ import { RNN } from '../nn/layers/rnn.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { GRU } from '../nn/layers/gru.js';
 import type { RecurrentLayer } from '../nn/layers/recurrent_layer.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 /** The recurrent cells a task can be run with. */
 export type TaskCell = 'rnn' | 'lstm' | 'gru';
@@ -93,7 +93,7 @@ export class TaskModel extends Module {
 }
 
 // The seed only draws the initial weights, which a loaded state dict replaces.
-registerModule('tasks.TaskModel', TaskModel, (config) => new TaskModel(config));
+registerClass('tasks.TaskModel', TaskModel, (config) => new TaskModel(config));
 
 // Gate rows: LSTM i|f|g|o, GRU r|z|n, each H long. The bias that matters is b_ih + b_hh, so b_hh's
 // share is zeroed and the whole value goes into b_ih.

@@ -11,7 +11,7 @@ import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import type { InitOptions } from '../nn/init.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface SequenceModelConfig {
   vocabSize: number;
@@ -62,7 +62,7 @@ export class SequenceModel extends Module {
   }
 }
 
-registerModule('tasks.SequenceModel', SequenceModel, (config, init) => new SequenceModel(config, init));
+registerClass('tasks.SequenceModel', SequenceModel, (config, init) => new SequenceModel(config, init));
 
 /** A phrase: its word ids and its target (class index or value). */
 export interface Phrase {

@@ -13,7 +13,7 @@ import { GRU } from '../nn/layers/gru.js';
 import { dropout } from '../nn/layers/dropout.js';
 import type { InitOptions } from '../nn/init.js';
 import type { Rng } from '../tensor/random.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
@@ -29,6 +29,9 @@ export interface CharModelConfig {
   /** LSTM forget-gate bias at initialisation (b_if + b_hf); ignored for other cells. */
   forgetBias?: number;
 }
+
+/** What the constructor takes: cell (default 'lstm'), numLayers (default 1) and dropout (default 0) may be left out. */
+export type CharModelOptions = Omit<CharModelConfig, 'cell' | 'numLayers' | 'dropout'> & Partial<Pick<CharModelConfig, 'cell' | 'numLayers' | 'dropout'>>;
 
 /** Recurrent state: [h] for rnn/gru, [h, c] for lstm, each [numLayers, B, H]. */
 export type CharModelState = Tensor[];
@@ -47,10 +50,11 @@ export class CharModel extends Module {
   /** Generator for dropout masks (default: the global one). */
   rng?: Rng;
 
-  constructor(config: CharModelConfig, init: InitOptions = {}) {
+  constructor(options: CharModelOptions, init: InitOptions = {}) {
     super();
+    const config: CharModelConfig = { cell: 'lstm', numLayers: 1, dropout: 0, ...options };
     checkConfig(config);
-    this.config = { ...config };
+    this.config = config;
     const { vocabSize: V, embeddingSize: E, hiddenSize: H, numLayers, cell } = config;
     this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: V, embeddingDim: E }, init));
     const layer = { inputSize: E, hiddenSize: H, numLayers, batchFirst: true, dropout: config.dropout };
@@ -86,7 +90,7 @@ export class CharModel extends Module {
   }
 }
 
-registerModule('train.CharModel', CharModel, (config, init) => new CharModel(config, init));
+registerClass('train.CharModel', CharModel, (config, init) => new CharModel(config, init));
 
 export function checkConfig(c: CharModelConfig): void {
   const positive = (name: string, v: unknown): void => {

@@ -10,7 +10,7 @@ export {
   type DecoderTrainOptions, type DecoderTrainCallbacks, type DecoderTrainResult, type CaptionBatch, type TeacherForcingStep,
 } from './decoder_trainer.js';
 
-export { CharModel, checkConfig, type CharModelConfig, type CharModelState, type CellType } from './char_model.js';
+export { CharModel, checkConfig, type CharModelConfig, type CharModelOptions, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 export { trainCharModel, type TrainRun, type TrainResult, type TrainCallbacks } from './trainer.js';
 export { sample, type SampleOptions } from './sample.js';

@@ -9,7 +9,7 @@ import { reshape, slice } from '../autograd/ops/shape_ops.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface ChildSumTreeLSTMConfig extends TreeEncoderConfig {
   /** Initial value of the forget-gate bias b_f (default: the uniform init of the other weights). */
@@ -95,4 +95,4 @@ export class ChildSumTreeLSTM extends TreeEncoder {
   }
 }
 
-registerModule('tree.ChildSumTreeLSTM', ChildSumTreeLSTM, (config, init) => new ChildSumTreeLSTM(config, init));
+registerClass('tree.ChildSumTreeLSTM', ChildSumTreeLSTM, (config, init) => new ChildSumTreeLSTM(config, init));

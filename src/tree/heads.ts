@@ -9,7 +9,7 @@ import { Linear } from '../nn/layers/linear.js';
 import { dropout } from '../nn/layers/dropout.js';
 import type { InitOptions } from '../nn/init.js';
 import { TreeEncoder } from './encoder.js';
-import { childFromConfig, registerModule, serializeModule, type ModuleSpec } from '../nn/registry.js';
+import { childFromConfig, registerClass, serializeModule, type ModuleSpec } from '../nn/registry.js';
 import type { TreeBatch } from './tree_batch.js';
 
 export interface TreeHeadOptions {
@@ -76,6 +76,6 @@ function encoderFromConfig(spec: unknown, init: InitOptions): TreeEncoder {
   return childFromConfig(spec, init, 'a tree encoder', (m): m is TreeEncoder => m instanceof TreeEncoder);
 }
 
-registerModule('tree.TreeClassifier', TreeClassifier, (config, init) =>
+registerClass('tree.TreeClassifier', TreeClassifier, (config, init) =>
   new TreeClassifier(encoderFromConfig(config.encoder, init), config.numClasses, config, init));
-registerModule('tree.TreeRegressor', TreeRegressor, (config, init) => new TreeRegressor(encoderFromConfig(config.encoder, init), init));
+registerClass('tree.TreeRegressor', TreeRegressor, (config, init) => new TreeRegressor(encoderFromConfig(config.encoder, init), init));

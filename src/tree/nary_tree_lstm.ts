@@ -9,7 +9,7 @@ import { linear } from '../autograd/ops/matmul.js';
 import { reshape, select, slice } from '../autograd/ops/shape_ops.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface NaryTreeLSTMConfig extends TreeEncoderConfig {
   /** Child positions N (default 2: the binary Tree-LSTM). */
@@ -89,4 +89,4 @@ export class NaryTreeLSTM extends TreeEncoder {
   }
 }
 
-registerModule('tree.NaryTreeLSTM', NaryTreeLSTM, (config, init) => new NaryTreeLSTM(config, init));
+registerClass('tree.NaryTreeLSTM', NaryTreeLSTM, (config, init) => new NaryTreeLSTM(config, init));

@@ -11,7 +11,7 @@ import { reshape, slice } from '../autograd/ops/shape_ops.js';
 import { sum } from '../autograd/ops/reduce.js';
 import type { InitOptions } from '../nn/init.js';
 import { affine, sumAll, TreeEncoder, type ChildStates, type NodeState, type TreeEncoderConfig } from './encoder.js';
-import { registerModule } from '../nn/registry.js';
+import { registerClass } from '../nn/registry.js';
 
 export interface RecursiveNetConfig extends TreeEncoderConfig {
   /**
@@ -86,4 +86,4 @@ export class RecursiveNet extends TreeEncoder {
   }
 }
 
-registerModule('tree.RecursiveNet', RecursiveNet, (config, init) => new RecursiveNet(config, init));
+registerClass('tree.RecursiveNet', RecursiveNet, (config, init) => new RecursiveNet(config, init));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/tensor/random.js';
 import { zeros } from '../../src/tensor/tensor.js';
 import { Module } from '../../src/nn/module.js';
-import { Linear, LSTMCell, Recurrence, fromConfig, registerModule, registeredModules, serializeModule, type ModuleSpec } from '../../src/nn/index.js';
+import { Linear, LSTMCell, Recurrence, fromConfig, registerClass, registeredModules, serializeModule, type ModuleSpec } from '../../src/nn/index.js';
 import { RecursiveNet, TreeClassifier } from '../../src/tree/index.js';
 import { ZOO } from './model_zoo.js';
 
@@ -65,19 +65,19 @@ class Scale extends Module {
 
 class Unregistered extends Scale {}
 
-test("registerModule adds a user's class; an unregistered class or a non-JSON config is refused by name", () => {
-  registerModule('test.Scale', Scale, (config) => new Scale(config.size));
-  registerModule('test.Scale', Scale, (config) => new Scale(config.size)); // the same again: a no-op
+test("registerClass adds a user's class; an unregistered class or a non-JSON config is refused by name", () => {
+  registerClass('test.Scale', Scale, (config) => new Scale(config.size));
+  registerClass('test.Scale', Scale, (config) => new Scale(config.size)); // the same again: a no-op
   const m = new Scale(3);
   m.weight.data.set([1, 2, 3]);
   const back = fromConfig(viaJson(serializeModule(m))) as Scale;
   back.loadStateDict(m.stateDict());
   assert.deepEqual(Array.from(back.weight.data), [1, 2, 3]);
-  assert.throws(() => registerModule('test.Scale', Unregistered, (c) => new Unregistered(c.size)), /the class name 'test\.Scale' is already registered for another class/);
-  assert.throws(() => registerModule('test.Other', Scale, (c) => new Scale(c.size)), /this class is already registered as 'test\.Scale', got 'test\.Other'/);
-  assert.throws(() => serializeModule(new Unregistered(2)), /serializeModule: expected a registered module class, got Unregistered; call registerModule\('Unregistered'/);
+  assert.throws(() => registerClass('test.Scale', Unregistered, (c) => new Unregistered(c.size)), /the class name 'test\.Scale' is already registered for another class/);
+  assert.throws(() => registerClass('test.Other', Scale, (c) => new Scale(c.size)), /this class is already registered as 'test\.Scale', got 'test\.Other'/);
+  assert.throws(() => serializeModule(new Unregistered(2)), /serializeModule: expected a registered module class, got Unregistered; call registerClass\('Unregistered'/);
   class Odd extends Scale { override getConfig(): { size: number } { return { size: NaN }; } }
-  registerModule('test.Odd', Odd, (c) => new Odd(c.size));
+  registerClass('test.Odd', Odd, (c) => new Odd(c.size));
   assert.throws(() => serializeModule(new Odd(2)), /test\.Odd config holds NaN at \.size; expected a finite number/);
   // A wrapper around a cell written as a plain object cannot be described.
   const cell = new LSTMCell({ inputSize: 2, hiddenSize: 3 });

@@ -8,7 +8,7 @@ import { linear } from '../../autograd/ops/matmul.js';
 import { slice } from '../../autograd/ops/shape_ops.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface GRUCellConfig extends CellConfig {
   /** Apply the reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -66,4 +66,4 @@ export class GRUCell extends CellBase {
   }
 }
 
-registerModule('nn.GRUCell', GRUCell, (config, init) => new GRUCell(config, init));
+registerClass('nn.GRUCell', GRUCell, (config, init) => new GRUCell(config, init));

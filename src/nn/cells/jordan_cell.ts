@@ -12,7 +12,7 @@ import { argmax } from '../../autograd/ops/reduce.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, RecurrentCell } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface JordanCellConfig {
   /** I: size of the external input x_t; 0 for a net driven only by its own outputs (default 0). */
@@ -150,4 +150,4 @@ export class JordanCell extends Module implements RecurrentCell {
   }
 }
 
-registerModule('nn.JordanCell', JordanCell, (config, init) => new JordanCell(config, init));
+registerClass('nn.JordanCell', JordanCell, (config, init) => new JordanCell(config, init));

@@ -8,7 +8,7 @@ import { add, mul, relu, sigmoid, sub, tanh } from '../../autograd/ops/elementwi
 import { linear } from '../../autograd/ops/matmul.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface LeakyRNNCellConfig extends CellConfig {
   /** f in the update below (default 'tanh'). */
@@ -118,4 +118,4 @@ export class LeakyRNNCell extends CellBase {
   }
 }
 
-registerModule('nn.LeakyRNNCell', LeakyRNNCell, (config, init) => new LeakyRNNCell(config, init));
+registerClass('nn.LeakyRNNCell', LeakyRNNCell, (config, init) => new LeakyRNNCell(config, init));

@@ -8,7 +8,7 @@ import { reshape } from '../../autograd/ops/shape_ops.js';
 import { lstmCellState, lstmHidden } from '../../autograd/ops/lstm_pointwise.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface LSTMCellConfig extends CellConfig {
   /**
@@ -71,4 +71,4 @@ export function setForgetBias(cell: LSTMCell, value: number): void {
   if (!cell.bias_ih && !cell.bias_hh) throw new Error('forgetBias needs bias: true');
 }
 
-registerModule('nn.LSTMCell', LSTMCell, (config, init) => new LSTMCell(config, init));
+registerClass('nn.LSTMCell', LSTMCell, (config, init) => new LSTMCell(config, init));

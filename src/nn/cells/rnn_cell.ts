@@ -5,7 +5,7 @@ import { add, relu, tanh } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import type { InitOptions } from '../init.js';
 import { CellBase, type CellConfig, type Carry } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface RNNCellConfig extends CellConfig {
   /** f in the update below (default 'tanh'). */
@@ -45,4 +45,4 @@ export class RNNCell extends CellBase {
   }
 }
 
-registerModule('nn.RNNCell', RNNCell, (config, init) => new RNNCell(config, init));
+registerClass('nn.RNNCell', RNNCell, (config, init) => new RNNCell(config, init));

@@ -11,7 +11,7 @@ import { reshape } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, CellConfig, RecurrentCell } from './cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface SkipRNNCellConfig extends CellConfig {
   /** The delays d ≥ 1 the update reads h_{t−d} from, distinct integers (default [1]). */
@@ -126,4 +126,4 @@ export class SkipRNNCell extends Module implements RecurrentCell {
   }
 }
 
-registerModule('nn.SkipRNNCell', SkipRNNCell, (config, init) => new SkipRNNCell(config, init));
+registerClass('nn.SkipRNNCell', SkipRNNCell, (config, init) => new SkipRNNCell(config, init));

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { conv2d, pair, type Size2 } from '../../autograd/ops/conv2d.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface Conv2dConfig {
   inChannels: number;
@@ -89,4 +89,4 @@ export class Conv2d extends Module {
   }
 }
 
-registerModule('nn.Conv2d', Conv2d, (config, init) => new Conv2d(config, init));
+registerClass('nn.Conv2d', Conv2d, (config, init) => new Conv2d(config, init));

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { pair, type Size2 } from '../../autograd/ops/conv2d.js';
 import { avgPool2d, maxPool2d } from '../../autograd/ops/pool2d.js';
 import { Module } from '../module.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface MaxPool2dConfig {
   kernelSize: Size2;
@@ -74,5 +74,5 @@ export class AvgPool2d extends Module {
   }
 }
 
-registerModule('nn.MaxPool2d', MaxPool2d, (config) => new MaxPool2d(config));
-registerModule('nn.AvgPool2d', AvgPool2d, (config) => new AvgPool2d(config));
+registerClass('nn.MaxPool2d', MaxPool2d, (config) => new MaxPool2d(config));
+registerClass('nn.AvgPool2d', AvgPool2d, (config) => new AvgPool2d(config));

@@ -7,7 +7,7 @@ import { mean } from '../../autograd/ops/reduce.js';
 import { permute, reshape } from '../../autograd/ops/shape_ops.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Module } from '../module.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 function expect4d(op: string, x: Tensor): void {
   if (x.rank !== 4) throw new Error(`${op}: expected input of shape [N, C, H, W], got ${formatShape(x.shape)}`);
@@ -62,5 +62,5 @@ export class Flatten extends Module {
   }
 }
 
-registerModule('nn.GlobalAvgPool2d', GlobalAvgPool2d, () => new GlobalAvgPool2d());
-registerModule('nn.Flatten', Flatten, (config) => new Flatten(config.startDim));
+registerClass('nn.GlobalAvgPool2d', GlobalAvgPool2d, () => new GlobalAvgPool2d());
+registerClass('nn.Flatten', Flatten, (config) => new Flatten(config.startDim));

@@ -5,7 +5,7 @@ import { Tensor, zeros } from '../../tensor/tensor.js';
 import { mul } from '../../autograd/ops/elementwise.js';
 import { defaultRng, type Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 /** A 0 / (1/(1−p)) mask of the given shape, without history. */
 export function dropoutMask(shape: readonly number[], p: number, like: Tensor, rng: Rng = defaultRng()): Tensor {
@@ -40,4 +40,4 @@ export class Dropout extends Module {
   }
 }
 
-registerModule('nn.Dropout', Dropout, (config, init) => new Dropout(config.p));
+registerClass('nn.Dropout', Dropout, (config, init) => new Dropout(config.p));

@@ -4,7 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { embedding, type IndexTensor } from '../../autograd/ops/gather.js';
 import { Module } from '../module.js';
 import { normalInit, type InitOptions } from '../init.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface EmbeddingConfig {
   numEmbeddings: number;
@@ -36,4 +36,4 @@ export class Embedding extends Module {
   }
 }
 
-registerModule('nn.Embedding', Embedding, (config, init) => new Embedding(config, init));
+registerClass('nn.Embedding', Embedding, (config, init) => new Embedding(config, init));

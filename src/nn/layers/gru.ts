@@ -6,7 +6,7 @@ import { GRUCell } from '../cells/gru_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface GRUConfig extends RecurrentLayerConfig {
   /** Reset gate after the recurrent product (PyTorch, default true) or before it (Keras). */
@@ -58,4 +58,4 @@ export class GRU extends RecurrentLayer {
   }
 }
 
-registerModule('nn.GRU', GRU, (config, init) => new GRU(config, init));
+registerClass('nn.GRU', GRU, (config, init) => new GRU(config, init));

@@ -4,7 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface LinearConfig {
   inFeatures: number;
@@ -42,4 +42,4 @@ export class Linear extends Module {
   }
 }
 
-registerModule('nn.Linear', Linear, (config, init) => new Linear(config, init));
+registerClass('nn.Linear', Linear, (config, init) => new Linear(config, init));

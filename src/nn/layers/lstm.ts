@@ -6,7 +6,7 @@ import { LSTMCell } from '../cells/lstm_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig, type ResolvedLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface LSTMConfig extends RecurrentLayerConfig {
   /** Initial forget-gate bias b_if + b_hf for every layer (default: PyTorch's uniform init). */
@@ -61,4 +61,4 @@ export class LSTM extends RecurrentLayer {
   }
 }
 
-registerModule('nn.LSTM', LSTM, (config, init) => new LSTM(config, init));
+registerClass('nn.LSTM', LSTM, (config, init) => new LSTM(config, init));

@@ -6,7 +6,7 @@ import { RNNCell } from '../cells/rnn_cell.js';
 import { RecurrentLayer, type RecurrentLayerConfig } from './recurrent_layer.js';
 import type { SequenceOptions } from './step_mask.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface RNNConfig extends RecurrentLayerConfig {
   nonlinearity?: 'tanh' | 'relu';
@@ -56,4 +56,4 @@ export class RNN extends RecurrentLayer {
   }
 }
 
-registerModule('nn.RNN', RNN, (config, init) => new RNN(config, init));
+registerClass('nn.RNN', RNN, (config, init) => new RNN(config, init));

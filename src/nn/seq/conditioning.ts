@@ -9,7 +9,7 @@ import { linear } from '../../autograd/ops/matmul.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 export interface VectorConditioningConfig {
   /** V: size of the conditioning vector. */
@@ -112,4 +112,4 @@ export class VectorConditioning extends Module {
   }
 }
 
-registerModule('nn.seq.VectorConditioning', VectorConditioning, (config, init) => new VectorConditioning(config, init));
+registerClass('nn.seq.VectorConditioning', VectorConditioning, (config, init) => new VectorConditioning(config, init));

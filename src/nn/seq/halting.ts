@@ -11,7 +11,7 @@ import { bceWithLogits } from '../losses/regression.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
 import type { InitOptions } from '../init.js';
-import { registerModule } from '../registry.js';
+import { registerClass } from '../registry.js';
 
 /**
  * z = h w_haltᵀ + b_halt: one logit of p(halt) per step.
@@ -37,7 +37,7 @@ export class HaltingUnit extends Module {
   }
 }
 
-registerModule('nn.seq.HaltingUnit', HaltingUnit, (config, init) => new HaltingUnit(config.hiddenSize, init));
+registerClass('nn.seq.HaltingUnit', HaltingUnit, (config, init) => new HaltingUnit(config.hiddenSize, init));
 
 /**
  * Halt targets and mask, time-major [T, B]: target 1 at t = lengths[b] − 1, 0 before; mask 1 for

@@ -14,7 +14,7 @@ import { asSequenceModule } from './recurrence.js';
 import { flipSequences } from './flip_sequences.js';
 import { checkCarryCount, enterSequence, leaveSequence } from './sequence_io.js';
 import { sequencePartFromConfig, serializePart } from './wrapper_parts.js';
-import { registerModule, type ModuleSpec } from '../registry.js';
+import { registerClass, type ModuleSpec } from '../registry.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mean' | 'mul';
 const MERGES: readonly MergeMode[] = ['concat', 'sum', 'mean', 'mul'];
@@ -101,5 +101,5 @@ export function mergeOutputs(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
   }
 }
 
-registerModule('nn.Bidirectional', Bidirectional, (config, init) =>
+registerClass('nn.Bidirectional', Bidirectional, (config, init) =>
   new Bidirectional(sequencePartFromConfig(config.forwardLayer, init), sequencePartFromConfig(config.backwardLayer, init), config));

@@ -7,7 +7,7 @@ import { formatShape } from '../../tensor/shape.js';
 import type { Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
 import type { Carry, RecurrentCell } from '../cells/cell.js';
-import { registerModule, type ModuleSpec } from '../registry.js';
+import { registerClass, type ModuleSpec } from '../registry.js';
 import { resolveRegularization, runCell, type RecurrentRegularization, type ResolvedRegularization } from '../layers/run_cell.js';
 import type { SequenceOptions, StepMask } from '../layers/step_mask.js';
 import type { SequenceModule, SequenceResult } from './sequence_module.js';
@@ -89,4 +89,4 @@ export function asSequenceModule(m: SequenceModule | RecurrentCell): SequenceMod
   return typeof (m as Partial<SequenceModule>).runSequence === 'function' ? (m as SequenceModule) : new Recurrence(m as RecurrentCell);
 }
 
-registerModule('nn.Recurrence', Recurrence, (config, init) => new Recurrence(cellFromConfig(config.cell, init), config));
+registerClass('nn.Recurrence', Recurrence, (config, init) => new Recurrence(cellFromConfig(config.cell, init), config));

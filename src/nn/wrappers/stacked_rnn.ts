@@ -16,7 +16,7 @@ import type { SequenceModule, SequenceResult } from './sequence_module.js';
 import { asSequenceModule } from './recurrence.js';
 import { enterSequence, leaveSequence } from './sequence_io.js';
 import { sequencePartFromConfig, serializePart } from './wrapper_parts.js';
-import { registerModule, type ModuleSpec } from '../registry.js';
+import { registerClass, type ModuleSpec } from '../registry.js';
 
 export interface StackedRNNConfig {
   /** Dropout probability on the output of every layer but the last, in training (default 0). */
@@ -133,7 +133,7 @@ export class StackedRNN extends Module implements SequenceModule {
   }
 }
 
-registerModule('nn.StackedRNN', StackedRNN, (config, init) => {
+registerClass('nn.StackedRNN', StackedRNN, (config, init) => {
   if (!Array.isArray(config.layers)) throw new Error(`expected layers to be a list of module specs, got ${typeof config.layers}`);
   return new StackedRNN(config.layers.map((spec) => sequencePartFromConfig(spec, init)), config);
 });
