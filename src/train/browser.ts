@@ -1,4 +1,4 @@
-// The file-free parts of ./index.ts, for browser builds.
+// The file-free parts of the training layer (./index.ts adds files), for browser builds.
 
 export { CharModel, checkConfig, type CharModelConfig, type CharModelOptions, type CharModelState, type CellType } from './char_model.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
