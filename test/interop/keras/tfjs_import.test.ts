@@ -14,6 +14,7 @@ import { LSTM } from '../../../src/nn/layers/lstm.js';
 import { parseTfjsModel } from '../../../src/interop/keras/tfjs_format.js';
 import { kerasToUnfold } from '../../../src/interop/keras/layer_import.js';
 import type { KerasSequential } from '../../../src/interop/keras/keras_sequential.js';
+import { deserializeCheckpoint, serializeCheckpoint } from '../../../src/train/checkpoint.js';
 import { assertClose } from '../../helpers/tensors.js';
 import { predictTfjs, randomFeatures, randomIds, randomizeWeights, saveTfjs, tf } from './tfjs_models.js';
 
@@ -130,4 +131,24 @@ test('tfjs import: a model.json whose weights do not match its manifest is refus
   const renamed = structuredClone(modelJson);
   (renamed.weightsManifest[0].weights[0] as { name: string }).name = 'elsewhere/kernel';
   assert.throws(() => parseTfjsModel(renamed, weightData, 'm/model.json'), /weight 'elsewhere\/kernel' belongs to no layer of the model \(layers: dense_Dense\d+\)/);
+});
+
+test('tfjs import: the imported model round-trips through unfold\'s checkpoint format (config through the registry, weights by PyTorch names)', async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.embedding({ inputDim: V, outputDim: 4, inputLength: T, maskZero: true }),
+      tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true }) as tf.RNN, mergeMode: 'mul' }),
+      tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', goBackwards: true }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
+  randomizeWeights(model, 17);
+  const ours = await importOf(model);
+  assert.deepEqual(Object.keys(ours.stateDict()).slice(0, 6), [
+    'layers.0.weight', 'layers.1.forward_layer.cell.weight_ih', 'layers.1.forward_layer.cell.weight_hh',
+    'layers.1.forward_layer.cell.bias_ih', 'layers.1.forward_layer.cell.bias_hh', 'layers.1.backward_layer.cell.weight_ih',
+  ]);
+  const back = deserializeCheckpoint(serializeCheckpoint({ model: ours }), 'imported.safetensors').model as KerasSequential;
+  const ids = randomIds(B, T, V, 18, [6, 4, 2]);
+  assertClose(predictUnfold(back, ids, [B, T]).values, predictTfjs(model, ids, [B, T]).values, 1e-5, 0, 'output after the round trip');
 });
