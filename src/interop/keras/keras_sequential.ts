@@ -24,6 +24,8 @@ import { isSequenceModule, type SequenceModule } from '../../nn/wrappers/sequenc
 import { fromConfig, registerClass, serializeModule, type ModuleSpec } from '../../nn/registry.js';
 import { applyActivation, isActivation, type Activation } from './activations.js';
 import { lastOutput, runKerasDirection } from './keras_masking.js';
+// Registers the cells with Keras' activations, which a saved KerasSequential's layers may hold.
+import './keras_cells.js';
 
 /** What a Keras layer keeps beside its unfold module: its kind, Keras name and run-time options. */
 export type KerasStep =
