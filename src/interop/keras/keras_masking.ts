@@ -4,7 +4,8 @@
 // included, and returns the outputs in that reversed order. Both are built here around an unfold
 // SequenceModule, which runs forward over real steps only; without a mask this is the layer itself.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, tensor } from '../../tensor/tensor.js';
+import { mul } from '../../autograd/ops/elementwise.js';
 import { selectRows } from '../../autograd/ops/gather.js';
 import { reshape, select } from '../../autograd/ops/shape_ops.js';
 import { StepMask } from '../../nn/layers/step_mask.js';
@@ -43,9 +44,24 @@ export function carryForward(y: Tensor, steps: StepMask): Tensor {
  */
 export function runKerasDirection(m: SequenceModule, x: Tensor, steps: StepMask | null, backwards: boolean): Tensor {
   const xs = backwards ? flipSequences(x, null) : x;
-  const live = steps && !steps.full ? (backwards ? reverseSteps(steps) : steps) : null;
+  let live = steps && !steps.full ? (backwards ? reverseSteps(steps) : steps) : null;
+  // A row with no real step stays at Keras' zero state; unfold's layers need one step per row, so
+  // such a row runs its first step and its outputs are zeroed after.
+  const empty = live ? emptyRows(live) : null;
+  if (live && empty) {
+    const on = Uint8Array.from(live.on);
+    empty.forEach((e, b) => { if (e) on[b] = 1; });
+    live = StepMask.fromMask(on, live.T, live.B, false);
+  }
   const { output } = m.runSequence(xs, null, live);
-  return live ? carryForward(output, live) : output;
+  const y = live ? carryForward(output, live) : output;
+  return empty ? mul(y, tensor(empty.map((e) => (e ? 0 : 1)), [1, empty.length, 1], { dtype: y.dtype })) : y;
+}
+
+// Which rows of a mask have no real step (null when every row has one).
+function emptyRows(steps: StepMask): boolean[] | null {
+  const empty = Array.from({ length: steps.B }, (_, b) => !steps.on.some((v, i) => v === 1 && i % steps.B === b));
+  return empty.some((e) => e) ? empty : null;
 }
 
 /** The last step of y [T, B, H]: [B, H]. */
