@@ -152,3 +152,16 @@ test('tfjs import: the imported model round-trips through unfold\'s checkpoint f
   const ids = randomIds(B, T, V, 18, [6, 4, 2]);
   assertClose(predictUnfold(back, ids, [B, T]).values, predictTfjs(model, ids, [B, T]).values, 1e-5, 0, 'output after the round trip');
 });
+
+test('tfjs import: a functional model that is a chain of layers imports; one with branches is refused, naming the layer', async () => {
+  const input = tf.input({ shape: [T] });
+  const emb = tf.layers.embedding({ inputDim: V, outputDim: 4 }).apply(input) as tf.SymbolicTensor;
+  const seq = tf.layers.lstm({ units: 5, returnSequences: true, recurrentActivation: 'sigmoid' }).apply(emb) as tf.SymbolicTensor;
+  const chain = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3 }).apply(seq) as tf.SymbolicTensor });
+  randomizeWeights(chain, 19);
+  const ids = randomIds(B, T, V, 20);
+  assertClose(predictUnfold(await importOf(chain), ids, [B, T]).values, predictTfjs(chain, ids, [B, T]).values, 1e-5, 0, 'output');
+  const other = tf.layers.dense({ units: 5 }).apply(emb) as tf.SymbolicTensor;
+  const branches = tf.model({ inputs: input, outputs: tf.layers.add().apply([seq, other]) as tf.SymbolicTensor });
+  await assert.rejects(importOf(branches), /functional models import only as a chain \(each layer reading the one before it\); layer 3 \(dense_Dense\d+\) reads \[embedding_Embedding\d+\], expected \[lstm_LSTM\d+\]/);
+});
