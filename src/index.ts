@@ -11,3 +11,5 @@ export * as io from './io/all.js';
 export * as data from './data/all.js';
 export * as train from './train/index.js';
 export * as viz from './viz/index.js';
+export * as keras from './interop/keras/index.js';
+export * as pytorch from './interop/pytorch/index.js';
