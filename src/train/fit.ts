@@ -13,10 +13,11 @@
 //
 // Divergence (./divergence.ts) stops the run with an error: a loss that is not finite or past
 // LOSS_CEILING, an evaluation metric that is not finite, or a NaN/Inf in what a save would write
-// (weights, optimizer buffers, resumable tensors). Nothing diverged reaches the disk: every save is checked, and a save made during the run
-// is captured (as bytes) at its step but written only after the next step's loss, computed on those
-// very weights, came out finite, so that weights which are finite but already overflow the forward
-// pass are not kept either. The final save (budget spent, early stop, Ctrl-C) is written at once.
+// (weights, optimizer buffers, resumable tensors). Nothing diverged reaches the disk: every save is
+// checked, and a save made during the run is captured (as bytes) at its step but written only after
+// the next step's loss, computed on those very weights, came out sound, so that weights which are
+// finite but already overflow the forward pass are not kept either. The final save (budget spent,
+// early stop, Ctrl-C) is written at once.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { backward } from '../autograd/engine.js';

@@ -109,8 +109,10 @@ async function writePair(path: string, model: Uint8Array, state: Uint8Array, pai
 function belongsTo(statePath: string, modelPath: string): boolean {
   if (!fs.existsSync(statePath) || !fs.existsSync(modelPath)) return false;
   try {
-    const meta = JSON.parse(parseSafetensorsHeader(readRegularFileSync(statePath, 'training state')).metadata[META_KEY] ?? 'null') as { modelSha256?: unknown } | null;
-    if (meta === null) return false;
+    const raw = parseSafetensorsHeader(readRegularFileSync(statePath, 'training state')).metadata[META_KEY];
+    if (raw === undefined) return false;
+    const meta = JSON.parse(raw) as { modelSha256?: unknown } | null;
+    if (meta === null || typeof meta !== 'object') return false;
     return meta.modelSha256 === undefined || meta.modelSha256 === sha256(readRegularFileSync(modelPath, 'checkpoint'));
   } catch {
     return false;
