@@ -15,7 +15,8 @@ import { dropoutMask } from '../../src/nn/layers/dropout.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
 import { BudgetCosine } from '../../src/optim/schedules.js';
-import { saveSafetensors, loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
+import { loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
+import { serializeSafetensors } from '../../src/io/safetensors.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
 import { resumableRng } from '../../src/train/fit_state.js';
 import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js';
@@ -117,7 +118,7 @@ function resumableRun(path: string, stopAt: number | null, resume = false): FitO
   }, shuffleRng);
   const opt = new Adam(m.parameters(), { lr: 0.05 });
   let steps = 0;
-  const saveModel = (step: number): Promise<void> => saveSafetensors(path, m.stateDict(), { step: String(step) });
+  const modelBytes = (step: number): Uint8Array => serializeSafetensors(m.stateDict(), { step: String(step) });
   if (resume) m.loadStateDict(loadSafetensorsSync(path).tensors);
   return {
     model: m, optimizer: opt, scheduler: new BudgetCosine(opt, { warmupSteps: 2, minLr: 0.001 }), steps: 11,
@@ -126,7 +127,7 @@ function resumableRun(path: string, stopAt: number | null, resume = false): FitO
       const y = m.forward(tensor(xs, [xs.length, 1]));
       return mseLoss(y.mul(dropoutMask(y.shape, 0.3, y, dropRng)), tensor(xs.map(target), [xs.length, 1]));
     },
-    checkpoint: fileCheckpoint(path, saveModel, { every: 2 }),
+    checkpoint: fileCheckpoint(path, modelBytes, { every: 2 }),
     resumables: { dropout: resumableRng(dropRng), epochs },
     resume: resume ? loadFitState(path, Number(loadSafetensorsSync(path).metadata.step)) : null,
     callbacks: { onStep: () => { steps++; }, shouldStop: () => stopAt !== null && steps >= stopAt },
@@ -149,17 +150,20 @@ test('an interrupted run (mid-epoch) resumes to exactly the weights of an uninte
   assert.deepEqual([...rest.model.weight.data, ...rest.model.bias!.data], [...full.model.weight.data, ...full.model.bias!.data]);
 });
 
-test('a loss that is not finite stops the run, naming the step and keeping the last checkpoint', async () => {
+test('a loss that is not finite stops the run, naming the step and keeping the checkpoint before the weights that gave it', async () => {
   const dir = tempDir();
   const path = join(dir, 'm.safetensors');
   const m = line();
   const loss = mse(m);
+  // 10 steps: a save at every tenth, so after every step. The 5th step's loss (on the weights of step
+  // 4) is NaN: the save of step 4 is dropped with those weights, and the one of step 3 stays.
   await assert.rejects(fit({
     model: m, optimizer: new SGD(m.parameters(), { lr: 0.01 }), data: batchOf, steps: 10,
     loss: (xs, { step }) => (step === 4 ? loss(xs).mul(NaN) : loss(xs)),
-    checkpoint: fileCheckpoint(path, (step) => saveSafetensors(path, m.stateDict(), { step: String(step) }), { every: 2 }),
-  }), /training diverged at step 4: loss is NaN; the last checkpoint \(.*m\.safetensors\) is kept/);
-  assert.equal(loadSafetensorsSync(path).metadata.step, '4');
+    checkpoint: fileCheckpoint(path, (step) => serializeSafetensors(m.stateDict(), { step: String(step) }), { every: 2 }),
+  }), /^TrainingDivergedError: training diverged at step 5: loss is NaN; the checkpoint of step 3 \(.*m\.safetensors\) is kept/);
+  assert.equal(loadSafetensorsSync(path).metadata.step, '3');
+  assert.equal(loadFitState(path, 3).step, 3);
   assert.ok(readFileSync(statePathFor(path)).length > 0);
 });
 
