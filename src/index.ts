@@ -11,3 +11,4 @@ export * as io from './io/all.js';
 export * as data from './data/all.js';
 export * as train from './train/index.js';
 export * as viz from './viz/index.js';
+export * as onnx from './interop/onnx/index.js';

@@ -6,4 +6,5 @@ export { resolveExportOptions, type OnnxExportOptions } from './export_options.j
 export { importOnnx, type ImportedOnnx } from './import_model.js';
 export type { GraphSummary } from './import_graph.js';
 export { exportOnnxFile, importOnnxFile, onnxPaths } from './onnx_files.js';
+export { graphSignature } from './graph_signature.js';
 export { RecurrentModel, type RecurrentModelConfig } from '../recurrent_model.js';
