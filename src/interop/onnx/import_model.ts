@@ -1,8 +1,8 @@
 // importOnnx: an ONNX recurrent model (read by import_graph.ts) built as an unfold model with its
 // weights. The plainest unfold model that computes the graph is chosen: a bare nn.LSTM / GRU / RNN
-// (or an nn.StackedRNN of them, when the nodes differ or take their initial states one input each)
-// for a graph of recurrent nodes alone; a train.CharModel for embedding → unidirectional layers →
-// head when the file names its vocabulary (an unfold export does); else an interop.RecurrentModel.
+// (or an nn.StackedRNN of them, when the nodes differ, or group by their initial-state inputs) for
+// a graph of recurrent nodes alone; a train.CharModel for embedding → unidirectional layers → head
+// when the file names its vocabulary (an unfold export does); else an interop.RecurrentModel.
 
 import { Tensor } from '../../tensor/tensor.js';
 import type { Module } from '../../nn/module.js';
@@ -44,38 +44,19 @@ export function importOnnx(bytes: Uint8Array, file = 'ONNX model'): ImportedOnnx
   const { nodes } = graph;
   const lengths = new Set(nodes.map((n) => n.lengths));
   if (lengths.size > 1) throw new Error(`${file}: expected every recurrent node to take the same sequence_lens, got ${[...lengths].map((l) => l ?? 'none').join(' and ')}`);
-  const stateMode = statesOf(nodes, file);
-  const alike = nodes.every((n) => sameForm(n, nodes[0]));
-  if (stateMode === 'stacked' && !alike) throw new Error(`${file}: expected recurrent nodes of one kind and size when they slice one initial-state input, got ${nodes.map(describeNode).join(', ')}`);
-  const single = alike && stateMode !== 'per-node';
+  const groups = layerGroups(nodes, file);
+  const layer = (g: readonly number[], batchFirst: boolean): RecurrentLayer => layerFor(nodes[g[0]], nodes[g[0]].inputSize, g.length, batchFirst);
+  const stack = (batchFirst: boolean): Module => (groups.length === 1
+    ? layer(groups[0], batchFirst)
+    : new StackedRNN(groups.map((g) => layer(g, false)), { batchFirst }));
   const bare = !graph.embedding && !graph.head && !graph.softmax && graph.readout === 'all';
-  const stack = (batchFirst: boolean): Module & { runSequence: unknown } => (single
-    ? layerFor(nodes[0], nodes[0].inputSize, nodes.length, batchFirst)
-    : new StackedRNN(nodes.map((n) => layerFor(n, n.inputSize, 1, false)), { batchFirst }));
-  const weights = stackWeights(nodes, single);
-  let model: Module;
-  let prefix = 'rnn.';
+  const model = bare ? stack(graph.batchFirst) : charModelFor(graph, vocabs, groups.length === 1) ?? recurrentModelFor(graph, stack(false));
   const dict: Record<string, Tensor> = {};
-  const charModel = charModelFor(graph, vocabs, single);
-  if (bare) {
-    model = stack(graph.batchFirst);
-    prefix = '';
-  } else if (charModel) {
-    model = charModel;
-  } else {
-    const V = graph.embedding?.dims[0], E = graph.embedding?.dims[1];
-    const rnn = stack(false);
-    const head = graph.head ? { inFeatures: graph.head.weight.dims[0], outFeatures: graph.head.weight.dims[1], bias: graph.head.bias !== null } : null;
-    model = new RecurrentModel({
-      embedding: graph.embedding ? { numEmbeddings: V!, embeddingDim: E! } : null, rnn: serializeModule(rnn), head,
-      softmax: graph.softmax, batchFirst: graph.batchFirst, readout: graph.readout,
-    });
-  }
-  for (const [name, t] of Object.entries(weights)) dict[prefix + name] = t;
+  for (const [name, t] of Object.entries(stackWeights(nodes, groups))) dict[(bare ? '' : 'rnn.') + name] = t;
   if (graph.embedding) dict['embedding.weight'] = new Tensor(Float32Array.from(graph.embedding.data), graph.embedding.dims);
   if (graph.head) {
     const [F, O] = graph.head.weight.dims;
-    const w = new Float32Array(O * F);
+    const w = new Float32Array(O * F); // Linear's [O, F] from the graph's x·W, W [F, O]
     for (let f = 0; f < F; f++) for (let o = 0; o < O; o++) w[o * F + f] = graph.head.weight.data[f * O + o];
     dict['head.weight'] = new Tensor(w, [O, F]);
     if (graph.head.bias) dict['head.bias'] = new Tensor(Float32Array.from(graph.head.bias.data), [O]);
@@ -98,26 +79,45 @@ function readVocabs(proto: OnnxTypes.IModelProto, file: string): Record<string, 
   }
 }
 
-// How the nodes take their initial states: none; rows of one input per state, in node order
-// (PyTorch's h0 [layers·D, B, H]); or one whole input per node and state.
-function statesOf(nodes: readonly ImportedRecurrentNode[], file: string): 'none' | 'stacked' | 'per-node' {
-  const modes = new Set<string>();
-  for (const which of ['initialH', 'initialC'] as const) {
-    const lstm = nodes[0].kind === 'lstm';
-    if (which === 'initialC' && !lstm) continue;
-    const sources = nodes.map((n) => n[which]);
-    if (sources.every((s) => s === null)) { modes.add('none'); continue; }
-    const what = which === 'initialH' ? 'initial_h' : 'initial_c';
-    if (sources.some((s) => s === null)) throw new Error(`${file}: expected ${what} of every recurrent node from graph inputs, or of none, got ${sources.map((s) => s?.input ?? 'none').join(', ')}`);
-    const given = sources as StateSource[];
-    const inputs = new Set(given.map((s) => s.input));
-    let at = 0;
-    if (inputs.size === 1 && given.every((s, k) => { const ok = s.rows[0] === at; at += nodes[k].directions; return ok; })) modes.add('stacked');
-    else if (inputs.size === nodes.length && given.every((s, k) => s.rows[0] === 0 && s.rows[1] === nodes[k].directions)) modes.add(nodes.length === 1 ? 'stacked' : 'per-node');
-    else throw new Error(`${file}: expected ${what} as rows of one input in node order or one input per node, got ${given.map((s) => `${s.input}[${s.rows[0]}:${s.rows[1]}]`).join(', ')}`);
+// The nodes grouped into unfold layers (each group one nn.LSTM / GRU / RNN of as many layers as
+// nodes): by their initial states when they take them from graph inputs (rows of one input in node
+// order, PyTorch's h0 [layers·D, B, H], make one group; an LSTM's c0 must group alike), else runs of
+// alike nodes.
+function layerGroups(nodes: readonly ImportedRecurrentNode[], file: string): number[][] {
+  const hs = nodes.map((n) => n.initialH);
+  const show = (xs: readonly (StateSource | null)[]): string => xs.map((x) => (x ? `${x.input}[${x.rows[0]}:${x.rows[1]}]` : 'none')).join(', ');
+  let groups: number[][];
+  if (hs.every((h) => h === null)) {
+    if (nodes.some((n) => n.initialC !== null)) throw new Error(`${file}: expected initial_c only with initial_h (unfold's LSTM takes both or neither), got initial_c alone`);
+    groups = [];
+    nodes.forEach((n, k) => {
+      const g = groups[groups.length - 1];
+      if (g && sameForm(nodes[g[0]], n)) g.push(k); else groups.push([k]);
+    });
+    return groups;
   }
-  if (modes.size > 1) throw new Error(`${file}: expected initial_h and initial_c given alike (both from inputs, or neither), got ${[...modes].join(' and ')}`);
-  return [...modes][0] as 'none' | 'stacked' | 'per-node';
+  if (hs.some((h) => h === null)) throw new Error(`${file}: expected initial_h of every recurrent node from graph inputs, or of none, got ${show(hs)}`);
+  groups = [];
+  (hs as StateSource[]).forEach((h, k) => {
+    const g = groups[groups.length - 1];
+    const last = g ? hs[g[g.length - 1]] : null;
+    if (last && last.input === h.input && h.rows[0] === last.rows[1]) g.push(k);
+    else if (h.rows[0] === 0 && !groups.some((x) => hs[x[0]]?.input === h.input)) groups.push([k]);
+    else throw new Error(`${file}: expected initial_h of the nodes as rows of graph inputs in node order, got ${show(hs)}`);
+  });
+  for (const g of groups) {
+    if (!g.every((k) => sameForm(nodes[k], nodes[g[0]]))) {
+      throw new Error(`${file}: expected recurrent nodes of one kind and size where they share an initial-state input, got ${g.map((k) => describeNode(nodes[k])).join(', ')}`);
+    }
+    // An LSTM group takes c0 as it takes h0: the same rows of one input of its own.
+    if (nodes[g[0]].kind !== 'lstm') continue;
+    const cs = g.map((k) => nodes[k].initialC);
+    const c0 = cs[0];
+    if (!c0 || cs.some((c, i) => !c || c.input !== c0.input || c.rows[0] !== hs[g[i]]!.rows[0] || c.rows[1] !== hs[g[i]]!.rows[1])) {
+      throw new Error(`${file}: expected initial_c of the nodes as the rows of one input that initial_h takes (${show(g.map((k) => hs[k]))}), got ${show(cs)}`);
+    }
+  }
+  return groups;
 }
 
 function sameForm(a: ImportedRecurrentNode, b: ImportedRecurrentNode): boolean {
@@ -137,31 +137,41 @@ function layerFor(n: ImportedRecurrentNode, inputSize: number, numLayers: number
   return new RNN({ ...c, nonlinearity: n.nonlinearity });
 }
 
-// The stack's state dict: one layer's weight_ih_l{k}[_reverse] …, or a StackedRNN's layers.{k}.….
-function stackWeights(nodes: readonly ImportedRecurrentNode[], single: boolean): Record<string, Tensor> {
+// The stack's state dict: one layer's weight_ih_l{k}[_reverse] …, or a StackedRNN's layers.{j}.….
+function stackWeights(nodes: readonly ImportedRecurrentNode[], groups: readonly number[][]): Record<string, Tensor> {
   const dict: Record<string, Tensor> = {};
-  nodes.forEach((n, k) => {
-    const GH = n.weights[0].biasIh.length, H = n.hiddenSize;
+  groups.forEach((group, j) => group.forEach((k, l) => {
+    const n = nodes[k], GH = n.weights[0].biasIh.length;
+    const pre = groups.length === 1 ? '' : `layers.${j}.`;
     n.weights.forEach((w, d) => {
-      const sfx = `${single ? `_l${k}` : '_l0'}${d === 1 ? '_reverse' : ''}`;
-      const pre = single ? '' : `layers.${k}.`;
+      const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
       dict[`${pre}weight_ih${sfx}`] = new Tensor(w.weightIh, [GH, n.inputSize]);
-      dict[`${pre}weight_hh${sfx}`] = new Tensor(w.weightHh, [GH, H]);
+      dict[`${pre}weight_hh${sfx}`] = new Tensor(w.weightHh, [GH, n.hiddenSize]);
       if (n.bias) {
         dict[`${pre}bias_ih${sfx}`] = new Tensor(w.biasIh, [GH]);
         dict[`${pre}bias_hh${sfx}`] = new Tensor(w.biasHh, [GH]);
       }
     });
-  });
+  }));
   return dict;
+}
+
+function recurrentModelFor(graph: GraphSummary, rnn: Module): RecurrentModel {
+  const { embedding, head } = graph;
+  return new RecurrentModel({
+    embedding: embedding ? { numEmbeddings: embedding.dims[0], embeddingDim: embedding.dims[1] } : null,
+    rnn: serializeModule(rnn),
+    head: head ? { inFeatures: head.weight.dims[0], outFeatures: head.weight.dims[1], bias: head.bias !== null } : null,
+    softmax: graph.softmax, batchFirst: graph.batchFirst, readout: graph.readout,
+  });
 }
 
 // A character model when the graph is one (ids [B, T] → embedding → alike unidirectional layers
 // with biases → head over the vocabulary, no softmax) and the file names the vocabulary.
-function charModelFor(graph: GraphSummary, vocabs: Record<string, Vocab>, single: boolean): CharModel | null {
+function charModelFor(graph: GraphSummary, vocabs: Record<string, Vocab>, oneLayer: boolean): CharModel | null {
   const { embedding, head, nodes } = graph;
   const n = nodes[0];
-  if (!embedding || !head || graph.softmax || graph.readout !== 'all' || !graph.batchFirst || !single || n.directions !== 1 || !n.bias) return null;
+  if (!embedding || !head || graph.softmax || graph.readout !== 'all' || !graph.batchFirst || !oneLayer || n.directions !== 1 || !n.bias) return null;
   if (n.kind === 'gru' && !n.resetAfter) return null;
   if (n.kind === 'rnn' && n.nonlinearity !== 'tanh') return null;
   const [V, E] = embedding.dims;
