@@ -88,16 +88,19 @@ export function decoderStepGraph(model: Seq2Seq): GraphBuilder {
   if (summary) parts.push(summary);
   let x = parts.length === 1 ? parts[0] : g.op('Concat', parts, [attrInt('axis', 1)]);
   const axis0 = g.ints('axis0', [0]);
+  const next: string[] = []; // the next state's names, declared as outputs after the logits
   dec.cells.forEach((cell, l) => {
     // A one-step sequence: [1, B, I] in, states [1, B, H].
     const [h0, c0] = states[l].map((s) => g.op('Unsqueeze', [s, axis0]));
     const out = emitRecurrentNode(g, `decoder.cell_l${l}`, [cell], g.op('Unsqueeze', [x, axis0]), { initialH: h0, initialC: c0 });
     x = g.op('Squeeze', [out.yH, axis0], [], `next_h_l${l}`);
-    g.output(`next_h_l${l}`, x, DataType.FLOAT, [BATCH, H]);
-    if (out.yC) g.output(`next_c_l${l}`, g.op('Squeeze', [out.yC, axis0], [], `next_c_l${l}`), DataType.FLOAT, [BATCH, H]);
+    next.push(x);
+    if (out.yC) next.push(g.op('Squeeze', [out.yC, axis0], [], `next_c_l${l}`));
   });
+  const outputStates = (): void => { for (const name of next) g.output(name, name, DataType.FLOAT, [BATCH, H]); };
   if (!att || !dec.combine) {
     g.output('logits', emitLinear(g, 'decoder.head', x, dec.head.weight, dec.head.bias), DataType.FLOAT, [BATCH, V]);
+    outputStates();
     return g;
   }
   const memory = g.input('memory', DataType.FLOAT, [BATCH, SOURCE, M]);
@@ -122,6 +125,7 @@ export function decoderStepGraph(model: Seq2Seq): GraphBuilder {
   const ctx = g.op('Squeeze', [g.op('MatMul', [g.op('Unsqueeze', [weights, g.ints('axis1', [1])]), memory]), g.ints('axis1', [1])]); // [B, M]
   const hTilde = g.op('Tanh', [emitLinear(g, 'decoder.combine', g.op('Concat', [ctx, x], [attrInt('axis', 1)]), dec.combine.weight, dec.combine.bias)], [], 'next_feed');
   g.output('logits', emitLinear(g, 'decoder.head', hTilde, dec.head.weight, dec.head.bias), DataType.FLOAT, [BATCH, V]);
+  outputStates();
   g.output('next_feed', hTilde, DataType.FLOAT, [BATCH, H]);
   g.output('attention', weights, DataType.FLOAT, [BATCH, SOURCE]);
   return g;
