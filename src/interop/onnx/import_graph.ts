@@ -4,12 +4,11 @@
 // Gemm) on every step or on the last one, an optional Softmax — with the layout plumbing exporters
 // put around them, and refuses everything else naming the node, what was expected and what came.
 
-import { attributesOf, nodeLabel, type OnnxTypes } from './proto.js';
-import { readTensorProto, type ConstTensor } from './tensor_proto.js';
+import { DataType, attributesOf, nodeLabel, type OnnxTypes } from './proto.js';
+import { readTensorProto, transposeConst, type ConstTensor } from './tensor_proto.js';
 import { LAYOUT_OPS, fail, gatherLayout, layoutOp, type OpContext } from './import_layout_ops.js';
 import { readRecurrentNode, type ImportedRecurrentNode } from './import_recurrent.js';
 import { Roles, describeAxes, describeValueKind, type Axis, type Source, type Value } from './import_values.js';
-import { DataType } from './proto.js';
 
 /** A graph read as a recurrent model. */
 export interface GraphSummary {
@@ -144,7 +143,7 @@ function linear(c: OpContext): Value {
       if (Number(c.attrs.get(name) ?? want) !== want) fail(c, `${name} = ${want}`, `${name} = ${String(c.attrs.get(name))}`);
     }
     if (axes.length !== 2) fail(c, 'a Gemm on [B, F]', describeAxes(axes, c.roles));
-    if (Number(c.attrs.get('transB') ?? 0) === 1) weight = transpose2d(weight);
+    if (Number(c.attrs.get('transB') ?? 0) === 1) weight = transposeConst(weight);
     if (bias !== null) b = biasOf(c, bias, weight.dims[1]);
   }
   const F = axes[axes.length - 1].size;
@@ -175,13 +174,6 @@ function softmax(c: OpContext): Value {
   const axis = Number(c.attrs.get('axis') ?? (c.opset >= 13 ? -1 : 1));
   if ((axis < 0 ? axis + rank : axis) !== rank - 1) fail(c, `a Softmax over the last axis (${rank - 1})`, `axis ${axis}`);
   return { kind: 'data', src: { what: 'softmax', of: x.src }, axes: x.axes };
-}
-
-function transpose2d(t: ConstTensor): ConstTensor {
-  const [r, k] = t.dims;
-  const out = new Float32Array(r * k);
-  for (let i = 0; i < r; i++) for (let j = 0; j < k; j++) out[j * r + i] = t.data[i * k + j];
-  return { dims: [k, r], float: true, data: out };
 }
 
 // The graph's outputs: one is the model's output (from the last node), the others final states.

@@ -32,7 +32,12 @@ export function layoutOp(c: OpContext): Value[] {
   switch (c.op) {
     case 'Constant': return [constantNode(c)];
     case 'Identity': return [need(c, x, 0)];
-    case 'Dropout': return [need(c, x, 0)];
+    case 'Dropout': {
+      // Inference is the identity, unless the graph asks for training mode (opset 12's third input).
+      const mode = c.inputs[2] ?? null;
+      if (mode !== null && !(mode.kind === 'const' && mode.t.data[0] === 0)) fail(c, 'a Dropout in inference mode', 'training_mode given');
+      return [need(c, x, 0)];
+    }
     case 'Cast': return [cast(c, need(c, x, 0))];
     case 'Shape': return [shapeOf(c, need(c, x, 0))];
     case 'Unsqueeze': return [unsqueeze(c, need(c, x, 0), axesOperand(c))];

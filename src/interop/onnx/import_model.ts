@@ -18,6 +18,7 @@ import { VOCABS_KEY } from '../../train/checkpoint.js';
 import { RecurrentModel } from '../recurrent_model.js';
 import { onnx, type OnnxTypes } from './proto.js';
 import { readGraph, type GraphSummary } from './import_graph.js';
+import { transposeConst } from './tensor_proto.js';
 import type { ImportedRecurrentNode, StateSource } from './import_recurrent.js';
 
 /** An imported model: the unfold model with its weights, vocabularies the file named, and what the graph was read as. */
@@ -55,10 +56,9 @@ export function importOnnx(bytes: Uint8Array, file = 'ONNX model'): ImportedOnnx
   for (const [name, t] of Object.entries(stackWeights(nodes, groups))) dict[(bare ? '' : 'rnn.') + name] = t;
   if (graph.embedding) dict['embedding.weight'] = new Tensor(Float32Array.from(graph.embedding.data), graph.embedding.dims);
   if (graph.head) {
-    const [F, O] = graph.head.weight.dims;
-    const w = new Float32Array(O * F); // Linear's [O, F] from the graph's x·W, W [F, O]
-    for (let f = 0; f < F; f++) for (let o = 0; o < O; o++) w[o * F + f] = graph.head.weight.data[f * O + o];
-    dict['head.weight'] = new Tensor(w, [O, F]);
+    const w = transposeConst(graph.head.weight); // Linear's [O, F] from the graph's x·W, W [F, O]
+    const O = w.dims[0];
+    dict['head.weight'] = new Tensor(w.data, w.dims);
     if (graph.head.bias) dict['head.bias'] = new Tensor(Float32Array.from(graph.head.bias.data), [O]);
     else if (model instanceof CharModel) dict['head.bias'] = new Tensor(new Float32Array(O), [O]);
   }

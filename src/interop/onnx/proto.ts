@@ -50,11 +50,6 @@ export function attrStrings(name: string, strings: readonly string[]): OnnxTypes
   return { name, type: onnx.AttributeProto.AttributeType.STRINGS, strings: strings.map((s) => new TextEncoder().encode(s)) };
 }
 
-/** A tensor attribute (Constant's value). */
-export function attrTensor(name: string, t: OnnxTypes.ITensorProto): OnnxTypes.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.TENSOR, t };
-}
-
 /** The value of a node's attribute as plain data (numbers, strings, arrays of them, a tensor), or undefined when absent. */
 export type AttributeValue = number | string | number[] | string[] | OnnxTypes.ITensorProto;
 

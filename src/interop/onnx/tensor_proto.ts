@@ -63,3 +63,11 @@ export function readTensorProto(t: OnnxTypes.ITensorProto, where: string): Const
   const values = Array.from(typed, (v) => int64(v));
   return { dims, float, data: float ? Float32Array.from(values) : values };
 }
+
+/** A float matrix [r, k] transposed to [k, r]. */
+export function transposeConst(t: ConstTensor): ConstTensor & { data: Float32Array } {
+  const [r, k] = t.dims;
+  const out = new Float32Array(r * k);
+  for (let i = 0; i < r; i++) for (let j = 0; j < k; j++) out[j * r + i] = t.data[i * k + j];
+  return { dims: [k, r], float: true, data: out };
+}
