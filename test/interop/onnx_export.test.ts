@@ -65,19 +65,19 @@ function runUnfold(m: SequenceModule & { forward: (...a: never[]) => unknown }, 
   return [y, carry];
 }
 
-test('ONNX export: RNN, LSTM and GRU layers in every combination of layers, directions, layout, initial state and lengths equal unfold in ONNX Runtime', async () => {
+test('ONNX export: RNN, LSTM and GRU layers in every combination of directions, layout, initial state and lengths, with 1 and 2 layers, equal unfold in ONNX Runtime', async () => {
   let seed = 0;
   for (const kind of ['lstm', 'gru', 'rnn'] as const) {
-    for (const numLayers of [1, 2]) {
-      for (const bidirectional of [false, true]) {
-        for (const batchFirst of [false, true]) {
-          for (const state of [false, true]) {
-            for (const lengths of [false, true]) {
-              const config = { inputSize: 3, hiddenSize: 4, numLayers, bidirectional, batchFirst };
-              const m = kind === 'lstm' ? new LSTM(config) : kind === 'gru' ? new GRU(config) : new RNN(config);
-              m.eval();
-              await checkStack(m, { batchFirst, state, lengths }, ++seed, `${kind} ${JSON.stringify({ numLayers, bidirectional, batchFirst, state, lengths })}`);
-            }
+    for (const bidirectional of [false, true]) {
+      for (const batchFirst of [false, true]) {
+        for (const state of [false, true]) {
+          for (const lengths of [false, true]) {
+            // One layer or two by the parity of the other choices: each choice meets both counts.
+            const numLayers = 1 + ([bidirectional, batchFirst, state, lengths].filter(Boolean).length % 2);
+            const config = { inputSize: 3, hiddenSize: 4, numLayers, bidirectional, batchFirst };
+            const m = kind === 'lstm' ? new LSTM(config) : kind === 'gru' ? new GRU(config) : new RNN(config);
+            m.eval();
+            await checkStack(m, { batchFirst, state, lengths }, ++seed, `${kind} ${JSON.stringify({ numLayers, bidirectional, batchFirst, state, lengths })}`);
           }
         }
       }
