@@ -119,6 +119,7 @@ test('ONNX import: graphs beyond unfold\'s models are refused, naming the node, 
     /node Reshape 'Reshape_node': expected a merge of the directions axis with the hidden axis, in that order, got a merge of \[B, H=2\]/);
   refuse(lstmGraph({ after: (g, y) => g.op('Slice', [y, g.ints('s', [0]), g.ints('e', [1]), g.ints('a', [0])]) }),
     /expected a slice along an axis of known size .*, got a slice along axis 0/);
+  refuse(lstmGraph({ after: (_g, y) => y }), /m\.onnx: expected output 'y' of axes \[T, B, F\] or \[B, T, F\], the directions side by side as features, got axes \[T, D=1, B, H=2\]/);
   const noRnn = new GraphBuilder('none');
   noRnn.output('y', noRnn.input('x', DataType.FLOAT, [2]), DataType.FLOAT, [2]);
   refuse(noRnn.toBytes(), /m\.onnx: expected at least one LSTM, GRU or RNN node, got none/);

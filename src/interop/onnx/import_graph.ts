@@ -196,8 +196,9 @@ function summarize(graph: OnnxTypes.IGraphProto, values: Map<string, Value>, rea
   const axes = main.v.axes.map((a) => roles.of(a));
   if (src.what === 'sequence') {
     const f = axes[axes.length - 1];
-    if (!(f === 'F' || (f === 'H' && nodes[last].directions === 1))) {
-      throw new Error(`${file}: expected output '${main.name}' with the directions side by side as features, got axes ${describeAxes(main.v.axes, roles)}`);
+    const rank = src.readout === 'all' ? 3 : 2;
+    if (axes.length !== rank || axes.slice(0, -1).some((r) => r !== 'T' && r !== 'B') || !(f === 'F' || (f === 'H' && nodes[last].directions === 1))) {
+      throw new Error(`${file}: expected output '${main.name}' of axes ${rank === 3 ? '[T, B, F] or [B, T, F]' : '[B, F]'}, the directions side by side as features, got axes ${describeAxes(main.v.axes, roles)}`);
     }
   }
   const inputValue = values.get(input);
