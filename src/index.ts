@@ -13,3 +13,4 @@ export * as train from './train/index.js';
 export * as viz from './viz/index.js';
 export * as keras from './interop/keras/index.js';
 export * as pytorch from './interop/pytorch/index.js';
+export * as onnx from './interop/onnx/index.js';

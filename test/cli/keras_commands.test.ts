@@ -1,6 +1,5 @@
-// `unfold import keras` and `unfold export tfjs` end to end (through keras_cli.ts until main.ts
-// registers them): a character model built in TensorFlow.js and saved to model.json + weights
-// imports with its vocabulary, samples with `unfold sample`, and exports back to a folder that
+// `unfold import keras` and `unfold export tfjs` end to end: a character model built in TensorFlow.js
+// and saved to model.json + weights imports with its vocabulary, samples with `unfold sample`, and exports back to a folder that
 // TensorFlow.js loads and runs to the original's outputs; without a vocabulary the layer stack is
 // saved and exports the same way; bad input gives one line and exit status 1.
 
@@ -9,14 +8,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Linear } from '../../src/nn/layers/linear.js';
 import { saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { CLI, tempDir } from '../helpers/files.js';
 import { assertClose } from '../helpers/tensors.js';
 import { loadTfjs, predictTfjs, randomIds, randomizeWeights, saveTfjs, tf } from '../interop/keras/tfjs_models.js';
 
-const KERAS_CLI = fileURLToPath(new URL('./keras_cli.js', import.meta.url));
 const CHARS = 'abcdefgh \n';
 const V = CHARS.length, B = 2, T = 5;
 
@@ -50,14 +47,14 @@ async function loadFolder(dir: string): Promise<tf.LayersModel> {
 test('unfold import keras --vocab, unfold sample, unfold export tfjs: a TensorFlow.js char model in and out', async () => {
   const dir = tempDir(), original = await savedCharModel(join(dir, 'tfjs'));
   const ckpt = join(dir, 'char.safetensors');
-  const imp = run(KERAS_CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', ckpt, '--vocab', join(dir, 'tfjs', 'char_to_idx.json'));
+  const imp = run(CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', ckpt, '--vocab', join(dir, 'tfjs', 'char_to_idx.json'));
   assert.equal(imp.status, 0, imp.stderr);
   assert.match(imp.stdout, /wrote .*char\.safetensors: a character model from .*model\.json \(lstm, 1 layer\(s\) of 6, 10 characters\)/);
   const s = run(CLI, 'sample', '--checkpoint', ckpt, '--prime', 'ab', '--length', '20', '--seed', '2');
   assert.equal(s.status, 0, s.stderr);
   assert.ok(s.stdout.startsWith('ab') && [...s.stdout.slice(0, -1)].every((c) => CHARS.includes(c)), JSON.stringify(s.stdout));
   const out = join(dir, 'exported');
-  const exp = run(KERAS_CLI, 'export', 'tfjs', '--checkpoint', ckpt, '--out', out);
+  const exp = run(CLI, 'export', 'tfjs', '--checkpoint', ckpt, '--out', out);
   assert.equal(exp.status, 0, exp.stderr);
   assert.match(exp.stdout, /wrote .*model\.json, its weights and vocab\.json \(ids to characters\): a character model/);
   assert.deepEqual((JSON.parse(readFileSync(join(out, 'vocab.json'), 'utf8')) as { symbols: string[] }).symbols, [...CHARS]);
@@ -70,11 +67,11 @@ test('unfold import keras --vocab, unfold sample, unfold export tfjs: a TensorFl
 test('unfold import keras without --vocab saves the layer stack, which exports back to the same model', async () => {
   const dir = tempDir(), original = await savedCharModel(join(dir, 'tfjs'));
   const ckpt = join(dir, 'layers.safetensors');
-  const imp = run(KERAS_CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', ckpt);
+  const imp = run(CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', ckpt);
   assert.equal(imp.status, 0, imp.stderr);
   assert.match(imp.stdout, /the 3 layers of .*model\.json \(embedding, recurrent, dense\); open it with the library's loadCheckpoint\(\) or unfold export tfjs/);
   const out = join(dir, 'exported');
-  assert.equal(run(KERAS_CLI, 'export', 'tfjs', '--checkpoint', ckpt, '--out', out).status, 0);
+  assert.equal(run(CLI, 'export', 'tfjs', '--checkpoint', ckpt, '--out', out).status, 0);
   const ids = randomIds(B, T, V, 63);
   assertClose(predictTfjs(await loadFolder(out), ids, [B, T]).values, predictTfjs(original, ids, [B, T]).values, 1e-5, 0, 'outputs');
   const s = run(CLI, 'sample', '--checkpoint', ckpt);
@@ -85,16 +82,16 @@ test('unfold import keras without --vocab saves the layer stack, which exports b
 test('unfold import keras / export tfjs: bad input gives one line naming the problem and exit status 1', async () => {
   const dir = tempDir();
   await savedCharModel(join(dir, 'tfjs'));
-  const missing = run(KERAS_CLI, 'import', 'keras', '--in', join(dir, 'none.h5'), '--out', join(dir, 'x.safetensors'));
+  const missing = run(CLI, 'import', 'keras', '--in', join(dir, 'none.h5'), '--out', join(dir, 'x.safetensors'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /^\nunfold: error: cannot read Keras model .*none\.h5: no such file\n$/);
   writeFileSync(join(dir, 'short.json'), JSON.stringify(['a', 'b']));
-  const vocab = run(KERAS_CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'x.safetensors'), '--vocab', join(dir, 'short.json'));
+  const vocab = run(CLI, 'import', 'keras', '--in', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'x.safetensors'), '--vocab', join(dir, 'short.json'));
   assert.equal(vocab.status, 1);
   assert.match(vocab.stderr, /short\.json: expected a vocabulary of 10 characters \(the model's\), got 2/);
   const linear = join(dir, 'linear.safetensors');
   await saveCheckpoint(linear, { model: new Linear({ inFeatures: 2, outFeatures: 2 }) });
-  const exp = run(KERAS_CLI, 'export', 'tfjs', '--checkpoint', linear, '--out', join(dir, 'o'));
+  const exp = run(CLI, 'export', 'tfjs', '--checkpoint', linear, '--out', join(dir, 'o'));
   assert.equal(exp.status, 1);
   assert.match(exp.stderr, /expected a character model or an imported Keras model checkpoint, got a nn\.Linear model \(no unfold command takes this kind/);
 });
