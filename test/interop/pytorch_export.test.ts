@@ -18,7 +18,7 @@ import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { Rng } from '../../src/tensor/random.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { generatedCorpus } from '../helpers/corpus.js';
-import { tempDir } from '../helpers/files.js';
+import { CLI, tempDir } from '../helpers/files.js';
 
 const PYTHON = '/usr/bin/python3';
 const torch = spawnSync(PYTHON, ['-c', 'import torch, torch.distributed as d; assert d.is_gloo_available()'], { encoding: 'utf8' }).status === 0;
@@ -48,6 +48,13 @@ test('export pytorch writes the same checkpoint, the module and the script, and 
   await saveCheckpoint(s2s, { model: new Seq2Seq({ srcVocabSize: 4, tgtVocabSize: 5, embeddingSize: 3, hiddenSize: 4, cell: 'gru', attention: 'none' }),
     vocabs: { source: Vocab.fromText('abc'), target: Vocab.fromText('abcd') } });
   await assert.rejects(exportPyTorch(s2s, join(dir, 'x')), /unfold export pytorch: expected a character-level language model checkpoint, got a seq2seq\.Seq2Seq model/);
+  // The command: the same files, listed; a wrong kind is one error line and exit status 1.
+  const cli = spawnSync(process.execPath, [CLI, 'export', 'pytorch', '--checkpoint', join(dir, 'c.safetensors'), '--out', join(dir, 'cli')], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(cli.stdout.split('\n').slice(0, 4), PYTORCH_EXPORT_FILES.map((f) => join(dir, 'cli', f)));
+  const bad = spawnSync(process.execPath, [CLI, 'export', 'pytorch', '--checkpoint', s2s, '--out', join(dir, 'cli2')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /unfold: error: unfold export pytorch: expected a character-level language model checkpoint/);
 });
 
 test('PyTorch computes unfold\'s logits from the export, and torchrun with two gloo processes trains it on', { skip: noTorch, timeout: 180_000 }, async () => {
