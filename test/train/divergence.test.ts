@@ -10,7 +10,6 @@ import '../../src/autograd/methods.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { findNonFinite } from '../../src/tensor/finite.js';
 import { Linear } from '../../src/nn/layers/linear.js';
-import { mseLoss } from '../../src/nn/losses/regression.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
 import { serializeSafetensors } from '../../src/io/safetensors.js';
@@ -19,20 +18,8 @@ import { fit, type FitOptions } from '../../src/train/fit.js';
 import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js';
 import { LOSS_CEILING, TrainingDivergedError } from '../../src/train/divergence.js';
 import { tempDir } from '../helpers/files.js';
+import { batchOf, target, line, mse } from '../helpers/line_fit.js';
 
-// Points of y = 2x + 1, two per batch; a line y = wx + b starting at w = 0.5, b = -0.25.
-const XS = [[0, 1], [2, 3], [-1, 0.5]];
-const batchOf = (step: number): number[] => XS[step % XS.length];
-const target = (x: number): number => 2 * x + 1;
-
-function line(): Linear {
-  const m = new Linear({ inFeatures: 1, outFeatures: 1 });
-  m.weight.data[0] = 0.5; m.bias!.data[0] = -0.25;
-  return m;
-}
-
-const mse = (m: Linear) => (xs: number[]): Tensor =>
-  mseLoss(m.forward(tensor(xs, [xs.length, 1])), tensor(xs.map(target), [xs.length, 1]));
 
 /** The mean squared error of w, b on a batch, in float64, by hand. */
 const mseByHand = (w: number, b: number, xs: number[]): number => xs.reduce((a, x) => a + (w * x + b - target(x)) ** 2, 0) / xs.length;

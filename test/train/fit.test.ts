@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../src/autograd/methods.js';
-import { tensor, type Tensor } from '../../src/tensor/tensor.js';
+import { tensor } from '../../src/tensor/tensor.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Linear } from '../../src/nn/layers/linear.js';
 import { mseLoss } from '../../src/nn/losses/regression.js';
@@ -23,20 +23,8 @@ import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js'
 import { statePathFor } from '../../src/train/checkpoint.js';
 import { EpochBatches } from '../../src/train/epoch_batches.js';
 import { tempDir } from '../helpers/files.js';
+import { batchOf, target, line, mse } from '../helpers/line_fit.js';
 
-// Points of y = 2x + 1 (batches of two).
-const XS = [[0, 1], [2, 3], [-1, 0.5]];
-const batchOf = (step: number): number[] => XS[step % XS.length];
-const target = (x: number): number => 2 * x + 1;
-
-function line(): Linear {
-  const m = new Linear({ inFeatures: 1, outFeatures: 1 });
-  m.weight.data[0] = 0.5; m.bias!.data[0] = -0.25;
-  return m;
-}
-
-const mse = (m: Linear) => (xs: number[]): Tensor =>
-  mseLoss(m.forward(tensor(xs, [xs.length, 1])), tensor(xs.map(target), [xs.length, 1]));
 
 test('fit takes the steps of gradient descent worked out by hand, clipping the global norm', async () => {
   const lr = 0.1, clip = 1.5, steps = 7;
