@@ -17,6 +17,7 @@ export { GRUCell, type GRUCellConfig } from './cells/gru_cell.js';
 export { LeakyRNNCell, multiTimescaleAlpha, type LeakyRNNCellConfig } from './cells/leaky_cell.js';
 export { SkipRNNCell, type SkipRNNCellConfig } from './cells/skip_cell.js';
 export { JordanCell, type JordanCellConfig } from './cells/jordan_cell.js';
+export { OrthogonalRNNCell, type OrthogonalRNNCellConfig } from './cells/orthogonal_cell.js';
 export * as seq from './seq/index.js';
 export { scan, type ScanResult, type ScanOptions } from './layers/time_loop.js';
 export { StepMask, type SequenceOptions } from './layers/step_mask.js';
