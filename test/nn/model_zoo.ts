@@ -4,7 +4,7 @@
 
 import '../../src/autograd/methods.js';
 import { Rng } from '../../src/tensor/random.js';
-import { Tensor, randn } from '../../src/tensor/tensor.js';
+import { Tensor, randn, tensor } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices, type IndexTensor } from '../../src/autograd/ops/gather.js';
 import type { Module } from '../../src/nn/module.js';
@@ -76,6 +76,8 @@ export const ZOO: readonly ZooCase[] = [
   zooCase('nn.LSTM', (rng) => new nn.LSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true, learnInitialState: true, recurrentInit: 'orthogonal' }, { rng }),
     (m, r) => { for (const p of m.learned!.flat()) p.data.set(Array.from({ length: 4 }, () => r.normal())); const [o, [h, c]] = m.forward(x(r, 5, 2, 3)); return [o, h, c]; }),
   zooCase('nn.OrthogonalRNNCell', (rng) => new nn.OrthogonalRNNCell({ inputSize: 3, hiddenSize: 4 }, { rng }), (m, r) => m.step(x(r, 2, 3), [x(r, 2, 4)])),
+  zooCase('nn.ClockworkRNNCell', (rng) => new nn.ClockworkRNNCell({ inputSize: 3, hiddenSize: 6, periods: [1, 2, 5], nonlinearity: 'relu' }, { rng }),
+    (m, r) => m.step(x(r, 2, 3), [x(r, 2, 6), tensor([[0], [3]])])),
   zooCase('nn.Linear', (rng) => new nn.Linear({ inFeatures: 3, outFeatures: 5, bias: false }, { rng }), (m, r) => [m.forward(x(r, 2, 3))]),
   zooCase('nn.Embedding', (rng) => new nn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }, { rng }), (m, r) => [m.forward(ids(r, 7, 2, 4))]),
   zooCase('nn.Dropout', () => new nn.Dropout(0.3), (m, r) => [m.forward(x(r, 2, 3)), [m.p]]),
