@@ -19,6 +19,7 @@ export { SkipRNNCell, type SkipRNNCellConfig } from './cells/skip_cell.js';
 export { JordanCell, type JordanCellConfig } from './cells/jordan_cell.js';
 export { OrthogonalRNNCell, type OrthogonalRNNCellConfig } from './cells/orthogonal_cell.js';
 export { ClockworkRNNCell, type ClockworkRNNCellConfig } from './cells/clockwork_cell.js';
+export * from './memory/index.js';
 export * as seq from './seq/index.js';
 export { scan, type ScanResult, type ScanOptions } from './layers/time_loop.js';
 export { StepMask, type SequenceOptions } from './layers/step_mask.js';

@@ -78,6 +78,12 @@ export const ZOO: readonly ZooCase[] = [
   zooCase('nn.OrthogonalRNNCell', (rng) => new nn.OrthogonalRNNCell({ inputSize: 3, hiddenSize: 4 }, { rng }), (m, r) => m.step(x(r, 2, 3), [x(r, 2, 4)])),
   zooCase('nn.ClockworkRNNCell', (rng) => new nn.ClockworkRNNCell({ inputSize: 3, hiddenSize: 6, periods: [1, 2, 5], nonlinearity: 'relu' }, { rng }),
     (m, r) => m.step(x(r, 2, 3), [x(r, 2, 6), tensor([[0], [3]])])),
+  zooCase('nn.NTMHead', (rng) => new nn.NTMHead({ inputSize: 4, memoryWidth: 3, mode: 'write', maxShift: 2 }, { rng }), (m, r) => {
+    const p = m.forward(x(r, 2, 4));
+    return [m.address(x(r, 2, 6, 3), x(r, 2, 6).softmax(1), p), p.erase!, p.add!];
+  }),
+  zooCase('nn.NTMCell', (rng) => new nn.NTMCell(new nn.GRUCell({ inputSize: 3 + 2 * 2, hiddenSize: 4 }, { rng }), { inputSize: 3, memorySize: 6, memoryWidth: 2, readHeads: 2, maxShift: 2 }, { rng }),
+    (m, r) => { const [y, carry] = new nn.Recurrence(m).forward(x(r, 4, 2, 3)); return [y, ...carry]; }),
   zooCase('nn.Linear', (rng) => new nn.Linear({ inFeatures: 3, outFeatures: 5, bias: false }, { rng }), (m, r) => [m.forward(x(r, 2, 3))]),
   zooCase('nn.Embedding', (rng) => new nn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }, { rng }), (m, r) => [m.forward(ids(r, 7, 2, 4))]),
   zooCase('nn.Dropout', () => new nn.Dropout(0.3), (m, r) => [m.forward(x(r, 2, 3)), [m.p]]),
