@@ -10,6 +10,7 @@ export { Embedding, type EmbeddingConfig } from './layers/embedding.js';
 export { Dropout, dropout, dropoutMask } from './layers/dropout.js';
 export { crossEntropy, type CrossEntropyOptions } from './losses/cross_entropy.js';
 export { mseLoss, bceWithLogits } from './losses/regression.js';
+export { informationFlowPenalty, stateGradients, backwardWithInformationFlow, type InformationFlowStep } from './losses/information_flow.js';
 export { isRecurrentCell, type RecurrentCell, type Carry, type CellConfig } from './cells/cell.js';
 export { RNNCell, type RNNCellConfig } from './cells/rnn_cell.js';
 export { LSTMCell, setForgetBias, type LSTMCellConfig } from './cells/lstm_cell.js';
