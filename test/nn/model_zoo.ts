@@ -89,6 +89,8 @@ export const ZOO: readonly ZooCase[] = [
   zooCase('nn.Dropout', () => new nn.Dropout(0.3), (m, r) => [m.forward(x(r, 2, 3)), [m.p]]),
   zooCase('nn.Conv2d', (rng) => new nn.Conv2d({ inChannels: 4, outChannels: 6, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], groups: 2 }, { rng }),
     (m, r) => [m.forward(x(r, 2, 4, 6, 5))]),
+  zooCase('nn.TimeDelay', (rng) => new nn.TimeDelay({ inChannels: 3, outChannels: 4, kernelSize: 3, dilation: 2, padding: 'causal', bias: false }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 7, 3))]),
   zooCase('nn.MaxPool2d', () => new nn.MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
   zooCase('nn.AvgPool2d', () => new nn.AvgPool2d({ kernelSize: [3, 2], padding: [1, 1], countIncludePad: false }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
   zooCase('nn.GlobalAvgPool2d', () => new nn.GlobalAvgPool2d(), (m, r) => [m.forward(x(r, 2, 3, 4, 4))]),
