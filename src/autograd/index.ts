@@ -24,3 +24,4 @@ export * from './ops/bce.js';
 export { softplus } from './ops/softplus.js';
 export { modReLU } from './ops/mod_relu.js';
 export { matrixExp } from './ops/matrix_exp.js';
+export { circularShift } from './ops/circular_shift.js';

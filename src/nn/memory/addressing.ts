@@ -10,7 +10,8 @@ import { formatShape } from '../../tensor/shape.js';
 import { add, div, mul, pow, sqrt, sub } from '../../autograd/ops/elementwise.js';
 import { matmul } from '../../autograd/ops/matmul.js';
 import { sum } from '../../autograd/ops/reduce.js';
-import { concat, reshape, slice } from '../../autograd/ops/shape_ops.js';
+import { reshape } from '../../autograd/ops/shape_ops.js';
+import { circularShift } from '../../autograd/ops/circular_shift.js';
 import { softmax } from '../../autograd/ops/softmax.js';
 
 /** What a head emits at one step to address memory (already squashed into their ranges). */
@@ -54,30 +55,10 @@ export function contentWeighting(memory: Tensor, key: Tensor, beta: Tensor): Ten
 }
 
 /**
- * w̃[i] = Σ_j w[(i − j) mod N] · s[j + maxShift], j = −maxShift … maxShift: the weighting moved
- * by each shift, mixed by s (a circular convolution).
- *
- * Inputs: w [B, N], s [B, 2·maxShift + 1]. Output: [B, N].
- */
-export function circularShift(w: Tensor, s: Tensor): Tensor {
-  const N = w.shape[1], S = s.shape[1], maxShift = (S - 1) / 2;
-  if (!(Number.isInteger(maxShift) && S <= N)) {
-    throw new Error(`circularShift: expected an odd number of shifts, at most the ${N} rows, got ${S}`);
-  }
-  let out: Tensor | null = null;
-  for (let c = 0; c < S; c++) {
-    const j = c - maxShift, k = ((j % N) + N) % N;
-    // rolled[i] = w[(i − j) mod N]: the last k entries first
-    const rolled = k === 0 ? w : concat([slice(w, 1, N - k, N), slice(w, 1, 0, N - k)], 1);
-    const term = mul(rolled, slice(s, 1, c, c + 1));
-    out = out === null ? term : add(out, term);
-  }
-  return out!;
-}
-
-/**
  * The full addressing of one head at one step:
- *   w^c = softmax(β K(M, k)),   w^g = g w^c + (1 − g) w_prev,   w̃ = w^g ⊛ s,   w = w̃^γ / Σ_n w̃^γ.
+ *   w^c = softmax(β K(M, k)),   w^g = g w^c + (1 − g) w_prev,   w̃ = w^g ⊛ s,   w = w̃^γ / Σ_n w̃^γ,
+ * where (w ⊛ s)[i] = Σ_j w[(i − j) mod N] · s[j + maxShift], j = −maxShift … maxShift (the
+ * circularShift op: the weighting moved by each shift, mixed by s).
  *
  * Inputs: memory [B, N, M], previous weighting [B, N], params. Output: w [B, N] (rows sum to 1).
  */

@@ -1,6 +1,7 @@
-// The ops of the long-memory models: softplus, modReLU and the matrix exponential, each against
-// values worked out by hand or by an independent route, and gradchecked in float64 (for matrixExp
-// on both sides of the scaling threshold, so the squaring steps are differentiated too).
+// The ops of the long-memory models: softplus, modReLU, the matrix exponential and the NTM's
+// circular shift, each against values worked out by hand or by an independent route, and
+// gradchecked in float64 (matrixExp on both sides of the scaling threshold, so the squaring steps
+// are differentiated too).
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,4 +79,9 @@ test('matrixExp gradcheck (float64), small norm (no squaring) and large norm (sq
   check(ops.matrixExp, [rand64([5, 5], 12, { lo: -3, hi: 3 })], { rtol: 1e-5 });
   // composed: the exact gradient flows on through what uses exp(A)
   check((a) => ops.matmul(ops.matrixExp(a), ops.tanh(a)), [rand64([3, 3], 13)]);
+});
+
+test('circularShift gradcheck (float64), shifts −1 … 1 and −2 … 2', () => {
+  check(ops.circularShift, [rand64([2, 5], 21), rand64([2, 3], 22)]);
+  check(ops.circularShift, [rand64([3, 6], 23), rand64([3, 5], 24)]);
 });
