@@ -7,7 +7,6 @@
 
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import type { Storage } from '../../backend/storage.js';
 import { add, mul, sub } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import { transpose } from '../../autograd/ops/shape_ops.js';
@@ -49,7 +48,7 @@ export class OrthogonalRNNCell extends Module implements RecurrentCell {
   // 1 above the diagonal, 0 elsewhere: U = mask ⊙ log_weight_hh.
   private readonly upper: Tensor;
   // exp(A) for the parameter values of one version, reused by every step of a sequence.
-  private cache: { storage: Storage; version: number; grad: boolean; w: Tensor } | null = null;
+  private cache: { storage: Tensor['storage']; version: number; grad: boolean; w: Tensor } | null = null;
 
   constructor(config: OrthogonalRNNCellConfig, init: InitOptions = {}) {
     super();
