@@ -107,11 +107,30 @@ export class TaskModel extends Module {
     };
   }
 
-  forward(x: Tensor): Tensor {
-    const { inputSize, readout, bidirectional } = this.config;
+  /**
+   * forward(x) with the recurrent layer's outputs [T, B, H] and final state [1, B, H] as well: what
+   * the information-flow regulariser reads. Only for the one-direction tanh RNN and IRNN.
+   */
+  forwardWithStates(x: Tensor): { y: Tensor; output: Tensor; final: Tensor } {
+    const { cell, bidirectional, readout } = this.config;
+    if (!(this.rnn instanceof RNN) || bidirectional) {
+      throw new Error(`expected a one-direction rnn or irnn model for the information-flow regulariser, got ${bidirectional ? 'bi-' : ''}${cell}`);
+    }
+    this.checkInput(x);
+    const [output, final] = this.rnn.forward(x);
+    return { y: this.head.forward(readout === 'all' ? output : select(final, 0, 0)), output, final };
+  }
+
+  private checkInput(x: Tensor): void {
+    const { inputSize } = this.config;
     if (x.rank !== 3 || x.shape[2] !== inputSize) {
       throw new Error(`expected input of shape [T, B, ${inputSize}], got ${formatShape(x.shape)}`);
     }
+  }
+
+  forward(x: Tensor): Tensor {
+    const { readout, bidirectional } = this.config;
+    this.checkInput(x);
     const r = this.rnn;
     if (!(r instanceof RecurrentLayer)) {
       // Recurrence: carry[0] is h_T [B, H]; Bidirectional: the forward cell's carry, then the backward one's
