@@ -14,6 +14,7 @@ import {
 } from '../../src/seq2seq/index.js';
 import { ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, TreeClassifier, TreeRegressor, leaf, node } from '../../src/tree/index.js';
 import { TaskModel } from '../../src/tasks/task_model.js';
+import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
@@ -152,6 +153,8 @@ export const ZOO: readonly ZooCase[] = [
     (m, r) => [m.forward(x(r, 5, 2, 3))], true),
   zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'clockwork', inputSize: 3, hiddenSize: 8, outputSize: 2, readout: 'all' }, rng.int(1000)),
     (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.BitSequenceModel', (rng) => new BitSequenceModel({ model: 'ntm', inputSize: 3, outputSize: 2, hiddenSize: 4, memorySize: 5, memoryWidth: 2 }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 4, 2, 3))], true),
   zooCase('tasks.SequenceModel', (rng) => new SequenceModel({ vocabSize: 6, inputSize: 3, hiddenSize: 4, outputs: 2, bidirectional: true }, { rng }),
     (m, r) => [m.forward(ids(r, 6, 4, 2))], true),
   zooCase('train.CharModel', (rng) => new CharModel({ vocabSize: 7, cell: 'gru', hiddenSize: 4, numLayers: 2, embeddingSize: 3, dropout: 0.25 }, { rng }),
