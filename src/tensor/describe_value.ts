@@ -17,6 +17,12 @@ export function describeValue(v: unknown): string {
 /** JSON of v, at most 80 characters. */
 export function shortJson(v: unknown): string {
   let s: string;
-  try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    // Nested too deeply for JSON.stringify (String() would recurse just as deep), a cycle, or a
+    // value whose toString throws: say what it is instead.
+    s = Array.isArray(v) ? '[an array nested too deeply to show]' : typeof v === 'object' && v !== null ? '{an object that cannot be shown}' : typeof v;
+  }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
