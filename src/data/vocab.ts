@@ -185,6 +185,9 @@ export class Vocab {
     };
     switch (v.type) {
       case 'vocab': {
+        for (const key of ['unit', 'unknown', 'placeholder'] as const) {
+          if (v[key] !== undefined && typeof v[key] !== 'string') throw new Error(`expected vocabulary "${key}" to be a string, got ${describeValue(v[key])}`);
+        }
         const unit = v.unit as VocabOptions['unit'];
         const vocab = new Vocab(list('symbols', 'symbols'), {
           unit, specials: list('specials', 'special names') as Special[],

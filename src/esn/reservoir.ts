@@ -9,6 +9,7 @@
 // α: leak rate, ν: optional state noise (training only, a regulariser for free-running use).
 
 import { Rng } from '../tensor/random.js';
+import { describeValue } from '../tensor/describe_value.js';
 import { chargeAllocation } from '../backend/allocation_budget.js';
 import { CsrMatrix } from './sparse.js';
 import { spectralRadiusExact, spectralRadiusSparse } from './eigen.js';
@@ -176,6 +177,7 @@ function checkConfig(c: ReservoirConfig): void {
   num('feedbackScaling', c.feedbackScaling, 0, 1e6);
   num('leakRate', c.leakRate, 0, 1, true);
   if (typeof c.inputScaling === 'number') num('inputScaling', c.inputScaling, 0, 1e6);
+  else if (!Array.isArray(c.inputScaling)) throw new Error(`expected inputScaling to be a number or one number per input, got ${describeValue(c.inputScaling)}`);
   else {
     if (c.inputScaling.length !== c.inputSize) throw new Error(`expected ${c.inputSize} input scalings (one per input), got ${c.inputScaling.length}`);
     c.inputScaling.forEach((s, k) => num(`inputScaling[${k}]`, s, 0, 1e6));

@@ -44,6 +44,9 @@ export interface ImageEncoding {
   grid: Tensor;
 }
 
+/** The largest image side an encoder may require (pool^blocks): 65536 pixels. */
+export const MAX_IMAGE_SIDE = 2 ** 16;
+
 /** Fills in the defaults and checks every field, naming the first bad one. */
 export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): ResolvedImageEncoderConfig {
   const c: ResolvedImageEncoderConfig = { inChannels: 3, channels: [16, 32, 32], kernelSize: 3, pool: 2, coordinates: true, summary: 'mean', ...config };
@@ -56,6 +59,11 @@ export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): Reso
   if (c.kernelSize % 2 !== 1) throw new Error(`image encoder: expected an odd kernelSize (the size is kept by zero padding), got ${c.kernelSize}`);
   if (!Array.isArray(c.channels) || c.channels.length === 0) throw new Error(`image encoder: expected at least one block in channels, got ${JSON.stringify(c.channels)}`);
   c.channels.forEach((n, i) => positive(`channels[${i}]`, n));
+  // Images must be divisible by pool^blocks on each side: past 2^16 no image can be.
+  const side = c.pool ** c.channels.length;
+  if (side > MAX_IMAGE_SIDE) {
+    throw new Error(`image encoder: expected pool^blocks (the smallest image side it takes) of at most ${MAX_IMAGE_SIDE}, got ${c.pool}^${c.channels.length} = ${side}`);
+  }
   if (c.summary !== 'mean' && c.summary !== 'max') throw new Error(`image encoder: expected summary 'mean' or 'max', got ${String(c.summary)}`);
   if (typeof c.coordinates !== 'boolean') throw new Error(`image encoder: expected coordinates to be true or false, got ${String(c.coordinates)}`);
   return { ...c, channels: [...c.channels] };

@@ -14,37 +14,22 @@ import { zeros } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
-import type { Module } from '../../src/nn/module.js';
 import { Linear, serializeModule } from '../../src/nn/index.js';
-import { SEQUENCE_SPECIALS, Vocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
-import { CaptionModel } from '../../src/seq2seq/caption_model.js';
 import { padBatch, targetBatch } from '../../src/seq2seq/batch.js';
 import { translate } from '../../src/seq2seq/translate.js';
 import { MODEL_KEY, STEP_KEY, VOCABS_KEY, deserializeCheckpoint, expectModel, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint, saveCheckpointSync } from '../../src/train/checkpoint_file.js';
 import { ZOO } from '../nn/model_zoo.js';
 import { tempDir } from '../helpers/files.js';
+import { vocabsFor } from '../helpers/checkpoint_fuzz.js';
 
 // compiled to dist/test/train; the fixtures stay in the source tree
 const legacy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures', 'legacy');
 
 const letters = (n: number): string[] => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i));
-const words = (n: number): string[] => Array.from({ length: n }, (_, i) => `w${i}`);
-
-// Vocabularies of the sizes a model was built for (the reader checks them), under the names it expects.
-function vocabsFor(m: Module): Record<string, Vocab> {
-  if (m instanceof CharModel) return { text: new Vocab(letters(m.config.vocabSize - 1)) };
-  if (m instanceof Seq2Seq) {
-    return {
-      source: new Vocab(letters(m.config.srcVocabSize - 4), { specials: SEQUENCE_SPECIALS }),
-      target: new Vocab(letters(m.config.tgtVocabSize - 4), { specials: SEQUENCE_SPECIALS }),
-    };
-  }
-  if (m instanceof CaptionModel) return { target: new Vocab(words(m.config.vocabSize - 3), { unit: 'word', specials: ['pad', 'bos', 'eos'] }) };
-  return {};
-}
 
 const models = ZOO.filter((c) => c.model);
 
