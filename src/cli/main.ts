@@ -11,6 +11,8 @@ import { esnCommand } from './esn_command.js';
 import { tasksCommand } from './tasks_command.js';
 import { vizCommand } from './viz_command.js';
 import { seq2seqCommand } from './seq2seq_command.js';
+import { exportCommand } from './export_command.js';
+import { importCommand } from './import_command.js';
 
 const program = new Command('unfold')
   .description('recurrent and recursive neural networks in TypeScript: train, sample and evaluate models, run the task suite, draw reports')
@@ -23,6 +25,8 @@ program.addCommand(esnCommand());
 program.addCommand(tasksCommand());
 program.addCommand(vizCommand());
 program.addCommand(seq2seqCommand());
+program.addCommand(exportCommand());
+program.addCommand(importCommand());
 for (const c of program.commands) c.exitOverride();
 
 try {

@@ -1,17 +1,23 @@
 // `unfold viz --checkpoint F [text] --out report.html`: writes one self-contained HTML report of a
 // trained character model: loss curves from the run's metrics log, hidden cells over a text, gate
 // saturation, gradients through time against a vanilla RNN, next-character predictions, and
-// attention heatmaps given as JSON.
+// attention heatmaps given as JSON. A seq2seq checkpoint gets attention maps over given source lines,
+// a caption checkpoint attention maps over generated held-out images.
 
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCorpusSync } from '../data/corpus_file.js';
 import { prepareCorpus } from '../data/corpus.js';
-import { expectModel, metricsPathFor, type Checkpoint } from '../train/checkpoint.js';
+import { metricsPathFor, type Checkpoint } from '../train/checkpoint.js';
+import { expectKind } from './open_checkpoint.js';
 import { loadCheckpoint } from '../train/checkpoint_file.js';
 import { CharModel } from '../train/char_model.js';
 import { Seq2Seq } from '../seq2seq/model.js';
+import { CaptionModel } from '../seq2seq/caption_model.js';
+import { heldOutSeed } from '../tasks/captions.js';
+import { shapesDataset } from '../tasks/shapes_images.js';
+import { writeCaptionsReport } from './captions_report.js';
 import { seq2seqAttentionMaps } from '../viz/seq2seq_attention.js';
 import { emptyReport } from '../viz/report_data.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
@@ -42,6 +48,18 @@ function seq2seqReport(f: VizFlags, textPath: string | undefined, model: Seq2Seq
   return `report: ${f.out} (${maps.length} attention maps)`;
 }
 
+/**
+ * A caption model's report: attention over the first held-out images of `unfold tasks captions`
+ * (generated here from their seed, so the report needs no data file).
+ */
+function captionsReport(f: VizFlags, textPath: string | undefined, model: CaptionModel, ckpt: Checkpoint): string {
+  if (textPath !== undefined) throw new Error(`a caption model's report draws generated images: expected no text argument, got ${textPath}`);
+  const vocab = ckpt.vocabs.target;
+  const n = writeCaptionsReport(f.out, model, vocab, shapesDataset(f.maps, heldOutSeed(0)), f.maps,
+    `step ${ckpt.step}; the first ${f.maps} held-out images of \`unfold tasks captions\` (seed 0).`);
+  return `report: ${f.out} (${n} attention maps)`;
+}
+
 function readAttention(path: string): AttentionMap[] {
   let maps: unknown;
   try { maps = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
@@ -69,11 +87,12 @@ export function vizCommand(): Command {
     .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
     .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
     .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
-    .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for', int(1), 6)
+    .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images', int(1), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
       const ckpt = loadCheckpoint(f.checkpoint);
       if (ckpt.model instanceof Seq2Seq) { process.stdout.write(`${seq2seqReport(f, textPath, ckpt.model, ckpt)}\n`); return; }
-      const model = expectModel(ckpt, CharModel, 'a character-level language model or seq2seq', 'unfold viz');
+      if (ckpt.model instanceof CaptionModel) { process.stdout.write(`${captionsReport(f, textPath, ckpt.model, ckpt)}\n`); return; }
+      const model = expectKind(ckpt, CharModel, 'a character-level language model, seq2seq or caption model', 'unfold viz');
       const { vocabs: { text: vocab }, step } = ckpt;
       const full = textPath ? readCorpusSync(textPath) : prepareCorpus(defaultCorpus().text);
       const text = textPath ? full : tailExcerpt(full, f.chars);

@@ -156,6 +156,31 @@ test('each command opens the checkpoints it takes, older formats included, and n
   await saveCheckpoint(task, { model: new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: 3, outputSize: 2, readout: 'last' }) });
   const v = unfold('viz', '--checkpoint', task, join(dir, 'text.txt'), '--out', join(dir, 'r.html'));
   assert.equal(v.status, 1);
-  assert.match(v.stderr, /unfold viz: expected a character-level language model or seq2seq checkpoint, got a tasks\.TaskModel model/);
+  assert.match(v.stderr, /unfold viz: expected a character-level language model, seq2seq or caption model checkpoint, got a tasks\.TaskModel model \(a task suite model: unfold tasks <task> --out DIR --resume trains it on/);
   assert.doesNotMatch(v.stderr, /\n\s+at /);
+});
+
+test('viz draws a caption checkpoint\'s attention over generated held-out images, with the captions the model gives', async () => {
+  const { saveCheckpoint } = await import('../../src/train/checkpoint_file.js');
+  const { captionsModel, heldOutSeed } = await import('../../src/tasks/captions.js');
+  const { captionVocab, shapesDataset, decodeCaption } = await import('../../src/tasks/shapes_images.js');
+  const { captionImages } = await import('../../src/seq2seq/caption_model.js');
+  const vocab = captionVocab();
+  const model = captionsModel({ attention: 'dot', hiddenSize: 8, embeddingSize: 4, channels: [4, 8], seed: 3 }, vocab);
+  const dir = tempDir(), path = join(dir, 'cap.safetensors'), out = join(dir, 'cap.html');
+  await saveCheckpoint(path, { model, vocabs: { target: vocab }, step: 7 });
+  const r = unfold('viz', '--checkpoint', path, '--maps', '2', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `report: ${out} (2 attention maps)\n`);
+  const html = readFileSync(out, 'utf8');
+  // The same images, captioned here by the same weights: the report shows these captions.
+  const data = shapesDataset(2, heldOutSeed(0));
+  const mine = captionImages(model, data.images, { maxLength: 20 }).map((h) => decodeCaption(vocab, h.tokens));
+  for (const c of [...mine, ...data.captions]) assert.ok(html.includes(c), `report shows "${c}"`);
+  assert.match(html, /step 7/);
+  const none = join(dir, 'none.safetensors');
+  await saveCheckpoint(none, { model: captionsModel({ attention: 'none', hiddenSize: 8, embeddingSize: 4, channels: [4, 8] }, vocab), vocabs: { target: vocab } });
+  const n = unfold('viz', '--checkpoint', none, '--out', join(dir, 'n.html'));
+  assert.equal(n.status, 1);
+  assert.match(n.stderr, /expected attention additive, general or dot, got none/);
 });

@@ -5,11 +5,10 @@
 // --report F.html draws where the attention model looked for each word of a few held-out captions.
 
 import { Command } from 'commander';
-import { runCaptions, firstImages, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
-import { captionAttentionMaps, captionsReportHtml } from '../../viz/captions_attention.js';
-import { captionVocab, captionWords } from '../../tasks/shapes_images.js';
+import { runCaptions, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
+import { captionVocab } from '../../tasks/shapes_images.js';
+import { writeCaptionsReport } from '../captions_report.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
-import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
 import { choice, float, int } from '../parse.js';
@@ -97,14 +96,9 @@ export function captionsTask(): Command {
         describe(a, f.attention === 'none' ? 'without attention' : `with ${f.attention} attention`);
         for (const e of a.examples.slice(0, 3)) say(f.json, `  "${e.output}"${e.output === e.reference ? '' : ` (expected "${e.reference}")`}`);
         if (r === 0 && f.report !== undefined) {
-          const n = Math.min(f.maps, f.test);
-          const images = firstImages(a.heldOut, n);
-          const maps = captionAttentionMaps(a.model, images, captionWords(captionVocab()), a.heldOut.captions.slice(0, n));
-          const grid = a.model.encoder.gridShape(images.shape[2], images.shape[3]);
-          const note = `CNN encoder (channels ${a.model.encoder.config.channels.join('→')}, ${grid[0]}×${grid[1]} grid) + ${f.cell.toUpperCase()} decoder with ${f.attention} attention, `
-            + `${a.parameters} parameters, ${a.steps} steps; ${pct(a.exactMatch)} exact captions on ${f.test} held-out images. Greedy decoding; each row is a word, each column a grid cell.`;
-          writeFileAtomicSync(f.report, new TextEncoder().encode(captionsReportHtml('unfold: where the caption model looks', note, images, maps, grid)));
-          say(f.json, `report: ${f.report} (${maps.length} attention maps)`);
+          const drawn = writeCaptionsReport(f.report, a.model, captionVocab(), a.heldOut, Math.min(f.maps, f.test),
+            `${a.steps} steps; ${pct(a.exactMatch)} exact captions on ${f.test} held-out images.`);
+          say(f.json, `report: ${f.report} (${drawn} attention maps)`);
         }
         if (hasBaseline) {
           const b = await run('none', r, a.steps);
