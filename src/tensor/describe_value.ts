@@ -2,9 +2,10 @@
 // its kind, and for a primitive its JSON, cut short so that a hostile input cannot put megabytes
 // into one message. Shared by every reader that says "expected …, got …".
 
-/** 'null', 'an array', 'an object', 'an instance of Foo', or the type and short JSON of a primitive. */
+/** 'null', 'undefined', 'an array', 'an object', 'an instance of Foo', or the type and short JSON of a primitive. */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') {
     const proto: unknown = Object.getPrototypeOf(v);

@@ -21,6 +21,11 @@ import { CharModel } from '../../src/train/char_model.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { CaptionModel } from '../../src/seq2seq/caption_model.js';
 import { deserializeCheckpoint, serializeCheckpoint, type Checkpoint } from '../../src/train/checkpoint.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { noGrad } from '../../src/autograd/grad_mode.js';
+import { Embedding, GRU, LSTM, Linear, serializeModule } from '../../src/nn/index.js';
+import { RecurrentModel } from '../../src/interop/recurrent_model.js';
+import { KerasSequential } from '../../src/interop/keras/keras_sequential.js';
 import { ZOO, type ZooCase } from '../nn/model_zoo.js';
 import { mutate, type Mutated } from './checkpoint_mutations.js';
 
@@ -53,9 +58,36 @@ const CHAR_CASES: ZooCase[] = (['lstm', 'rnn'] as const).map((cell) => ({
   build: (rng: Rng) => new CharModel({ vocabSize: 7, cell, hiddenSize: 4, numLayers: 2, embeddingSize: 3, dropout: 0.1 }, { rng }),
 }));
 
-/** One checkpoint per model family of the zoo (character models of every cell, seq2seq with attention, captions, trees, tasks, ESN). */
+const ids = (rng: Rng, V: number, ...shape: number[]) => ({ data: Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(V)), shape });
+const evaluated = (m: Module, f: () => Tensor[]): ArrayLike<number>[] => { m.eval(); return noGrad(f).map((t) => t.dataSync()); };
+
+// The models imports produce (from PyTorch or ONNX, and from Keras), which checkpoints also hold.
+const INTEROP_CASES: ZooCase[] = [
+  {
+    className: 'interop.RecurrentModel', model: true,
+    build: (rng) => new RecurrentModel({
+      embedding: { numEmbeddings: 7, embeddingDim: 3 }, rnn: serializeModule(new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2 }, { rng })),
+      head: { inFeatures: 4, outFeatures: 5 }, softmax: true,
+    }, { rng }),
+    run: (m, rng) => evaluated(m, () => [(m as RecurrentModel).forward(ids(rng, 7, 5, 2))[0]]),
+  },
+  {
+    className: 'interop.KerasSequential', model: true,
+    build: (rng) => new KerasSequential([
+      { step: { kind: 'embedding', name: 'e', maskZero: true }, module: new Embedding({ numEmbeddings: 7, embeddingDim: 3 }, { rng }) },
+      { step: { kind: 'recurrent', name: 'r', returnSequences: true, goBackwards: false }, module: new GRU({ inputSize: 3, hiddenSize: 4 }, { rng }) },
+      { step: { kind: 'dense', name: 'd', activation: 'softmax', timeDistributed: true }, module: new Linear({ inFeatures: 4, outFeatures: 7 }, { rng }) },
+    ]),
+    run: (m, rng) => evaluated(m, () => [(m as KerasSequential).forward(ids(rng, 7, 2, 5))]),
+  },
+];
+
+/**
+ * One checkpoint per model family (character models of every cell, seq2seq with attention,
+ * captions, trees, tasks, ESN, and the models imports make).
+ */
 export function fuzzSeeds(): FuzzSeed[] {
-  return [...ZOO.filter((c) => c.model), ...CHAR_CASES].map((zoo, k) => {
+  return [...ZOO.filter((c) => c.model), ...CHAR_CASES, ...INTEROP_CASES].map((zoo, k) => {
     const model = zoo.build(new Rng(700 + k));
     return { name: `${zoo.className}#${k}`, bytes: serializeCheckpoint({ model, vocabs: vocabsFor(model), step: 3 + k }), zoo };
   });

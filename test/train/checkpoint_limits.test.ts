@@ -13,6 +13,7 @@ import { SEQUENCE_SPECIALS, Vocab } from '../../src/data/vocab.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
+import '../../src/interop/keras/keras_sequential.js';
 import { MODEL_KEY, VOCABS_KEY, deserializeCheckpoint, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { assemble } from '../helpers/checkpoint_mutations.js';
 
@@ -91,6 +92,10 @@ test('configs no class could have written are refused with what came, not a V8 e
     [spec({ ...base, cell: 'x'.repeat(5000) }), /expected strings of at most 1000 characters, got 5000 at \.cell$/],
     [spec({ ...base, hiddenSize: '__INF__' }).replace('"__INF__"', '1e999'), /expected finite numbers, got Infinity at \.hiddenSize$/],
   ];
+  // A Keras import's layer without the field forward() reads (its loaded model crashed in forward).
+  const dense = { kind: 'dense', name: 'd', timeDistributed: true, module: { className: 'nn.Linear', config: { inFeatures: 2, outFeatures: 2 } } };
+  cases.push([JSON.stringify({ className: 'interop.KerasSequential', config: { layers: [dense] } }), /expected layer 0's activation to be an activation name, got undefined$/]);
+  cases.push([JSON.stringify({ className: 'interop.KerasSequential', config: { layers: [{ ...dense, activation: 'linear', timeDistributed: 1 }] } }), /expected layer 0's timeDistributed to be a boolean, got number 1$/]);
   for (const [s, pattern] of cases) assert.match(refusal(specOnly(s)).message, pattern, s.slice(0, 80));
 });
 
