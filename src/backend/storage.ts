@@ -21,6 +21,7 @@
 // still holds; a FinalizationRegistry alone never runs inside a synchronous loop.)
 
 import { allocate, type DType, type FloatArray } from './dtype.js';
+import { chargeAllocation } from './allocation_budget.js';
 
 /** Memory a backend computes in (the wasm heap; later a GPU). It moves values in and out of Storages. */
 export interface Device {
@@ -104,6 +105,8 @@ export class Storage {
 
   /** A storage of `length` zeros; or, given `host`, one that adopts that array (no copy). */
   constructor(dtype: DType, length: number, host: FloatArray | null = null) {
+    // Counted when made, not when a copy is first allocated, so an open budget refuses it up front.
+    chargeAllocation(length * (dtype === 'float64' ? 8 : 4), 1);
     this.dtype = dtype;
     this.length = length;
     if (host !== null && host.length !== length) throw new Error(`expected a host array of ${length} elements, got ${host.length}`);

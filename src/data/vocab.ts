@@ -7,8 +7,12 @@
 // even though JavaScript stores it as two UTF-16 units); a word is a run of non-space characters.
 // Checkpoints store toJSON(); fromJSON also reads the three forms older checkpoints hold (a
 // character model's "char", a seq2seq model's "seq2seq-char" and a caption model's "word").
+// A vocabulary read from a file is checked as far as it can be: one symbol per entry, no repeats,
+// and the order: toJSON records whether the symbols are in fromTexts' sorted order ("order":
+// "sorted") or in an order the caller chose ("given"), so a file whose sorted list was permuted,
+// which keeps its size and would silently swap what ids mean, is refused.
 
-import { describeValue } from '../tensor/describe_value.js';
+import { describeValue, shortJson } from '../tensor/describe_value.js';
 
 /** A special id: padding, begin of sequence, end of sequence, unknown symbol. */
 export type Special = 'pad' | 'bos' | 'eos' | 'unk';
@@ -30,6 +34,9 @@ export const SEQUENCE_SPECIALS: readonly Special[] = SPECIAL_ORDER;
 
 /** Placeholder decode() writes for an unknown id unless another is chosen: U+FFFD REPLACEMENT CHARACTER. */
 export const DEFAULT_UNKNOWN = '\uFFFD';
+
+/** The longest unknown placeholder (in UTF-16 units): a marker such as '<unk>', not text. */
+export const MAX_PLACEHOLDER_LENGTH = 64;
 
 /** Where symbols outside the vocabulary go: the unk special, an extra last id, or an error. */
 export type UnknownPolicy = 'unk' | 'last' | 'error';
@@ -57,6 +64,12 @@ export interface VocabJSON {
   readonly placeholder: string;
   /** The symbols in id order, after the specials. */
   readonly symbols: readonly string[];
+  /**
+   * 'sorted' when the symbols are in fromTexts' order (characters by code point, words by UTF-16
+   * code units), 'given' otherwise. Absent in files written before it (read as 'sorted' for
+   * characters, which were always built sorted, and 'given' for words).
+   */
+  readonly order?: 'sorted' | 'given';
 }
 
 const SPECIAL_NAMES: Readonly<Record<Special, string>> = { pad: '<pad>', bos: '<bos>', eos: '<eos>', unk: '<unk>' };
@@ -87,7 +100,7 @@ export class Vocab {
     let at = 0;
     for (const s of specials) {
       const k = SPECIAL_ORDER.indexOf(s, at);
-      if (k < 0) throw new Error(`expected specials in the order ${SPECIAL_ORDER.join(', ')} without repeats, got [${specials.join(', ')}]`);
+      if (k < 0) throw new Error(`expected specials in the order ${SPECIAL_ORDER.join(', ')} without repeats, got [${specials.map((x) => (typeof x === 'string' ? shortJson(x).slice(1, -1) : describeValue(x))).join(', ')}]`);
       at = k + 1;
     }
     const unknown = options.unknown ?? (specials.includes('unk') ? 'unk' : unit === 'char' ? 'last' : 'error');
@@ -96,16 +109,20 @@ export class Vocab {
       throw new Error(`expected unknown 'unk' exactly when 'unk' is a special, got unknown '${unknown}' with specials [${specials.join(', ')}]`);
     }
     const placeholder = options.placeholder ?? DEFAULT_UNKNOWN;
-    if (typeof placeholder !== 'string') throw new Error(`expected the unknown placeholder to be a string, got ${typeof placeholder}`);
+    if (typeof placeholder !== 'string') throw new Error(`expected the unknown placeholder to be a string, got ${describeValue(placeholder)}`);
+    if (placeholder.length > MAX_PLACEHOLDER_LENGTH) {
+      throw new Error(`expected an unknown placeholder of at most ${MAX_PLACEHOLDER_LENGTH} characters, got ${placeholder.length}`);
+    }
     const what = unit === 'char' ? 'character' : 'word';
+    if (!Array.isArray(symbols)) throw new Error(`expected the symbols as an array, got ${describeValue(symbols)}`);
     if (symbols.length === 0) throw new Error(`expected a vocabulary of at least one ${what}, got none`);
     this.bmp = unit === 'char' ? new Int32Array(0x10000).fill(-1) : null;
     symbols.forEach((s, i) => {
       if (!(unit === 'char' ? isOneCharacter(s) : isOneWord(s))) {
-        throw new Error(`expected vocabulary entry ${i} to be ${unit === 'char' ? 'a single character' : 'a word (non-empty, no spaces)'}, got ${JSON.stringify(s)}`);
+        throw new Error(`expected vocabulary entry ${i} to be ${unit === 'char' ? 'a single character' : 'a word (non-empty, no spaces)'}, got ${shortJson(s)}`);
       }
       const before = this.lookup(s);
-      if (before !== -1) throw new Error(`vocabulary ${what} ${JSON.stringify(s)} appears twice (entries ${before - specials.length} and ${i})`);
+      if (before !== -1) throw new Error(`expected each ${what} once, got ${shortJson(s)} twice (entries ${before - specials.length} and ${i})`);
       const id = specials.length + i;
       if (this.bmp) {
         const cp = s.codePointAt(0)!;
@@ -167,20 +184,29 @@ export class Vocab {
       return v[key] as string[];
     };
     switch (v.type) {
-      case 'vocab':
-        return new Vocab(list('symbols', 'symbols'), {
-          unit: v.unit as VocabOptions['unit'], specials: list('specials', 'special names') as Special[],
+      case 'vocab': {
+        for (const key of ['unit', 'unknown', 'placeholder'] as const) {
+          if (v[key] !== undefined && typeof v[key] !== 'string') throw new Error(`expected vocabulary "${key}" to be a string, got ${describeValue(v[key])}`);
+        }
+        const unit = v.unit as VocabOptions['unit'];
+        const vocab = new Vocab(list('symbols', 'symbols'), {
+          unit, specials: list('specials', 'special names') as Special[],
           unknown: v.unknown as UnknownPolicy, placeholder: v.placeholder as string,
         });
+        if (v.order !== undefined && v.order !== 'sorted' && v.order !== 'given') {
+          throw new Error(`expected vocabulary "order" to be "sorted" or "given", got ${describeValue(v.order)}`);
+        }
+        return checkOrder(vocab, v.order ?? (vocab.unit === 'char' ? 'sorted' : 'given'));
+      }
       case 'char':
-        if (v.unknown !== undefined && typeof v.unknown !== 'string') throw new Error(`expected vocabulary "unknown" to be a string, got ${typeof v.unknown}`);
-        return new Vocab(list('chars', 'characters'), { placeholder: v.unknown });
+        if (v.unknown !== undefined && typeof v.unknown !== 'string') throw new Error(`expected vocabulary "unknown" to be a string, got ${describeValue(v.unknown)}`);
+        return checkOrder(new Vocab(list('chars', 'characters'), { placeholder: v.unknown }), 'sorted');
       case 'seq2seq-char':
-        return new Vocab(list('chars', 'characters'), { specials: SEQUENCE_SPECIALS });
+        return checkOrder(new Vocab(list('chars', 'characters'), { specials: SEQUENCE_SPECIALS }), 'sorted');
       case 'word':
         return new Vocab(list('words', 'words'), { unit: 'word', specials: ['pad', 'bos', 'eos'] });
       default:
-        throw new Error(`expected vocabulary type "vocab" (or an older "char", "seq2seq-char" or "word"), got ${JSON.stringify(v.type) ?? 'none'}`);
+        throw new Error(`expected vocabulary type "vocab" (or an older "char", "seq2seq-char" or "word"), got ${v.type === undefined ? 'none' : shortJson(v.type)}`);
     }
   }
 
@@ -274,6 +300,7 @@ export class Vocab {
   toJSON(): VocabJSON {
     return {
       type: 'vocab', unit: this.unit, specials: [...this.specials], unknown: this.unknown, placeholder: this.placeholder, symbols: [...this.symbols],
+      order: unsortedAt(this) < 0 ? 'sorted' : 'given',
     };
   }
 
@@ -283,6 +310,28 @@ export class Vocab {
     const cp = symbol.codePointAt(0)!;
     return cp < 0x10000 ? this.bmp[cp] : (this.ids.get(cp) ?? -1);
   }
+}
+
+// Index of the first symbol out of fromTexts' order (not after the one before it), or -1.
+function unsortedAt(v: Vocab): number {
+  const s = v.symbols;
+  for (let i = 1; i < s.length; i++) {
+    const before = v.unit === 'char' ? s[i - 1].codePointAt(0)! < s[i].codePointAt(0)! : s[i - 1] < s[i];
+    if (!before) return i;
+  }
+  return -1;
+}
+
+// v, when its symbols are in the order a file says they are.
+function checkOrder(v: Vocab, order: 'sorted' | 'given'): Vocab {
+  const i = order === 'sorted' ? unsortedAt(v) : -1;
+  if (i >= 0) {
+    const by = v.unit === 'char' ? 'code point' : 'UTF-16 code units';
+    throw new Error(`expected the ${v.unit === 'char' ? 'characters' : 'words'} sorted by ${by} (as the vocabulary was built), ` +
+      `got ${shortJson(v.symbols[i - 1])} before ${shortJson(v.symbols[i])} at entries ${i - 1} and ${i}; ` +
+      'a reordered vocabulary would change what every id means');
+  }
+  return v;
 }
 
 function isOneCharacter(s: unknown): s is string {

@@ -17,6 +17,7 @@
 
 import { Rng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
 import { Module, type LoadStateDictOptions } from '../nn/module.js';
 import { registerClass } from '../nn/registry.js';
 import { Reservoir, RESERVOIR_DEFAULTS, type ReservoirConfig } from './reservoir.js';
@@ -312,4 +313,17 @@ export class ESN extends Module {
   }
 }
 
-registerClass('esn.ESN', ESN, (config) => new ESN(config));
+// The reservoir is redrawn from the seed and its spectral radius computed (seconds for a few thousand
+// units), so a file's config is checked against the state it stores before any of that is done.
+registerClass('esn.ESN', ESN, (config) => new ESN(config), {
+  checkStored: (c, shapeOf) => {
+    const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+    if (!isSize(c.units) || !isSize(c.outputSize)) return; // the constructor says what is wrong
+    for (const [name, want] of [['state', [c.units]], ['last_output', [c.outputSize]]] as const) {
+      const got = shapeOf(name);
+      if (got === undefined || !sameShape(got, want)) {
+        throw new Error(`expected tensor ${name} of shape ${formatShape(want)} (units ${c.units}, outputSize ${c.outputSize}), got ${got === undefined ? 'none' : formatShape(got)}`);
+      }
+    }
+  },
+});

@@ -9,6 +9,8 @@
 // α: leak rate, ν: optional state noise (training only, a regulariser for free-running use).
 
 import { Rng } from '../tensor/random.js';
+import { describeValue } from '../tensor/describe_value.js';
+import { chargeAllocation } from '../backend/allocation_budget.js';
 import { CsrMatrix } from './sparse.js';
 import { spectralRadiusExact, spectralRadiusSparse } from './eigen.js';
 
@@ -90,6 +92,7 @@ export class Reservoir {
   constructor(config: Partial<ReservoirConfig> & Pick<ReservoirConfig, 'units' | 'inputSize'>) {
     const c: ReservoirConfig = { ...RESERVOIR_DEFAULTS, ...config };
     checkConfig(c);
+    chargeAllocation(reservoirBytes(c)); // before drawing: a budget (a checkpoint being read) refuses here
     this.config = c;
     const N = c.units, K = c.inputSize, L = c.feedbackSize;
     const rng = new Rng(c.seed);
@@ -147,6 +150,14 @@ export class Reservoir {
   }
 }
 
+// The memory a reservoir of config c allocates: W in CSR form (and dense, for the exact spectral
+// radius), W_in, W_fb, the bias and the block power iteration's vectors.
+function reservoirBytes(c: ReservoirConfig): number {
+  const N = c.units, k = Math.min(N, Math.max(1, Math.round(c.density * N)));
+  const exact = c.radiusMethod === 'exact' || (c.radiusMethod === 'auto' && N <= EXACT_RADIUS_MAX_UNITS);
+  return 12 * N * k + 5 * N + 8 * N * (c.inputSize + c.feedbackSize + 2) + (exact ? 16 * N * N : 8 * 8 * 3 * N);
+}
+
 function checkConfig(c: ReservoirConfig): void {
   const int = (name: string, v: number, min: number): void => {
     if (!Number.isInteger(v) || v < min) throw new Error(`expected ${name} to be an integer >= ${min}, got ${v}`);
@@ -166,6 +177,7 @@ function checkConfig(c: ReservoirConfig): void {
   num('feedbackScaling', c.feedbackScaling, 0, 1e6);
   num('leakRate', c.leakRate, 0, 1, true);
   if (typeof c.inputScaling === 'number') num('inputScaling', c.inputScaling, 0, 1e6);
+  else if (!Array.isArray(c.inputScaling)) throw new Error(`expected inputScaling to be a number or one number per input, got ${describeValue(c.inputScaling)}`);
   else {
     if (c.inputScaling.length !== c.inputSize) throw new Error(`expected ${c.inputSize} input scalings (one per input), got ${c.inputScaling.length}`);
     c.inputScaling.forEach((s, k) => num(`inputScaling[${k}]`, s, 0, 1e6));

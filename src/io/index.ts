@@ -3,8 +3,8 @@
 // that a browser bundle of this module pulls in nothing from Node.
 
 export {
-  serializeSafetensors, parseSafetensors, parseSafetensorsHeader, compareCodePoints,
-  SafetensorsError, MAX_HEADER_BYTES,
+  serializeSafetensors, parseSafetensors, parseSafetensorsHeader, decodeSafetensors, compareCodePoints,
+  SafetensorsError, MAX_HEADER_BYTES, MAX_RANK,
   type SafetensorsContents, type SafetensorsEntry, type SafetensorsHeader, type ParseSafetensorsOptions,
 } from './safetensors.js';
 export { halfToFloat, bfloat16ToFloat, type SafetensorsDType } from './dtypes.js';

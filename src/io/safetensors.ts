@@ -5,11 +5,14 @@
 // between those bytes and Tensors and never touches the filesystem, so it also runs in browsers.
 // Parsing treats every byte as hostile: each check names what was expected and what came, nothing is
 // allocated from a size the file claims before that size is checked against the file's real length,
-// and every failure is a SafetensorsError (never a bare TypeError or RangeError).
+// a value that is not finite is refused unless asked for, and every failure is a SafetensorsError
+// (never a bare TypeError or RangeError).
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { describeValue, shortJson } from '../tensor/describe_value.js';
+import { describeNonFinite, findNonFinite } from '../tensor/finite.js';
+import { checkHeaderNesting } from './header_nesting.js';
 import {
   KNOWN_DTYPES, decodeElements, encodeElements, isFloatDType, isIntegerDType, isKnownDType, itemSize,
   type SafetensorsDType,
@@ -17,6 +20,9 @@ import {
 
 /** The largest header accepted, as in the reference Rust implementation (bounds the JSON parse). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** The most dimensions a tensor may have (NumPy's limit; no checkpoint comes near it). */
+export const MAX_RANK = 64;
 
 const METADATA_KEY = '__metadata__';
 
@@ -50,6 +56,12 @@ export interface ParseSafetensorsOptions {
    * checkpoint that is not what the caller thinks.
    */
   readonly convertIntegers?: boolean;
+  /**
+   * Accept tensors holding NaN or ±Infinity. Default false: such a file is refused, naming the
+   * tensor and the first bad element, because weights that are not finite make every output NaN
+   * (a diverged run, or a corrupted file) and nothing downstream would say why.
+   */
+  readonly allowNonFinite?: boolean;
 }
 
 /** What parseSafetensors returns. */
@@ -114,26 +126,42 @@ export function serializeSafetensors(
 /**
  * Parses safetensors bytes into tensors and metadata. F32 and F64 load as float32 and float64,
  * F16 and BF16 widen exactly to float32, integer dtypes are rejected unless
- * `options.convertIntegers` is set (then they load as float64). Tensors own fresh buffers: they do
- * not alias `bytes`. Throws SafetensorsError naming the problem for any malformed input.
+ * `options.convertIntegers` is set (then they load as float64), and NaN or ±Infinity anywhere is
+ * rejected unless `options.allowNonFinite` is set. Tensors own fresh buffers: they do not alias
+ * `bytes`. Throws SafetensorsError naming the problem for any malformed input.
  */
 export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOptions = {}): SafetensorsContents {
   const header = parseSafetensorsHeader(bytes);
+  return { tensors: decodeSafetensors(bytes, header, options), metadata: header.metadata };
+}
+
+/**
+ * The tensors of `bytes`, whose header parseSafetensorsHeader(bytes) returned: the second half of
+ * parseSafetensors, for a reader that checks the header against something (a model's config)
+ * before decoding any data.
+ */
+export function decodeSafetensors(bytes: Uint8Array, header: SafetensorsHeader, options: ParseSafetensorsOptions = {}): Record<string, Tensor> {
   const tensors: Record<string, Tensor> = {};
   for (const e of header.entries) {
+    const where = `tensor ${shortJson(e.name)}`;
     if (!isFloatDType(e.dtype) && !(isIntegerDType(e.dtype) && options.convertIntegers === true)) {
       const hint = isIntegerDType(e.dtype) ? ' (pass { convertIntegers: true } to read integers as float64)' : '';
-      throw new SafetensorsError(`tensor "${e.name}" has dtype ${e.dtype}; expected F32, F64, F16 or BF16${hint}`);
+      throw new SafetensorsError(`expected ${where} to have dtype F32, F64, F16 or BF16${hint}, got ${e.dtype}`);
     }
     const [begin, end] = e.dataOffsets;
     const count = (end - begin) / itemSize(e.dtype);
     const decoded = decodeElements(bytes.subarray(header.dataStart + begin, header.dataStart + end), e.dtype, count);
     if (!(decoded instanceof Float32Array || decoded instanceof Float64Array)) {
-      throw new SafetensorsError(`tensor "${e.name}" (${e.dtype}) holds a value beyond ±2^53 at element ${decoded.inexact}, which float64 cannot represent exactly`);
+      throw new SafetensorsError(`expected the values of ${where} (${e.dtype}) within ±2^53, which float64 holds exactly, got a larger one at element ${decoded.inexact}`);
     }
-    defineEntry(tensors, e.name, new Tensor(decoded, e.shape));
+    const t = new Tensor(decoded, e.shape);
+    if (options.allowNonFinite !== true) {
+      const bad = findNonFinite({ [e.name]: t });
+      if (bad) throw new SafetensorsError(`expected finite values, got ${describeNonFinite({ ...bad, name: shortJson(e.name) })} (pass { allowNonFinite: true } to read it anyway)`);
+    }
+    defineEntry(tensors, e.name, t);
   }
-  return { tensors, metadata: header.metadata };
+  return tensors;
 }
 
 /**
@@ -147,10 +175,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new SafetensorsError(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+    throw new SafetensorsError(`expected a header length of at most ${MAX_HEADER_BYTES} bytes, got ${headerLength}`);
   }
   if (headerLength > bytes.length - 8) {
-    throw new SafetensorsError(`header length ${headerLength} is larger than the ${bytes.length - 8} bytes that follow the length prefix`);
+    throw new SafetensorsError(`expected a header length of at most ${bytes.length - 8} bytes (what follows the length prefix), got ${headerLength}`);
   }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
@@ -159,14 +187,15 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
   } catch {
-    throw new SafetensorsError('header is not valid UTF-8');
+    throw new SafetensorsError('expected a UTF-8 header, got bytes that are not valid UTF-8');
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SafetensorsError(`header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SafetensorsError(`expected a JSON header, got text that does not parse: ${err instanceof Error ? err.message : String(err)}`);
   }
+  checkHeaderNesting(text, (message) => new SafetensorsError(message));
   if (!isPlainRecord(json)) throw new SafetensorsError(`expected the header to be a JSON object, got ${describeValue(json)}`);
 
   let metadata: Record<string, string> = {};
@@ -184,32 +213,33 @@ function checkMetadata(value: unknown): Record<string, string> {
   if (!isPlainRecord(value)) throw new SafetensorsError(`expected "${METADATA_KEY}" to be an object of strings, got ${describeValue(value)}`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new SafetensorsError(`expected metadata value "${k}" to be a string, got ${describeValue(v)}`);
+    if (typeof v !== 'string') throw new SafetensorsError(`expected metadata value ${shortJson(k)} to be a string, got ${describeValue(v)}`);
     defineEntry(out, k, v);
   }
   return out;
 }
 
 function checkEntry(name: string, value: unknown, dataLength: number): SafetensorsEntry {
-  const where = `tensor "${name}"`;
+  const where = `tensor ${shortJson(name)}`;
   if (!isPlainRecord(value)) throw new SafetensorsError(`expected ${where} to be an object with dtype, shape and data_offsets, got ${describeValue(value)}`);
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string') throw new SafetensorsError(`expected ${where} to have a string dtype, got ${describeValue(dtype)}`);
-  if (!isKnownDType(dtype)) throw new SafetensorsError(`${where} has unknown dtype ${JSON.stringify(dtype)}; expected one of ${KNOWN_DTYPES.join(', ')}`);
+  if (!isKnownDType(dtype)) throw new SafetensorsError(`expected ${where} to have one of the dtypes ${KNOWN_DTYPES.join(', ')}, got ${shortJson(dtype)}`);
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw new SafetensorsError(`expected ${where} to have a shape of non-negative integers, got ${shortJson(shape)}`);
   }
+  if (shape.length > MAX_RANK) throw new SafetensorsError(`expected ${where} to have at most ${MAX_RANK} dimensions, got ${shape.length}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     throw new SafetensorsError(`expected ${where} to have data_offsets [begin, end] of non-negative integers, got ${shortJson(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end < begin) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}]: end is before begin`);
-  if (end > dataLength) throw new SafetensorsError(`${where} has data_offsets [${begin}, ${end}] beyond the ${dataLength}-byte data section`);
+  if (end < begin) throw new SafetensorsError(`expected ${where} to have data_offsets [begin, end] with begin <= end, got [${begin}, ${end}]`);
+  if (end > dataLength) throw new SafetensorsError(`expected ${where} to have data_offsets within the ${dataLength}-byte data section, got [${begin}, ${end}]`);
   const elements = countElements(shape as number[]);
   const expected = elements * itemSize(dtype);
   if (expected !== end - begin) {
     const need = Number.isSafeInteger(expected) ? `${expected} bytes` : 'more bytes than any file holds';
-    throw new SafetensorsError(`${where} of dtype ${dtype} and shape ${formatShape(shape as number[])} needs ${need}, but data_offsets [${begin}, ${end}] span ${end - begin}`);
+    throw new SafetensorsError(`expected ${where} of dtype ${dtype} and shape ${formatShape(shape as number[])} to span ${need}, got data_offsets [${begin}, ${end}], which span ${end - begin}`);
   }
   return { name, dtype, shape: shape as number[], dataOffsets: [begin, end] };
 }
@@ -221,14 +251,14 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number)
   let previous: SafetensorsEntry | null = null;
   for (const e of sorted) {
     const [begin, end] = e.dataOffsets;
-    const after = previous === null ? 'the start of the data section' : `tensor "${previous.name}", which ends at byte ${cursor}`;
-    if (begin < cursor) throw new SafetensorsError(`tensor "${e.name}" data [${begin}, ${end}) overlaps ${after}`);
-    if (begin > cursor) throw new SafetensorsError(`gap of ${begin - cursor} bytes in the data section: tensor "${e.name}" begins at byte ${begin}, expected ${cursor} (right after ${after})`);
+    const after = previous === null ? 'the start of the data section' : `tensor ${shortJson(previous.name)}, which ends at byte ${cursor}`;
+    if (begin < cursor) throw new SafetensorsError(`expected tensor ${shortJson(e.name)} to begin at byte ${cursor} (right after ${after}), got data [${begin}, ${end}), which overlaps it`);
+    if (begin > cursor) throw new SafetensorsError(`expected tensor ${shortJson(e.name)} to begin at byte ${cursor} (right after ${after}), got ${begin}: a gap of ${begin - cursor} bytes in the data section`);
     cursor = end;
     previous = e;
   }
   if (cursor !== dataLength) {
-    throw new SafetensorsError(`data section is ${dataLength} bytes but the tensors cover only ${cursor}: ${dataLength - cursor} trailing bytes`);
+    throw new SafetensorsError(`expected the tensors to cover the ${dataLength}-byte data section, got ${cursor} bytes covered: ${dataLength - cursor} trailing bytes`);
   }
 }
 

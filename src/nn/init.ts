@@ -16,7 +16,8 @@ export interface InitOptions {
 export function uniformInit(shape: Shape, bound: number, options: InitOptions = {}): Tensor {
   const t = zeros(shape, { dtype: options.dtype });
   const rng = options.rng ?? defaultRng();
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.uniform(-bound, bound);
+  const d = t.storage.overwrite(); // once: `t.data` is a getter that marks the storage written
+  for (let i = 0; i < d.length; i++) d[i] = rng.uniform(-bound, bound);
   return t;
 }
 
@@ -24,7 +25,8 @@ export function uniformInit(shape: Shape, bound: number, options: InitOptions = 
 export function normalInit(shape: Shape, std: number, options: InitOptions = {}): Tensor {
   const t = zeros(shape, { dtype: options.dtype });
   const rng = options.rng ?? defaultRng();
-  for (let i = 0; i < t.size; i++) t.data[i] = std * rng.normal();
+  const d = t.storage.overwrite();
+  for (let i = 0; i < d.length; i++) d[i] = std * rng.normal();
   return t;
 }
 

@@ -111,9 +111,9 @@ export abstract class Module {
     const unexpected = Object.keys(dict).filter((n) => !names.has(n));
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
       const parts: string[] = [];
-      if (missing.length) parts.push(`missing ${missing.join(', ')}`);
-      if (unexpected.length) parts.push(`unexpected ${unexpected.join(', ')}`);
-      throw new Error(`loadStateDict: state dict does not match the module: ${parts.join('; ')}`);
+      if (missing.length) parts.push(`without ${nameList(missing)}`);
+      if (unexpected.length) parts.push(`with unexpected ${nameList(unexpected)}`);
+      throw new Error(`loadStateDict: expected a state dict of exactly the module's tensors, got one ${parts.join(' and ')}`);
     }
     for (const [n, p] of own) {
       const src = dict[n];
@@ -142,4 +142,10 @@ export abstract class Module {
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
   }
+}
+
+// 'a, b and 3 more': names for a message, a few at most (a hostile file may hold thousands).
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => (n.length > 60 ? `${n.slice(0, 57)}...` : n));
+  return names.length > 5 ? `${shown.join(', ')} and ${names.length - 5} more` : shown.join(', ');
 }

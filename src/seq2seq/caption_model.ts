@@ -22,6 +22,7 @@ import { decode, type Hypothesis } from './decoding.js';
 import { beamSearch } from './beam_search.js';
 import { PAD } from '../data/vocab.js';
 import { registerClass } from '../nn/registry.js';
+import { MAX_LAYERS, checkChoice, checkPositiveInteger } from '../nn/config_check.js';
 
 /** Everything needed to rebuild a CaptionModel. */
 export interface CaptionModelConfig {
@@ -46,20 +47,16 @@ export interface CaptionModelConfig {
 
 /** Checks a config, naming the first bad field. */
 export function checkCaptionModelConfig(c: CaptionModelConfig): void {
-  const positive = (name: string, v: unknown): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`caption model: expected ${name} to be a positive integer, got ${String(v)}`);
-  };
-  positive('vocabSize', c.vocabSize);
+  const who = 'caption model: ';
+  checkPositiveInteger('vocabSize', c.vocabSize, who);
   if (c.vocabSize < 4) throw new Error(`caption model: expected vocabSize >= 4 (PAD, BOS, EOS and a word), got ${c.vocabSize}`);
-  positive('embeddingSize', c.embeddingSize);
-  positive('hiddenSize', c.hiddenSize);
-  if (c.numLayers !== undefined) positive('numLayers', c.numLayers);
-  if (c.attentionSize !== undefined) positive('attentionSize', c.attentionSize);
-  if (!['rnn', 'lstm', 'gru'].includes(c.cell)) throw new Error(`caption model: expected cell rnn, lstm or gru, got ${String(c.cell)}`);
-  if (c.attention !== undefined && !['additive', 'general', 'dot', 'none'].includes(c.attention)) {
-    throw new Error(`caption model: expected attention additive, general, dot or none, got ${String(c.attention)}`);
-  }
-  if (c.context !== undefined && !['init', 'input', 'both'].includes(c.context)) throw new Error(`caption model: expected context init, input or both, got ${String(c.context)}`);
+  checkPositiveInteger('embeddingSize', c.embeddingSize, who);
+  checkPositiveInteger('hiddenSize', c.hiddenSize, who);
+  if (c.numLayers !== undefined) checkPositiveInteger('numLayers', c.numLayers, who, MAX_LAYERS);
+  if (c.attentionSize !== undefined) checkPositiveInteger('attentionSize', c.attentionSize, who);
+  checkChoice('cell', c.cell, ['rnn', 'lstm', 'gru'], who);
+  if (c.attention !== undefined) checkChoice('attention', c.attention, ['additive', 'general', 'dot', 'none'], who);
+  if (c.context !== undefined) checkChoice('context', c.context, ['init', 'input', 'both'], who);
 }
 
 /**

@@ -16,6 +16,8 @@ import { Conv2d } from '../nn/conv/conv2d.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
 import type { InitOptions } from '../nn/init.js';
 import { registerClass } from '../nn/registry.js';
+import { checkChoice, checkPositiveInteger } from '../nn/config_check.js';
+import { describeValue, shortJson } from '../tensor/describe_value.js';
 
 export interface ImageEncoderConfig {
   /** Channels of the input image (default 3: RGB). */
@@ -44,20 +46,26 @@ export interface ImageEncoding {
   grid: Tensor;
 }
 
+/** The largest image side an encoder may require (pool^blocks): 65536 pixels. */
+export const MAX_IMAGE_SIDE = 2 ** 16;
+
 /** Fills in the defaults and checks every field, naming the first bad one. */
 export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): ResolvedImageEncoderConfig {
   const c: ResolvedImageEncoderConfig = { inChannels: 3, channels: [16, 32, 32], kernelSize: 3, pool: 2, coordinates: true, summary: 'mean', ...config };
-  const positive = (name: string, v: unknown): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`image encoder: expected ${name} to be a positive integer, got ${String(v)}`);
-  };
+  const positive = (name: string, v: unknown): void => checkPositiveInteger(name, v, 'image encoder: ');
   positive('inChannels', c.inChannels);
   positive('kernelSize', c.kernelSize);
   positive('pool', c.pool);
   if (c.kernelSize % 2 !== 1) throw new Error(`image encoder: expected an odd kernelSize (the size is kept by zero padding), got ${c.kernelSize}`);
-  if (!Array.isArray(c.channels) || c.channels.length === 0) throw new Error(`image encoder: expected at least one block in channels, got ${JSON.stringify(c.channels)}`);
+  if (!Array.isArray(c.channels) || c.channels.length === 0) throw new Error(`image encoder: expected at least one block in channels, got ${shortJson(c.channels)}`);
   c.channels.forEach((n, i) => positive(`channels[${i}]`, n));
-  if (c.summary !== 'mean' && c.summary !== 'max') throw new Error(`image encoder: expected summary 'mean' or 'max', got ${String(c.summary)}`);
-  if (typeof c.coordinates !== 'boolean') throw new Error(`image encoder: expected coordinates to be true or false, got ${String(c.coordinates)}`);
+  // Images must be divisible by pool^blocks on each side: past 2^16 no image can be.
+  const side = c.pool ** c.channels.length;
+  if (side > MAX_IMAGE_SIDE) {
+    throw new Error(`image encoder: expected pool^blocks (the smallest image side it takes) of at most ${MAX_IMAGE_SIDE}, got ${c.pool}^${c.channels.length} = ${side}`);
+  }
+  checkChoice('summary', c.summary, ['mean', 'max'], 'image encoder: ');
+  if (typeof c.coordinates !== 'boolean') throw new Error(`image encoder: expected coordinates to be true or false, got ${describeValue(c.coordinates)}`);
   return { ...c, channels: [...c.channels] };
 }
 

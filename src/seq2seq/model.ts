@@ -16,6 +16,8 @@ import type { TargetBatch } from './batch.js';
 import { PAD } from '../data/vocab.js';
 import { decodeTargets, type ForwardOptions, type Seq2SeqOutput } from './teacher_forcing.js';
 import { registerClass } from '../nn/registry.js';
+import { MAX_LAYERS, checkChoice, checkPositiveInteger } from '../nn/config_check.js';
+import { describeValue } from '../tensor/describe_value.js';
 
 /** Everything needed to rebuild a Seq2Seq; stored in checkpoints. */
 export interface Seq2SeqConfig {
@@ -45,21 +47,16 @@ export type { ForwardOptions, Seq2SeqOutput };
 
 /** Checks a config, naming the first bad field. */
 export function checkSeq2SeqConfig(c: Seq2SeqConfig): void {
-  const positive = (name: string, v: unknown): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`expected ${name} to be a positive integer, got ${String(v)}`);
-  };
-  positive('srcVocabSize', c.srcVocabSize);
-  positive('tgtVocabSize', c.tgtVocabSize);
-  positive('embeddingSize', c.embeddingSize);
-  positive('hiddenSize', c.hiddenSize);
-  if (c.numLayers !== undefined) positive('numLayers', c.numLayers);
-  if (c.attentionSize !== undefined) positive('attentionSize', c.attentionSize);
-  if (!['rnn', 'lstm', 'gru'].includes(c.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(c.cell)}`);
-  if (c.attention !== undefined && !['additive', 'general', 'dot', 'none'].includes(c.attention)) {
-    throw new Error(`expected attention additive, general, dot or none, got ${String(c.attention)}`);
-  }
-  if (c.context !== undefined && !['init', 'input', 'both'].includes(c.context)) throw new Error(`expected context init, input or both, got ${String(c.context)}`);
-  if (c.bidirectional !== undefined && typeof c.bidirectional !== 'boolean') throw new Error(`expected bidirectional to be true or false, got ${String(c.bidirectional)}`);
+  checkPositiveInteger('srcVocabSize', c.srcVocabSize);
+  checkPositiveInteger('tgtVocabSize', c.tgtVocabSize);
+  checkPositiveInteger('embeddingSize', c.embeddingSize);
+  checkPositiveInteger('hiddenSize', c.hiddenSize);
+  if (c.numLayers !== undefined) checkPositiveInteger('numLayers', c.numLayers, '', MAX_LAYERS);
+  if (c.attentionSize !== undefined) checkPositiveInteger('attentionSize', c.attentionSize);
+  checkChoice('cell', c.cell, ['rnn', 'lstm', 'gru']);
+  if (c.attention !== undefined) checkChoice('attention', c.attention, ['additive', 'general', 'dot', 'none']);
+  if (c.context !== undefined) checkChoice('context', c.context, ['init', 'input', 'both']);
+  if (c.bidirectional !== undefined && typeof c.bidirectional !== 'boolean') throw new Error(`expected bidirectional to be true or false, got ${describeValue(c.bidirectional)}`);
   if (c.attention === 'dot' && c.bidirectional) {
     throw new Error(`dot attention: expected the encoder's output width to equal hiddenSize, got ${2 * c.hiddenSize} (bidirectional) and ${c.hiddenSize}; use a unidirectional encoder or general attention`);
   }

@@ -13,5 +13,6 @@ export {
 } from './decoder_trainer.js';
 export {
   serializeCheckpoint, deserializeCheckpoint, expectModel, modelKind, statePathFor, metricsPathFor, MODEL_KEY, VOCABS_KEY, STEP_KEY,
-  type Checkpoint, type CheckpointContents,
+  CONFIG_ALLOWANCE_BYTES, CONFIG_ALLOWANCE_TENSORS,
+  type Checkpoint, type CheckpointContents, type ReadCheckpointOptions,
 } from './checkpoint.js';

@@ -14,6 +14,8 @@ import { dropout } from '../nn/layers/dropout.js';
 import type { InitOptions } from '../nn/init.js';
 import type { Rng } from '../tensor/random.js';
 import { registerClass } from '../nn/registry.js';
+import { MAX_LAYERS, checkChoice, checkPositiveInteger } from '../nn/config_check.js';
+import { describeValue } from '../tensor/describe_value.js';
 
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
@@ -93,13 +95,11 @@ export class CharModel extends Module {
 registerClass('train.CharModel', CharModel, (config, init) => new CharModel(config, init));
 
 export function checkConfig(c: CharModelConfig): void {
-  const positive = (name: string, v: unknown): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`expected ${name} to be a positive integer, got ${String(v)}`);
-  };
-  if (!['rnn', 'lstm', 'gru'].includes(c.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(c.cell)}`);
-  positive('vocabSize', c.vocabSize);
-  positive('hiddenSize', c.hiddenSize);
-  positive('numLayers', c.numLayers);
-  positive('embeddingSize', c.embeddingSize);
-  if (typeof c.dropout !== 'number' || !(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${String(c.dropout)}`);
+  checkChoice('cell', c.cell, ['rnn', 'lstm', 'gru']);
+  checkPositiveInteger('vocabSize', c.vocabSize);
+  checkPositiveInteger('hiddenSize', c.hiddenSize);
+  checkPositiveInteger('numLayers', c.numLayers, '', MAX_LAYERS);
+  checkPositiveInteger('embeddingSize', c.embeddingSize);
+  if (typeof c.dropout !== 'number' || !(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${describeValue(c.dropout)}`);
+  if (c.forgetBias !== undefined && !Number.isFinite(c.forgetBias)) throw new Error(`expected forgetBias to be a number, got ${describeValue(c.forgetBias)}`);
 }

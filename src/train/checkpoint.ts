@@ -5,12 +5,24 @@
 // dict and checks every part on the way, naming the file and what was expected. Files written before
 // this format (a character model's unfold.config + unfold.vocab, a seq2seq model's unfold.seq2seq.*)
 // still load. Bytes in and out, so browsers can use it; files are ./checkpoint_file.ts.
+//
+// The file is outside data, and the config in it says how much the model takes: the model is built
+// inside an allocation budget of the file's own tensor bytes plus CONFIG_ALLOWANCE_BYTES (for what the
+// file does not store, such as an echo state network's reservoir), so a 200-byte file claiming a
+// 20000-unit LSTM is refused before anything large is allocated. The weights must then be exactly
+// the model's (names and shapes) and finite, after conversion to the model's dtype.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { parseSafetensors, serializeSafetensors, type SafetensorsContents } from '../io/safetensors.js';
+import { describeNonFinite, findNonFinite } from '../tensor/finite.js';
+import { describeValue, shortJson } from '../tensor/describe_value.js';
+import { withAllocationBudget, formatBytes } from '../backend/allocation_budget.js';
+import {
+  decodeSafetensors, parseSafetensorsHeader, serializeSafetensors, type SafetensorsHeader,
+} from '../io/safetensors.js';
+import { itemSize } from '../io/dtypes.js';
 import type { Module } from '../nn/module.js';
-import { classNameOf, fromConfig, serializeModule } from '../nn/registry.js';
-import { Vocab } from '../data/vocab.js';
+import { checkStored, classNameOf, fromConfig, serializeModule } from '../nn/registry.js';
+import { Vocab, type Special } from '../data/vocab.js';
 import { CharModel } from './char_model.js';
 import { Seq2Seq } from '../seq2seq/model.js';
 import { CaptionModel } from '../seq2seq/caption_model.js';
@@ -38,6 +50,24 @@ export interface CheckpointContents<M extends Module = Module> {
   vocabs?: Readonly<Record<string, Vocab>>;
   /** Training steps taken (default 0). */
   step?: number;
+}
+
+/**
+ * Tensor memory a model built from a file's config may take beyond the file's own tensors: room for
+ * what files do not store (an echo state network of 10,000 units redraws a 120 MB reservoir).
+ */
+export const CONFIG_ALLOWANCE_BYTES = 128 * 2 ** 20;
+/** Tensors a model built from a file's config may make beyond the file's own. */
+export const CONFIG_ALLOWANCE_TENSORS = 1024;
+
+/** Options of deserializeCheckpoint and loadCheckpoint. */
+export interface ReadCheckpointOptions {
+  /**
+   * Load weights that hold NaN or ±Infinity (or float64 values beyond float32's range). Default
+   * false: such a file is refused, naming the tensor and the first bad element, since every output
+   * of such a model is NaN.
+   */
+  allowNonFinite?: boolean;
 }
 
 /** A loaded checkpoint: the rebuilt model with its weights, its vocabularies, its step and the raw metadata. */
@@ -75,26 +105,68 @@ export function serializeCheckpoint(c: CheckpointContents): Uint8Array {
  * Rebuilds the model of checkpoint bytes with its weights and vocabularies, checking every part;
  * errors start with `name` (the file's path when read from disk).
  */
-export function deserializeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkpoint {
-  let contents: SafetensorsContents;
-  try { contents = parseSafetensors(bytes); } catch (e) {
-    throw new Error(`${name} is not a valid safetensors file: ${(e as Error).message}`, { cause: e });
-  }
-  const { tensors, metadata } = contents;
+export function deserializeCheckpoint(bytes: Uint8Array, name = 'checkpoint', options: ReadCheckpointOptions = {}): Checkpoint {
+  const header = safetensorsPart(name, () => parseSafetensorsHeader(bytes));
+  const { metadata } = header;
   const { spec, vocabs: rawVocabs } = describedModel(metadata, name);
-  let model: Module;
-  try { model = fromConfig(spec); } catch (e) { throw new Error(`${name}: bad model config: ${(e as Error).message}`, { cause: e }); }
+  const model = buildModel(spec, header, name);
   const vocabs: Record<string, Vocab> = {};
   for (const [vname, json] of Object.entries(rawVocabs)) {
-    try { vocabs[vname] = Vocab.fromJSON(json); } catch (e) {
-      throw new Error(`${name}: bad vocabulary '${vname}': ${(e as Error).message}`, { cause: e });
+    let v: Vocab;
+    try { v = Vocab.fromJSON(json); } catch (e) {
+      throw new Error(`${name}: bad vocabulary ${shortJson(vname)}: ${(e as Error).message}`, { cause: e });
     }
+    // Defined, not assigned: a vocabulary named "__proto__" must not become the object's prototype.
+    Object.defineProperty(vocabs, vname, { value: v, enumerable: true, writable: true, configurable: true });
   }
   checkVocabs(model, vocabs, name);
+  const allowNonFinite = options.allowNonFinite === true;
+  const tensors = safetensorsPart(name, () => decodeSafetensors(bytes, header, { allowNonFinite }));
   // loadStateDict copies into the model's own (float32) tensors, so F64, F16 and BF16 files load as is.
-  try { model.loadStateDict(tensors as Record<string, Tensor>); } catch (e) { throw new Error(`${name}: ${(e as Error).message}`, { cause: e }); }
-  const step = Number(metadata[STEP_KEY] ?? 0);
-  return { model, vocabs, step: Number.isInteger(step) && step >= 0 ? step : 0, metadata };
+  try { model.loadStateDict(tensors); } catch (e) { throw new Error(`${name}: ${(e as Error).message}`, { cause: e }); }
+  if (!allowNonFinite) checkConverted(model, tensors, name);
+  return { model, vocabs, step: stepOf(metadata, name), metadata };
+}
+
+function safetensorsPart<T>(name: string, read: () => T): T {
+  try { return read(); } catch (e) {
+    throw new Error(`${name} is not a valid safetensors file: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+// The model a spec describes, built within the budget the file's tensors allow (see the top of the file).
+function buildModel(spec: unknown, header: SafetensorsHeader, name: string): Module {
+  const shapes = new Map(header.entries.map((e) => [e.name, e.shape]));
+  let fileBytes = 0;
+  for (const e of header.entries) fileBytes += (e.dataOffsets[1] - e.dataOffsets[0]) / itemSize(e.dtype) * (e.dtype === 'F64' ? 8 : 4);
+  const limit = { bytes: fileBytes + CONFIG_ALLOWANCE_BYTES, storages: header.entries.length + CONFIG_ALLOWANCE_TENSORS };
+  const what = `the file's ${header.entries.length} tensors of ${formatBytes(fileBytes)}, and ` +
+    `${formatBytes(CONFIG_ALLOWANCE_BYTES)} and ${CONFIG_ALLOWANCE_TENSORS} tensors for what files do not store`;
+  try {
+    checkStored(spec, (n) => shapes.get(n));
+    return withAllocationBudget(limit, what, () => fromConfig(spec));
+  } catch (e) {
+    throw new Error(`${name}: bad model config: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+// The float32 copy of a float64 value beyond float32's range is infinite: refused like a NaN in the file.
+function checkConverted(model: Module, tensors: Readonly<Record<string, Tensor>>, name: string): void {
+  const bad = findNonFinite(model.stateDict());
+  if (bad === null) return;
+  const stored = tensors[bad.name]?.dataSync()[bad.index];
+  const why = stored !== undefined && Number.isFinite(stored) ? ` (the file's value ${stored} is beyond the range of the model's float32)` : '';
+  throw new Error(`${name}: expected finite weights, got ${describeNonFinite(bad)}${why}`);
+}
+
+function stepOf(metadata: Record<string, string>, name: string): number {
+  const raw = metadata[STEP_KEY];
+  if (raw === undefined) return 0;
+  const step = Number(raw);
+  if (!/^(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(step)) {
+    throw new Error(`${name}: expected metadata '${STEP_KEY}' to be an integer >= 0, got ${shortJson(raw)}`);
+  }
+  return step;
 }
 
 /**
@@ -116,7 +188,7 @@ function describedModel(metadata: Record<string, string>, name: string): { spec:
   if (metadata[MODEL_KEY] !== undefined) {
     const vocabs = jsonField(metadata, VOCABS_KEY, name);
     if (typeof vocabs !== 'object' || vocabs === null || Array.isArray(vocabs)) {
-      throw new Error(`${name}: expected metadata '${VOCABS_KEY}' to be an object of vocabularies by name, got ${Array.isArray(vocabs) ? 'an array' : String(vocabs)}`);
+      throw new Error(`${name}: expected metadata '${VOCABS_KEY}' to be an object of vocabularies by name, got ${describeValue(vocabs)}`);
     }
     return { spec: jsonField(metadata, MODEL_KEY, name), vocabs: vocabs as Record<string, unknown> };
   }
@@ -143,25 +215,40 @@ function jsonField(metadata: Record<string, string>, key: string, name: string):
   }
 }
 
-// The vocabularies a model's ids index, with the sizes its embeddings and output layers were built for.
-function expectedVocabs(model: Module): Record<string, number> {
-  if (model instanceof CharModel) return { text: model.config.vocabSize };
-  if (model instanceof Seq2Seq) return { source: model.config.srcVocabSize, target: model.config.tgtVocabSize };
-  if (model instanceof CaptionModel) return { target: model.config.vocabSize };
+// What a model's ids index: each vocabulary's size (the model's embedding and output rows) and the
+// specials whose fixed ids (PAD = 0, BOS = 1, EOS = 2) the model's code uses.
+interface VocabNeed { size: number; specials: readonly Special[]; unit?: 'char' | 'word' }
+
+function expectedVocabs(model: Module): Record<string, VocabNeed> {
+  const sequence: readonly Special[] = ['pad', 'bos', 'eos'];
+  if (model instanceof CharModel) return { text: { size: model.config.vocabSize, specials: [], unit: 'char' } };
+  if (model instanceof Seq2Seq) {
+    return { source: { size: model.config.srcVocabSize, specials: ['pad'] }, target: { size: model.config.tgtVocabSize, specials: sequence } };
+  }
+  if (model instanceof CaptionModel) return { target: { size: model.config.vocabSize, specials: sequence } };
   return {};
 }
 
 function checkVocabs(model: Module, vocabs: Record<string, Vocab>, name: string): void {
   const want = expectedVocabs(model);
   const names = Object.keys(want);
-  const missing = names.filter((n) => !(n in vocabs));
+  const missing = names.filter((n) => !Object.hasOwn(vocabs, n));
   if (missing.length > 0) {
-    throw new Error(`${name}: expected vocabularies named [${names.join(', ')}] for ${classNameOf(model)}, got [${Object.keys(vocabs).join(', ')}]`);
+    throw new Error(`${name}: expected vocabularies named [${names.join(', ')}] for ${classNameOf(model)}, got [${Object.keys(vocabs).slice(0, 8).map((n) => shortJson(n).slice(1, -1)).join(', ')}]`);
   }
-  if (names.some((n) => vocabs[n].size !== want[n])) {
-    const sizes = names.map((n) => want[n]), got = names.map((n) => vocabs[n].size);
+  if (names.some((n) => vocabs[n].size !== want[n].size)) {
+    const sizes = names.map((n) => want[n].size), got = names.map((n) => vocabs[n].size);
     throw new Error(names.length === 1
       ? `${name}: expected a vocabulary of ${sizes[0]} symbols (the model's), got ${got[0]}`
       : `${name}: expected vocabularies of ${sizes.join(' and ')} symbols (the model's), got ${got.join(' and ')}`);
+  }
+  for (const n of names) {
+    const v = vocabs[n], { specials, unit } = want[n];
+    if (specials.some((s, i) => v.specials[i] !== s)) {
+      throw new Error(`${name}: expected vocabulary '${n}' of ${classNameOf(model)} to begin with the specials [${specials.join(', ')}], got [${v.specials.join(', ')}]`);
+    }
+    if (unit !== undefined && v.unit !== unit) {
+      throw new Error(`${name}: expected vocabulary '${n}' of ${classNameOf(model)} to have unit '${unit}', got '${v.unit}'`);
+    }
   }
 }

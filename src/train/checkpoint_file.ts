@@ -4,7 +4,9 @@
 
 import { writeFileAtomic, writeFileAtomicSync } from '../io/atomic_write.js';
 import { readRegularFileSync } from '../io/read_file.js';
-import { deserializeCheckpoint, serializeCheckpoint, type Checkpoint, type CheckpointContents } from './checkpoint.js';
+import {
+  deserializeCheckpoint, serializeCheckpoint, type Checkpoint, type CheckpointContents, type ReadCheckpointOptions,
+} from './checkpoint.js';
 
 /** Saves a model, its vocabularies and its step to `path`, atomically. */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
@@ -16,7 +18,11 @@ export function saveCheckpointSync(path: string, contents: CheckpointContents): 
   writeFileAtomicSync(path, serializeCheckpoint(contents));
 }
 
-/** Loads any checkpoint saved by saveCheckpoint (or in an older unfold format): the rebuilt model with its weights. */
-export function loadCheckpoint(path: string): Checkpoint {
-  return deserializeCheckpoint(readRegularFileSync(path, 'checkpoint'), path);
+/**
+ * Loads any checkpoint saved by saveCheckpoint (or in an older unfold format): the rebuilt model
+ * with its weights. A file whose weights are not all finite is refused unless
+ * `options.allowNonFinite` is set.
+ */
+export function loadCheckpoint(path: string, options: ReadCheckpointOptions = {}): Checkpoint {
+  return deserializeCheckpoint(readRegularFileSync(path, 'checkpoint'), path, options);
 }

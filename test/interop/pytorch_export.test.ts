@@ -13,7 +13,7 @@ import { exportPyTorch, PYTORCH_EXPORT_FILES } from '../../src/interop/pytorch/e
 import { CharModel } from '../../src/train/char_model.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint_file.js';
 import { evaluate } from '../../src/train/evaluate.js';
-import { Vocab } from '../../src/data/vocab.js';
+import { SEQUENCE_SPECIALS, Vocab } from '../../src/data/vocab.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { Rng } from '../../src/tensor/random.js';
 import { indices } from '../../src/autograd/ops/gather.js';
@@ -45,8 +45,8 @@ test('export pytorch writes the same checkpoint, the module and the script, and 
   assert.match(readFileSync(join(out, 'README.txt'), 'utf8'), /LSTM, 2 layer\(s\), hidden 16, embedding 8/);
   assert.match(readFileSync(join(out, 'train_ddp.py'), 'utf8'), /DistributedDataParallel/);
   const s2s = join(dir, 's2s.safetensors');
-  await saveCheckpoint(s2s, { model: new Seq2Seq({ srcVocabSize: 4, tgtVocabSize: 5, embeddingSize: 3, hiddenSize: 4, cell: 'gru', attention: 'none' }),
-    vocabs: { source: Vocab.fromText('abc'), target: Vocab.fromText('abcd') } });
+  await saveCheckpoint(s2s, { model: new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 8, embeddingSize: 3, hiddenSize: 4, cell: 'gru', attention: 'none' }),
+    vocabs: { source: Vocab.fromText('abc', { specials: SEQUENCE_SPECIALS }), target: Vocab.fromText('abcd', { specials: SEQUENCE_SPECIALS }) } });
   await assert.rejects(exportPyTorch(s2s, join(dir, 'x')), /unfold export pytorch: expected a character-level language model checkpoint, got a seq2seq\.Seq2Seq model/);
   // The command: the same files, listed; a wrong kind is one error line and exit status 1.
   const cli = spawnSync(process.execPath, [CLI, 'export', 'pytorch', '--checkpoint', join(dir, 'c.safetensors'), '--out', join(dir, 'cli')], { encoding: 'utf8' });

@@ -154,7 +154,7 @@ test('loading errors name the path and the problem', async () => {
   const broken = join(dir, 'broken.safetensors');
   fs.writeFileSync(broken, 'not a checkpoint');
   await assert.rejects(loadSafetensors(broken), (e: Error) => e instanceof SafetensorsError &&
-    e.message.startsWith(`${broken} is not a valid safetensors file: header length`));
+    e.message.startsWith(`${broken} is not a valid safetensors file: expected a header length`));
   assert.throws(() => loadSafetensorsSync(broken), /broken\.safetensors is not a valid safetensors file/);
   await assert.rejects(saveSafetensors(join(dir, 'x'), { __metadata__: tensor([1]) }), /cannot save .*x: "__metadata__" is reserved/);
   fs.rmSync(dir, { recursive: true });

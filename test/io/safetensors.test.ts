@@ -49,7 +49,7 @@ test('round trip keeps names, shapes, dtypes, exact values and metadata', () => 
   const bytes = serializeSafetensors(tensors, metadata);
   const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   assert.equal(headerLength % 8, 0, 'header padded to a multiple of 8');
-  const back = parseSafetensors(bytes);
+  const back = parseSafetensors(bytes, { allowNonFinite: true });
   assert.deepEqual(back.metadata, metadata);
   assert.deepEqual(Object.keys(back.tensors).sort(), Object.keys(tensors).sort());
   for (const [name, t] of Object.entries(tensors)) {
@@ -142,27 +142,27 @@ test('integer dtypes are refused by default and read as float64 with convertInte
   const header = '{"n":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"m":{"dtype":"U8","shape":[1],"data_offsets":[8,9]},"k":{"dtype":"I64","shape":[1],"data_offsets":[9,17]}}';
   const data = [0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0, 200, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
   const bytes = build(header, data);
-  expectError(bytes, /tensor "n" has dtype I32; expected F32, F64, F16 or BF16 \(pass \{ convertIntegers: true \}/);
+  expectError(bytes, /expected tensor "n" to have dtype F32, F64, F16 or BF16 \(pass \{ convertIntegers: true \} to read integers as float64\), got I32/);
   const { tensors } = parseSafetensors(bytes, { convertIntegers: true });
   assert.equal(tensors.n.dtype, 'float64');
   assert.deepEqual(tensors.n.toArray(), [-1, 5]);
   assert.deepEqual(tensors.m.toArray(), [200]);
   assert.deepEqual(tensors.k.toArray(), [-2]);
   const huge = build('{"k":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', [0, 0, 0, 0, 0, 0, 0x40, 0]);
-  expectError(huge, /beyond ±2\^53 at element 0/, { convertIntegers: true });
+  expectError(huge, /expected the values of tensor "k" \(I64\) within ±2\^53, which float64 holds exactly, got a larger one at element 0/, { convertIntegers: true });
 });
 
 test('malformed length prefix and header text', () => {
   expectError(new Uint8Array(5), /expected at least 8 bytes \(the header length prefix\), got a file of 5 bytes/);
   expectError(new Uint8Array(0), /got a file of 0 bytes/);
-  expectError(build('{}', [], 100n), /header length 100 is larger than the 2 bytes that follow/);
-  expectError(build('{}', [], BigInt(MAX_HEADER_BYTES) + 1n), /header length 100000001 exceeds the 100000000-byte limit/);
-  expectError(build('{}', [], 0xffffffffffffffffn), /exceeds the 100000000-byte limit/);
-  expectError(build('', []), /header is not valid JSON/);
-  expectError(build('{"a":', []), /header is not valid JSON/);
+  expectError(build('{}', [], 100n), /expected a header length of at most 2 bytes \(what follows the length prefix\), got 100/);
+  expectError(build('{}', [], BigInt(MAX_HEADER_BYTES) + 1n), /expected a header length of at most 100000000 bytes, got 100000001/);
+  expectError(build('{}', [], 0xffffffffffffffffn), /expected a header length of at most 100000000 bytes, got 18446744073709552000/);
+  expectError(build('', []), /expected a JSON header, got text that does not parse/);
+  expectError(build('{"a":', []), /expected a JSON header, got text that does not parse/);
   const badUtf8 = build('{"a":1}');
   badUtf8[10] = 0xff;
-  expectError(badUtf8, /header is not valid UTF-8/);
+  expectError(badUtf8, /expected a UTF-8 header, got bytes that are not valid UTF-8/);
   expectError(build('[1,2]'), /expected the header to be a JSON object, got an array/);
   expectError(build('null'), /expected the header to be a JSON object, got null/);
   expectError(build('42'), /expected the header to be a JSON object, got number 42/);
@@ -173,32 +173,32 @@ test('malformed tensor entries', () => {
   const entry = (body: string, data: number[] = [0, 0, 0, 0]) => build(`{"t":${body}}`, data);
   expectError(entry('5'), /expected tensor "t" to be an object with dtype, shape and data_offsets, got number 5/);
   expectError(entry('{"shape":[1],"data_offsets":[0,4]}'), /expected tensor "t" to have a string dtype, got undefined/);
-  expectError(entry('{"dtype":"F33","shape":[1],"data_offsets":[0,4]}'), /tensor "t" has unknown dtype "F33"; expected one of F64, F32/);
-  expectError(entry('{"dtype":"toString","shape":[1],"data_offsets":[0,4]}'), /unknown dtype "toString"/);
-  expectError(entry('{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}'), /tensor "t" has dtype F8_E4M3; expected F32, F64, F16 or BF16$/);
-  for (const shape of ['[-1]', '[1.5]', '["1"]', '"1"', '[1e300]', 'null', '[[1]]']) {
+  expectError(entry('{"dtype":"F33","shape":[1],"data_offsets":[0,4]}'), /expected tensor "t" to have one of the dtypes F64, F32, .*, got "F33"/);
+  expectError(entry('{"dtype":"toString","shape":[1],"data_offsets":[0,4]}'), /got "toString"/);
+  expectError(entry('{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}'), /expected tensor "t" to have dtype F32, F64, F16 or BF16, got F8_E4M3$/);
+  for (const shape of ['[-1]', '[1.5]', '["1"]', '"1"', '[1e300]', 'null', '[true]']) {
     expectError(entry(`{"dtype":"F32","shape":${shape},"data_offsets":[0,4]}`), /expected tensor "t" to have a shape of non-negative integers, got/);
   }
   for (const offsets of ['[0]', '[0,4,8]', '[-4,0]', '[0,"4"]', '{"0":0}', '[0,4.5]']) {
     expectError(entry(`{"dtype":"F32","shape":[1],"data_offsets":${offsets}}`), /expected tensor "t" to have data_offsets \[begin, end\] of non-negative integers/);
   }
   expectError(entry('{"dtype":"F32","shape":[1]}'), /data_offsets \[begin, end\] of non-negative integers, got undefined/);
-  expectError(entry('{"dtype":"F32","shape":[0],"data_offsets":[4,0]}'), /data_offsets \[4, 0\]: end is before begin/);
-  expectError(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,8]}'), /data_offsets \[0, 8\] beyond the 4-byte data section/);
-  expectError(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,4]}'), /tensor "t" of dtype F32 and shape \[2\] needs 8 bytes, but data_offsets \[0, 4\] span 4/);
-  expectError(entry('{"dtype":"F64","shape":[1],"data_offsets":[0,4]}'), /needs 8 bytes, but data_offsets \[0, 4\] span 4/);
-  expectError(entry('{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}'), /needs more bytes than any file holds/);
+  expectError(entry('{"dtype":"F32","shape":[0],"data_offsets":[4,0]}'), /expected tensor "t" to have data_offsets \[begin, end\] with begin <= end, got \[4, 0\]/);
+  expectError(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,8]}'), /expected tensor "t" to have data_offsets within the 4-byte data section, got \[0, 8\]/);
+  expectError(entry('{"dtype":"F32","shape":[2],"data_offsets":[0,4]}'), /expected tensor "t" of dtype F32 and shape \[2\] to span 8 bytes, got data_offsets \[0, 4\], which span 4/);
+  expectError(entry('{"dtype":"F64","shape":[1],"data_offsets":[0,4]}'), /to span 8 bytes, got data_offsets \[0, 4\], which span 4/);
+  expectError(entry('{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,4]}'), /to span more bytes than any file holds, got data_offsets \[0, 4\]/);
 });
 
 test('data must tile the data section: no overlap, no gap, no trailing bytes', () => {
   const f32 = (name: string, begin: number, end: number) => `"${name}":{"dtype":"F32","shape":[${(end - begin) / 4}],"data_offsets":[${begin},${end}]}`;
   const zeros = (n: number) => new Array<number>(n).fill(0);
-  expectError(build(`{${f32('a', 0, 8)},${f32('b', 4, 12)}}`, zeros(12)), /tensor "b" data \[4, 12\) overlaps tensor "a", which ends at byte 8/);
-  expectError(build(`{${f32('a', 0, 8)},${f32('b', 0, 8)}}`, zeros(8)), /overlaps tensor "a"/);
-  expectError(build(`{${f32('a', 0, 4)},${f32('b', 8, 12)}}`, zeros(12)), /gap of 4 bytes in the data section: tensor "b" begins at byte 8, expected 4/);
-  expectError(build(`{${f32('a', 4, 8)}}`, zeros(8)), /gap of 4 bytes.*tensor "a" begins at byte 4, expected 0 \(right after the start/);
-  expectError(build(`{${f32('a', 0, 4)}}`, zeros(8)), /data section is 8 bytes but the tensors cover only 4: 4 trailing bytes/);
-  expectError(build('{}', zeros(3)), /data section is 3 bytes but the tensors cover only 0/);
+  expectError(build(`{${f32('a', 0, 8)},${f32('b', 4, 12)}}`, zeros(12)), /expected tensor "b" to begin at byte 8 \(right after tensor "a", which ends at byte 8\), got data \[4, 12\), which overlaps it/);
+  expectError(build(`{${f32('a', 0, 8)},${f32('b', 0, 8)}}`, zeros(8)), /expected tensor "[ab]" to begin at byte 8 .*overlaps it/);
+  expectError(build(`{${f32('a', 0, 4)},${f32('b', 8, 12)}}`, zeros(12)), /expected tensor "b" to begin at byte 4 \(right after tensor "a", which ends at byte 4\), got 8: a gap of 4 bytes/);
+  expectError(build(`{${f32('a', 4, 8)}}`, zeros(8)), /expected tensor "a" to begin at byte 0 \(right after the start of the data section\), got 4: a gap of 4 bytes/);
+  expectError(build(`{${f32('a', 0, 4)}}`, zeros(8)), /expected the tensors to cover the 8-byte data section, got 4 bytes covered: 4 trailing bytes/);
+  expectError(build('{}', zeros(3)), /expected the tensors to cover the 3-byte data section, got 0 bytes covered/);
   // Empty tensors may sit anywhere on the tiling; zero tensors and zero data is a valid file.
   assert.doesNotThrow(() => parseSafetensors(build(`{${f32('a', 0, 4)},${f32('e', 4, 4)},${f32('z', 0, 0)}}`, zeros(4))));
   assert.deepEqual(parseSafetensors(build('{}')), { tensors: {}, metadata: {} });
@@ -218,4 +218,52 @@ test('serialize rejects what it cannot write, with the reason', () => {
   bad(() => serializeSafetensors({ __metadata__: tensor([1]) }), /"__metadata__" is reserved/);
   bad(() => serializeSafetensors({ w: tensor([1]) }, { n: 3 as unknown as string }), /expected metadata value "n" to be a string, got number 3/);
   bad(() => serializeSafetensors(null as unknown as Record<string, Tensor>), /expected an object mapping names to tensors, got null/);
+});
+
+test('a deeply nested header is refused before anything tries to print it (it overflowed the stack)', () => {
+  const deep = `{"t":{"dtype":"F32","shape":${'['.repeat(5000)}${']'.repeat(5000)},"data_offsets":[0,0]}}`;
+  assert.ok(deep.length > 10_000);
+  expectError(build(deep), /^expected a header nested at most 3 levels deep \(tensor, field, list\), got deeper nesting at byte 29 of the header$/);
+  expectError(build('{"__metadata__":{"k":["x"]}}'), /^expected metadata value "k" to be a string, got an array$/);
+  expectError(build('{"__metadata__":{"k":[["x"]]}}'), /nested at most 3 levels deep/);
+});
+
+test('a name, a field or a metadata key given twice is refused (JSON.parse would keep only the last)', () => {
+  const f32 = (name: string, begin: number, end: number) => `"${name}":{"dtype":"F32","shape":[${(end - begin) / 4}],"data_offsets":[${begin},${end}]}`;
+  const four = [0, 0, 0, 0];
+  expectError(build(`{${f32('a', 0, 4)},${f32('a', 0, 4)}}`, four), /^expected each key once in the header, got "a" twice$/);
+  expectError(build(`{${f32('a', 0, 4)},${f32('\\u0061', 0, 4)}}`, four), /got "a" twice/); // the same name, escaped
+  expectError(build('{"a":{"dtype":"F32","dtype":"F64","shape":[1],"data_offsets":[0,4]}}', four), /^expected each key once in "a" in the header, got "dtype" twice$/);
+  expectError(build('{"__metadata__":{"k":"1","k":"2"}}'), /^expected each key once in "__metadata__" in the header, got "k" twice$/);
+  expectError(build('{"__metadata__":{"k":"1"},"__metadata__":{"k":"2"}}'), /got "__metadata__" twice/);
+  // Keys that only look alike, and strings holding quotes and brackets, are not repeats.
+  const tricky = parseSafetensors(build('{"__metadata__":{"a\\"[{":"}]\\\\","a":"\\"","A":"x"}}'));
+  assert.deepEqual(tricky.metadata, { 'a"[{': '}]\\', a: '"', A: 'x' });
+});
+
+test('a shape of more than 64 dimensions is refused', () => {
+  const shape = JSON.stringify(new Array(65).fill(1));
+  expectError(build(`{"t":{"dtype":"F32","shape":${shape},"data_offsets":[0,4]}}`, [0, 0, 0, 0]), /^expected tensor "t" to have at most 64 dimensions, got 65$/);
+});
+
+test('NaN and ±Infinity are refused in every float dtype, naming the tensor and the first bad element, unless allowed', () => {
+  const one = (dtype: string, shape: number[], data: number[]) => build(`{"ok":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"t":{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":[4,${4 + data.length}]}}`, [0, 0, 0x80, 0x3f, ...data]);
+  const le32 = (bits: number) => [bits & 0xff, (bits >>> 8) & 0xff, (bits >>> 16) & 0xff, bits >>> 24];
+  const cases: [string, number[], number[], RegExp][] = [
+    ['F32', [2, 2], [...le32(0x3f800000), ...le32(0x3f800000), ...le32(0x3f800000), ...le32(0x7fc00000)], /tensor "t" holds NaN at \[1, 1\] \(flat index 3\)/],
+    ['F32', [3], [...le32(0), ...le32(0xff800000), ...le32(0x7f800000)], /tensor "t" holds -Infinity at \[1\] \(flat index 1\)/],
+    ['F64', [2], [0, 0, 0, 0, 0, 0, 0xf0, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0], /tensor "t" holds Infinity at \[0\] \(flat index 0\)/],
+    ['F16', [3], [0, 0x3c, 0, 0x7c, 0, 0x7e], /tensor "t" holds Infinity at \[1\] \(flat index 1\)/], // 1, +Inf, NaN
+    ['F16', [1], [0, 0xfc], /tensor "t" holds -Infinity at \[0\] \(flat index 0\)/],
+    ['BF16', [2, 1], [0x80, 0x3f, 0xc0, 0x7f], /tensor "t" holds NaN at \[1, 0\] \(flat index 1\)/], // 1, NaN
+    ['BF16', [1], [0x80, 0xff], /tensor "t" holds -Infinity at \[0\] \(flat index 0\)/],
+  ];
+  for (const [dtype, shape, data, pattern] of cases) {
+    const bytes = one(dtype, shape, data);
+    expectError(bytes, new RegExp(`^expected finite values, got ${pattern.source} \\(pass \\{ allowNonFinite: true \\} to read it anyway\\)$`));
+    const { tensors } = parseSafetensors(bytes, { allowNonFinite: true });
+    assert.equal(tensors.t.toArray().filter((v) => !Number.isFinite(v)).length > 0, true, dtype);
+  }
+  // A float64 value beyond float32's range is finite in the file's own dtype: the checkpoint reader checks it after conversion.
+  assert.deepEqual(parseSafetensors(build('{"t":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}', [0, 0, 0, 0, 0, 0, 0xf0, 0x47])).tensors.t.toArray(), [2 ** 128]);
 });

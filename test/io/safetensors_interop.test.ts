@@ -23,7 +23,7 @@ function value(v: number | string): number {
 }
 
 test('a PyTorch-written safetensors file loads with exact values', () => {
-  const { tensors, metadata } = parseSafetensors(bytes, { convertIntegers: true });
+  const { tensors, metadata } = parseSafetensors(bytes, { convertIntegers: true, allowNonFinite: true });
   assert.deepEqual(metadata, expected.metadata);
   assert.deepEqual(Object.keys(tensors).sort(), Object.keys(expected.tensors).sort());
   for (const [name, e] of Object.entries(expected.tensors)) {
@@ -42,5 +42,12 @@ test('the header is read in file order with the writer\'s dtypes', () => {
 
 test('without convertIntegers the I64 tensor is refused by name', () => {
   assert.throws(() => parseSafetensors(bytes), (err: unknown) =>
-    err instanceof SafetensorsError && /tensor "step" has dtype I64/.test(err.message));
+    err instanceof SafetensorsError && /expected tensor "step" to have dtype F32, F64, F16 or BF16 .*, got I64/.test(err.message));
+});
+
+test('without allowNonFinite the first tensor holding NaN or ±Inf is refused, naming the element', () => {
+  // The fixture's BF16 tensor holds a NaN at [1, 1] (torch_fixture.json), before any other non-finite value in file order.
+  assert.deepEqual(expected.tensors.bf16.values[3], 'nan');
+  assert.throws(() => parseSafetensors(bytes, { convertIntegers: true }), (err: unknown) =>
+    err instanceof SafetensorsError && /^expected finite values, got tensor "bf16" holds NaN at \[1, 1\] \(flat index 3\)/.test(err.message));
 });

@@ -36,7 +36,7 @@ for (const [k, c] of ZOO.entries()) {
 
 test('fromConfig names the known classes for an unknown one, and the class for a bad config', () => {
   assert.throws(() => fromConfig({ className: 'nn.Transformer', config: {} }), (e: Error) => {
-    assert.match(e.message, /fromConfig: unknown module class 'nn\.Transformer'; known: .*nn\.LSTM.*seq2seq\.Seq2Seq/);
+    assert.match(e.message, /fromConfig: expected a registered module class \(.*nn\.LSTM.*seq2seq\.Seq2Seq.*\), got unknown "nn\.Transformer"/);
     return true;
   });
   assert.throws(() => fromConfig({ className: 'nn.Linear', config: { inFeatures: 3 } }), /fromConfig: bad config for nn\.Linear: /);
@@ -51,7 +51,7 @@ test('fromConfig names the known classes for an unknown one, and the class for a
   const lin = serializeModule(new Linear({ inFeatures: 3, outFeatures: 4 }));
   assert.throws(() => fromConfig({ className: 'nn.Recurrence', config: { cell: lin } }), /bad config for nn\.Recurrence: expected a recurrent cell, got nn\.Linear/);
   assert.throws(() => fromConfig({ className: 'tree.TreeRegressor', config: { encoder: lin } }), /bad config for tree\.TreeRegressor: expected a tree encoder, got nn\.Linear/);
-  assert.throws(() => fromConfig({ className: 'nn.Recurrence', config: { cell: { className: 'nope', config: {} } } }), /fromConfig: unknown module class 'nope'/);
+  assert.throws(() => fromConfig({ className: 'nn.Recurrence', config: { cell: { className: 'nope', config: {} } } }), /fromConfig: expected a registered module class .*, got unknown "nope"/);
 });
 
 class Scale extends Module {

@@ -35,7 +35,7 @@ test('vocabularies: specials first, unknown characters to UNK, decode stops at E
   // The older seq2seq form still reads, with its four specials.
   assert.deepEqual(Vocab.fromJSON('{"type":"seq2seq-char","chars":["a","b"]}').toJSON(), v.toJSON());
   assert.throws(() => Vocab.fromJSON('{"type":"char","chars":[]}'), /expected a vocabulary of at least one character, got none/);
-  assert.throws(() => new Vocab(['a', 'a'], { specials: SEQUENCE_SPECIALS }), /vocabulary character "a" appears twice/);
+  assert.throws(() => new Vocab(['a', 'a'], { specials: SEQUENCE_SPECIALS }), /expected each character once, got "a" twice/);
 });
 
 test('teacher-forcing schedules parse from the command line form', () => {

@@ -14,37 +14,22 @@ import { zeros } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices } from '../../src/autograd/ops/gather.js';
 import { parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
-import type { Module } from '../../src/nn/module.js';
 import { Linear, serializeModule } from '../../src/nn/index.js';
-import { SEQUENCE_SPECIALS, Vocab } from '../../src/data/vocab.js';
+import { Vocab } from '../../src/data/vocab.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
-import { CaptionModel } from '../../src/seq2seq/caption_model.js';
 import { padBatch, targetBatch } from '../../src/seq2seq/batch.js';
 import { translate } from '../../src/seq2seq/translate.js';
 import { MODEL_KEY, STEP_KEY, VOCABS_KEY, deserializeCheckpoint, expectModel, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint, saveCheckpointSync } from '../../src/train/checkpoint_file.js';
 import { ZOO } from '../nn/model_zoo.js';
 import { tempDir } from '../helpers/files.js';
+import { vocabsFor } from '../helpers/checkpoint_fuzz.js';
 
 // compiled to dist/test/train; the fixtures stay in the source tree
 const legacy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'train', 'fixtures', 'legacy');
 
 const letters = (n: number): string[] => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i));
-const words = (n: number): string[] => Array.from({ length: n }, (_, i) => `w${i}`);
-
-// Vocabularies of the sizes a model was built for (the reader checks them), under the names it expects.
-function vocabsFor(m: Module): Record<string, Vocab> {
-  if (m instanceof CharModel) return { text: new Vocab(letters(m.config.vocabSize - 1)) };
-  if (m instanceof Seq2Seq) {
-    return {
-      source: new Vocab(letters(m.config.srcVocabSize - 4), { specials: SEQUENCE_SPECIALS }),
-      target: new Vocab(letters(m.config.tgtVocabSize - 4), { specials: SEQUENCE_SPECIALS }),
-    };
-  }
-  if (m instanceof CaptionModel) return { target: new Vocab(words(m.config.vocabSize - 3), { unit: 'word', specials: ['pad', 'bos', 'eos'] }) };
-  return {};
-}
 
 const models = ZOO.filter((c) => c.model);
 
@@ -146,19 +131,23 @@ test('damaged checkpoints are refused with the name and what was expected', () =
   refused(edit({ [MODEL_KEY]: '{oops' }), /f\.safetensors: expected JSON in metadata 'unfold\.model', got "\{oops"/);
   refused(edit({ [VOCABS_KEY]: undefined }), /f\.safetensors: expected 'unfold\.vocabs' in the checkpoint's metadata/);
   refused(edit({ [VOCABS_KEY]: '[]' }), /f\.safetensors: expected metadata 'unfold\.vocabs' to be an object of vocabularies by name, got an array/);
-  refused(edit({ [MODEL_KEY]: JSON.stringify({ className: 'nn.Nope', config: {} }) }), /f\.safetensors: bad model config: fromConfig: unknown module class 'nn\.Nope'; known: /);
+  refused(edit({ [MODEL_KEY]: JSON.stringify({ className: 'nn.Nope', config: {} }) }), /f\.safetensors: bad model config: fromConfig: expected a registered module class \(.*\), got unknown "nn\.Nope"/);
   refused(edit({ [MODEL_KEY]: JSON.stringify({ className: 'train.CharModel', config: { ...m.getConfig(), cell: 'tree' } }) }),
     /f\.safetensors: bad model config: fromConfig: bad config for train\.CharModel: expected cell rnn, lstm or gru, got tree/);
-  refused(edit({ [VOCABS_KEY]: JSON.stringify({ text: { type: 'vocab', symbols: 'ab' } }) }), /f\.safetensors: bad vocabulary 'text': expected vocabulary "symbols" to be an array of symbols, got string/);
+  refused(edit({ [VOCABS_KEY]: JSON.stringify({ text: { type: 'vocab', symbols: 'ab' } }) }), /f\.safetensors: bad vocabulary "text": expected vocabulary "symbols" to be an array of symbols, got string/);
   refused(edit({ [VOCABS_KEY]: JSON.stringify({ words: text }) }), /f\.safetensors: expected vocabularies named \[text\] for train\.CharModel, got \[words\]/);
   refused(edit({ [VOCABS_KEY]: JSON.stringify({ text: new Vocab(letters(5)) }) }), /f\.safetensors: expected a vocabulary of 5 symbols \(the model's\), got 6/);
   const { 'head.bias': _dropped, ...fewer } = good.tensors;
-  refused(edit({}, fewer), /f\.safetensors: loadStateDict: state dict does not match the module: missing head\.bias/);
+  refused(edit({}, fewer), /f\.safetensors: loadStateDict: expected a state dict of exactly the module's tensors, got one without head\.bias/);
   refused(edit({}, { ...good.tensors, 'head.bias': zeros([4]) }), /f\.safetensors: loadStateDict: expected head\.bias of shape \[5\], got \[4\]/);
-  // Models without vocabularies need none; a step that is not a count reads as 0.
+  // Models without vocabularies need none; a step that is not a count is refused, a missing one reads as 0.
   const lin = new Linear({ inFeatures: 2, outFeatures: 1 });
   const plain = parseSafetensors(serializeCheckpoint({ model: lin }));
-  assert.equal(deserializeCheckpoint(serializeSafetensors(plain.tensors, { ...plain.metadata, [STEP_KEY]: '-3' })).step, 0);
+  for (const step of ['-3', '1.5', '1e3', '', ' 7', '007', 'NaN', '9007199254740993']) {
+    refused(serializeSafetensors(plain.tensors, { ...plain.metadata, [STEP_KEY]: step }), new RegExp(`^Error: f\\.safetensors: expected metadata 'unfold\\.step' to be an integer >= 0, got ${JSON.stringify(step).replace(/[.+]/g, '\\$&')}$`));
+  }
+  const { [STEP_KEY]: _step, ...noStep } = plain.metadata;
+  assert.equal(deserializeCheckpoint(serializeSafetensors(plain.tensors, noStep)).step, 0);
   assert.throws(() => serializeCheckpoint({ model: lin, step: 1.5 }), /expected a step that is an integer >= 0, got 1\.5/);
   // A file on disk names its path.
   const path = join(tempDir(), 'broken.safetensors');

@@ -69,9 +69,9 @@ export class KerasSequential extends Module {
     layers.forEach(({ step, module }, i) => {
       const accepts = MODULE_OF[step.kind];
       if (accepts ? !accepts(module) : module !== null) {
-        throw new Error(`KerasSequential: layer ${i} (${step.kind} '${step.name}') ${accepts ? 'needs a module of its kind' : 'takes no module'}, got ${module === null ? 'none' : module.constructor.name}`);
+        throw new Error(`KerasSequential: expected layer ${i} (${step.kind} '${step.name}') to have ${accepts ? 'a module of its kind' : 'no module'}, got ${module === null ? 'none' : module.constructor.name}`);
       }
-      if (step.kind === 'embedding' && i > 0) throw new Error(`KerasSequential: an Embedding must be the first layer, got one at layer ${i} ('${step.name}')`);
+      if (step.kind === 'embedding' && i > 0) throw new Error(`KerasSequential: expected an Embedding only as the first layer, got one at layer ${i} ('${step.name}')`);
       if (module) this.registerModule(`layers.${i}`, module);
     });
     this.layers = layers.map((l) => ({ step: { ...l.step }, module: l.module }));
@@ -88,7 +88,7 @@ export class KerasSequential extends Module {
     let { seq, steps } = this.enter(x); // seq time-major [T, B, F] (or [B, F] after a last-step layer)
     for (const { step, module } of this.layers) {
       if (seq.rank !== 3 && step.kind !== 'dense' && step.kind !== 'dropout' && step.kind !== 'activation') {
-        throw new Error(`KerasSequential: layer '${step.name}' (${step.kind}) needs a sequence, got ${formatShape(seq.shape)} from a recurrent layer without return_sequences`);
+        throw new Error(`KerasSequential: expected a sequence for layer '${step.name}' (${step.kind}), got ${formatShape(seq.shape)} from a recurrent layer without return_sequences`);
       }
       switch (step.kind) {
         case 'embedding':
@@ -161,13 +161,30 @@ function maskOf(seq: Tensor, maskValue: number): StepMask {
   return StepMask.fromMask(on, T, B, false);
 }
 
+// The fields each kind of step has (besides kind), and what each holds: a saved config is checked
+// against them, since forward() reads them without asking.
+type FieldKind = 'string' | 'boolean' | 'number' | 'activation';
+const STEP_FIELDS: Readonly<Record<KerasStep['kind'], Readonly<Record<string, FieldKind>>>> = {
+  embedding: { name: 'string', maskZero: 'boolean' },
+  recurrent: { name: 'string', returnSequences: 'boolean', goBackwards: 'boolean' },
+  bidirectional: { name: 'string', returnSequences: 'boolean', goBackwards: 'boolean' },
+  dense: { name: 'string', activation: 'activation', timeDistributed: 'boolean' },
+  masking: { name: 'string', maskValue: 'number' },
+  dropout: { name: 'string', rate: 'number' },
+  activation: { name: 'string', activation: 'activation' },
+};
+
 function layerFromConfig(raw: unknown, init: InitOptions, i: number): KerasSequentialLayer {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`expected layer ${i} to be an object, got ${describeValue(raw)}`);
   const { module, ...step } = raw as KerasStep & { module?: unknown };
-  if (!['embedding', 'recurrent', 'bidirectional', 'dense', 'masking', 'dropout', 'activation'].includes(step.kind)) {
-    throw new Error(`expected layer ${i}'s kind to be one of embedding, recurrent, bidirectional, dense, masking, dropout, activation, got ${describeValue(step.kind)}`);
+  if (typeof step.kind !== 'string' || !Object.hasOwn(STEP_FIELDS, step.kind)) {
+    throw new Error(`expected layer ${i}'s kind to be one of ${Object.keys(STEP_FIELDS).join(', ')}, got ${describeValue(step.kind)}`);
   }
-  if ('activation' in step && !isActivation(step.activation)) throw new Error(`expected layer ${i}'s activation to be an activation name, got ${describeValue(step.activation)}`);
+  for (const [field, kind] of Object.entries(STEP_FIELDS[step.kind])) {
+    const v = (step as Record<string, unknown>)[field];
+    const ok = kind === 'activation' ? isActivation(v) : kind === 'number' ? Number.isFinite(v) : typeof v === kind;
+    if (!ok) throw new Error(`expected layer ${i}'s ${field} to be ${kind === 'activation' ? 'an activation name' : `a ${kind}`}, got ${describeValue(v)}`);
+  }
   return { step, module: module === undefined ? null : fromConfig(module, init) };
 }
 
