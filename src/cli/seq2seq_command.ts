@@ -20,6 +20,7 @@ import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { choice, float, int } from './parse.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
 
@@ -92,7 +93,7 @@ function trainCommand(): Command {
         context: f.context ?? d.context,
       }, { rng: new Rng(seed + 1) });
       const encoded = train.map((p) => encodePair(p, srcVocab, tgtVocab));
-      const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
+      const maxTarget = maxOf(pairs.map((p) => [...p.target].length));
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
 

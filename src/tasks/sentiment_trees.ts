@@ -14,6 +14,7 @@ import { TreeClassifier } from '../tree/heads.js';
 import { treeAccuracy, treeCrossEntropy } from '../tree/losses.js';
 import { SENTIMENT_CLASSES, SENTIMENT_VOCAB, sentimentSplit } from './sentiment_trees_data.js';
 import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
+import { maxOf, minOf } from '../tensor/large_arrays.js';
 
 export type SentimentModelKind = 'tree-lstm' | 'lstm' | 'bilstm';
 
@@ -152,7 +153,7 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
   };
   const counts = [0, 0, 0];
   for (const t of train) counts[classOf(t.label as string)]++;
-  const majority = counts.indexOf(Math.max(...counts));
+  const majority = counts.indexOf(maxOf(counts));
   const results: SentimentModelResult[] = [];
   for (const [k, m] of models.entries()) {
     const rng = new Rng(o.seed * 1000 + 17 + k);
@@ -162,7 +163,7 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
   }
   const lengths = test.map((t) => leafWords(t).length);
   return {
-    results, maxTrainWords, testWords: [Math.min(...lengths), Math.max(...lengths)],
+    results, maxTrainWords, testWords: [minOf(lengths), maxOf(lengths)],
     majorityRootAccuracy: test.filter((t) => classOf(t.label as string) === majority).length / test.length,
     trainSize: train.length, testSize: test.length,
   };

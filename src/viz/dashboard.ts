@@ -12,6 +12,7 @@ import { buildReportData, emptyReport, type ReportData, type ReportOptions } fro
 import { renderReportHtml } from './html_report.js';
 import { downsample, type LossCurves } from './metrics_reader.js';
 import { tailExcerpt } from './text_excerpt.js';
+import { appendAll } from '../tensor/large_arrays.js';
 
 export interface DashboardOptions {
   /** TCP port (default 8000; 0 picks a free one). */
@@ -68,8 +69,8 @@ export class Dashboard {
 
   /** Starts the curves from an earlier part of the run (--resume), read from its metrics log. */
   loadCurves(curves: LossCurves): void {
-    this.curves.train.push(...curves.train);
-    this.curves.val.push(...curves.val);
+    appendAll(this.curves.train, curves.train);
+    appendAll(this.curves.val, curves.val);
   }
 
   addStep(step: number, loss: number): void { this.curves.train.push({ step, loss }); }

@@ -9,6 +9,7 @@ import {
 import { addEsnOptions, esnOverrides, type EsnFlags } from '../esn_command.js';
 import { choice, float, int } from '../parse.js';
 import { fmt, reportTask, runs, say, seconds, settingsLine, taskOptions, type TaskFlags } from '../task_report.js';
+import { maxOf, minOf } from '../../tensor/large_arrays.js';
 // ---------------------------------------------------------------------------------------------
 
 interface MackeyGlassFlags extends TaskFlags, EsnFlags {
@@ -46,7 +47,7 @@ reports NRMSE84 = sqrt(mean over runs of e^2) / std(x) at the last step (Jaeger 
           task: 'mackey-glass', cell: 'esn', length: horizon, metric: `nrmse_${norm}`, value: res.value, baseline,
           steps: res.trainSteps, seconds: seconds(start),
         }, f.json, `${horizon}-step-ahead test NRMSE, mean of ${runs(res.perRun.length)}: ${fmt(mean(res.nrmseRange))} (RMSE / range), ` +
-          `${fmt(mean(res.nrmseStd))} (RMSE / std); worst run ${fmt(Math.max(...res.perRun))} (${norm})` +
+          `${fmt(mean(res.nrmseStd))} (RMSE / std); worst run ${fmt(maxOf(res.perRun))} (${norm})` +
           (baseline !== null ? `; ReservoirPy tutorial: ${baseline} (RMSE / range)` : ''));
       } else {
         const horizon = f.horizon ?? 84;
@@ -84,7 +85,7 @@ export function narma10Task(): Command {
         task: 'narma10', cell: 'esn', length: 10, metric: 'nmse', value: res.value, baseline: null,
         steps: res.trainSteps, seconds: seconds(start),
       }, f.json, `NARMA10 test NMSE, mean of ${runs(res.perRun.length)}: ${fmt(res.value)} (MSE / variance of the target); ` +
-        `best ${fmt(Math.min(...res.perRun))}, worst ${fmt(Math.max(...res.perRun))}`);
+        `best ${fmt(minOf(res.perRun))}, worst ${fmt(maxOf(res.perRun))}`);
     });
 }
 
