@@ -23,7 +23,9 @@ program.addCommand(esnCommand());
 program.addCommand(tasksCommand());
 program.addCommand(vizCommand());
 program.addCommand(seq2seqCommand());
-for (const c of program.commands) c.exitOverride();
+// Every command, nested ones too, reports a bad flag or argument as the one line other errors use.
+const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${text}`) });
 
 try {
   await program.parseAsync(process.argv);

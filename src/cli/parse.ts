@@ -2,6 +2,7 @@
 // what was expected when it cannot.
 
 import { InvalidArgumentError } from 'commander';
+import { MAX_LEARNING_RATE } from '../optim/learning_rate_limit.js';
 
 export function int(min = 0): (v: string) => number {
   return (v) => {
@@ -18,6 +19,17 @@ export function float(min = -Infinity, max = Infinity): (v: string) => number {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
       throw new InvalidArgumentError(`expected a number in [${min}, ${max}], got '${v}'`);
+    }
+    return n;
+  };
+}
+
+/** Every command's --lr: a number in (0, MAX_LEARNING_RATE] (src/optim/learning_rate_limit.ts). */
+export function learningRate(): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !(n > 0 && n <= MAX_LEARNING_RATE)) {
+      throw new InvalidArgumentError(`expected a learning rate in (0, ${MAX_LEARNING_RATE}], got '${v}'`);
     }
     return n;
   };

@@ -19,7 +19,7 @@ import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int } from './parse.js';
+import { choice, float, int, learningRate } from './parse.js';
 import { maxOf } from '../tensor/large_arrays.js';
 
 export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
@@ -64,7 +64,7 @@ function trainCommand(): Command {
     .option('--attention <kind>', `additive, general, dot or none (default ${d.attention})`, choice('additive', 'general', 'dot', 'none'))
     .option('--context <mode>', `encoder summary as the decoder's initial state (init), an input at every step (input) or both (default ${d.context})`, choice('init', 'input', 'both'))
     .option('--batch <n>', `pairs per batch (default ${d.batch})`, int(1))
-    .option('--lr <x>', `peak learning rate of Adam, cosine-decayed (default ${d.lr})`, float(0))
+    .option('--lr <x>', `peak learning rate of Adam, cosine-decayed (default ${d.lr})`, learningRate())
     .option('--clip <x>', `clip the global gradient norm, 0 for off (default ${d.clip})`, float(0))
     .option('--teacher-forcing <schedule>', `probability of feeding the true previous character: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K (default ${d.teacherForcing})`)
     .option('--steps <n>', 'stop after this many steps', int(1))

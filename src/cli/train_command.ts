@@ -12,7 +12,7 @@ import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int } from './parse.js';
+import { choice, float, int, learningRate } from './parse.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 
@@ -36,7 +36,7 @@ export function trainCommand(): Command {
     .option('--embedding <n>', `character embedding size (default ${d.embeddingSize})`, int(1))
     .option('--seq-len <n>', `time steps per batch (default ${d.seqLen})`, int(1))
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
-    .option('--lr <x>', `peak learning rate (default ${d.lr})`, float(0))
+    .option('--lr <x>', `peak learning rate (default ${d.lr})`, learningRate())
     .option('--schedule <s>', `learning-rate schedule: cosine or constant (default ${d.schedule})`, choice('cosine', 'constant'))
     .option('--min-lr-ratio <r>', `where the cosine ends, as a fraction of --lr (default ${d.minLrRatio})`, float(0, 1))
     .option('--warmup <steps>', `linear learning-rate warm-up steps (default ${d.warmupSteps})`, int(0))

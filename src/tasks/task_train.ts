@@ -12,6 +12,7 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { mseLoss } from '../nn/losses/regression.js';
 import { Adam } from '../optim/adam.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
 import { existsSync } from 'node:fs';
 import { fit } from '../train/fit.js';
 import { resumableRng } from '../train/fit_state.js';
@@ -100,9 +101,10 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
   const T = o.length, seed = o.seed ?? 0;
   const s: TaskSettings = { ...task.settings(o.cell, T), ...o.settings };
   if (!(s.steps > 0 || s.time > 0)) throw new Error(`expected a budget of steps > 0 or time > 0, got steps ${s.steps}, time ${s.time}`);
-  if (!(s.batchSize >= 1 && s.hiddenSize >= 1 && s.lr > 0 && s.testSize >= 1)) {
-    throw new Error(`expected batch >= 1, hidden >= 1, lr > 0 and test size >= 1, got ${s.batchSize}, ${s.hiddenSize}, ${s.lr}, ${s.testSize}`);
+  if (!(s.batchSize >= 1 && s.hiddenSize >= 1 && s.testSize >= 1)) {
+    throw new Error(`expected batch >= 1, hidden >= 1 and test size >= 1, got ${s.batchSize}, ${s.hiddenSize}, ${s.testSize}`);
   }
+  checkLearningRate(s.lr);
   const model = new TaskModel({
     cell: o.cell, inputSize: task.inputSize, hiddenSize: s.hiddenSize, outputSize: task.outputSize(T),
     readout: task.readout, bidirectional: o.bidirectional ?? task.bidirectional, chrono: s.chrono ?? 0,

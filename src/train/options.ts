@@ -2,6 +2,7 @@
 // are what `unfold train` uses; the quality figures in BENCHMARKS.md are measured with them.
 
 import type { CellType } from './char_model.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
 
 export interface TrainOptions {
   // model
@@ -105,7 +106,7 @@ export function validateOptions(o: TrainOptions): void {
   if (!['constant', 'cosine'].includes(o.schedule)) throw new Error(`expected schedule constant or cosine, got ${String(o.schedule)}`);
   int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
   int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0); int('threads', 0);
-  num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
+  num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); checkLearningRate(o.lr, 'lr'); num('minLrRatio', 0, 1);
   num('weightDecay', 0, 1); num('clip', 0, 1e9);
   if (!(o.beta1 >= 0 && o.beta1 < 1)) throw new Error(`expected beta1 in [0, 1), got ${String(o.beta1)}`);
   if (!(o.beta2 >= 0 && o.beta2 < 1)) throw new Error(`expected beta2 in [0, 1), got ${String(o.beta2)}`); num('time', 0, 1e9); num('forgetBias', -100, 100);

@@ -11,7 +11,7 @@ import { writeCaptionsReport } from '../captions_report.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
@@ -54,7 +54,7 @@ export function captionsTask(): Command {
     .option('--hidden <n>', 'decoder hidden units', int(1), 96)
     .option('--context <mode>', 'where the pooled image vector enters the decoder: init (initial state), input (every step) or both', choice('init', 'input', 'both'), 'both')
     .option('--batch <n>', 'images per batch', int(1), 32)
-    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', learningRate(), 3e-3)
     .option('--time <seconds>', 'training seconds of the first model (default 270 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the first model', int(1))
     .option('--test <n>', 'held-out images scored', int(1), 500)

@@ -7,7 +7,7 @@ import { runDates, type DatesOptions, type DatesResult } from '../../tasks/dates
 import { DATE_FORMATS } from '../../tasks/dates.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { createProgress } from '../progress.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
 
 interface DatesFlags extends TaskFlags {
@@ -24,7 +24,7 @@ export function datesTask(): Command {
     .option('--cell <type>', 'rnn, lstm or gru', choice('rnn', 'lstm', 'gru'), 'lstm')
     .option('--hidden <n>', 'hidden units', int(1), 64)
     .option('--batch <n>', 'pairs per batch', int(1), 64)
-    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', learningRate(), 3e-3)
     .option('--time <seconds>', 'training seconds of the model with attention (default 600 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the model with attention', int(1))
     .option('--test <n>', 'held-out dates scored', int(1), 1000)

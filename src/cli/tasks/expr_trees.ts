@@ -5,7 +5,7 @@
 
 import { Command } from 'commander';
 import { exprTrees, type ExprModelKind, type ExprModelResult } from '../../tasks/expr_trees.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { fmt, reportTask, runs, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
@@ -31,7 +31,7 @@ export function exprTreesTask(): Command {
     .option('--embedding <n>', 'token embedding size', int(1), 16)
     .option('--epochs <n>', 'training epochs per model at most', int(1), 30)
     .option('--batch <n>', 'expressions per tree batch (LSTM batches: 4x as many sub-expressions)', int(1), 16)
-    .option('--lr <x>', 'Adam learning rate', float(0), 0.005)
+    .option('--lr <x>', 'Adam learning rate', learningRate(), 0.005)
     .option('--time <s>', 'training budget per model and run, in seconds', float(0), 150)
     .option('--models <list>', `comma-separated, from ${MODELS.join(', ')}`, modelList, ['tree-lstm', 'recursive', 'lstm']);
   cmd.addHelpText('after', `

@@ -8,7 +8,7 @@ import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runTask, type TaskRunResult } from '../../tasks/task_train.js';
 import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
 import type { SuiteResult } from '../../tasks/suite_report.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { fmt, reportTask, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
@@ -85,7 +85,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--steps <n>', 'training steps at most (defaults below)', int(1))
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
     .option('--hidden <n>', 'hidden units', int(1))
-    .option('--lr <x>', 'Adam learning rate', float(1e-8, 10))
+    .option('--lr <x>', 'Adam learning rate', learningRate())
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', 'fresh test sequences the metric is measured on', int(1))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
