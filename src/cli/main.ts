@@ -23,9 +23,12 @@ program.addCommand(esnCommand());
 program.addCommand(tasksCommand());
 program.addCommand(vizCommand());
 program.addCommand(seq2seqCommand());
-// Every command, nested ones too, reports a bad flag or argument as the one line other errors use.
+// Every command, nested ones too, reports a bad flag or argument as the one line other errors use,
+// with the value cut short (commander quotes it whole, and it may be megabytes long).
 const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
-for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${text}`) });
+const shortened = (text: string): string =>
+  text.replace(/(argument ')([\s\S]*?)(' is invalid)/, (_, a: string, v: string, b: string) => a + (v.length > 40 ? `${v.slice(0, 37)}...` : v) + b);
+for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${shortened(text)}`) });
 
 try {
   await program.parseAsync(process.argv);

@@ -12,7 +12,7 @@ import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int, learningRate } from './parse.js';
+import { choice, float, int, learningRate, memorySize } from './parse.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 
@@ -23,6 +23,7 @@ interface TrainFlags {
   lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; beta1?: number; beta2?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
+  maxMemory?: number; maxVocab?: number;
 }
 
 export function trainCommand(): Command {
@@ -53,6 +54,8 @@ export function trainCommand(): Command {
     .option('--checkpoint-every <n>', 'also save a checkpoint every n steps', int(1))
     .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
+    .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
+    .option('--max-vocab <n>', `refuse a corpus with more distinct characters than this (default ${d.maxVocab})`, int(1))
     .option('--threads <n>', 'threads the kernels split their work over (default: UNFOLD_THREADS, else every core)', int(1))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
@@ -68,7 +71,7 @@ export function trainCommand(): Command {
       set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('minLrRatio', f.minLrRatio); set('warmupSteps', f.warmup); set('dropout', f.dropout); set('clip', f.clip);
       set('weightDecay', f.weightDecay); set('beta1', f.beta1); set('beta2', f.beta2); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
-      set('threads', f.threads);
+      set('threads', f.threads); set('maxMemory', f.maxMemory); set('maxVocab', f.maxVocab);
       set('steps', f.steps);
       // --steps alone means no time limit; --time alone, no step limit.
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
