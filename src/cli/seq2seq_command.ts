@@ -19,7 +19,9 @@ import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int, learningRate } from './parse.js';
+import { choice, float, int, learningRate, memorySize } from './parse.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { seq2seqTrainingMemory } from '../seq2seq/seq2seq_memory.js';
 import { maxOf } from '../tensor/large_arrays.js';
 
 export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
@@ -33,7 +35,7 @@ export const SEQ2SEQ_DEFAULTS = {
 interface TrainFlags {
   out: string; cell?: Seq2SeqConfig['cell']; hidden?: number; embedding?: number; layers?: number; bidirectional: boolean;
   attention?: Seq2SeqConfig['attention']; context?: Seq2SeqConfig['context']; batch?: number; lr?: number; clip?: number;
-  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string; resume?: boolean;
+  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string; resume?: boolean; maxMemory?: number;
 }
 
 /** The text of a UTF-8 file, refusing bytes that are not UTF-8. */
@@ -72,6 +74,7 @@ function trainCommand(): Command {
     .option('--val <n>', 'pairs held out for validation (default: 10%, at most 500)', int(0))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
     .option('--resume', 'continue the run saved at --out (its settings; --steps and --time may be changed)')
+    .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .action(async (path: string, flags: TrainFlags) => {
       const pairs = parsePairs(readUtf8(path, 'pairs file'), path);
       mkdirSync(dirname(flags.out), { recursive: true });
@@ -87,13 +90,16 @@ function trainCommand(): Command {
       const val = all.slice(all.length - nVal), train = all.slice(0, all.length - nVal);
       const { srcVocab, tgtVocab } = saved ? { srcVocab: saved.vocabs.source, tgtVocab: saved.vocabs.target } : vocabsFor(train);
       const schedule = parseSamplingSchedule(f.teacherForcing ?? d.teacherForcing);
-      const model = saved?.model ?? new Seq2Seq({
+      const config: Seq2SeqConfig = {
         srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: f.embedding ?? d.embedding, hiddenSize: f.hidden ?? d.hidden,
         numLayers: f.layers ?? d.layers, cell: f.cell ?? d.cell, bidirectional: f.bidirectional, attention: f.attention ?? d.attention,
         context: f.context ?? d.context,
-      }, { rng: new Rng(seed + 1) });
+      };
+      const longest = (side: 'source' | 'target'): number => maxOf(pairs.map((p) => [...p[side]].length));
+      if (!saved) checkMemory(seq2seqTrainingMemory(config, f.batch ?? d.batch, longest('source'), longest('target')), flags.maxMemory);
+      const model = saved?.model ?? new Seq2Seq(config, { rng: new Rng(seed + 1) });
       const encoded = train.map((p) => encodePair(p, srcVocab, tgtVocab));
-      const maxTarget = maxOf(pairs.map((p) => [...p.target].length));
+      const maxTarget = longest('target');
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
 

@@ -40,3 +40,7 @@ export type { SequenceInputs, SequenceOptions as RecurrentSequenceOptions } from
 export { setFusedRecurrent, fusedRecurrentEnabled } from './fused/route.js';
 export { WorkspacePool } from '../autograd/recurrent/workspace_pool.js';
 export * from './conv/index.js';
+export {
+  checkMemory, adamTrainingMemory, recurrentParameterCount, recurrentActivationBytes, activationBytes, logitBytes, gatesOf, formatBytes,
+  DEFAULT_MAX_MEMORY, GiB, type MemoryEstimate, type RecurrentShape,
+} from './memory_estimate.js';

@@ -14,6 +14,7 @@ export {
   type DecoderConfig, type ResolvedDecoderConfig, type ContextMode, type SourceContext, type DecoderState, type DecoderStep,
 } from './decoder.js';
 export { Seq2Seq, Seq2SeqSession, checkSeq2SeqConfig, type Seq2SeqConfig, type ForwardOptions, type Seq2SeqOutput } from './model.js';
+export { seq2seqParameterCount, seq2seqTrainingMemory } from './seq2seq_memory.js';
 export { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 export { DecoderSession } from './decoder_session.js';
 export { decodeTargets } from './teacher_forcing.js';
