@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { MAX_LEARNING_RATE } from '../optim/learning_rate_limit.js';
+import { MAX_MEMORY_LIMIT } from '../nn/memory_estimate.js';
 
 /** The value as the messages show it: quoted, and cut short (a flag's value may be megabytes long). */
 function quoted(v: string): string {
@@ -48,7 +49,7 @@ export function memorySize(): (v: string) => number {
   return (v) => {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])(?:i?B)?\s*$/i.exec(v);
     const bytes = m ? Number(m[1]) * SIZE_UNITS[m[2].toUpperCase()] : NaN;
-    if (!(bytes >= 1024 ** 2 && bytes <= 1024 ** 5)) throw new InvalidArgumentError(`expected a size from 1M to 1024T such as 512M or 16G, got ${quoted(v)}`);
+    if (!(bytes >= 1024 ** 2 && bytes <= MAX_MEMORY_LIMIT)) throw new InvalidArgumentError(`expected a size from 1M to 1024T such as 512M or 16G, got ${quoted(v)}`);
     return bytes;
   };
 }

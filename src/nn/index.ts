@@ -42,5 +42,5 @@ export { WorkspacePool } from '../autograd/recurrent/workspace_pool.js';
 export * from './conv/index.js';
 export {
   checkMemory, adamTrainingMemory, recurrentParameterCount, recurrentActivationBytes, activationBytes, logitBytes, gatesOf, formatBytes,
-  DEFAULT_MAX_MEMORY, GiB, type MemoryEstimate, type RecurrentShape,
+  DEFAULT_MAX_MEMORY, MAX_MEMORY_LIMIT, GiB, type MemoryEstimate, type RecurrentShape,
 } from './memory_estimate.js';

@@ -19,6 +19,9 @@ export const GiB = 1024 ** 3;
 /** The memory a run may need unless raised (--max-memory, or `maxMemory` in the library). */
 export const DEFAULT_MAX_MEMORY = 4 * GiB;
 
+/** The highest limit --max-memory takes (1 PiB): past it no machine has the memory. */
+export const MAX_MEMORY_LIMIT = 1024 * 1024 * GiB;
+
 /** Bytes of one float32 value. */
 const F32 = 4;
 
@@ -116,7 +119,6 @@ export function formatBytes(n: number): string {
 export function checkMemory(estimate: MemoryEstimate, limit: number = DEFAULT_MAX_MEMORY, remedy = 'make the model smaller'): void {
   if (!(limit > 0)) throw new Error(`expected a memory limit > 0 bytes, got ${limit}`);
   if (estimate.bytes <= limit) return;
-  const needed = Math.ceil(estimate.bytes / GiB);
-  const raise = Number.isSafeInteger(needed) ? `raise it with --max-memory ${needed}G or ${remedy}` : remedy;
+  const raise = estimate.bytes <= MAX_MEMORY_LIMIT ? `raise it with --max-memory ${Math.ceil(estimate.bytes / GiB)}G or ${remedy}` : remedy;
   throw new Error(`this run needs about ${formatBytes(estimate.bytes)} (${estimate.parts.join(' + ')}); the limit is ${formatBytes(limit)}: ${raise}`);
 }

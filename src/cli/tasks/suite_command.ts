@@ -48,6 +48,8 @@ export async function runSequenceTask(task: SequenceTask, o: {
   checkpoints?: CheckpointFlags;
   /** Polled after every step (Ctrl-C): true stops the run, saved, and the runs after it. */
   shouldStop?: () => boolean;
+  /** --max-memory: refuse a run estimated to need more bytes. */
+  maxMemory?: number;
 }): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
   const done: TaskRunResult[] = [];
@@ -57,7 +59,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
       checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional)}.safetensors`),
-      resume: o.checkpoints?.resume, shouldStop: o.shouldStop,
+      resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
     o.log(`run ${r + 1}: test ${task.metric} ${fmt(res.value)} after ${res.steps} steps (${res.trainSeconds.toFixed(0)} s)` +
@@ -113,7 +115,7 @@ Training: Adam, gradient clipping at global norm 1, a fresh batch every step; st
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {
         cell: f.cell, length, bidirectional, runs: f.runs ?? 1, seed: f.seed, settings: settingsFromFlags(f),
-        log: (t) => { process.stderr.write(`${t}\n`); }, checkpoints: f, shouldStop: interrupt.requested,
+        log: (t) => { process.stderr.write(`${t}\n`); }, checkpoints: f, shouldStop: interrupt.requested, maxMemory: f.maxMemory,
       }).finally(() => interrupt.close());
       if (stoppedEarly(f, interrupted)) return;
       reportTask(result, f.json, `${task.name} T ${length} ${result.cell}: test ${task.metric} ${fmt(result.value)}` +
