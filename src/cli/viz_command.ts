@@ -25,7 +25,8 @@ import { buildReportData } from '../viz/report_data.js';
 import { renderReportHtml } from '../viz/html_report.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 import { tailExcerpt } from '../viz/text_excerpt.js';
-import { checkAttentionMap, type AttentionMap } from '../viz/attention_section.js';
+import { attentionMapFrom, type AttentionMap } from '../viz/attention_section.js';
+import { describeValue } from '../tensor/describe_value.js';
 import { defaultCorpus } from './default_corpus.js';
 import { float, int } from './parse.js';
 
@@ -65,14 +66,12 @@ function readAttention(path: string): AttentionMap[] {
   try { maps = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
     throw new Error(`${path}: expected a JSON list of {source, target, weights}, got unreadable JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(maps)) throw new Error(`${path}: expected a JSON list of {source, target, weights}, got ${typeof maps}`);
-  maps.forEach((m: AttentionMap, k) => {
-    if (!m || !Array.isArray(m.source) || !Array.isArray(m.target) || !Array.isArray(m.weights)) {
-      throw new Error(`${path}: expected entry ${k} to have source, target and weights lists`);
-    }
-    checkAttentionMap(m, k);
-  });
-  return maps as AttentionMap[];
+  if (!Array.isArray(maps)) throw new Error(`${path}: expected a JSON list of {source, target, weights}, got ${describeValue(maps)}`);
+  try {
+    return maps.map((m: unknown, k) => attentionMapFrom(m, k));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 export function vizCommand(): Command {
