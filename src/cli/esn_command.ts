@@ -10,6 +10,7 @@ import { writeFileAtomicSync } from '../io/atomic_write.js';
 import { ESN, ESN_DEFAULTS, esnMemory, parseCsvSeries, timeSeries, type EsnOverrides } from '../esn/index.js';
 import { checkMemory, DEFAULT_MAX_MEMORY } from '../nn/memory_estimate.js';
 import { float, int, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 
 /** Largest CSV read, so that a wrong path (a disk image, a log) fails fast instead of filling memory. */
 const MAX_CSV_BYTES = 512 * 1024 * 1024;
@@ -111,6 +112,9 @@ export function esnCommand(): Command {
       // After fitting, the state is the one after the last input and lastOutput is the last value,
       // so free-running generation continues the series.
       const forecast = Array.from(net.generate(horizon).data, (v) => lo + ((v + 1) * (hi - lo)) / 2);
+      finiteMetric(fit.nrmse, 'in-sample NRMSE');
+      const bad = forecast.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`expected a finite forecast, got ${forecast[bad]} at step ${bad + 1}: the free-running network diverged (try a smaller --spectral-radius or a larger --ridge)`);
       const c = net.config;
       process.stderr.write(`series: ${T} values from ${describe(series)} of ${file}\n`);
       process.stderr.write(`reservoir: ${units} units, spectral radius ${c.spectralRadius}, leak ${c.leakRate}, density ${c.density}, ` +

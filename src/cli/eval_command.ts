@@ -7,6 +7,7 @@ import { openCheckpoint } from './open_checkpoint.js';
 import { evaluate } from '../train/evaluate.js';
 import { DEFAULT_CHECKPOINT } from './train_command.js';
 import { int } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
@@ -21,7 +22,7 @@ export function evalCommand(): Command {
       const ids = vocab.encode(text);
       let unknown = 0;
       for (const id of ids) if (id === vocab.unknownId) unknown++;
-      const loss = evaluate(model, ids, { seqLen: f.seqLen, batchSize: f.batch });
+      const loss = finiteMetric(evaluate(model, ids, { seqLen: f.seqLen, batchSize: f.batch }), `cross-entropy of ${f.checkpoint} over ${corpus}`);
       process.stdout.write(`${loss.toFixed(4)} nats/char (${(loss / Math.LN2).toFixed(4)} bits/char) over ${ids.length} characters` +
         `${unknown ? `, ${unknown} not in the model's vocabulary` : ''}\n`);
     });

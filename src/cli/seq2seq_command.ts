@@ -20,6 +20,7 @@ import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { choice, float, int, learningRate, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 import { checkMemory } from '../nn/memory_estimate.js';
 import { seq2seqTrainingMemory } from '../seq2seq/seq2seq_memory.js';
 import { maxOf } from '../tensor/large_arrays.js';
@@ -128,8 +129,10 @@ function trainCommand(): Command {
         progress.stop();
         const acc = validate();
         const how = res.stopped === 'interrupted' ? 'stopped early' : 'done';
-        const first = Number.isNaN(res.firstLoss) ? '' : ` (first step ${res.firstLoss.toFixed(4)})`;
-        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s; loss ${res.loss.toFixed(4)} nats/char${first}\n`);
+        // No first loss: this session took no step (a resume at the end of its budget), so there is no loss to show.
+        const ran = !Number.isNaN(res.firstLoss);
+        const lossText = ran ? `; loss ${finiteMetric(res.loss, 'training loss').toFixed(4)} nats/char (first step ${res.firstLoss.toFixed(4)})` : '';
+        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s${lossText}\n`);
         if (acc !== null) process.stdout.write(`validation exact match: ${(100 * acc).toFixed(2)}% of ${val.length} pairs\n`);
         process.stdout.write(`checkpoint: ${f.out}\n`);
         const shown: TextPair[] = val.slice(0, 5);

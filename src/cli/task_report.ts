@@ -11,6 +11,7 @@
 import { Command } from 'commander';
 import type { BenchmarkResult } from '../esn/index.js';
 import { int, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 import type { TaskResult } from '../tasks/task_result.js';
 
 export type { TaskResult };
@@ -35,8 +36,9 @@ export function say(json: boolean | undefined, text: string): void {
   (json ? process.stderr : process.stdout).write(`${text}\n`);
 }
 
-/** Prints the result line (JSON under --json, a sentence otherwise). */
+/** Prints the result line (JSON under --json, a sentence otherwise); a value that is not finite is an error instead. */
 export function reportTask(r: TaskResult, json: boolean | undefined, summary: string): void {
+  finiteMetric(r.value, `test ${r.metric} of ${r.task}`);
   say(json, summary);
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
 }

@@ -13,6 +13,7 @@ import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
 import { choice, float, int, learningRate, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 
@@ -110,7 +111,7 @@ export function trainCommand(): Command {
         progress.stop();
         const how = result.stopped === 'interrupted' ? 'stopped early' : 'done';
         process.stdout.write(`\n${how}: ${result.steps} steps in ${result.elapsed.toFixed(0)} s, ${Math.round(result.tokensPerSec)} tokens/s\n`);
-        process.stdout.write(`validation loss ${result.valLoss.toFixed(4)} nats/char (train ${result.trainLoss.toFixed(4)})\n`);
+        process.stdout.write(`validation loss ${finiteMetric(result.valLoss, 'validation loss').toFixed(4)} nats/char (train ${finiteMetric(result.trainLoss, 'training loss').toFixed(4)})\n`);
         if (f.out) process.stdout.write(`checkpoint: ${f.out}\n`);
         process.stdout.write(`\nsample:\n${result.sample}\n`);
         if (result.stopped === 'interrupted') process.exitCode = 130;

@@ -6,6 +6,7 @@
 // All rows and beams step together as one batch of B·k rows.
 
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
+import { checkLogits } from '../nn/seq/choose_symbol.js';
 import type { Hypothesis } from './decoding.js';
 import { BOS, EOS } from '../data/vocab.js';
 
@@ -68,6 +69,7 @@ export function beamSearch(dec: StepDecoder, options: BeamSearchOptions = {}): B
         // Every (beam, token) extension, best first; the first k that do not end become the beams.
         const cands: { j: number; v: number; lp: number }[] = [];
         beams[b].forEach((beam, j) => {
+          checkLogits(logits, (b * k + j) * V, V, t + 1);
           logSoftmaxRow(logits, (b * k + j) * V, V, logp);
           for (let v = 0; v < V; v++) if (logp[v] > -Infinity) cands.push({ j, v, lp: beam.logProb + logp[v] });
         });
