@@ -102,13 +102,13 @@ export function adamTrainingMemory(parameters: number, activations: number, extr
   return { bytes, parts };
 }
 
-/** '14.2 GiB', '512 MiB', '3.0 KiB', '12 bytes'. */
+/** '14.2 GiB', '512 MiB', '3 KiB', '12 bytes'; past 1024 EiB, '1.5e+24 bytes'. */
 export function formatBytes(n: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   if (!(n >= 1024)) return `${Math.max(0, Math.round(n))} bytes`;
+  if (n >= 1024 ** 7) return `${n.toExponential(1)} bytes`;
   let v = n / 1024, u = 0;
   while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  if (v >= 1024) return `${v.toExponential(1)} ${units[u]}`;
   return `${v >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 

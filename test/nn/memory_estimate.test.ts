@@ -59,6 +59,7 @@ test('formatBytes prints binary units', () => {
   assert.equal(formatBytes(14.2 * GiB), '14.2 GiB');
   assert.equal(formatBytes(512 * 1024 ** 2), '512 MiB');
   assert.equal(formatBytes(3 * 1024 ** 6), '3 EiB');
+  assert.equal(formatBytes(1.5e24), '1.5e+24 bytes');
 });
 
 test('checkMemory refuses past the limit with the estimate, its parts and the way out', () => {
