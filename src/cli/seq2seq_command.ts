@@ -13,6 +13,7 @@ import { parsePairs } from '../seq2seq/tsv.js';
 import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pairs.js';
 import { trainSeq2Seq } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
+import { MAX_BEAM_WIDTH } from '../seq2seq/beam_search.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
 import { resumableRng } from '../train/fit_state.js';
 import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
@@ -146,6 +147,9 @@ function trainCommand(): Command {
     });
 }
 
+/** Most characters one translation may run to: an untrained model may never write the end symbol. */
+export const MAX_OUTPUT_LENGTH = 10_000;
+
 interface TranslateFlags {
   checkpoint: string; beam?: number; lengthPenalty?: number; temperature?: number; topK?: number; maxLen?: number; seed?: number;
 }
@@ -161,11 +165,11 @@ function translateCommand(): Command {
     .description('translate texts (arguments, or stdin lines) with a trained seq2seq checkpoint, one output per line')
     .argument('[text...]', 'source texts (default: each line of stdin)')
     .requiredOption('--checkpoint <path>', 'checkpoint written by `unfold seq2seq train`')
-    .option('--beam <k>', 'beam width (default 0: greedy or sampled)', int(0))
+    .option('--beam <k>', `beam width (default 0: greedy or sampled; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH))
     .option('--length-penalty <a>', 'beam search: score = log p / length^a (default 1)', float(0))
     .option('--temperature <t>', 'sample at this temperature instead of greedy (default 0: greedy)', float(0))
     .option('--top-k <k>', 'sample among the k most likely characters only', int(1))
-    .option('--max-len <n>', 'most output characters (default 200)', int(1))
+    .option('--max-len <n>', `most output characters (default 200, at most ${MAX_OUTPUT_LENGTH})`, int(1, MAX_OUTPUT_LENGTH))
     .option('--seed <n>', 'seed of sampling (default 0)', int(0))
     .action(async (texts: string[], f: TranslateFlags) => {
       const { model, vocabs: { source: srcVocab, target: tgtVocab } } = openCheckpoint(f.checkpoint, Seq2Seq, 'a seq2seq', 'unfold seq2seq translate');

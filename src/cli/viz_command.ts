@@ -30,6 +30,9 @@ import { describeValue } from '../tensor/describe_value.js';
 import { defaultCorpus } from './default_corpus.js';
 import { float, int } from './parse.js';
 
+/** Most attention maps drawn in one report: each is a table in the page, and caption maps draw their images first. */
+export const MAX_MAPS = 1000;
+
 interface VizFlags {
   checkpoint: string; out: string; chars: number; gradientChars: number; top: number; low: number; high: number; attention?: string; maps: number;
 }
@@ -86,7 +89,7 @@ export function vizCommand(): Command {
     .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
     .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
     .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
-    .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images', int(1), 6)
+    .option('--maps <n>', `seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images (at most ${MAX_MAPS})`, int(1, MAX_MAPS), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
       const ckpt = loadCheckpoint(f.checkpoint);
       if (ckpt.model instanceof Seq2Seq) { process.stdout.write(`${seq2seqReport(f, textPath, ckpt.model, ckpt)}\n`); return; }

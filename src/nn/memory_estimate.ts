@@ -109,7 +109,8 @@ export function formatBytes(n: number): string {
   if (n >= 1024 ** 7) return `${n.toExponential(1)} bytes`;
   let v = n / 1024, u = 0;
   while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return `${v >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+  const digits = v >= 100 ? v.toFixed(0) : v.toFixed(1).replace(/\.0$/, '');
+  return `${digits} ${units[u]}`;
 }
 
 /**

@@ -39,10 +39,17 @@ interface Beam { tokens: number[]; logProb: number }
  * A row stops once k hypotheses have finished, or at maxLength (its live beams then count, unfinished).
  * Returns per row the best hypothesis by score, with the whole finished list (nbest).
  */
+/**
+ * The widest beam accepted: every source row keeps this many decoder rows and sorts their k·V
+ * extensions at every step, so a width of 10^9 would never start; past a few dozen, wider beams
+ * stop helping anyway.
+ */
+export const MAX_BEAM_WIDTH = 256;
+
 export function beamSearch(dec: StepDecoder, options: BeamSearchOptions = {}): BeamResult[] {
   const k = options.beamWidth ?? 5, maxLength = options.maxLength ?? 100, alpha = options.lengthPenalty ?? 1;
   const eos = options.eos ?? EOS;
-  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`expected a beam width >= 1, got ${k}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= MAX_BEAM_WIDTH)) throw new Error(`expected a beam width in [1, ${MAX_BEAM_WIDTH}], got ${k}`);
   if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`expected maxLength to be a positive integer, got ${maxLength}`);
   if (!(alpha >= 0 && Number.isFinite(alpha))) throw new Error(`expected a length penalty >= 0, got ${alpha}`);
   const B = dec.rows, V = dec.vocabSize;

@@ -67,7 +67,7 @@ test('checkMemory refuses past the limit with the estimate, its parts and the wa
   const e = adamTrainingMemory(1e8, 2 * GiB);
   assert.equal(e.bytes, 16 * 4e8 + 2 * GiB);
   assert.throws(() => checkMemory(e, 4 * GiB), (err: Error) => {
-    assert.equal(err.message, 'this run needs about 8.0 GiB (model 381 MiB × 16 for weights, gradients, Adam\'s moments and their working copies ' +
+    assert.equal(err.message, 'this run needs about 8 GiB (model 381 MiB × 16 for weights, gradients, Adam\'s moments and their working copies ' +
       '+ activations 2 GiB); the limit is 4 GiB: raise it with --max-memory 8G or make the model smaller');
     return true;
   });

@@ -47,7 +47,7 @@ Every model is trained on every phrase's label (the LSTMs read each phrase's wor
       let info = { maxTrainWords: 0, testWords: [0, 0] as [number, number], majority: 0 };
       for (let r = 0; r < n; r++) {
         const res = await sentimentTrees({
-          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested,
+          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested, maxMemory: f.maxMemory,
           seed: f.seed + r, trainSize: f.train, testSize: f.test, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),

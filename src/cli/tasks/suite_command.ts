@@ -19,6 +19,9 @@ export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   direction?: 'uni' | 'bi'; chrono?: number;
 }
 
+/** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
+export const MAX_TEST_SEQUENCES = 1_000_000;
+
 /** The cell name of the result line: 'bi-lstm' for a bidirectional LSTM. */
 export function cellLabel(cell: TaskCell, bidirectional: boolean): string {
   return bidirectional ? `bi-${cell}` : cell;
@@ -89,7 +92,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--hidden <n>', 'hidden units', int(1))
     .option('--lr <x>', 'Adam learning rate', learningRate())
     .option('--batch <n>', 'sequences per training batch', int(1))
-    .option('--test <n>', 'fresh test sequences the metric is measured on', int(1))
+    .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
   const defaults = TASK_CELLS.map((c) => {
