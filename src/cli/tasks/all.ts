@@ -72,6 +72,13 @@ export function allTasks(): Command {
               const { result } = await runSequenceTask(task, {
                 cell, length: T, bidirectional, runs: 1, seed: f.seed, settings: f.quick ? QUICK : {}, log,
               });
+              if (!Number.isFinite(result.value)) {
+                // One diverged run does not end a suite of hours, but it is not a result: not printed
+                // as one, not written, and the command ends with exit status 1.
+                log(`${task.name} T ${T} ${result.cell}: expected a finite test ${task.metric}, got ${result.value}; not recorded`);
+                process.exitCode = 1;
+                continue;
+              }
               say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);
               if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
               results = mergeResults(results, [result]);
