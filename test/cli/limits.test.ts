@@ -33,6 +33,21 @@ test('train, seq2seq train and the tasks refuse sizes past the memory limit with
   assert.match(await refusalOf(['seq2seq', 'train', pairs, '--hidden', '1000000000', ...out]), NEEDS, 'seq2seq train --hidden 1e9');
   assert.match(await refusalOf(['tasks', 'adding', '--length', '1000000000', '--steps', '1']), NEEDS, 'tasks adding --length 1e9');
   assert.match(await refusalOf(['tasks', 'copy', '--hidden', '1000000000', '--steps', '1']), NEEDS, 'tasks copy --hidden 1e9');
+  assert.match(await refusalOf(['tasks', 'dates', '--hidden', '1000000000', '--steps', '1']), NEEDS, 'tasks dates --hidden 1e9');
+  assert.match(await refusalOf(['tasks', 'dates', '--batch', '1000000000', '--steps', '1']), NEEDS, 'tasks dates --batch 1e9');
+  assert.match(await refusalOf(['tasks', 'captions', '--test', '1000000000', '--steps', '1']), /\+ held-out images [\d.]+ TiB\); the limit is 4 GiB/);
+  assert.match(await refusalOf(['tasks', 'sentiment-trees', '--train', '1000000000']), /\+ trees and phrases [\d.]+ TiB\); the limit is 4 GiB/);
+  assert.match(await refusalOf(['tasks', 'expr-trees', '--hidden', '1000000000']), NEEDS, 'tasks expr-trees --hidden 1e9');
+  // Sizes whose cost is time, not memory, have a ceiling.
+  for (const [args, re] of [
+    [['tasks', 'expr-trees', '--depth', '1000000000'], /expected an integer in \[1, 10\], got '1000000000'/],
+    [['tasks', 'adding', '--test', '1000000000'], /expected an integer in \[1, 1000000\]/],
+    [['tasks', 'dates', '--beam', '1000000000'], /expected an integer in \[0, 256\]/],
+    [['seq2seq', 'translate', '--checkpoint', 'x', '--max-len', '1000000000'], /expected an integer in \[1, 10000\]/],
+    [['sample', '--length', '1000000000'], /expected an integer in \[0, 10000000\]/],
+    [['viz', '--checkpoint', 'x', '--maps', '1000000000'], /expected an integer in \[1, 1000\]/],
+    [['tasks', 'narma10', '--runs', '1000000000'], /expected an integer in \[1, 1000\]/],
+  ] as const) assert.match(await refusalOf(args), re, args.join(' '));
 });
 
 test('train refuses a corpus of more distinct characters than --max-vocab', async () => {

@@ -14,7 +14,9 @@ import {
 import { CharModel } from '../../src/train/char_model.js';
 import { charModelParameterCount } from '../../src/train/char_model_memory.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/seq2seq/model.js';
-import { seq2seqParameterCount } from '../../src/seq2seq/seq2seq_memory.js';
+import { captionModelParameterCount, seq2seqParameterCount } from '../../src/seq2seq/seq2seq_memory.js';
+import { captionsModel } from '../../src/tasks/captions.js';
+import { captionVocab } from '../../src/tasks/shapes_images.js';
 
 const CELLS = ['rnn', 'lstm', 'gru'] as const;
 
@@ -28,7 +30,7 @@ test('recurrentParameterCount equals nn.RNN / LSTM / GRU numParameters()', () =>
   }
 });
 
-test('charModelParameterCount and seq2seqParameterCount equal the built models\' numParameters()', () => {
+test('charModelParameterCount, seq2seqParameterCount and captionModelParameterCount equal the built models\' numParameters()', () => {
   for (const cell of CELLS) {
     for (const [vocabSize, embeddingSize, hiddenSize, numLayers] of [[5, 3, 4, 1], [11, 6, 7, 3]]) {
       const c = { vocabSize, cell, hiddenSize, numLayers, embeddingSize, dropout: 0 };
@@ -49,6 +51,13 @@ test('charModelParameterCount and seq2seqParameterCount equal the built models\'
     }
   }
   assert.equal(checked, 99);
+  const vocab = captionVocab();
+  for (const attention of ['additive', 'general', 'none'] as const) {
+    for (const context of ['init', 'input', 'both'] as const) {
+      const model = captionsModel({ attention, context, hiddenSize: 7, embeddingSize: 5, cell: 'gru' }, vocab);
+      assert.equal(captionModelParameterCount(model.getConfig()), model.numParameters(), `${attention} ${context}`);
+    }
+  }
 });
 
 test('formatBytes prints binary units', () => {
