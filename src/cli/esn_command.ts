@@ -9,7 +9,7 @@ import { readRegularFileSync } from '../io/read_file.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
 import { ESN, ESN_DEFAULTS, esnMemory, parseCsvSeries, timeSeries, type EsnOverrides } from '../esn/index.js';
 import { checkMemory, DEFAULT_MAX_MEMORY } from '../nn/memory_estimate.js';
-import { float, int, memorySize } from './parse.js';
+import { filePath, float, int, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 
 /** Largest CSV read, so that a wrong path (a disk image, a log) fails fast instead of filling memory. */
@@ -85,7 +85,7 @@ export function esnCommand(): Command {
     .option('--washout <n>', `leading steps that only warm the reservoir up (default ${d.washout})`, int(0))
     .option('--horizon <h>', `steps to forecast past the end of the series, at most ${MAX_HORIZON} (default ${d.horizon})`, int(0, MAX_HORIZON))
     .option('--seed <n>', `seed of the reservoir weights (default ${d.seed})`, int(0))
-    .option('--out <path>', 'write the forecast CSV here instead of stdout')
+    .option('--out <path>', 'write the forecast CSV here instead of stdout', filePath())
     .option('--max-memory <size>', 'refuse a reservoir estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .action((file: string, f: EsnCommandFlags) => {
       const washout = f.washout ?? d.washout, horizon = f.horizon ?? d.horizon, units = f.units ?? d.units;

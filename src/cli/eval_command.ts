@@ -6,14 +6,14 @@ import { CharModel } from '../train/char_model.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { evaluate } from '../train/evaluate.js';
 import { DEFAULT_CHECKPOINT } from './train_command.js';
-import { int } from './parse.js';
+import { filePath, int } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('cross-entropy of a checkpoint over a text file (nats/char)')
     .argument('<corpus>', 'UTF-8 text file')
-    .option('--checkpoint <path>', 'model checkpoint', DEFAULT_CHECKPOINT)
+    .option('--checkpoint <path>', 'model checkpoint', filePath(), DEFAULT_CHECKPOINT)
     .option('--seq-len <n>', 'steps per forward pass', int(1), 128)
     .option('--batch <n>', 'parallel streams', int(1), 16)
     .action((corpus: string, f: { checkpoint: string; seqLen: number; batch: number }) => {

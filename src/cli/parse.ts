@@ -42,6 +42,14 @@ export function learningRate(): (v: string) => number {
   };
 }
 
+/** A file path: not empty (an empty --out would write '.state.safetensors' into the current directory) and no NUL. */
+export function filePath(): (v: string) => string {
+  return (v) => {
+    if (v.trim() === '' || v.includes('\0')) throw new InvalidArgumentError(`expected a file path, got ${v.includes('\0') ? 'a NUL character in' : 'an empty'} path`);
+    return v;
+  };
+}
+
 const SIZE_UNITS: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
 /** --max-memory: a size with a binary unit, '512M', '16G', '1.5GiB' or '2T', in bytes. */

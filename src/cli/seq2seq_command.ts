@@ -20,7 +20,7 @@ import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int, learningRate, memorySize } from './parse.js';
+import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 import { checkMemory } from '../nn/memory_estimate.js';
 import { seq2seqTrainingMemory } from '../seq2seq/seq2seq_memory.js';
@@ -59,7 +59,7 @@ function trainCommand(): Command {
   return new Command('train')
     .description('train a character-level encoder-decoder on a TSV file of source<TAB>target lines')
     .argument('<pairs>', 'UTF-8 file, one pair per line: source, a TAB, target')
-    .option('--out <path>', 'checkpoint file', DEFAULT_SEQ2SEQ_CHECKPOINT)
+    .option('--out <path>', 'checkpoint file', filePath(), DEFAULT_SEQ2SEQ_CHECKPOINT)
     .option('--cell <type>', `recurrent cell of encoder and decoder: rnn, lstm or gru (default ${d.cell})`, choice('rnn', 'lstm', 'gru'))
     .option('--hidden <n>', `hidden units (default ${d.hidden})`, int(1))
     .option('--embedding <n>', `character embedding size (default ${d.embedding})`, int(1))
@@ -164,7 +164,7 @@ function translateCommand(): Command {
   return new Command('translate')
     .description('translate texts (arguments, or stdin lines) with a trained seq2seq checkpoint, one output per line')
     .argument('[text...]', 'source texts (default: each line of stdin)')
-    .requiredOption('--checkpoint <path>', 'checkpoint written by `unfold seq2seq train`')
+    .requiredOption('--checkpoint <path>', 'checkpoint written by `unfold seq2seq train`', filePath())
     .option('--beam <k>', `beam width (default 0: greedy or sampled; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH))
     .option('--length-penalty <a>', 'beam search: score = log p / length^a (default 1)', float(0))
     .option('--temperature <t>', 'sample at this temperature instead of greedy (default 0: greedy)', float(0))

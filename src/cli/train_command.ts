@@ -12,7 +12,7 @@ import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { onInterrupt } from './interrupt.js';
-import { choice, float, int, learningRate, memorySize } from './parse.js';
+import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
@@ -58,7 +58,7 @@ export function trainCommand(): Command {
     .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .option('--max-vocab <n>', `refuse a corpus with more distinct characters than this (default ${d.maxVocab})`, int(1))
     .option('--threads <n>', 'threads the kernels split their work over (default: UNFOLD_THREADS, else every core)', int(1))
-    .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
+    .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', filePath(), DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
     .option('--dashboard', 'serve a live report of the run on localhost while training')
     .option('--port <n>', 'port of the --dashboard server (default 8000; 0 for any free port)', int(0))

@@ -28,7 +28,7 @@ import { tailExcerpt } from '../viz/text_excerpt.js';
 import { attentionMapFrom, type AttentionMap } from '../viz/attention_section.js';
 import { describeValue } from '../tensor/describe_value.js';
 import { defaultCorpus } from './default_corpus.js';
-import { float, int } from './parse.js';
+import { filePath, float, int } from './parse.js';
 
 /** Most attention maps drawn in one report: each is a table in the page, and caption maps draw their images first. */
 export const MAX_MAPS = 1000;
@@ -81,14 +81,14 @@ export function vizCommand(): Command {
   return new Command('viz')
     .description('write an HTML report of a trained model: loss curves, hidden cells, gates, gradients through time, predictions')
     .argument('[text]', 'UTF-8 text to analyse (default: the end of the built-in corpus)')
-    .requiredOption('--checkpoint <path>', 'model checkpoint (its metrics log beside it gives the loss curves)')
-    .option('--out <path>', 'HTML file to write', 'report.html')
+    .requiredOption('--checkpoint <path>', 'model checkpoint (its metrics log beside it gives the loss curves)', filePath())
+    .option('--out <path>', 'HTML file to write', filePath(), 'report.html')
     .option('--chars <n>', 'characters of the text to analyse', int(2), 600)
     .option('--gradient-chars <n>', 'steps of the gradient-through-time comparison', int(1), 120)
     .option('--top <n>', 'most feature-correlated cells to show', int(1), 6)
     .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
     .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
-    .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
+    .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}', filePath())
     .option('--maps <n>', `seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images (at most ${MAX_MAPS})`, int(1, MAX_MAPS), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
       const ckpt = loadCheckpoint(f.checkpoint);

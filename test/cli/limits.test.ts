@@ -47,6 +47,8 @@ test('train, seq2seq train and the tasks refuse sizes past the memory limit with
     [['sample', '--length', '1000000000'], /expected an integer in \[0, 10000000\]/],
     [['viz', '--checkpoint', 'x', '--maps', '1000000000'], /expected an integer in \[1, 1000\]/],
     [['tasks', 'narma10', '--runs', '1000000000'], /expected an integer in \[1, 1000\]/],
+    [['train', '--out', ''], /expected a file path, got an empty path/],
+    [['seq2seq', 'train', 'pairs.tsv', '--out', ' '], /expected a file path, got an empty path/],
   ] as const) assert.match(await refusalOf(args), re, args.join(' '));
 });
 

@@ -13,7 +13,7 @@ import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runSequenceTask } from './suite_command.js';
 import { fmt, say } from '../task_report.js';
-import { int } from '../parse.js';
+import { filePath, int } from '../parse.js';
 
 interface AllFlags { quick?: boolean; only?: string; cells?: string; out?: string; seed: number; json?: boolean; collect?: string[]; note?: string }
 
@@ -39,7 +39,7 @@ export function allTasks(): Command {
     .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
     .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
     .option('--cells <cells>', 'comma-separated cells among rnn, lstm, gru (default all)')
-    .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)')
+    .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)', filePath())
     .option('--seed <n>', 'seed of every run', int(0), 0)
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
     .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')

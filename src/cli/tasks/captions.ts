@@ -12,7 +12,7 @@ import { MAX_MAPS } from '../viz_command.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
-import { choice, float, int, learningRate } from '../parse.js';
+import { choice, filePath, float, int, learningRate } from '../parse.js';
 import { MAX_BEAM_WIDTH } from '../../seq2seq/beam_search.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
@@ -61,7 +61,7 @@ export function captionsTask(): Command {
     .option('--beam <k>', `beam width at test time (0: greedy; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH), 0)
     .option('--teacher-forcing <schedule>', 'probability of feeding the true previous word: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K', '1')
     .option('--no-baseline', 'skip the model without attention')
-    .option('--report <file>', 'write an HTML page of attention heatmaps over a few held-out images (first run)')
+    .option('--report <file>', 'write an HTML page of attention heatmaps over a few held-out images (first run)', filePath())
     .option('--maps <n>', `held-out images drawn in the report (at most ${MAX_MAPS})`, int(1, MAX_MAPS), 6);
   return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: CaptionsFlags) => {
