@@ -93,7 +93,7 @@ const NUMBERS = a.quick
   ? ['0', '-1', '1e9', '1e308', 'NaN', '']
   : ['0', '-1', '1000000000', '1e9', '1e308', '-1e308', 'NaN', 'Infinity', '0x10', '1.5', '', ' ', 'x'.repeat(100_000)];
 const FILES = {
-  '--out': [subdir, join(dir, 'missing', 'deep', 'x'), '/proc/version', ''],
+  '--out': [subdir, join(dir, 'missing', 'deep', 'x'), '/proc/version', '', '.'],
   '--checkpoint': [join(dir, 'missing.safetensors'), subdir, empty, corpus, binary, '/dev/zero', s2sCkpt, charCkpt],
   '--attention': [numericMaps, badMaps, deepJson, empty, binary, join(dir, 'missing.json')],
   '--report': [subdir, join(dir, 'missing', 'deep', 'r.html')],
@@ -154,7 +154,8 @@ function runCase(c) {
   return new Promise((resolve) => {
     const args = c.args();
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, UNFOLD_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // In the fixtures' folder, so that a relative path (an --out of '.') writes nothing into the repository.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, UNFOLD_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '', peak = 0, killed = null;
     child.stdout.on('data', (d) => { if (stdout.length < 1e6) stdout += d; });
     child.stderr.on('data', (d) => { if (stderr.length < 1e6) stderr += d; });
