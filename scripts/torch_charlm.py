@@ -10,8 +10,7 @@ Two uses, both with Debian's python3-torch (/usr/bin/python3):
                     reports validation nats/char over the whole last 10% of the corpus, for
                     BENCHMARKS.md.
 
-The safetensors file is written by hand (8-byte little-endian header length, JSON header, raw
-little-endian data) because Debian packages no safetensors module; the layout is the format's.
+The model and the safetensors writer are python/unfold_torch.py's.
 """
 import argparse, json, math, os, struct, sys, time
 
@@ -41,36 +40,10 @@ import torch
 import torch.nn as nn
 
 
-class CharModel(nn.Module):
-    def __init__(self, vocab_size, cell, hidden, layers, embedding, dropout):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, embedding)
-        rnn = {'lstm': nn.LSTM, 'gru': nn.GRU, 'rnn': nn.RNN}[cell]
-        self.rnn = rnn(embedding, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
-        self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden, vocab_size)
-
-    def forward(self, ids, state=None):
-        out, state = self.rnn(self.embedding(ids), state)
-        return self.head(self.drop(out)), state
-
-
-def save_safetensors(path, tensors, metadata):
-    header = {'__metadata__': metadata}
-    offset, blobs = 0, []
-    for name in sorted(tensors):
-        t = tensors[name].detach().contiguous().to(torch.float32)
-        raw = t.numpy().astype('<f4').tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    h = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    h += b' ' * ((8 - len(h) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
+# The one PyTorch definition of the model and the safetensors writer (python/unfold_torch.py, which
+# `unfold export pytorch` ships beside a checkpoint).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+from unfold_torch import CharModel, write_safetensors as save_safetensors  # noqa: E402
 
 
 def fixture(out_dir):

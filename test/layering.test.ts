@@ -1,6 +1,7 @@
 // The layers of DESIGN.md, checked on the import lines of src/: the core chain (backend ← tensor ←
 // autograd ← nn) imports only downwards, the model families (seq2seq, tree, esn) import nothing from
-// optim, train, tasks, viz or the CLI, tasks import nothing from viz, and the shared entry (core.ts)
+// optim, train, tasks, viz or the CLI, tasks import nothing from viz, interop (other formats in and
+// out) nothing from tasks, viz or the CLI, and the shared entry (core.ts)
 // exports no task. A new import against an arrow fails here, naming the file and the import.
 
 import { test } from 'node:test';
@@ -28,6 +29,7 @@ const NEVER_FROM: Readonly<Record<string, readonly string[]>> = {
   tree: FAMILY_MUST_NOT,
   esn: FAMILY_MUST_NOT,
   tasks: ['viz', 'cli'],
+  interop: ['tasks', 'viz', 'cli'],
   'core.ts': ['tasks', 'viz', 'cli'],
 };
 

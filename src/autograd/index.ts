@@ -21,3 +21,7 @@ export * from './ops/compare.js';
 export { conv2d, convOutputSize, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
 export * from './ops/pool2d.js';
 export * from './ops/bce.js';
+export { softplus } from './ops/softplus.js';
+export { modReLU } from './ops/mod_relu.js';
+export { matrixExp } from './ops/matrix_exp.js';
+export { circularShift } from './ops/circular_shift.js';

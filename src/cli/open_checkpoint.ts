@@ -15,7 +15,9 @@ const TAKEN_BY: Readonly<Record<string, string>> = {
   'tree.TreeClassifier': 'unfold tasks sentiment-trees --out DIR --resume trains it on; the library\'s loadCheckpoint() opens it',
   'tree.TreeRegressor': 'unfold tasks expr-trees --out DIR --resume trains it on; the library\'s loadCheckpoint() opens it',
   'tasks.SequenceModel': 'the tree tasks\' sequence baseline: unfold tasks expr-trees or sentiment-trees --out DIR --resume trains it on',
+  'interop.KerasSequential': 'an imported Keras model: unfold export tfjs takes it; the library\'s loadCheckpoint() opens it',
   'tasks.TaskModel': 'a task suite model: unfold tasks <task> --out DIR --resume trains it on; the library\'s loadCheckpoint() opens it',
+  'interop.RecurrentModel': 'an imported model: unfold export onnx writes it back out; the library\'s loadCheckpoint() opens it',
 };
 
 /** Where a checkpoint of `c`'s kind can be opened instead, for refusals. */

@@ -9,6 +9,8 @@ import { esnCommand } from './esn_command.js';
 import { tasksCommand } from './tasks_command.js';
 import { vizCommand } from './viz_command.js';
 import { seq2seqCommand } from './seq2seq_command.js';
+import { exportCommand } from './export_command.js';
+import { importCommand } from './import_command.js';
 
 /** The command and every command under it, depth-first. */
 export function everyCommand(c: Command): Command[] {
@@ -28,7 +30,7 @@ export function unfoldProgram(): Command {
   const program = new Command('unfold')
     .description('recurrent and recursive neural networks in TypeScript: train, sample and evaluate models, run the task suite, draw reports')
     .showHelpAfterError();
-  for (const make of [trainCommand, sampleCommand, evalCommand, esnCommand, tasksCommand, vizCommand, seq2seqCommand]) program.addCommand(make());
+  for (const make of [trainCommand, sampleCommand, evalCommand, esnCommand, tasksCommand, vizCommand, seq2seqCommand, exportCommand, importCommand]) program.addCommand(make());
   for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${shortened(text)}`) });
   return program;
 }

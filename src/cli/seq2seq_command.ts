@@ -19,7 +19,7 @@ import { resumableRng } from '../train/fit_state.js';
 import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
-import { onInterrupt } from './interrupt.js';
+import { interruptExitStatus, onInterrupt } from './interrupt.js';
 import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 import { checkMemory } from '../nn/memory_estimate.js';
@@ -139,7 +139,7 @@ function trainCommand(): Command {
         const shown: TextPair[] = val.slice(0, 5);
         const outs = translate(model, srcVocab, tgtVocab, shown.map((p) => p.source), { maxLength: maxTarget + 10 });
         shown.forEach((p, i) => process.stdout.write(`  ${JSON.stringify(p.source)} -> ${JSON.stringify(outs[i])}${outs[i] === p.target ? '' : ` (expected ${JSON.stringify(p.target)})`}\n`));
-        if (res.stopped === 'interrupted') process.exitCode = 130;
+        if (res.stopped === 'interrupted') process.exitCode = interruptExitStatus();
       } finally {
         progress.stop();
         interrupt.close();

@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { interruptExitStatus } from './interrupt.js';
 
 export interface CheckpointFlags { out?: string; resume?: boolean }
 
@@ -21,13 +22,14 @@ export function runFolder(f: CheckpointFlags, run: number): string | undefined {
 }
 
 /**
- * After an interrupted model: says where the models are and sets exit status 130; the command then
- * stops without training or reporting the rest. Returns whether it was interrupted.
+ * After an interrupted model: says where the models are and sets the exit status (130 after Ctrl-C,
+ * 143 after SIGTERM: see ./interrupt.ts); the command then stops without training or reporting the
+ * rest. Returns whether it was interrupted.
  */
 export function stoppedEarly(f: CheckpointFlags & { json?: boolean }, interrupted: boolean): boolean {
   if (!interrupted) return false;
   const where = f.out === undefined ? 'nothing was saved (no --out)' : `the models so far are in ${f.out}; continue with --resume`;
   (f.json ? process.stderr : process.stdout).write(`stopped early: ${where}\n`);
-  process.exitCode = 130;
+  process.exitCode = interruptExitStatus();
   return true;
 }

@@ -11,7 +11,7 @@ import { metricsPathFor } from '../train/checkpoint.js';
 import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
-import { onInterrupt } from './interrupt.js';
+import { interruptExitStatus, onInterrupt } from './interrupt.js';
 import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
@@ -114,7 +114,7 @@ export function trainCommand(): Command {
         process.stdout.write(`validation loss ${finiteMetric(result.valLoss, 'validation loss').toFixed(4)} nats/char (train ${finiteMetric(result.trainLoss, 'training loss').toFixed(4)})\n`);
         if (f.out) process.stdout.write(`checkpoint: ${f.out}\n`);
         process.stdout.write(`\nsample:\n${result.sample}\n`);
-        if (result.stopped === 'interrupted') process.exitCode = 130;
+        if (result.stopped === 'interrupted') process.exitCode = interruptExitStatus();
         else if (dash) {
           // Keep the finished run's report up until the user is done with it.
           process.stdout.write(`\ndashboard still serving at ${dash.url} (Ctrl-C to exit)\n`);

@@ -2,7 +2,7 @@
 // readout fitted in closed form. Float64 numerics with no autograd and no Node imports, so this
 // module runs in browsers as well.
 //
-//     import { esn } from 'unfold';
+//     import { esn } from 'unfold-rnn';
 //     const net = new esn.ESN({ units: 100, inputSize: 1, outputSize: 1, spectralRadius: 1.25, leakRate: 0.3 });
 //     net.fit(inputs, targets, { washout: 100 });
 //     const forecast = net.generate(50);

@@ -3,6 +3,8 @@
 // The bytes go to a temporary file in the same directory (rename is only atomic within one
 // filesystem), which is fsynced before it is renamed over the target; the directory is then fsynced
 // so that the rename itself survives a power loss (best effort: not every platform allows it).
+// A process killed mid-write leaves its temporary file behind; the next write to the same target
+// removes those whose writer (the pid in the name) is no longer running, and never a live one's.
 
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,34 @@ function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/**
+ * The temporary files of writes to `path` whose writer is gone (killed mid-write): names made by
+ * temporaryPath whose pid is not a running process. This process's own are never stale (it may be
+ * writing them now), nor are those of a pid that exists but is another user's (EPERM).
+ */
+function staleTemporaries(path: string): string[] {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try { names = fs.readdirSync(dirname(path)); } catch { return []; }
+  return names.filter((name) => {
+    if (!name.startsWith(prefix)) return false;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    return m !== null && !isRunning(Number(m[1]));
+  }).map((name) => join(dirname(path), name));
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+// Best effort: a leftover that cannot be removed now stays for a later write.
+function removeStaleTemporaries(path: string): void {
+  for (const temp of staleTemporaries(path)) {
+    try { fs.unlinkSync(temp); } catch { /* gone already, or not ours to remove */ }
+  }
+}
+
 function failure(path: string, err: unknown): Error {
   const reason = err instanceof Error ? err.message : String(err);
   return new Error(`cannot write ${path}: ${reason}`, { cause: err });
@@ -26,10 +56,12 @@ function failure(path: string, err: unknown): Error {
 
 /**
  * Writes `bytes` to `path` atomically: temporary file in the same directory, fsync, rename over the
- * target, fsync of the directory. On any error the temporary file is removed, an existing file at
+ * target, fsync of the directory. Leftover temporary files of `path` from killed writers are removed
+ * first (see staleTemporaries). On any error the temporary file is removed, an existing file at
  * `path` is left untouched, and the error (naming `path`) is rethrown.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+  removeStaleTemporaries(path);
   const temp = temporaryPath(path);
   let handle: fs.promises.FileHandle | null = null;
   try {
@@ -55,6 +87,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
 
 /** Synchronous writeFileAtomic, for exit handlers and other places that cannot await. */
 export function writeFileAtomicSync(path: string, bytes: Uint8Array, options: WriteFileAtomicOptions = {}): void {
+  removeStaleTemporaries(path);
   const temp = temporaryPath(path);
   let fd: number | null = null;
   try {

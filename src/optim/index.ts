@@ -1,6 +1,6 @@
 // The optim layer: optimizers (SGD, Adam, AdamW, RMSprop, Adagrad) with torch.optim's semantics and
 // state dicts, gradient clipping, and learning-rate schedules.
-//   import { optim } from 'unfold';
+//   import { optim } from 'unfold-rnn';
 //   const opt = new optim.AdamW(model.parameters(), { lr: 3e-3 });
 //   const sched = new optim.WarmupCosine(opt, { warmupSteps: 200, totalSteps: 10000, minLr: 1e-5 });
 //   loss.backward(); optim.clipGradNorm(model.parameters(), 1); opt.step(); sched.step(); opt.zeroGrad();

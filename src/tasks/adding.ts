@@ -4,7 +4,7 @@
 // values. Predicting the mean 1 always gives MSE Var(u1 + u2) = 2/12 ≈ 0.167: the baseline.
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { checkLength, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
 /** MSE of always predicting 1, the mean of the target. */
@@ -36,8 +36,8 @@ function settings(cell: TaskCell, T: number): TaskSettings {
   // therefore the default. Longer sequences cost more per step and need more steps, so the
   // wall-clock cap is what binds.
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 1e-3 : 3e-3, batchSize: 50, steps: T <= 100 ? 4000 : 6000,
-    time: 540, clip: 1, testSize: 1000, evalEvery: 50, chrono: cell === 'rnn' ? 0 : T,
+    hiddenSize: 32, lr: !isGated(cell) ? 1e-3 : 3e-3, batchSize: 50, steps: T <= 100 ? 4000 : 6000,
+    time: 540, clip: 1, testSize: 1000, evalEvery: 50, chrono: !isGated(cell) ? 0 : T,
   };
 }
 

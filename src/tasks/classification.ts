@@ -4,7 +4,7 @@
 // and one in [0.5T, 0.6T). The class is their order: XX, XY, YX or YY. Guessing gives 0.25.
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 import { lastAccuracy } from './counting.js';
 
@@ -48,7 +48,7 @@ function settings(cell: TaskCell, T: number): TaskSettings {
   // steps; lr 3e-3 with chrono initialisation for T steps solved it in 300.
   return {
     hiddenSize: 32, lr: 3e-3, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
-    chrono: cell === 'rnn' ? 0 : T,
+    chrono: !isGated(cell) ? 0 : T,
   };
 }
 

@@ -8,7 +8,7 @@
 // the delimiter is never a target).
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { argmax, checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
 export const COPY_SYMBOLS = 10;
@@ -54,8 +54,8 @@ function settings(cell: TaskCell, T: number): TaskSettings {
   // must be kept), H = 64 at lr 3e-3 still sat on it after 1400 steps, H = 32 at lr 1e-2 went
   // under it from about 1800 steps on. The wall-clock cap binds before the step cap on a busy machine.
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 1e-3 : 1e-2, batchSize: 32, steps: 6000,
-    time: 540, clip: 1, testSize: 500, evalEvery: 100, chrono: cell === 'rnn' ? 0 : T + 2 * COPY_SYMBOLS,
+    hiddenSize: 32, lr: !isGated(cell) ? 1e-3 : 1e-2, batchSize: 32, steps: 6000,
+    time: 540, clip: 1, testSize: 500, evalEvery: 100, chrono: !isGated(cell) ? 0 : T + 2 * COPY_SYMBOLS,
   };
 }
 

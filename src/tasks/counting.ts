@@ -4,7 +4,7 @@
 // accuracy of always answering the most likely count ⌊T/2⌋: C(T, ⌊T/2⌋) / 2^T.
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { argmax, checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
 /** P(count = ⌊T/2⌋) for T fair coin flips, the accuracy of always guessing the mode. */
@@ -44,7 +44,7 @@ export function lastAccuracy(out: Float32Array, batch: TaskBatch): number {
 
 function settings(cell: TaskCell): TaskSettings {
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 3e-3 : 1e-2, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
+    hiddenSize: 32, lr: !isGated(cell) ? 3e-3 : 1e-2, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
   };
 }
 

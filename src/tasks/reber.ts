@@ -6,7 +6,7 @@
 // model gives probability above REBER_THRESHOLD is exactly the set of symbols that may come next.
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { IGNORE, checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 import { maxOf } from '../tensor/large_arrays.js';
 
@@ -113,7 +113,7 @@ export function predictedSet(out: Float32Array, off: number): number {
 
 function settings(cell: TaskCell): TaskSettings {
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 3e-3 : 1e-2, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
+    hiddenSize: 32, lr: !isGated(cell) ? 3e-3 : 1e-2, batchSize: 32, steps: 3000, time: 300, clip: 1, testSize: 1000, evalEvery: 100,
   };
 }
 

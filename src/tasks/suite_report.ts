@@ -48,7 +48,7 @@ function fmt(x: number | null): string {
   return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toPrecision(4);
 }
 
-const CELL_ORDER = ['rnn', 'lstm', 'gru', 'bi-rnn', 'bi-lstm', 'bi-gru'];
+const CELL_ORDER = ['rnn', 'lstm', 'gru', 'irnn', 'orth', 'clockwork', 'bi-rnn', 'bi-lstm', 'bi-gru', 'bi-irnn', 'bi-orth', 'bi-clockwork'];
 
 /** The whole TASKS.md for `results`, with the tasks described by `tasks`. */
 export function suiteMarkdown(tasks: readonly SequenceTask[], results: readonly SuiteResult[], header: string): string {

@@ -4,7 +4,7 @@
 // bidirectional one reads it in its backward direction.
 
 import type { Rng } from '../tensor/random.js';
-import type { TaskCell } from './task_model.js';
+import { isGated, type TaskCell } from './task_model.js';
 import { IGNORE, argmax, checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
 export const TAG_SYMBOLS = 8;
@@ -42,7 +42,7 @@ export function tagAccuracy(out: Float32Array, batch: TaskBatch): number {
 
 function settings(cell: TaskCell): TaskSettings {
   return {
-    hiddenSize: 32, lr: cell === 'rnn' ? 3e-3 : 1e-2, batchSize: 32, steps: 1500, time: 240, clip: 1, testSize: 1000, evalEvery: 100,
+    hiddenSize: 32, lr: !isGated(cell) ? 3e-3 : 1e-2, batchSize: 32, steps: 1500, time: 240, clip: 1, testSize: 1000, evalEvery: 100,
   };
 }
 

@@ -12,7 +12,9 @@ import type { SequenceTask, TaskSettings } from './task_spec.js';
 export const TEST_CHUNK = 100;
 
 /** The run of `task` at length T with settings `s`. */
-export function taskMemory(task: SequenceTask, cell: TaskCell, T: number, s: Pick<TaskSettings, 'hiddenSize' | 'batchSize'>, bidirectional: boolean): MemoryEstimate {
+export function taskMemory(task: SequenceTask, taskCell: TaskCell, T: number, s: Pick<TaskSettings, 'hiddenSize' | 'batchSize'>, bidirectional: boolean): MemoryEstimate {
+  // The ungated cells (IRNN, expRNN, clockwork) hold about what a tanh RNN of the same width holds.
+  const cell = taskCell === 'lstm' || taskCell === 'gru' ? taskCell : 'rnn';
   const H = s.hiddenSize, D = bidirectional ? 2 : 1, O = task.outputSize(T), I = task.inputSize, steps = Math.max(T, 1);
   const parameters = recurrentParameterCount({ cell, inputSize: I, hiddenSize: H, bidirectional }) + D * H * O + O;
   const B = Math.max(s.batchSize, TEST_CHUNK);

@@ -1,6 +1,7 @@
-// The model every sequence task of the suite trains: a recurrent layer (tanh RNN, LSTM or GRU; one
-// or two directions) and a linear read-out, either at every step (many-to-many: copy, Reber,
-// parity, tagging) or from the final state only (many-to-one: adding, counting, classification).
+// The model every sequence task of the suite trains: a recurrent layer (tanh RNN, LSTM or GRU, and
+// the long-memory cells: IRNN, orthogonal expRNN, clockwork; one or two directions) and a linear
+// read-out, either at every step (many-to-many: copy, Reber, parity, tagging) or from the final
+// state only (many-to-one: adding, counting, classification).
 
 import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
@@ -11,13 +12,37 @@ import { Linear } from '../nn/layers/linear.js';
 import { RNN } from '../nn/layers/rnn.js';
 import { LSTM } from '../nn/layers/lstm.js';
 import { GRU } from '../nn/layers/gru.js';
-import type { RecurrentLayer } from '../nn/layers/recurrent_layer.js';
+import { RecurrentLayer } from '../nn/layers/recurrent_layer.js';
+import { OrthogonalRNNCell } from '../nn/cells/orthogonal_cell.js';
+import { ClockworkRNNCell } from '../nn/cells/clockwork_cell.js';
+import { Recurrence } from '../nn/wrappers/recurrence.js';
+import { Bidirectional } from '../nn/wrappers/bidirectional.js';
+import type { SequenceModule } from '../nn/wrappers/sequence_module.js';
+import type { RecurrentCell } from '../nn/cells/cell.js';
 import { registerClass } from '../nn/registry.js';
 
-/** The recurrent cells a task can be run with. */
-export type TaskCell = 'rnn' | 'lstm' | 'gru';
+/**
+ * The recurrent cells a task can be run with: 'rnn' (tanh), 'lstm', 'gru', 'irnn' (ReLU RNN from
+ * the identity, Le et al. 2015), 'orth' (expRNN: W_hh = exp(A) orthogonal throughout training, with
+ * modReLU) and 'clockwork' (modules of periods 1, 2, 4, 8, Koutník et al. 2014).
+ */
+export type TaskCell = 'rnn' | 'lstm' | 'gru' | 'irnn' | 'orth' | 'clockwork';
 
-export const TASK_CELLS: readonly TaskCell[] = ['rnn', 'lstm', 'gru'];
+export const TASK_CELLS: readonly TaskCell[] = ['rnn', 'lstm', 'gru', 'irnn', 'orth', 'clockwork'];
+
+/** The cells `unfold tasks all` runs unless told otherwise: the classic three. */
+export const SUITE_CELLS: readonly TaskCell[] = ['rnn', 'lstm', 'gru'];
+
+/**
+ * Whether a cell is gated (LSTM, GRU): the tasks' settings give gated cells their own learning rate
+ * and chrono initialisation, and the ungated ones (tanh RNN, IRNN, orthogonal, clockwork) the plain RNN's.
+ */
+export function isGated(cell: TaskCell): boolean {
+  return cell === 'lstm' || cell === 'gru';
+}
+
+/** The clockwork cell's periods in the task suite (hiddenSize must be a multiple of 4). */
+export const CLOCKWORK_PERIODS: readonly number[] = [1, 2, 4, 8];
 
 export interface TaskModelConfig {
   cell: TaskCell;
@@ -49,7 +74,8 @@ export interface TaskModelConfig {
  */
 export class TaskModel extends Module {
   readonly config: Required<TaskModelConfig>;
-  readonly rnn: RecurrentLayer;
+  /** An RNN / LSTM / GRU layer, or a Recurrence (Bidirectional of two) of the cells without a fused layer. */
+  readonly rnn: RecurrentLayer | Recurrence | Bidirectional;
   readonly head: Linear;
 
   constructor(config: TaskModelConfig, seed = 0) {
@@ -59,11 +85,16 @@ export class TaskModel extends Module {
     if (!(inputSize >= 1 && hiddenSize >= 1 && outputSize >= 1)) {
       throw new Error(`expected inputSize, hiddenSize and outputSize >= 1, got ${inputSize}, ${hiddenSize}, ${outputSize}`);
     }
+    if (!TASK_CELLS.includes(cell)) throw new Error(`expected a cell among ${TASK_CELLS.join(', ')}, got '${String(cell)}'`);
     const init = { rng: new Rng(seed) };
     const layer = { inputSize, hiddenSize, bidirectional };
+    const single = (): RecurrentCell & Module => (cell === 'orth' ? new OrthogonalRNNCell({ inputSize, hiddenSize }, init)
+      : new ClockworkRNNCell({ inputSize, hiddenSize, periods: CLOCKWORK_PERIODS }, init));
     this.rnn = this.registerModule('rnn',
-      cell === 'lstm' ? new LSTM({ ...layer, forgetBias }, init) : cell === 'gru' ? new GRU(layer, init) : new RNN(layer, init));
-    if (this.config.chrono > 2 && cell !== 'rnn') chronoInit(this.rnn, cell, hiddenSize, this.config.chrono, init.rng);
+      cell === 'lstm' ? new LSTM({ ...layer, forgetBias }, init) : cell === 'gru' ? new GRU(layer, init)
+        : cell === 'rnn' ? new RNN(layer, init) : cell === 'irnn' ? new RNN({ ...layer, nonlinearity: 'relu', recurrentInit: 'identity' }, init)
+          : bidirectional ? new Bidirectional(single(), single()) : new Recurrence(single()));
+    if (this.config.chrono > 2 && isGated(cell)) chronoInit(this.rnn as RecurrentLayer, cell, hiddenSize, this.config.chrono, init.rng);
     const D = bidirectional ? 2 : 1;
     this.head = this.registerModule('head', new Linear({ inFeatures: D * hiddenSize, outFeatures: outputSize }, init));
   }
@@ -76,13 +107,39 @@ export class TaskModel extends Module {
     };
   }
 
-  forward(x: Tensor): Tensor {
-    const { inputSize, readout, bidirectional } = this.config;
+  /**
+   * forward(x) with the recurrent layer's outputs [T, B, H] and final state [1, B, H] as well: what
+   * the information-flow regulariser reads. Only for the one-direction tanh RNN and IRNN.
+   */
+  forwardWithStates(x: Tensor): { y: Tensor; output: Tensor; final: Tensor } {
+    const { cell, bidirectional, readout } = this.config;
+    if (!(this.rnn instanceof RNN) || bidirectional) {
+      throw new Error(`expected a one-direction rnn or irnn model for the information-flow regulariser, got ${bidirectional ? 'bi-' : ''}${cell}`);
+    }
+    this.checkInput(x);
+    const [output, final] = this.rnn.forward(x);
+    return { y: this.head.forward(readout === 'all' ? output : select(final, 0, 0)), output, final };
+  }
+
+  private checkInput(x: Tensor): void {
+    const { inputSize } = this.config;
     if (x.rank !== 3 || x.shape[2] !== inputSize) {
       throw new Error(`expected input of shape [T, B, ${inputSize}], got ${formatShape(x.shape)}`);
     }
-    // output [T, B, D·H]; h_n [D, B, H]. LSTM's state is [h_n, c_n], RNN's and GRU's h_n alone.
+  }
+
+  forward(x: Tensor): Tensor {
+    const { readout, bidirectional } = this.config;
+    this.checkInput(x);
     const r = this.rnn;
+    if (!(r instanceof RecurrentLayer)) {
+      // Recurrence: carry[0] is h_T [B, H]; Bidirectional: the forward cell's carry, then the backward one's
+      const { output, carry } = (r as SequenceModule).runSequence(x, null, null);
+      if (readout === 'all') return this.head.forward(output);
+      const c = r instanceof Bidirectional ? r.forwardLayer.carrySize : 0;
+      return this.head.forward(bidirectional ? concat([carry[0], carry[c]], 1) : carry[0]);
+    }
+    // output [T, B, D·H]; h_n [D, B, H]. LSTM's state is [h_n, c_n], RNN's and GRU's h_n alone.
     const [out, h] = r instanceof LSTM ? ((o) => [o[0], o[1][0]] as const)(r.forward(x))
       : (r as RNN | GRU).forward(x);
     if (readout === 'all') return this.head.forward(out);

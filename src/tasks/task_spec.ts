@@ -37,6 +37,11 @@ export interface TaskSettings {
   evalEvery: number;
   /** Chrono initialisation of the gate biases for dependencies up to this length (0: off). */
   chrono?: number;
+  /**
+   * Weight λ of the information-flow regulariser Ω (Pascanu et al. 2013) added to the loss, for the
+   * one-direction tanh RNN and IRNN (0 or absent: off); see nn/losses/information_flow.ts.
+   */
+  informationFlow?: number;
 }
 
 export interface SequenceTask {

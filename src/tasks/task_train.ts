@@ -11,6 +11,8 @@ import { indices } from '../autograd/ops/gather.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { mseLoss } from '../nn/losses/regression.js';
+import { backwardWithInformationFlow } from '../nn/losses/information_flow.js';
+import type { RNN } from '../nn/layers/rnn.js';
 import { Adam } from '../optim/adam.js';
 import { checkLearningRate } from '../optim/learning_rate_limit.js';
 import { checkMemory } from '../nn/memory_estimate.js';
@@ -118,11 +120,20 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
   const trainRng = new Rng(seed * 3 + 1), valRng = new Rng(seed * 3 + 2), testRng = new Rng(seed * 3 + 3);
   const valBatch = task.generate(valRng, Math.min(128, s.testSize), T);
   const recent: number[] = [];
+  const flow = s.informationFlow ?? 0;
+  if (!(flow >= 0 && Number.isFinite(flow))) throw new Error(`expected an information-flow weight >= 0, got ${flow}`);
+  // With the regulariser the step backpropagates L + λΩ itself (Ω needs L's state gradients first).
+  const step = flow > 0
+    ? { trainStep: (batch: TaskBatch) => {
+      const r = model.forwardWithStates(inputTensor(task, batch));
+      return backwardWithInformationFlow(taskLoss(task, r.y, batch), { layer: model.rnn as RNN, output: r.output, final: r.final }, flow).loss;
+    } }
+    : { loss: (batch: TaskBatch) => taskLoss(task, model.forward(inputTensor(task, batch)), batch) };
   const res = await fit({
     model, optimizer: new Adam(model.parameters(), { lr: s.lr }), clip: s.clip,
     steps: Math.max(0, s.steps), seconds: Math.max(0, s.time), lossWindow: 20,
     data: () => task.generate(trainRng, s.batchSize, T),
-    loss: (batch) => taskLoss(task, model.forward(inputTensor(task, batch)), batch),
+    ...step,
     evaluate: s.evalEvery > 0 ? () => ({ metric: scoreBatch(task, model, valBatch) }) : undefined,
     evalEvery: s.evalEvery,
     stopWhen: ({ metric }) => passes(task, metric),

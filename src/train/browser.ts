@@ -6,6 +6,7 @@ export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js
 export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';
 export { fit, type FitOptions, type FitResult, type FitCallbacks, type FitCheckpoint, type StepContext, type StepInfo } from './fit.js';
+export { TrainingDivergedError, type Divergence } from './divergence.js';
 export { resumableRng, type FitState, type Resumable, type SavedState } from './fit_state.js';
 export {
   trainSeq2Seq, trainCaptionModel, trainDecoderModel,

@@ -10,6 +10,14 @@
 // finishes the step and saves. With a checkpoint it leaves, beside the model file, the state that
 // resumes the run exactly: optimizer buffers, schedule, random generators, data position, counters.
 // Time spent evaluating, saving and in callbacks does not count against a budget of seconds.
+//
+// Divergence (./divergence.ts) stops the run with an error: a loss that is not finite or past
+// LOSS_CEILING, an evaluation metric that is not finite, or a NaN/Inf in what a save would write
+// (weights, optimizer buffers, resumable tensors). Nothing diverged reaches the disk: every save is
+// checked, and a save made during the run is captured (as bytes) at its step but written only after
+// the next step's loss, computed on those very weights, came out sound, so that weights which are
+// finite but already overflow the forward pass are not kept either. The final save (budget spent,
+// early stop, Ctrl-C) is written at once.
 
 import type { Tensor } from '../tensor/tensor.js';
 import { backward } from '../autograd/engine.js';
@@ -18,6 +26,7 @@ import type { BaseHyperParams, Optimizer } from '../optim/optimizer.js';
 import type { LRScheduler } from '../optim/lr_scheduler.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { FitState, Resumable } from './fit_state.js';
+import { TrainingDivergedError, divergedLoss, nonFiniteMetric, nonFiniteTensor } from './divergence.js';
 
 /** What a step reports to callbacks. */
 export interface StepInfo {
@@ -48,6 +57,7 @@ export interface FitCallbacks {
   onStart?(info: { step: number }): void;
   onStep?(info: StepInfo): void;
   onEval?(info: { step: number; elapsed: number; metrics: Record<string, number> }): void;
+  /** A checkpoint of step `step` is on disk (called when it is written, which may be a step later). */
   onCheckpoint?(info: { step: number; path: string }): void;
   /** Polled after every step; true stops the run after it (with a checkpoint, when there is one). */
   shouldStop?(): boolean;
@@ -57,8 +67,11 @@ export interface FitCallbacks {
 export interface FitCheckpoint {
   /** Where it goes (the model file), as callbacks report it. */
   path: string;
-  /** Writes the model and the state that resumes the run. */
-  save(state: FitState): Promise<void>;
+  /**
+   * Takes the model and `state` as they are now (as bytes: later steps do not change them) and
+   * returns what writes them; fit calls that at once or one step later (see the file's opening).
+   */
+  capture(state: FitState): () => Promise<void>;
   /** Also save every this many steps (0 or absent: at evaluations and at the end only). */
   every?: number;
   /** JSON the trainer needs to rebuild itself on resume (its options), saved with the state. */
@@ -117,6 +130,9 @@ export interface FitResult {
   stopped: 'budget' | 'interrupted' | 'early';
 }
 
+// A captured save: its step and what writes it.
+interface Pending { step: number; write: () => Promise<void> }
+
 // setImmediate where there is one (Node), else a zero timeout (browsers).
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
@@ -151,16 +167,33 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   const progressOf = (): number => Math.min(1, Math.max(budgetSteps > 0 ? step / budgetSteps : 0, budgetSeconds > 0 ? elapsed / budgetSeconds : 0));
   const context = (): StepContext => ({ step, progress: progressOf() });
 
-  const save = async (): Promise<void> => {
+  // The step of the checkpoint on disk: the one resumed from, then each one written.
+  let keptStep: number | null = o.resume ? o.resume.step : null;
+  const diverged = (at: number, what: string): TrainingDivergedError =>
+    new TrainingDivergedError({ step: at, what, path: o.checkpoint?.path ?? null, keptStep });
+  // A save of the run as it is now, checked to be finite and held as bytes (null without a checkpoint).
+  const capture = (): Pending | null => {
     const ck = o.checkpoint;
-    if (!ck) return;
-    await ck.save({
+    if (!ck) return null;
+    const state: FitState = {
       step, elapsed, units, options: ck.options ?? null,
       optimizer: o.optimizer.stateDict(), scheduler: o.scheduler?.stateDict() ?? null,
       resumables: Object.fromEntries(Object.entries(resumables).map(([k, r]) => [k, r.stateDict()])),
+    };
+    const bad = nonFiniteTensor({
+      model: o.model.stateDict(), optimizer: state.optimizer.tensors,
+      ...Object.fromEntries(Object.entries(state.resumables).map(([k, r]) => [k, r.tensors ?? {}])),
     });
-    for (const c of callbacks) c.onCheckpoint?.({ step, path: ck.path });
+    if (bad !== null) throw diverged(step, bad);
+    return { step, write: ck.capture(state) };
   };
+  const write = async (p: Pending): Promise<void> => {
+    await p.write();
+    keptStep = p.step;
+    for (const c of callbacks) c.onCheckpoint?.({ step: p.step, path: o.checkpoint!.path });
+  };
+  // A save captured during the run, written once the next step's loss shows its weights are sound.
+  let pending: Pending | null = null;
 
   for (const c of callbacks) c.onStart?.({ step });
   const recent: number[] = [];
@@ -174,18 +207,12 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     const ctx = context();
     const batch = o.data(step);
     const lr = o.optimizer.paramGroups[0].lr;
-    let value: number;
-    if (o.loss) {
-      const loss = o.loss(batch, ctx);
-      value = loss.item();
-      if (Number.isFinite(value)) backward(loss);
-    } else {
-      value = o.trainStep!(batch, ctx);
-    }
-    if (!Number.isFinite(value)) {
-      const kept = o.checkpoint ? `; the last checkpoint (${o.checkpoint.path}) is kept` : '';
-      throw new Error(`training diverged at step ${step}: loss is ${value}${kept} (try a lower learning rate or gradient clipping)`);
-    }
+    const loss = o.loss ? o.loss(batch, ctx) : null;
+    const value = loss ? loss.item() : o.trainStep!(batch, ctx);
+    // A pending save holds the weights this loss was computed on: dropped with them.
+    const bad = divergedLoss(value);
+    if (bad !== null) throw diverged(step + 1, bad);
+    if (loss) backward(loss);
     if (clip > 0) clipGradNorm(params, clip);
     o.optimizer.step();
     o.optimizer.zeroGrad();
@@ -198,6 +225,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     if (recent.length > window) recent.shift();
     const info: StepInfo = { step, loss: value, lr, elapsed, tokensPerSec: units / Math.max(elapsed, 1e-9), progress: progressOf() };
     for (const c of callbacks) c.onStep?.(info);
+    if (pending) { await write(pending); pending = null; }
 
     const tenth = Math.floor(progressOf() * 10);
     const due = o.evalEvery ? step % o.evalEvery === 0 : tenth > lastTenth;
@@ -207,16 +235,20 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     let early = false;
     if (due && running && o.evaluate) {
       metrics = o.evaluate(context());
+      const bad = nonFiniteMetric(metrics);
+      if (bad !== null) throw diverged(step, bad);
       for (const c of callbacks) c.onEval?.({ step, elapsed, metrics });
       early = o.stopWhen?.(metrics) ?? false;
     }
     const every = o.checkpoint?.every ?? 0;
-    if (running && !early && (due || (every > 0 && step % every === 0))) await save();
+    if (running && !early && (due || (every > 0 && step % every === 0))) pending = capture();
     if (interrupted) { stopped = 'interrupted'; break; }
     if (early) { stopped = 'early'; break; }
     await yieldToEventLoop();
   }
-  await save();
+  // The loop only leaves after a step that captured nothing, so no pending save is lost here.
+  const last = capture();
+  if (last) await write(last);
   return {
     steps: step, elapsed, tokensPerSec: elapsed > 0 ? units / elapsed : 0, firstLoss, metrics, stopped,
     loss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,

@@ -1,7 +1,7 @@
 // Ctrl-C and --resume, as a user meets them: each training command (unfold train, seq2seq train,
 // tasks captions, the tree tasks), interrupted by SIGINT once its first step or epoch has been
 // reported, finishes that step, saves, exits with status 130, and `--resume` then ends with exactly
-// the weights of the same run left alone.
+// the weights of the same run left alone. SIGTERM (kill, timeout, systemd) does the same, status 143.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,15 +19,15 @@ function unfold(args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the command and sends SIGINT once stderr shows `when` (by default, a non-TTY progress line). */
-function interrupted(args: string[], when = /% step \d+ /): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** Runs the command and sends `signal` once stderr shows `when` (by default, a non-TTY progress line). */
+function interrupted(args: string[], when = /% step \d+ /, signal: NodeJS.Signals = 'SIGINT'): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], { env });
     let stdout = '', stderr = '', sent = false;
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!sent && when.test(stderr)) { sent = true; child.kill('SIGINT'); }
+      if (!sent && when.test(stderr)) { sent = true; child.kill(signal); }
     });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
@@ -45,13 +45,14 @@ function weights(path: string): Record<string, number[]> {
 }
 
 /** `args(out)` with out a model file (`.safetensors`) or a folder. */
-async function checkResume(name: string, args: (out: string) => string[], out = '.safetensors', when?: RegExp): Promise<void> {
+async function checkResume(name: string, args: (out: string) => string[], out = '.safetensors', when?: RegExp, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
   const dir = tempDir();
   const full = join(dir, `full${out}`), part = join(dir, `part${out}`);
   const whole = unfold(args(full));
   assert.equal(whole.status, 0, `${name}: ${whole.stderr}`);
-  const first = await interrupted(args(part), when);
-  assert.equal(first.status, 130, `${name}: expected exit status 130 after SIGINT, got ${first.status}: ${first.stderr}`);
+  const first = await interrupted(args(part), when, signal);
+  const status = signal === 'SIGINT' ? 130 : 143;
+  assert.equal(first.status, status, `${name}: expected exit status ${status} after ${signal}, got ${first.status}: ${first.stderr}`);
   assert.match(first.stderr, /interrupted: finishing this step and saving a checkpoint/);
   assert.match(first.stdout, /stopped early/);
   const rest = unfold([...args(part), '--resume']);
@@ -83,4 +84,11 @@ test('unfold tasks sentiment-trees and expr-trees: Ctrl-C saves the models in --
 
 test('unfold tasks adding, two runs: Ctrl-C in the second saves both in --out, --resume ends where the runs would have', async () => {
   await checkResume('adding', (out) => ['tasks', 'adding', '--length', '8', '--steps', '150', '--hidden', '8', '--test', '20', '--runs', '2', '--out', out], '', /run 1: test/);
+});
+
+test('SIGTERM saves like Ctrl-C (exit status 143): unfold train and a task command, each resumed to where the run would have ended', async () => {
+  const corpus = join(tempDir(), 'corpus.txt');
+  writeFileSync(corpus, generatedCorpus());
+  await checkResume('train', (out) => ['train', corpus, '--hidden', '16', '--embedding', '8', '--seq-len', '16', '--batch', '4', '--dropout', '0.1', '--steps', '60', '--out', out], '.safetensors', undefined, 'SIGTERM');
+  await checkResume('expr-trees', (out) => ['tasks', 'expr-trees', '--train', '30', '--test', '6', '--epochs', '12', '--hidden', '8', '--embedding', '6', '--models', 'recursive', '--out', out], '', /epoch 1:/, 'SIGTERM');
 });

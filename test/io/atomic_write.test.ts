@@ -1,9 +1,11 @@
 // Atomic writes and checkpoint files: a failed write at any step leaves the old file intact and no
-// temporary file behind; loading names the path in every error.
+// temporary file behind, the next write removes those a killed writer left; loading names the path
+// in every error.
 
 import { test, mock, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from '../../src/io/atomic_write.js';
@@ -104,6 +106,29 @@ test('real failures: missing directory, target is a directory, read-only directo
       fs.chmodSync(dir, 0o755);
     }
   }
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("a write removes the temporary files of the same target left by killed writers, and no live writer's", async () => {
+  const dir = scratch();
+  const path = join(dir, 'model.safetensors');
+  // A pid that has exited (its process was reaped), a live one that is not ours, and ours.
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  const leftovers = {
+    dead: `.model.safetensors.${dead}.0123456789ab.tmp`,
+    live: `.model.safetensors.${process.ppid}.0123456789ab.tmp`,
+    own: `.model.safetensors.${process.pid}.0123456789ab.tmp`,
+    otherTarget: `.other.safetensors.${dead}.0123456789ab.tmp`,
+    notOurs: `.model.safetensors.${dead}.tmp`,
+  };
+  for (const name of Object.values(leftovers)) fs.writeFileSync(join(dir, name), OLD);
+  await writeFileAtomic(path, NEW);
+  const after = fs.readdirSync(dir);
+  assert.ok(!after.includes(leftovers.dead), 'the dead writer\'s temporary file is removed');
+  for (const kept of ['live', 'own', 'otherTarget', 'notOurs'] as const) assert.ok(after.includes(leftovers[kept]), `${kept} is kept`);
+  fs.writeFileSync(join(dir, leftovers.dead), OLD);
+  writeFileAtomicSync(path, OLD);
+  assert.ok(!fs.readdirSync(dir).includes(leftovers.dead), 'the sync write removes it too');
   fs.rmSync(dir, { recursive: true });
 });
 

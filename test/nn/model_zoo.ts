@@ -4,7 +4,7 @@
 
 import '../../src/autograd/methods.js';
 import { Rng } from '../../src/tensor/random.js';
-import { Tensor, randn } from '../../src/tensor/tensor.js';
+import { Tensor, randn, tensor } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { indices, type IndexTensor } from '../../src/autograd/ops/gather.js';
 import type { Module } from '../../src/nn/module.js';
@@ -14,6 +14,7 @@ import {
 } from '../../src/seq2seq/index.js';
 import { ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, TreeClassifier, TreeRegressor, leaf, node } from '../../src/tree/index.js';
 import { TaskModel } from '../../src/tasks/task_model.js';
+import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
@@ -73,11 +74,24 @@ export const ZOO: readonly ZooCase[] = [
     (m, r) => { const [o, [h, c]] = m.forward(x(r, 5, 2, 3)); return [o, h, c]; }),
   zooCase('nn.GRU', (rng) => new nn.GRU({ inputSize: 3, hiddenSize: 4, resetAfter: false, bias: false, fused: false }, { rng }),
     (m, r) => m.forward(x(r, 5, 2, 3))),
+  zooCase('nn.LSTM', (rng) => new nn.LSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true, learnInitialState: true, recurrentInit: 'orthogonal' }, { rng }),
+    (m, r) => { for (const p of m.learned!.flat()) p.data.set(Array.from({ length: 4 }, () => r.normal())); const [o, [h, c]] = m.forward(x(r, 5, 2, 3)); return [o, h, c]; }),
+  zooCase('nn.OrthogonalRNNCell', (rng) => new nn.OrthogonalRNNCell({ inputSize: 3, hiddenSize: 4 }, { rng }), (m, r) => m.step(x(r, 2, 3), [x(r, 2, 4)])),
+  zooCase('nn.ClockworkRNNCell', (rng) => new nn.ClockworkRNNCell({ inputSize: 3, hiddenSize: 6, periods: [1, 2, 5], nonlinearity: 'relu' }, { rng }),
+    (m, r) => m.step(x(r, 2, 3), [x(r, 2, 6), tensor([[0], [3]])])),
+  zooCase('nn.NTMHead', (rng) => new nn.NTMHead({ inputSize: 4, memoryWidth: 3, mode: 'write', maxShift: 2 }, { rng }), (m, r) => {
+    const p = m.forward(x(r, 2, 4));
+    return [m.address(x(r, 2, 6, 3), x(r, 2, 6).softmax(1), p), p.erase!, p.add!];
+  }),
+  zooCase('nn.NTMCell', (rng) => new nn.NTMCell(new nn.GRUCell({ inputSize: 3 + 2 * 2, hiddenSize: 4 }, { rng }), { inputSize: 3, memorySize: 6, memoryWidth: 2, readHeads: 2, maxShift: 2 }, { rng }),
+    (m, r) => { const [y, carry] = new nn.Recurrence(m).forward(x(r, 4, 2, 3)); return [y, ...carry]; }),
   zooCase('nn.Linear', (rng) => new nn.Linear({ inFeatures: 3, outFeatures: 5, bias: false }, { rng }), (m, r) => [m.forward(x(r, 2, 3))]),
   zooCase('nn.Embedding', (rng) => new nn.Embedding({ numEmbeddings: 7, embeddingDim: 3 }, { rng }), (m, r) => [m.forward(ids(r, 7, 2, 4))]),
   zooCase('nn.Dropout', () => new nn.Dropout(0.3), (m, r) => [m.forward(x(r, 2, 3)), [m.p]]),
   zooCase('nn.Conv2d', (rng) => new nn.Conv2d({ inChannels: 4, outChannels: 6, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], groups: 2 }, { rng }),
     (m, r) => [m.forward(x(r, 2, 4, 6, 5))]),
+  zooCase('nn.TimeDelay', (rng) => new nn.TimeDelay({ inChannels: 3, outChannels: 4, kernelSize: 3, dilation: 2, padding: 'causal', bias: false }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 7, 3))]),
   zooCase('nn.MaxPool2d', () => new nn.MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
   zooCase('nn.AvgPool2d', () => new nn.AvgPool2d({ kernelSize: [3, 2], padding: [1, 1], countIncludePad: false }), (m, r) => [m.forward(x(r, 1, 2, 6, 5))]),
   zooCase('nn.GlobalAvgPool2d', () => new nn.GlobalAvgPool2d(), (m, r) => [m.forward(x(r, 2, 3, 4, 4))]),
@@ -135,6 +149,12 @@ export const ZOO: readonly ZooCase[] = [
     (m, r) => [m.forward(x(r, 5, 2, 3))], true),
   zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 2, readout: 'all', forgetBias: 2 }, rng.int(1000)),
     (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'orth', inputSize: 3, hiddenSize: 4, outputSize: 2, readout: 'last', bidirectional: true }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.TaskModel', (rng) => new TaskModel({ cell: 'clockwork', inputSize: 3, hiddenSize: 8, outputSize: 2, readout: 'all' }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 5, 2, 3))], true),
+  zooCase('tasks.BitSequenceModel', (rng) => new BitSequenceModel({ model: 'ntm', inputSize: 3, outputSize: 2, hiddenSize: 4, memorySize: 5, memoryWidth: 2 }, rng.int(1000)),
+    (m, r) => [m.forward(x(r, 4, 2, 3))], true),
   zooCase('tasks.SequenceModel', (rng) => new SequenceModel({ vocabSize: 6, inputSize: 3, hiddenSize: 4, outputs: 2, bidirectional: true }, { rng }),
     (m, r) => [m.forward(ids(r, 6, 4, 2))], true),
   zooCase('train.CharModel', (rng) => new CharModel({ vocabSize: 7, cell: 'gru', hiddenSize: 4, numLayers: 2, embeddingSize: 3, dropout: 0.25 }, { rng }),

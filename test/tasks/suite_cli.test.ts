@@ -70,7 +70,7 @@ test('tasks all --collect merges saved result lines without running anything', (
 test('bad flags: one clear error line, exit status 1', () => {
   const cell = unfold('tasks', 'adding', '--cell', 'tcn');
   assert.equal(cell.status, 1);
-  assert.match(cell.stderr, /expected one of rnn, lstm, gru, got 'tcn'/);
+  assert.match(cell.stderr, /expected one of rnn, lstm, gru, irnn, orth, clockwork, got 'tcn'/);
   const short = unfold('tasks', 'tagging', '--length', '2', '--steps', '1');
   assert.equal(short.status, 1);
   assert.match(short.stderr, /expected a length T >= 4, got 2/);

@@ -8,6 +8,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { Rng } from '../../src/tensor/random.js';
 import { TaskModel } from '../../src/tasks/task_model.js';
 import { LSTM } from '../../src/nn/layers/lstm.js';
+import { GRU } from '../../src/nn/layers/gru.js';
 
 function randomInput(T: number, B: number, I: number): Tensor {
   const rng = new Rng(1);
@@ -55,14 +56,14 @@ test('chrono initialisation: forget bias log(u) with u in [1, T − 1], input bi
     assert.ok(Math.abs(i + f) < 1e-6);
   }
   const g = new TaskModel({ cell: 'gru', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', chrono: tMax }, 0);
-  const gc = g.rnn.cells[0][0];
+  const gc = (g.rnn as GRU).cells[0][0];
   for (let j = 0; j < H; j++) {
     const z = gc.bias_ih!.data[H + j] + gc.bias_hh!.data[H + j];
     assert.ok(z >= 0 && z <= Math.log(tMax - 1) + 1e-6, `update bias ${z}`);
   }
   // Without chrono the LSTM forget bias is the constant 1.
   const plain = new TaskModel({ cell: 'lstm', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last' }, 0);
-  const pc = plain.rnn.cells[0][0];
+  const pc = (plain.rnn as LSTM).cells[0][0];
   for (let j = 0; j < H; j++) assert.ok(Math.abs(pc.bias_ih!.data[H + j] + pc.bias_hh!.data[H + j] - 1) < 1e-6);
 });
 
@@ -70,4 +71,34 @@ test('bad input: the error names the expected and the given shape', () => {
   const m = new TaskModel({ cell: 'lstm', inputSize: 4, hiddenSize: 3, outputSize: 2, readout: 'all' }, 0);
   assert.throws(() => m.forward(randomInput(5, 3, 2)), /expected input of shape \[T, B, 4\], got \[5, 3, 2\]/);
   assert.throws(() => new TaskModel({ cell: 'gru', inputSize: 0, hiddenSize: 3, outputSize: 2, readout: 'all' }), /expected inputSize, hiddenSize and outputSize >= 1/);
+});
+
+test('the long-memory cells: IRNN is a ReLU RNN from the identity; orth and clockwork read out the right steps both ways', () => {
+  const T = 5, B = 2, H = 8, x = randomInput(T, B, 3);
+  const irnn = new TaskModel({ cell: 'irnn', inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all' }, 0);
+  const layer = irnn.rnn as unknown as { nonlinearity: string; cells: { weight_hh: Tensor; bias_hh: Tensor }[][] };
+  assert.equal(layer.nonlinearity, 'relu');
+  assert.deepEqual(layer.cells[0][0].weight_hh.toArray(), Array.from({ length: H * H }, (_, k) => (k % (H + 1) === 0 ? 1 : 0)));
+  assert.ok(layer.cells[0][0].bias_hh.toArray().every((v) => v === 0));
+  for (const cell of ['orth', 'clockwork'] as const) {
+    for (const bidirectional of [false, true]) {
+      const all = new TaskModel({ cell, inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all', bidirectional }, 1);
+      assert.deepEqual(all.forward(x).shape, [T, B, 2]);
+      const m = new TaskModel({ cell, inputSize: 3, hiddenSize: H, outputSize: 4, readout: 'last', bidirectional }, 2);
+      const y = m.forward(x).data;
+      const [out] = (m.rnn as unknown as { forward(x: Tensor): [Tensor] }).forward(x); // [T, B, D·H]
+      const D = bidirectional ? 2 : 1, W = m.head.weight.data, bias = m.head.bias!.data;
+      for (let b = 0; b < B; b++) {
+        const feat: number[] = [];
+        for (let j = 0; j < H; j++) feat.push(out.data[((T - 1) * B + b) * D * H + j]);
+        if (bidirectional) for (let j = 0; j < H; j++) feat.push(out.data[(0 * B + b) * D * H + H + j]);
+        for (let k = 0; k < 4; k++) {
+          let want = bias[k];
+          for (let j = 0; j < D * H; j++) want += W[k * D * H + j] * feat[j];
+          assert.ok(Math.abs(y[b * 4 + k] - want) < 1e-5, `${cell} bi ${bidirectional} b ${b} k ${k}: ${y[b * 4 + k]} vs ${want}`);
+        }
+      }
+    }
+  }
+  assert.throws(() => new TaskModel({ cell: 'ntm' as never, inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all' }), /expected a cell among rnn, lstm, gru, irnn, orth, clockwork, got 'ntm'/);
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../src/autograd/methods.js';
-import { tensor, type Tensor } from '../../src/tensor/tensor.js';
+import { tensor } from '../../src/tensor/tensor.js';
 import { Rng } from '../../src/tensor/random.js';
 import { Linear } from '../../src/nn/layers/linear.js';
 import { mseLoss } from '../../src/nn/losses/regression.js';
@@ -15,27 +15,16 @@ import { dropoutMask } from '../../src/nn/layers/dropout.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
 import { BudgetCosine } from '../../src/optim/schedules.js';
-import { saveSafetensors, loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
+import { loadSafetensorsSync } from '../../src/io/checkpoint_file.js';
+import { serializeSafetensors } from '../../src/io/safetensors.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
 import { resumableRng } from '../../src/train/fit_state.js';
 import { fileCheckpoint, loadFitState } from '../../src/train/fit_state_file.js';
 import { statePathFor } from '../../src/train/checkpoint.js';
 import { EpochBatches } from '../../src/train/epoch_batches.js';
 import { tempDir } from '../helpers/files.js';
+import { batchOf, target, line, mse } from '../helpers/line_fit.js';
 
-// Points of y = 2x + 1 (batches of two).
-const XS = [[0, 1], [2, 3], [-1, 0.5]];
-const batchOf = (step: number): number[] => XS[step % XS.length];
-const target = (x: number): number => 2 * x + 1;
-
-function line(): Linear {
-  const m = new Linear({ inFeatures: 1, outFeatures: 1 });
-  m.weight.data[0] = 0.5; m.bias!.data[0] = -0.25;
-  return m;
-}
-
-const mse = (m: Linear) => (xs: number[]): Tensor =>
-  mseLoss(m.forward(tensor(xs, [xs.length, 1])), tensor(xs.map(target), [xs.length, 1]));
 
 test('fit takes the steps of gradient descent worked out by hand, clipping the global norm', async () => {
   const lr = 0.1, clip = 1.5, steps = 7;
@@ -117,7 +106,7 @@ function resumableRun(path: string, stopAt: number | null, resume = false): FitO
   }, shuffleRng);
   const opt = new Adam(m.parameters(), { lr: 0.05 });
   let steps = 0;
-  const saveModel = (step: number): Promise<void> => saveSafetensors(path, m.stateDict(), { step: String(step) });
+  const modelBytes = (step: number): Uint8Array => serializeSafetensors(m.stateDict(), { step: String(step) });
   if (resume) m.loadStateDict(loadSafetensorsSync(path).tensors);
   return {
     model: m, optimizer: opt, scheduler: new BudgetCosine(opt, { warmupSteps: 2, minLr: 0.001 }), steps: 11,
@@ -126,7 +115,7 @@ function resumableRun(path: string, stopAt: number | null, resume = false): FitO
       const y = m.forward(tensor(xs, [xs.length, 1]));
       return mseLoss(y.mul(dropoutMask(y.shape, 0.3, y, dropRng)), tensor(xs.map(target), [xs.length, 1]));
     },
-    checkpoint: fileCheckpoint(path, saveModel, { every: 2 }),
+    checkpoint: fileCheckpoint(path, modelBytes, { every: 2 }),
     resumables: { dropout: resumableRng(dropRng), epochs },
     resume: resume ? loadFitState(path, Number(loadSafetensorsSync(path).metadata.step)) : null,
     callbacks: { onStep: () => { steps++; }, shouldStop: () => stopAt !== null && steps >= stopAt },
@@ -149,17 +138,20 @@ test('an interrupted run (mid-epoch) resumes to exactly the weights of an uninte
   assert.deepEqual([...rest.model.weight.data, ...rest.model.bias!.data], [...full.model.weight.data, ...full.model.bias!.data]);
 });
 
-test('a loss that is not finite stops the run, naming the step and keeping the last checkpoint', async () => {
+test('a loss that is not finite stops the run, naming the step and keeping the checkpoint before the weights that gave it', async () => {
   const dir = tempDir();
   const path = join(dir, 'm.safetensors');
   const m = line();
   const loss = mse(m);
+  // 10 steps: a save at every tenth, so after every step. The 5th step's loss (on the weights of step
+  // 4) is NaN: the save of step 4 is dropped with those weights, and the one of step 3 stays.
   await assert.rejects(fit({
     model: m, optimizer: new SGD(m.parameters(), { lr: 0.01 }), data: batchOf, steps: 10,
     loss: (xs, { step }) => (step === 4 ? loss(xs).mul(NaN) : loss(xs)),
-    checkpoint: fileCheckpoint(path, (step) => saveSafetensors(path, m.stateDict(), { step: String(step) }), { every: 2 }),
-  }), /training diverged at step 4: loss is NaN; the last checkpoint \(.*m\.safetensors\) is kept/);
-  assert.equal(loadSafetensorsSync(path).metadata.step, '4');
+    checkpoint: fileCheckpoint(path, (step) => serializeSafetensors(m.stateDict(), { step: String(step) }), { every: 2 }),
+  }), /^TrainingDivergedError: training diverged at step 5: loss is NaN; the checkpoint of step 3 \(.*m\.safetensors\) is kept/);
+  assert.equal(loadSafetensorsSync(path).metadata.step, '3');
+  assert.equal(loadFitState(path, 3).step, 3);
   assert.ok(readFileSync(statePathFor(path)).length > 0);
 });
 

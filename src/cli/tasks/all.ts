@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SUITE, suiteTask } from '../../tasks/suite_tasks.js';
-import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
+import { SUITE_CELLS, TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
 import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runSequenceTask } from './suite_command.js';
@@ -38,7 +38,7 @@ export function allTasks(): Command {
       '33 runs, each capped at 4 to 9 minutes, so hours in all: --only, --cells and --collect split it up')
     .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
     .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
-    .option('--cells <cells>', 'comma-separated cells among rnn, lstm, gru (default all)')
+    .option('--cells <cells>', `comma-separated cells among ${TASK_CELLS.join(', ')} (default ${SUITE_CELLS.join(', ')})`)
     .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)', filePath())
     .option('--seed <n>', 'seed of every run', int(0), 0)
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
@@ -46,7 +46,7 @@ export function allTasks(): Command {
     .option('--note <text>', 'a paragraph to add under the header of the Markdown file (how and where the runs were made)')
     .action(async (f: AllFlags) => {
       const tasks = list(f.only, SUITE.map((t) => t.name), 'only').map(suiteTask);
-      const cells = list<TaskCell>(f.cells, TASK_CELLS, 'cells');
+      const cells = f.cells === undefined ? [...SUITE_CELLS] : list<TaskCell>(f.cells, TASK_CELLS, 'cells');
       const out = f.out ?? (f.quick ? null : 'TASKS.md');
       let results: SuiteResult[] = out && existsSync(out) ? parseResults(readFileSync(out, 'utf8')) : [];
       const log = (t: string): void => { process.stderr.write(`${t}\n`); };

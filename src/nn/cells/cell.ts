@@ -8,7 +8,7 @@ import { formatShape } from '../../tensor/shape.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
-import { uniformInit, type InitOptions } from '../init.js';
+import { checkRecurrentInit, initRecurrentWeight, uniformInit, type InitOptions, type RecurrentInit } from '../init.js';
 
 export type Carry = Tensor[];
 
@@ -17,6 +17,12 @@ export interface RecurrentCell {
   readonly hiddenSize: number;
   /** How many [B, H] tensors the carry holds. */
   readonly carrySize: number;
+  /**
+   * Names of the leading carry entries that are states a layer may learn the start of (Recurrence's
+   * learnInitialState names its parameters `${name}0`). Default ['h']: the first entry only; later
+   * entries (a step counter, past states) start from initCarry.
+   */
+  readonly stateNames?: readonly string[];
   /** Zero carry for a batch. */
   initCarry(batch: number): Carry;
   /** x [..., inputSize] → the input part of the pre-activations [..., gates·H]. */
@@ -38,16 +44,20 @@ export interface CellConfig {
   hiddenSize: number;
   /** Learn the biases b_ih and b_hh (default true). */
   bias?: boolean;
+  /** How weight_hh starts, per gate block: 'uniform' (default), 'orthogonal' or 'identity' (see RecurrentInit). */
+  recurrentInit?: RecurrentInit;
 }
 
 /**
  * Shared body of the gated cells: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H],
- * all U(−1/√H, 1/√H) as in PyTorch, where G is the number of gate blocks.
+ * all U(−1/√H, 1/√H) as in PyTorch, where G is the number of gate blocks; weight_hh then per
+ * config.recurrentInit (orthogonal or identity blocks, the latter with zero biases).
  */
 export abstract class CellBase extends Module implements RecurrentCell {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly useBias: boolean;
+  readonly recurrentInit: RecurrentInit;
   readonly weight_ih: Tensor;
   readonly weight_hh: Tensor;
   readonly bias_ih: Tensor | null;
@@ -68,13 +78,15 @@ export abstract class CellBase extends Module implements RecurrentCell {
     this.weight_hh = this.registerParameter('weight_hh', uniformInit([gates * H, H], k, init));
     this.bias_ih = this.useBias ? this.registerParameter('bias_ih', uniformInit([gates * H], k, init)) : null;
     this.bias_hh = this.useBias ? this.registerParameter('bias_hh', uniformInit([gates * H], k, init)) : null;
+    this.recurrentInit = checkRecurrentInit(config.recurrentInit ?? 'uniform');
+    initRecurrentWeight(this.weight_hh, this.recurrentInit, [this.bias_ih, this.bias_hh], init.rng);
   }
 
   get dtype() { return this.weight_hh.dtype; }
 
   /** The config fields every gated cell has (for the subclasses' getConfig). */
   protected cellConfig(): Required<CellConfig> {
-    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.useBias };
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.useBias, recurrentInit: this.recurrentInit };
   }
 
   initCarry(batch: number): Carry {

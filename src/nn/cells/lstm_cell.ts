@@ -29,6 +29,7 @@ export interface LSTMCellConfig extends CellConfig {
  */
 export class LSTMCell extends CellBase {
   readonly carrySize = 2;
+  readonly stateNames = ['h', 'c'] as const;
   /** The forget-gate bias the cell started from (undefined: PyTorch's uniform init). */
   readonly forgetBias: number | undefined;
 

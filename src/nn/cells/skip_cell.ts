@@ -9,7 +9,7 @@ import { add, relu, tanh } from '../../autograd/ops/elementwise.js';
 import { linear } from '../../autograd/ops/matmul.js';
 import { reshape } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
-import { uniformInit, type InitOptions } from '../init.js';
+import { checkRecurrentInit, initRecurrentWeight, uniformInit, type InitOptions, type RecurrentInit } from '../init.js';
 import type { Carry, CellConfig, RecurrentCell } from './cell.js';
 import { registerClass } from '../registry.js';
 import { maxOf } from '../../tensor/large_arrays.js';
@@ -19,6 +19,12 @@ export interface SkipRNNCellConfig extends CellConfig {
   delays?: readonly number[];
   /** f in the update below (default 'tanh'). */
   nonlinearity?: 'tanh' | 'relu';
+  /**
+   * How every U_d starts: 'uniform' (default), 'orthogonal' (each U_d its own random orthogonal
+   * matrix) or 'identity' (each U_d = I / |delays| and zero biases, so that Σ_d U_d h = h for a
+   * constant state, the IRNN's fixed point).
+   */
+  recurrentInit?: RecurrentInit;
 }
 
 /**
@@ -38,6 +44,7 @@ export class SkipRNNCell extends Module implements RecurrentCell {
   readonly delays: readonly number[];
   readonly carrySize: number;
   readonly nonlinearity: 'tanh' | 'relu';
+  readonly recurrentInit: RecurrentInit;
   readonly weight_ih: Tensor;
   /** U_d [H, H], in the order of `delays`. */
   readonly weight_hh: readonly Tensor[];
@@ -70,12 +77,14 @@ export class SkipRNNCell extends Module implements RecurrentCell {
     const bias = config.bias ?? true;
     this.bias_ih = bias ? this.registerParameter('bias_ih', uniformInit([H], k, init)) : null;
     this.bias_hh = bias ? this.registerParameter('bias_hh', uniformInit([H], k, init)) : null;
+    this.recurrentInit = checkRecurrentInit(config.recurrentInit ?? 'uniform');
+    for (const u of this.weight_hh) initRecurrentWeight(u, this.recurrentInit, [this.bias_ih, this.bias_hh], init.rng, 1 / delays.length);
   }
 
   get dtype() { return this.weight_ih.dtype; }
 
   getConfig(): Required<SkipRNNCellConfig> & { delays: number[] } {
-    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias_ih !== null, delays: [...this.delays], nonlinearity: this.nonlinearity };
+    return { inputSize: this.inputSize, hiddenSize: this.hiddenSize, bias: this.bias_ih !== null, delays: [...this.delays], nonlinearity: this.nonlinearity, recurrentInit: this.recurrentInit };
   }
 
   initCarry(batch: number): Carry {

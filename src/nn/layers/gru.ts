@@ -32,7 +32,7 @@ export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;
 
   constructor(config: GRUConfig, init: InitOptions = {}) {
-    super(config, (inputSize) => new GRUCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, resetAfter: config.resetAfter }, init));
+    super(config, (inputSize) => new GRUCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, resetAfter: config.resetAfter, recurrentInit: config.recurrentInit }, init));
     this.resetAfter = config.resetAfter ?? true;
   }
 

@@ -35,7 +35,7 @@ export class LSTM extends RecurrentLayer {
   readonly forgetBias: number | undefined;
 
   constructor(config: LSTMConfig, init: InitOptions = {}) {
-    super(config, (inputSize) => new LSTMCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, forgetBias: config.forgetBias }, init));
+    super(config, (inputSize) => new LSTMCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, forgetBias: config.forgetBias, recurrentInit: config.recurrentInit }, init));
     this.forgetBias = config.forgetBias;
   }
 

@@ -8,8 +8,10 @@
 
 import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
-import { concat, reshape, select, stack, transpose } from '../../autograd/ops/shape_ops.js';
+import { broadcastTo, concat, reshape, select, stack, transpose } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
+import { checkRecurrentInit, type RecurrentInit } from '../init.js';
+import { zeros } from '../../tensor/tensor.js';
 import type { CellBase, Carry } from '../cells/cell.js';
 import { dropout } from './dropout.js';
 import { regularizationActive, resolveRegularization, runCell, type RecurrentRegularization } from './run_cell.js';
@@ -34,6 +36,14 @@ export interface RecurrentLayerConfig extends RecurrentRegularization {
   dropout?: number;
   /** Run a second direction backward in time and concatenate (default false). */
   bidirectional?: boolean;
+  /** How every weight_hh starts: 'uniform' (default), 'orthogonal' or 'identity' (IRNN); see RecurrentInit. */
+  recurrentInit?: RecurrentInit;
+  /**
+   * Learn the initial state (default false: zeros): a parameter per layer and direction,
+   * h0_l{k}[_reverse] [H] (and c0_l{k}[_reverse] for the LSTM), starting at zero and broadcast over
+   * the batch, used whenever forward gets no initial state.
+   */
+  learnInitialState?: boolean;
   /**
    * Run each direction as one fused whole-sequence op where the cell has one (default true); false
    * keeps the generic per-step autograd path, the reference. setFusedRecurrent(false) overrides.
@@ -46,7 +56,11 @@ export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
 export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerConfig {
   // An option given as undefined means "the default", as in Keras and PyTorch keyword arguments.
   const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as RecurrentLayerConfig;
-  const c = { numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, ...given, ...resolveRegularization(given) };
+  const c = {
+    numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, recurrentInit: 'uniform' as const,
+    learnInitialState: false, ...given, ...resolveRegularization(given),
+  };
+  checkRecurrentInit(c.recurrentInit);
   if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
   return c;
@@ -69,6 +83,8 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
   rng?: Rng;
   /** Workspaces of the fused ops, reused from one forward/backward to the next of the same sizes. */
   readonly workspaces = new WorkspacePool();
+  /** learned[layer·D + direction]: the learned initial carry [H] per carry entry (learnInitialState), else null. */
+  readonly learned: Tensor[][] | null;
 
   protected constructor(config: RecurrentLayerConfig, makeCell: (inputSize: number) => CellBase) {
     super();
@@ -90,6 +106,11 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       }
       this.cells.push(row);
     }
+    // After every weight, so that the state dict of a layer without them is unchanged.
+    this.learned = !this.config.learnInitialState ? null : Array.from({ length: numLayers * D }, (_, k) => {
+      const sfx = `_l${Math.floor(k / D)}${k % D === 1 ? '_reverse' : ''}`;
+      return ['h0', 'c0'].slice(0, this.cells[0][0].carrySize).map((n) => this.registerParameter(`${n}${sfx}`, zeros([hiddenSize], { dtype: this.cells[0][0].dtype })));
+    });
     if (this.config.zoneoutCell > 0 && this.cells[0][0].carrySize < 2) {
       throw new Error(`expected zoneoutCell 0 for a layer without a cell state, got ${this.config.zoneoutCell}`);
     }
@@ -104,6 +125,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias, batchFirst: c.batchFirst,
       dropout: c.dropout, bidirectional: c.bidirectional, fused: c.fused, inputDropout: c.inputDropout,
       recurrentDropout: c.recurrentDropout, zoneoutHidden: c.zoneoutHidden, zoneoutCell: c.zoneoutCell,
+      recurrentInit: c.recurrentInit, learnInitialState: c.learnInitialState,
     };
   }
 
@@ -244,7 +266,8 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const cell = this.cells[l][d];
-        const given = initial ? initial.map((s) => select(s, 0, l * D + d)) : null;
+        const given = initial ? initial.map((s) => select(s, 0, l * D + d))
+          : this.learned ? this.learned[l * D + d].map((s) => broadcastTo(s, [B, s.shape[0]])) : null;
         const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, l === 0 ? projectedIds : null) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,

@@ -30,7 +30,7 @@ export class RNN extends RecurrentLayer {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(config: RNNConfig, init: InitOptions = {}) {
-    super(config, (inputSize) => new RNNCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, nonlinearity: config.nonlinearity }, init));
+    super(config, (inputSize) => new RNNCell({ inputSize, hiddenSize: config.hiddenSize, bias: config.bias, nonlinearity: config.nonlinearity, recurrentInit: config.recurrentInit }, init));
     this.nonlinearity = config.nonlinearity ?? 'tanh';
   }
 

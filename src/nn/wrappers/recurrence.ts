@@ -2,7 +2,8 @@
 // works, custom ones included; the loop is the generic one (runCell → scan), with variable lengths,
 // variational dropout and zoneout. The building block of Bidirectional and StackedRNN.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, zeros } from '../../tensor/tensor.js';
+import { broadcastTo } from '../../autograd/ops/shape_ops.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
@@ -19,6 +20,12 @@ export interface RecurrenceConfig extends RecurrentRegularization {
   reverse?: boolean;
   /** Input and output are [B, T, F] (default false: [T, B, F]). */
   batchFirst?: boolean;
+  /**
+   * Learn the initial state (default false: the cell's initCarry): a parameter per state the cell
+   * names (cell.stateNames, default ['h']), `h0` [H] (and `c0` for an LSTM cell), starting at zero
+   * and broadcast over the batch, used whenever forward gets no initial carry.
+   */
+  learnInitialState?: boolean;
 }
 
 /**
@@ -39,6 +46,8 @@ export class Recurrence extends Module implements SequenceModule {
   readonly reverse: boolean;
   readonly batchFirst: boolean;
   readonly regularization: ResolvedRegularization;
+  /** The learned initial states (learnInitialState), one per name in cell.stateNames, else null. */
+  readonly learned: Tensor[] | null;
   /** Generator of dropout and zoneout masks (default: the global one). */
   rng?: Rng;
 
@@ -53,11 +62,24 @@ export class Recurrence extends Module implements SequenceModule {
     }
     this.rng = rng;
     if (cell instanceof Module) this.registerModule('cell', cell);
+    const one = config.learnInitialState ? cell.initCarry(1) : [];
+    this.learned = config.learnInitialState
+      ? (cell.stateNames ?? ['h']).map((n, j) => this.registerParameter(`${n}0`, zeros(one[j].shape.slice(1), { dtype: one[j].dtype })))
+      : null;
+  }
+
+  /** The carry a sequence of B rows starts from without a given one: the learned states broadcast, the rest initCarry's. */
+  initialCarry(B: number): Carry {
+    const base = this.cell.initCarry(B);
+    return this.learned ? base.map((c, j) => (j < this.learned!.length ? broadcastTo(this.learned![j], c.shape) : c)) : base;
   }
 
   /** The config with the cell as its own spec; throws when the cell is not a (registered) Module. */
   getConfig(): Required<RecurrenceConfig> & { cell: ModuleSpec } {
-    return { cell: serializePart('Recurrence', 'cell', this.cell), reverse: this.reverse, batchFirst: this.batchFirst, ...this.regularization };
+    return {
+      cell: serializePart('Recurrence', 'cell', this.cell), reverse: this.reverse, batchFirst: this.batchFirst, ...this.regularization,
+      learnInitialState: this.learned !== null,
+    };
   }
 
   get inputSize(): number { return this.cell.inputSize; }
@@ -72,7 +94,7 @@ export class Recurrence extends Module implements SequenceModule {
         throw new Error(`Recurrence: expected initial state of shape [${B}, ${H}], got ${formatShape(c.shape)}`);
       }
     }
-    return runCell(this.cell, x, initial ?? this.cell.initCarry(B), {
+    return runCell(this.cell, x, initial ?? this.initialCarry(B), {
       reverse: this.reverse, steps, regularization: this.regularization, training: this.training, rng: this.rng,
     });
   }

@@ -1,0 +1,128 @@
+// The information-flow regulariser of Pascanu et al. 2013 (eq. 9; Goodfellow et al. §10.11.2): it
+// asks each step of a recurrent net to pass the gradient on backward with its norm unchanged,
+//
+//   Ω = Σ_t ( ‖v_t J_t‖ / ‖v_t‖ − 1 )²,   v_t = ∂L/∂h_t,   J_t = ∂h_t/∂h_{t−1} = diag(f′_t) W_hh,
+//
+// so that the error signal reaching early steps neither vanishes nor explodes (clipping handles the
+// exploding side; this handles the vanishing one). As Pascanu et al. do, v_t is held constant when Ω
+// is differentiated: it is computed once, by the backward pass of L, and enters Ω as data; Ω's
+// gradient then flows through f′_t (the states h_t, hence every parameter and input) and W_hh.
+// For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
+// f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
+
+import { Tensor, zeros } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { backward } from '../../autograd/engine.js';
+import { add, div, mul, sqrt, square, sub } from '../../autograd/ops/elementwise.js';
+import { gt } from '../../autograd/ops/compare.js';
+import { matmul } from '../../autograd/ops/matmul.js';
+import { sum } from '../../autograd/ops/reduce.js';
+import { reshape, slice } from '../../autograd/ops/shape_ops.js';
+import { RNN } from '../layers/rnn.js';
+
+// Inside the square root of ‖v̂_t J_t‖, so that its gradient stays finite where v̂_t J_t = 0.
+const NORM_EPS = 1e-12;
+
+/**
+ * The total state gradients v_t = ∂L/∂h_t of a one-layer vanilla RNN from the direct ones d_t (what
+ * reaches h_t from the loss without passing through h_{t+1}): v_{T−1} = d_{T−1},
+ * v_t = d_t + (v_{t+1} ⊙ f′_{t+1}) W_hh — the backward recurrence of BPTT.
+ *
+ * Inputs: states h [T, B, H], direct [T, B, H], weightHh [H, H] (values). Output: v [T, B, H], float64.
+ */
+export function stateGradients(states: ArrayLike<number>, direct: ArrayLike<number>, weightHh: ArrayLike<number>, shape: readonly number[], nonlinearity: 'tanh' | 'relu'): Float64Array {
+  const [T, B, H] = shape;
+  const v = Float64Array.from(direct);
+  const z = new Float64Array(H);
+  for (let t = T - 1; t > 0; t--) {
+    for (let b = 0; b < B; b++) {
+      const at = (t * B + b) * H, prev = ((t - 1) * B + b) * H;
+      for (let i = 0; i < H; i++) z[i] = v[at + i] * derivative(states[at + i], nonlinearity);
+      for (let j = 0; j < H; j++) {
+        let s = 0;
+        for (let i = 0; i < H; i++) s += z[i] * weightHh[i * H + j];
+        v[prev + j] += s;
+      }
+    }
+  }
+  return v;
+}
+
+const derivative = (h: number, f: 'tanh' | 'relu'): number => (f === 'tanh' ? 1 - h * h : h > 0 ? 1 : 0);
+
+/**
+ * Ω = (1/B) Σ_b Σ_{t=1}^{T−1} ( ‖(v_t ⊙ f′(h_t)) W_hh‖ / ‖v_t‖ − 1 )², the terms with v_t = 0 left
+ * out (no gradient reaches that step), with v held constant (see the file's opening comment),
+ * computed as ‖(v̂_t ⊙ f′(h_t)) W_hh‖ with v̂_t = v_t / ‖v_t‖ and ‖u‖ = √(Σu² + 1e-12).
+ *
+ * Inputs: states h [T, B, H] (as recorded: Ω is differentiated through them), weightHh [H, H],
+ * v [T, B, H] (constant). Output: a scalar.
+ */
+export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: ArrayLike<number>, nonlinearity: 'tanh' | 'relu'): Tensor {
+  if (states.rank !== 3 || weightHh.rank !== 2 || weightHh.shape[0] !== states.shape[2] || weightHh.shape[1] !== states.shape[2] || v.length !== states.size) {
+    throw new Error(`informationFlowPenalty: expected states [T, B, H], W_hh [H, H] and ${states.size} state gradients, got ${formatShape(states.shape)}, ${formatShape(weightHh.shape)} and ${v.length}`);
+  }
+  const [T, B, H] = states.shape;
+  if (T < 2) return mul(sum(states), 0);
+  // norms of v_t and which terms count, t = 1 … T−1: [T−1, B]
+  // v̂_t = v_t / ‖v_t‖ (t = 1 … T−1), so that the ratio is ‖v̂_t J_t‖: the same number, with no
+  // underflow when the gradient reaching early steps is tiny (vanishing is what Ω measures).
+  const dtype = states.dtype;
+  const on = zeros([T - 1, B], { dtype }), unit = zeros([T - 1, B, H], { dtype });
+  const onv = on.data, uv = unit.data;
+  for (let r = 0; r < (T - 1) * B; r++) {
+    let s = 0;
+    for (let i = 0; i < H; i++) s += v[(B + r) * H + i] ** 2;
+    if (!(s > 0)) continue;
+    const n = Math.sqrt(s);
+    for (let i = 0; i < H; i++) uv[r * H + i] = v[(B + r) * H + i] / n;
+    onv[r] = 1;
+  }
+  const h = slice(states, 0, 1, T); // [T−1, B, H]
+  const fPrime = nonlinearity === 'tanh' ? sub(1, square(h)) : gt(h, 0);
+  const u = matmul(reshape(mul(unit, fPrime), [(T - 1) * B, H]), weightHh); // [(T−1)·B, H]
+  const ratio = reshape(sqrt(add(sum(square(u), 1), NORM_EPS)), [T - 1, B]);
+  const terms = mul(square(sub(ratio, 1)), on);
+  return div(sum(terms), B);
+}
+
+/** What backwardWithInformationFlow reports. */
+export interface InformationFlowStep {
+  /** L's value. */
+  loss: number;
+  /** Ω's value (before weighting). */
+  penalty: number;
+}
+
+/**
+ * Backpropagates L + weight·Ω for a one-layer, one-direction vanilla RNN (tanh or relu) run over
+ * full-length sequences: leaves ∇L + weight·∇Ω in the parameters' .grad (for fit's trainStep, before
+ * clipping and the optimizer step). `output` [T, B, H] and `final` (h_n, [1, B, H], when the loss
+ * reads it) are what layer.forward returned for this loss; they must not have been backpropagated.
+ * Ω's v_t are L's state gradients, taken from this same backward pass.
+ */
+export function backwardWithInformationFlow(loss: Tensor, run: { layer: RNN; output: Tensor; final?: Tensor | null }, weight: number): InformationFlowStep {
+  const { layer, output, final } = run;
+  const c = layer.config;
+  if (c.numLayers !== 1 || c.bidirectional || c.batchFirst) {
+    throw new Error(`backwardWithInformationFlow: expected a one-layer, one-direction, time-major RNN, got numLayers ${c.numLayers}, bidirectional ${c.bidirectional}, batchFirst ${c.batchFirst}`);
+  }
+  if (!(weight >= 0 && Number.isFinite(weight))) throw new Error(`backwardWithInformationFlow: expected a weight >= 0, got ${weight}`);
+  output.retainGrad();
+  final?.retainGrad();
+  backward(loss, { retainGraph: weight > 0 });
+  const value = loss.item();
+  if (weight === 0) return { loss: value, penalty: 0 };
+  const [T, B, H] = output.shape;
+  const direct = output.grad ? Float64Array.from(output.grad.dataSync()) : new Float64Array(T * B * H);
+  if (final?.grad) {
+    const g = final.grad.dataSync();
+    for (let k = 0; k < B * H; k++) direct[(T - 1) * B * H + k] += g[k];
+  }
+  const cell = layer.cells[0][0];
+  const v = stateGradients(output.dataSync(), direct, cell.weight_hh.dataSync(), output.shape, layer.nonlinearity);
+  const omega = informationFlowPenalty(output, cell.weight_hh, v, layer.nonlinearity);
+  const penalty = omega.item();
+  backward(mul(omega, weight));
+  return { loss: value, penalty };
+}
