@@ -66,6 +66,9 @@ const run = (args) => {
 const charCkpt = join(dir, 'char.safetensors'), s2sCkpt = join(dir, 's2s.safetensors');
 run(['train', corpus, '--steps', '2', '--hidden', '8', '--embedding', '4', '--seq-len', '8', '--batch', '2', '--eval-chars', '200', '--out', charCkpt]);
 run(['seq2seq', 'train', pairs, '--steps', '2', '--hidden', '8', '--embedding', '4', '--batch', '4', '--val', '5', '--out', s2sCkpt]);
+const onnxFile = join(dir, 'char.onnx'), tfjsDir = join(dir, 'tfjs');
+run(['export', 'onnx', '--checkpoint', charCkpt, '--out', onnxFile]);
+run(['export', 'tfjs', '--checkpoint', charCkpt, '--out', tfjsDir]);
 
 // ---- what each command starts from: small and valid ---------------------------------------------
 const out = () => join(mkdtempSync(join(dir, 'out-')), 'run.safetensors');
@@ -85,6 +88,11 @@ const BASE = {
   viz: () => ['--checkpoint', charCkpt, '--out', join(mkdtempSync(join(dir, 'out-')), 'r.html'), '--chars', '60', '--gradient-chars', '20'],
   'seq2seq train': () => [pairs, '--steps', '2', '--hidden', '8', '--embedding', '4', '--batch', '4', '--val', '5', '--out', out()],
   'seq2seq translate': () => ['--checkpoint', s2sCkpt, 'abc', 'fed'],
+  'export onnx': () => ['--checkpoint', charCkpt, '--out', join(mkdtempSync(join(dir, 'out-')), 'm.onnx')],
+  'export tfjs': () => ['--checkpoint', charCkpt, '--out', join(mkdtempSync(join(dir, 'out-')), 'tfjs')],
+  'export pytorch': () => ['--checkpoint', charCkpt, '--out', join(mkdtempSync(join(dir, 'out-')), 'torch')],
+  'import onnx': () => ['--in', onnxFile, '--out', out()],
+  'import keras': () => ['--in', join(tfjsDir, 'model.json'), '--out', out()],
 };
 for (const t of ['adding', 'copy', 'reber', 'counting', 'parity', 'tagging', 'classification']) BASE[`tasks ${t}`] = () => [...tiny, '--batch', '4', '--test', '10'];
 
@@ -98,6 +106,9 @@ const FILES = {
   '--attention': [numericMaps, badMaps, deepJson, empty, binary, join(dir, 'missing.json')],
   '--report': [subdir, join(dir, 'missing', 'deep', 'r.html')],
   '--collect': [empty, binary, corpus, join(dir, 'missing.jsonl')],
+  '--in': [join(dir, 'missing.onnx'), subdir, empty, binary, corpus, '/dev/zero', charCkpt, deepJson, numericMaps],
+  '--vocab': [join(dir, 'missing.json'), empty, binary, deepJson, numericMaps],
+  '--architecture': [join(dir, 'missing.json'), empty, binary, deepJson, numericMaps],
 };
 const TEXT_FILES = [join(dir, 'missing.txt'), subdir, empty, binary, wide, longLine, '/dev/zero'];
 const POSITIONAL = {
