@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appendAll } from '../tensor/large_arrays.js';
 
 /** The package root (holding package.json and src/), found from this file's location. */
 function packageRoot(): string {
@@ -17,7 +18,7 @@ function listSources(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listSources(p));
+    if (entry.isDirectory()) appendAll(out, listSources(p));
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(p);
   }
   return out.sort();

@@ -7,13 +7,20 @@ import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { readRegularFileSync } from '../io/read_file.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
-import { ESN, ESN_DEFAULTS, parseCsvSeries, timeSeries, type EsnOverrides } from '../esn/index.js';
-import { float, int } from './parse.js';
+import { ESN, ESN_DEFAULTS, esnMemory, parseCsvSeries, timeSeries, type EsnOverrides } from '../esn/index.js';
+import { checkMemory, DEFAULT_MAX_MEMORY } from '../nn/memory_estimate.js';
+import { filePath, float, int, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 
 /** Largest CSV read, so that a wrong path (a disk image, a log) fails fast instead of filling memory. */
 const MAX_CSV_BYTES = 512 * 1024 * 1024;
 /** Fewest training steps (after the washout) worth fitting a readout on. */
 const MIN_TRAIN_STEPS = 20;
+/**
+ * Most steps forecast past the series: about a second of free running and writing for 100 units
+ * (a CSV of some 3 MB). Each step costs the reservoir's weights in work, so a horizon of 10^9 never ends.
+ */
+export const MAX_HORIZON = 100_000;
 
 /** Flags shared by `unfold esn` and `unfold tasks`: reservoir and readout settings. */
 export interface EsnFlags {
@@ -37,6 +44,14 @@ export function addEsnOptions(cmd: Command, defaults: ({ units: number } & EsnOv
     .option('--bias-scaling <s>', `bias uniform in [-s, s]${d(defaults?.biasScaling)}`, float(0));
 }
 
+/**
+ * Refuses a reservoir of `units` (with the flags' density) whose estimated memory (esn/esn_memory.ts)
+ * is over `maxMemory` bytes, before anything is drawn.
+ */
+export function checkEsnMemory(units: number, f: EsnFlags, size: { inputSize: number; outputSize: number; density: number }, maxMemory = DEFAULT_MAX_MEMORY): void {
+  checkMemory(esnMemory({ units, ...size, density: f.density ?? size.density }), maxMemory, 'use fewer --units');
+}
+
 /** The overrides a command's flags ask for (undefined ones left to the defaults). */
 export function esnOverrides(f: EsnFlags): EsnOverrides {
   const o: EsnOverrides = {};
@@ -56,7 +71,7 @@ export const ESN_COMMAND_DEFAULTS = {
 };
 
 interface EsnCommandFlags extends EsnFlags {
-  column?: string; washout?: number; horizon?: number; seed?: number; out?: string;
+  column?: string; washout?: number; horizon?: number; seed?: number; out?: string; maxMemory?: number;
 }
 
 export function esnCommand(): Command {
@@ -68,12 +83,14 @@ export function esnCommand(): Command {
   addEsnOptions(cmd, d);
   return cmd
     .option('--washout <n>', `leading steps that only warm the reservoir up (default ${d.washout})`, int(0))
-    .option('--horizon <h>', `steps to forecast past the end of the series (default ${d.horizon})`, int(0))
+    .option('--horizon <h>', `steps to forecast past the end of the series, at most ${MAX_HORIZON} (default ${d.horizon})`, int(0, MAX_HORIZON))
     .option('--seed <n>', `seed of the reservoir weights (default ${d.seed})`, int(0))
-    .option('--out <path>', 'write the forecast CSV here instead of stdout')
+    .option('--out <path>', 'write the forecast CSV here instead of stdout', filePath())
+    .option('--max-memory <size>', 'refuse a reservoir estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .action((file: string, f: EsnCommandFlags) => {
-      const series = readSeries(file, f.column);
       const washout = f.washout ?? d.washout, horizon = f.horizon ?? d.horizon, units = f.units ?? d.units;
+      checkEsnMemory(units, f, { inputSize: 1, outputSize: 1, density: d.density }, f.maxMemory);
+      const series = readSeries(file, f.column);
       const { values } = series;
       const T = values.length;
       // One-step-ahead pairs: T values give T − 1 (input, target) pairs.
@@ -95,6 +112,9 @@ export function esnCommand(): Command {
       // After fitting, the state is the one after the last input and lastOutput is the last value,
       // so free-running generation continues the series.
       const forecast = Array.from(net.generate(horizon).data, (v) => lo + ((v + 1) * (hi - lo)) / 2);
+      finiteMetric(fit.nrmse, 'in-sample NRMSE');
+      const bad = forecast.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`expected a finite forecast, got ${forecast[bad]} at step ${bad + 1}: the free-running network diverged (try a smaller --spectral-radius or a larger --ridge)`);
       const c = net.config;
       process.stderr.write(`series: ${T} values from ${describe(series)} of ${file}\n`);
       process.stderr.write(`reservoir: ${units} units, spectral radius ${c.spectralRadius}, leak ${c.leakRate}, density ${c.density}, ` +

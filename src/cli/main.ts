@@ -2,35 +2,12 @@
 // The `unfold` command line: train, sample and eval character-level models. Errors print as one
 // line naming what was expected and what came (set UNFOLD_DEBUG=1 for the stack).
 
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import '../autograd/methods.js';
-import { trainCommand } from './train_command.js';
-import { sampleCommand } from './sample_command.js';
-import { evalCommand } from './eval_command.js';
-import { esnCommand } from './esn_command.js';
-import { tasksCommand } from './tasks_command.js';
-import { vizCommand } from './viz_command.js';
-import { seq2seqCommand } from './seq2seq_command.js';
-import { exportCommand } from './export_command.js';
-import { importCommand } from './import_command.js';
-
-const program = new Command('unfold')
-  .description('recurrent and recursive neural networks in TypeScript: train, sample and evaluate models, run the task suite, draw reports')
-  .showHelpAfterError()
-  .exitOverride();
-program.addCommand(trainCommand());
-program.addCommand(sampleCommand());
-program.addCommand(evalCommand());
-program.addCommand(esnCommand());
-program.addCommand(tasksCommand());
-program.addCommand(vizCommand());
-program.addCommand(seq2seqCommand());
-program.addCommand(exportCommand());
-program.addCommand(importCommand());
-for (const c of program.commands) c.exitOverride();
+import { unfoldProgram } from './program.js';
 
 try {
-  await program.parseAsync(process.argv);
+  await unfoldProgram().parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error;

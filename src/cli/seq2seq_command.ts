@@ -13,13 +13,18 @@ import { parsePairs } from '../seq2seq/tsv.js';
 import { encodePair, randomBatch, vocabsFor, type TextPair } from '../seq2seq/pairs.js';
 import { trainSeq2Seq } from '../train/decoder_trainer.js';
 import { exactMatch, translate } from '../seq2seq/translate.js';
+import { MAX_BEAM_WIDTH } from '../seq2seq/beam_search.js';
 import { parseSamplingSchedule } from '../seq2seq/schedule_spec.js';
 import { resumableRng } from '../train/fit_state.js';
 import { modelCheckpoint, loadFitState } from '../train/fit_state_file.js';
 import { openCheckpoint } from './open_checkpoint.js';
 import { createProgress } from './progress.js';
 import { interruptExitStatus, onInterrupt } from './interrupt.js';
-import { choice, float, int } from './parse.js';
+import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { seq2seqTrainingMemory } from '../seq2seq/seq2seq_memory.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 export const DEFAULT_SEQ2SEQ_CHECKPOINT = 'runs/seq2seq.safetensors';
 
@@ -32,7 +37,7 @@ export const SEQ2SEQ_DEFAULTS = {
 interface TrainFlags {
   out: string; cell?: Seq2SeqConfig['cell']; hidden?: number; embedding?: number; layers?: number; bidirectional: boolean;
   attention?: Seq2SeqConfig['attention']; context?: Seq2SeqConfig['context']; batch?: number; lr?: number; clip?: number;
-  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string; resume?: boolean;
+  steps?: number; time?: number; seed?: number; val?: number; teacherForcing?: string; resume?: boolean; maxMemory?: number;
 }
 
 /** The text of a UTF-8 file, refusing bytes that are not UTF-8. */
@@ -54,7 +59,7 @@ function trainCommand(): Command {
   return new Command('train')
     .description('train a character-level encoder-decoder on a TSV file of source<TAB>target lines')
     .argument('<pairs>', 'UTF-8 file, one pair per line: source, a TAB, target')
-    .option('--out <path>', 'checkpoint file', DEFAULT_SEQ2SEQ_CHECKPOINT)
+    .option('--out <path>', 'checkpoint file', filePath(), DEFAULT_SEQ2SEQ_CHECKPOINT)
     .option('--cell <type>', `recurrent cell of encoder and decoder: rnn, lstm or gru (default ${d.cell})`, choice('rnn', 'lstm', 'gru'))
     .option('--hidden <n>', `hidden units (default ${d.hidden})`, int(1))
     .option('--embedding <n>', `character embedding size (default ${d.embedding})`, int(1))
@@ -63,7 +68,7 @@ function trainCommand(): Command {
     .option('--attention <kind>', `additive, general, dot or none (default ${d.attention})`, choice('additive', 'general', 'dot', 'none'))
     .option('--context <mode>', `encoder summary as the decoder's initial state (init), an input at every step (input) or both (default ${d.context})`, choice('init', 'input', 'both'))
     .option('--batch <n>', `pairs per batch (default ${d.batch})`, int(1))
-    .option('--lr <x>', `peak learning rate of Adam, cosine-decayed (default ${d.lr})`, float(0))
+    .option('--lr <x>', `peak learning rate of Adam, cosine-decayed (default ${d.lr})`, learningRate())
     .option('--clip <x>', `clip the global gradient norm, 0 for off (default ${d.clip})`, float(0))
     .option('--teacher-forcing <schedule>', `probability of feeding the true previous character: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K (default ${d.teacherForcing})`)
     .option('--steps <n>', 'stop after this many steps', int(1))
@@ -71,6 +76,7 @@ function trainCommand(): Command {
     .option('--val <n>', 'pairs held out for validation (default: 10%, at most 500)', int(0))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
     .option('--resume', 'continue the run saved at --out (its settings; --steps and --time may be changed)')
+    .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .action(async (path: string, flags: TrainFlags) => {
       const pairs = parsePairs(readUtf8(path, 'pairs file'), path);
       mkdirSync(dirname(flags.out), { recursive: true });
@@ -86,13 +92,16 @@ function trainCommand(): Command {
       const val = all.slice(all.length - nVal), train = all.slice(0, all.length - nVal);
       const { srcVocab, tgtVocab } = saved ? { srcVocab: saved.vocabs.source, tgtVocab: saved.vocabs.target } : vocabsFor(train);
       const schedule = parseSamplingSchedule(f.teacherForcing ?? d.teacherForcing);
-      const model = saved?.model ?? new Seq2Seq({
+      const config: Seq2SeqConfig = {
         srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: f.embedding ?? d.embedding, hiddenSize: f.hidden ?? d.hidden,
         numLayers: f.layers ?? d.layers, cell: f.cell ?? d.cell, bidirectional: f.bidirectional, attention: f.attention ?? d.attention,
         context: f.context ?? d.context,
-      }, { rng: new Rng(seed + 1) });
+      };
+      const longest = (side: 'source' | 'target'): number => maxOf(pairs.map((p) => [...p[side]].length));
+      if (!saved) checkMemory(seq2seqTrainingMemory(config, f.batch ?? d.batch, longest('source'), longest('target')), flags.maxMemory);
+      const model = saved?.model ?? new Seq2Seq(config, { rng: new Rng(seed + 1) });
       const encoded = train.map((p) => encodePair(p, srcVocab, tgtVocab));
-      const maxTarget = Math.max(...pairs.map((p) => [...p.target].length));
+      const maxTarget = longest('target');
       const validate = (): number | null => (val.length === 0 ? null
         : exactMatch(translate(model, srcVocab, tgtVocab, val.map((p) => p.source), { maxLength: maxTarget + 10 }), val.map((p) => p.target)));
 
@@ -121,8 +130,10 @@ function trainCommand(): Command {
         progress.stop();
         const acc = validate();
         const how = res.stopped === 'interrupted' ? 'stopped early' : 'done';
-        const first = Number.isNaN(res.firstLoss) ? '' : ` (first step ${res.firstLoss.toFixed(4)})`;
-        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s; loss ${res.loss.toFixed(4)} nats/char${first}\n`);
+        // No first loss: this session took no step (a resume at the end of its budget), so there is no loss to show.
+        const ran = !Number.isNaN(res.firstLoss);
+        const lossText = ran ? `; loss ${finiteMetric(res.loss, 'training loss').toFixed(4)} nats/char (first step ${res.firstLoss.toFixed(4)})` : '';
+        process.stdout.write(`\n${how}: ${res.steps} steps in ${res.elapsed.toFixed(0)} s${lossText}\n`);
         if (acc !== null) process.stdout.write(`validation exact match: ${(100 * acc).toFixed(2)}% of ${val.length} pairs\n`);
         process.stdout.write(`checkpoint: ${f.out}\n`);
         const shown: TextPair[] = val.slice(0, 5);
@@ -135,6 +146,9 @@ function trainCommand(): Command {
       }
     });
 }
+
+/** Most characters one translation may run to: an untrained model may never write the end symbol. */
+export const MAX_OUTPUT_LENGTH = 10_000;
 
 interface TranslateFlags {
   checkpoint: string; beam?: number; lengthPenalty?: number; temperature?: number; topK?: number; maxLen?: number; seed?: number;
@@ -150,12 +164,12 @@ function translateCommand(): Command {
   return new Command('translate')
     .description('translate texts (arguments, or stdin lines) with a trained seq2seq checkpoint, one output per line')
     .argument('[text...]', 'source texts (default: each line of stdin)')
-    .requiredOption('--checkpoint <path>', 'checkpoint written by `unfold seq2seq train`')
-    .option('--beam <k>', 'beam width (default 0: greedy or sampled)', int(0))
+    .requiredOption('--checkpoint <path>', 'checkpoint written by `unfold seq2seq train`', filePath())
+    .option('--beam <k>', `beam width (default 0: greedy or sampled; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH))
     .option('--length-penalty <a>', 'beam search: score = log p / length^a (default 1)', float(0))
     .option('--temperature <t>', 'sample at this temperature instead of greedy (default 0: greedy)', float(0))
     .option('--top-k <k>', 'sample among the k most likely characters only', int(1))
-    .option('--max-len <n>', 'most output characters (default 200)', int(1))
+    .option('--max-len <n>', `most output characters (default 200, at most ${MAX_OUTPUT_LENGTH})`, int(1, MAX_OUTPUT_LENGTH))
     .option('--seed <n>', 'seed of sampling (default 0)', int(0))
     .action(async (texts: string[], f: TranslateFlags) => {
       const { model, vocabs: { source: srcVocab, target: tgtVocab } } = openCheckpoint(f.checkpoint, Seq2Seq, 'a seq2seq', 'unfold seq2seq translate');

@@ -10,20 +10,25 @@
 
 import { Command } from 'commander';
 import type { BenchmarkResult } from '../esn/index.js';
-import { int } from './parse.js';
+import { int, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 import type { TaskResult } from '../tasks/task_result.js';
 
 export type { TaskResult };
 
-/** Flags every task has: --runs, --seed, --json. */
-export interface TaskFlags { runs?: number; seed: number; json?: boolean }
+/** Flags every task has: --runs, --seed, --json, --max-memory. */
+export interface TaskFlags { runs?: number; seed: number; json?: boolean; maxMemory?: number }
 
-/** Adds --runs, --seed and --json to a task command. */
+/** Most --runs of one command: each is a whole training run, so more is a typo, not a plan. */
+export const MAX_RUNS = 1000;
+
+/** Adds --runs, --seed, --json and --max-memory to a task command. */
 export function taskOptions(cmd: Command, defaultRuns: string): Command {
   return cmd
-    .option('--runs <n>', `independent runs, each with a fresh network and fresh data (default ${defaultRuns})`, int(1))
+    .option('--runs <n>', `independent runs, each with a fresh network and fresh data (default ${defaultRuns})`, int(1, MAX_RUNS))
     .option('--seed <n>', 'seed of the first run', int(0), 0)
-    .option('--json', 'print only a JSON result line on stdout (the rest goes to stderr)');
+    .option('--json', 'print only a JSON result line on stdout (the rest goes to stderr)')
+    .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize());
 }
 
 /** A line of human-readable output: stdout normally, stderr under --json. */
@@ -31,8 +36,9 @@ export function say(json: boolean | undefined, text: string): void {
   (json ? process.stderr : process.stdout).write(`${text}\n`);
 }
 
-/** Prints the result line (JSON under --json, a sentence otherwise). */
+/** Prints the result line (JSON under --json, a sentence otherwise); a value that is not finite is an error instead. */
 export function reportTask(r: TaskResult, json: boolean | undefined, summary: string): void {
+  finiteMetric(r.value, `test ${r.metric} of ${r.task}`);
   say(json, summary);
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
 }

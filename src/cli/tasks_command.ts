@@ -18,6 +18,7 @@ import { classificationTask } from './tasks/classification.js';
 import { allTasks } from './tasks/all.js';
 import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
+import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -28,6 +29,7 @@ export const TASKS: Array<() => Command> = [
   addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, allTasks,
   datesTask,
   captionsTask,
+  ntmCopyTask, ntmRecallTask,
 ];
 
 export function tasksCommand(): Command {

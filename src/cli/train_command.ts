@@ -12,7 +12,8 @@ import { MetricsLog } from '../train/metrics_log.js';
 import { defaultCorpus } from './default_corpus.js';
 import { createProgress } from './progress.js';
 import { interruptExitStatus, onInterrupt } from './interrupt.js';
-import { choice, float, int } from './parse.js';
+import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
+import { finiteMetric } from './finite_metric.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 
@@ -23,6 +24,7 @@ interface TrainFlags {
   lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; beta1?: number; beta2?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
+  maxMemory?: number; maxVocab?: number;
 }
 
 export function trainCommand(): Command {
@@ -36,7 +38,7 @@ export function trainCommand(): Command {
     .option('--embedding <n>', `character embedding size (default ${d.embeddingSize})`, int(1))
     .option('--seq-len <n>', `time steps per batch (default ${d.seqLen})`, int(1))
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
-    .option('--lr <x>', `peak learning rate (default ${d.lr})`, float(0))
+    .option('--lr <x>', `peak learning rate (default ${d.lr})`, learningRate())
     .option('--schedule <s>', `learning-rate schedule: cosine or constant (default ${d.schedule})`, choice('cosine', 'constant'))
     .option('--min-lr-ratio <r>', `where the cosine ends, as a fraction of --lr (default ${d.minLrRatio})`, float(0, 1))
     .option('--warmup <steps>', `linear learning-rate warm-up steps (default ${d.warmupSteps})`, int(0))
@@ -53,8 +55,10 @@ export function trainCommand(): Command {
     .option('--checkpoint-every <n>', 'also save a checkpoint every n steps', int(1))
     .option('--eval-chars <n>', `validation characters for interval evaluations (default ${d.evalChars})`, int(2))
     .option('--seed <n>', `random seed (default ${d.seed})`, int(0))
+    .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
+    .option('--max-vocab <n>', `refuse a corpus with more distinct characters than this (default ${d.maxVocab})`, int(1))
     .option('--threads <n>', 'threads the kernels split their work over (default: UNFOLD_THREADS, else every core)', int(1))
-    .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', DEFAULT_CHECKPOINT)
+    .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', filePath(), DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
     .option('--dashboard', 'serve a live report of the run on localhost while training')
     .option('--port <n>', 'port of the --dashboard server (default 8000; 0 for any free port)', int(0))
@@ -68,7 +72,7 @@ export function trainCommand(): Command {
       set('seqLen', f.seqLen); set('batchSize', f.batch); set('lr', f.lr); set('minLrRatio', f.minLrRatio); set('warmupSteps', f.warmup); set('dropout', f.dropout); set('clip', f.clip);
       set('weightDecay', f.weightDecay); set('beta1', f.beta1); set('beta2', f.beta2); set('schedule', f.schedule); set('seed', f.seed); set('evalEvery', f.evalEvery); set('checkpointEvery', f.checkpointEvery);
       set('evalChars', f.evalChars); set('stateful', f.stateful); set('forgetBias', f.forgetBias);
-      set('threads', f.threads);
+      set('threads', f.threads); set('maxMemory', f.maxMemory); set('maxVocab', f.maxVocab);
       set('steps', f.steps);
       // --steps alone means no time limit; --time alone, no step limit.
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
@@ -107,7 +111,7 @@ export function trainCommand(): Command {
         progress.stop();
         const how = result.stopped === 'interrupted' ? 'stopped early' : 'done';
         process.stdout.write(`\n${how}: ${result.steps} steps in ${result.elapsed.toFixed(0)} s, ${Math.round(result.tokensPerSec)} tokens/s\n`);
-        process.stdout.write(`validation loss ${result.valLoss.toFixed(4)} nats/char (train ${result.trainLoss.toFixed(4)})\n`);
+        process.stdout.write(`validation loss ${finiteMetric(result.valLoss, 'validation loss').toFixed(4)} nats/char (train ${finiteMetric(result.trainLoss, 'training loss').toFixed(4)})\n`);
         if (f.out) process.stdout.write(`checkpoint: ${f.out}\n`);
         process.stdout.write(`\nsample:\n${result.sample}\n`);
         if (result.stopped === 'interrupted') process.exitCode = interruptExitStatus();

@@ -25,9 +25,13 @@ import { buildReportData } from '../viz/report_data.js';
 import { renderReportHtml } from '../viz/html_report.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 import { tailExcerpt } from '../viz/text_excerpt.js';
-import { checkAttentionMap, type AttentionMap } from '../viz/attention_section.js';
+import { attentionMapFrom, type AttentionMap } from '../viz/attention_section.js';
+import { describeValue } from '../tensor/describe_value.js';
 import { defaultCorpus } from './default_corpus.js';
-import { float, int } from './parse.js';
+import { filePath, float, int } from './parse.js';
+
+/** Most attention maps drawn in one report: each is a table in the page, and caption maps draw their images first. */
+export const MAX_MAPS = 1000;
 
 interface VizFlags {
   checkpoint: string; out: string; chars: number; gradientChars: number; top: number; low: number; high: number; attention?: string; maps: number;
@@ -65,29 +69,27 @@ function readAttention(path: string): AttentionMap[] {
   try { maps = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
     throw new Error(`${path}: expected a JSON list of {source, target, weights}, got unreadable JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(maps)) throw new Error(`${path}: expected a JSON list of {source, target, weights}, got ${typeof maps}`);
-  maps.forEach((m: AttentionMap, k) => {
-    if (!m || !Array.isArray(m.source) || !Array.isArray(m.target) || !Array.isArray(m.weights)) {
-      throw new Error(`${path}: expected entry ${k} to have source, target and weights lists`);
-    }
-    checkAttentionMap(m, k);
-  });
-  return maps as AttentionMap[];
+  if (!Array.isArray(maps)) throw new Error(`${path}: expected a JSON list of {source, target, weights}, got ${describeValue(maps)}`);
+  try {
+    return maps.map((m: unknown, k) => attentionMapFrom(m, k));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 export function vizCommand(): Command {
   return new Command('viz')
     .description('write an HTML report of a trained model: loss curves, hidden cells, gates, gradients through time, predictions')
     .argument('[text]', 'UTF-8 text to analyse (default: the end of the built-in corpus)')
-    .requiredOption('--checkpoint <path>', 'model checkpoint (its metrics log beside it gives the loss curves)')
-    .option('--out <path>', 'HTML file to write', 'report.html')
+    .requiredOption('--checkpoint <path>', 'model checkpoint (its metrics log beside it gives the loss curves)', filePath())
+    .option('--out <path>', 'HTML file to write', filePath(), 'report.html')
     .option('--chars <n>', 'characters of the text to analyse', int(2), 600)
     .option('--gradient-chars <n>', 'steps of the gradient-through-time comparison', int(1), 120)
     .option('--top <n>', 'most feature-correlated cells to show', int(1), 6)
     .option('--low <x>', 'gate saturation threshold (left)', float(0, 1), 0.1)
     .option('--high <x>', 'gate saturation threshold (right)', float(0, 1), 0.9)
-    .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}')
-    .option('--maps <n>', 'seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images', int(1), 6)
+    .option('--attention <json>', 'attention maps to draw: JSON list of {title?, source: [...], target: [...], weights: [[...]]}', filePath())
+    .option('--maps <n>', `seq2seq checkpoints: source lines to decode and draw attention for; caption checkpoints: images (at most ${MAX_MAPS})`, int(1, MAX_MAPS), 6)
     .action((textPath: string | undefined, f: VizFlags) => {
       const ckpt = loadCheckpoint(f.checkpoint);
       if (ckpt.model instanceof Seq2Seq) { process.stdout.write(`${seq2seqReport(f, textPath, ckpt.model, ckpt)}\n`); return; }

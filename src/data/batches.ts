@@ -138,7 +138,10 @@ export class StreamBatcher {
     this.ids = ids;
     this.streamLength = Math.floor((ids.length - 1) / B);
     this.chunksPerEpoch = Math.ceil(this.streamLength / T);
-    this.full = { inputs: new Int32Array(B * T), targets: new Int32Array(B * T) };
+    // Sized by the chunks there can be, not by the request: a seqLen past the streams (eval
+    // --seq-len 1000000000 on a page of text) reads each stream in one chunk.
+    const width = Math.min(T, this.streamLength);
+    this.full = { inputs: new Int32Array(B * width), targets: new Int32Array(B * width) };
     // The shorter last chunk uses views of the same buffers, made once, so no call allocates.
     const rest = this.streamLength % T || T;
     this.tail = { inputs: this.full.inputs.subarray(0, B * rest), targets: this.full.targets.subarray(0, B * rest) };

@@ -28,3 +28,4 @@ export {
   MACKEY_GLASS_FORECAST_ESN, MACKEY_GLASS_FORECAST_BASELINES, MACKEY_GLASS_GENERATIVE_ESN, MACKEY_GLASS_GENERATIVE_BASELINE, NARMA10_ESN,
   type BenchmarkResult, type EsnOverrides, type MackeyGlassForecastOptions, type MackeyGlassGenerativeOptions, type Narma10Options,
 } from './benchmarks.js';
+export { esnMemory, type EsnSize } from './esn_memory.js';

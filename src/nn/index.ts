@@ -44,3 +44,7 @@ export type { SequenceInputs, SequenceOptions as RecurrentSequenceOptions } from
 export { setFusedRecurrent, fusedRecurrentEnabled } from './fused/route.js';
 export { WorkspacePool } from '../autograd/recurrent/workspace_pool.js';
 export * from './conv/index.js';
+export {
+  checkMemory, adamTrainingMemory, recurrentParameterCount, recurrentActivationBytes, activationBytes, logitBytes, gatesOf, formatBytes,
+  DEFAULT_MAX_MEMORY, MAX_MEMORY_LIMIT, GiB, type MemoryEstimate, type RecurrentShape,
+} from './memory_estimate.js';

@@ -6,6 +6,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
+import { appendAll } from '../tensor/large_arrays.js';
 
 /** Marks a tensor as a trainable parameter (a leaf that requires grad). */
 export function parameter(t: Tensor): Tensor {
@@ -58,7 +59,7 @@ export abstract class Module {
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, p] of this.params) out.push([prefix + n, p]);
-    for (const [n, m] of this.children) out.push(...m.namedParameters(`${prefix}${n}.`));
+    for (const [n, m] of this.children) appendAll(out, m.namedParameters(`${prefix}${n}.`));
     return out;
   }
 
@@ -70,7 +71,7 @@ export abstract class Module {
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, b] of this.buffers) out.push([prefix + n, b]);
-    for (const [n, m] of this.children) out.push(...m.namedBuffers(`${prefix}${n}.`));
+    for (const [n, m] of this.children) appendAll(out, m.namedBuffers(`${prefix}${n}.`));
     return out;
   }
 
@@ -79,13 +80,13 @@ export abstract class Module {
     const out: [string, Tensor][] = [];
     for (const [n, p] of this.params) out.push([prefix + n, p]);
     for (const [n, b] of this.buffers) out.push([prefix + n, b]);
-    for (const [n, m] of this.children) out.push(...m.namedState(`${prefix}${n}.`));
+    for (const [n, m] of this.children) appendAll(out, m.namedState(`${prefix}${n}.`));
     return out;
   }
 
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix.replace(/\.$/, ''), this]];
-    for (const [n, m] of this.children) out.push(...m.namedModules(`${prefix}${n}.`));
+    for (const [n, m] of this.children) appendAll(out, m.namedModules(`${prefix}${n}.`));
     return out;
   }
 

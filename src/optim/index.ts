@@ -21,3 +21,4 @@ export {
   StepLR, CosineAnnealingLR, LambdaLR, LinearWarmup, WarmupCosine, BudgetCosine,
   type BudgetCosineOptions, type StepLROptions, type CosineAnnealingLROptions, type LrLambda, type LinearWarmupOptions, type WarmupCosineOptions,
 } from './schedules.js';
+export { MAX_LEARNING_RATE, checkLearningRate } from './learning_rate_limit.js';

@@ -5,6 +5,7 @@
 
 import type { IndexTensor } from '../autograd/ops/gather.js';
 import { BOS, EOS, PAD } from '../data/vocab.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 /** A padded batch: ids [B, S] (PAD past each row's end) and lengths [B]. */
 export interface PaddedBatch {
@@ -40,7 +41,7 @@ export interface TargetBatch {
 export function targetBatch(seqs: readonly ArrayLike<number>[]): TargetBatch {
   if (seqs.length === 0) throw new Error('expected a batch of at least one target, got none');
   const B = seqs.length;
-  const T = Math.max(...seqs.map((s) => s.length)) + 1;
+  const T = maxOf(seqs.map((s) => s.length)) + 1;
   const input = new Int32Array(B * T).fill(PAD), output = new Int32Array(B * T).fill(PAD);
   const lengths = new Int32Array(B);
   seqs.forEach((s, b) => {

@@ -6,6 +6,7 @@
 // All rows and beams step together as one batch of B·k rows.
 
 import { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
+import { checkLogits } from '../nn/seq/choose_symbol.js';
 import type { Hypothesis } from './decoding.js';
 import { BOS, EOS } from '../data/vocab.js';
 
@@ -38,10 +39,17 @@ interface Beam { tokens: number[]; logProb: number }
  * A row stops once k hypotheses have finished, or at maxLength (its live beams then count, unfinished).
  * Returns per row the best hypothesis by score, with the whole finished list (nbest).
  */
+/**
+ * The widest beam accepted: every source row keeps this many decoder rows and sorts their k·V
+ * extensions at every step, so a width of 10^9 would never start; past a few dozen, wider beams
+ * stop helping anyway.
+ */
+export const MAX_BEAM_WIDTH = 256;
+
 export function beamSearch(dec: StepDecoder, options: BeamSearchOptions = {}): BeamResult[] {
   const k = options.beamWidth ?? 5, maxLength = options.maxLength ?? 100, alpha = options.lengthPenalty ?? 1;
   const eos = options.eos ?? EOS;
-  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`expected a beam width >= 1, got ${k}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= MAX_BEAM_WIDTH)) throw new Error(`expected a beam width in [1, ${MAX_BEAM_WIDTH}], got ${k}`);
   if (!(Number.isInteger(maxLength) && maxLength >= 1)) throw new Error(`expected maxLength to be a positive integer, got ${maxLength}`);
   if (!(alpha >= 0 && Number.isFinite(alpha))) throw new Error(`expected a length penalty >= 0, got ${alpha}`);
   const B = dec.rows, V = dec.vocabSize;
@@ -68,6 +76,7 @@ export function beamSearch(dec: StepDecoder, options: BeamSearchOptions = {}): B
         // Every (beam, token) extension, best first; the first k that do not end become the beams.
         const cands: { j: number; v: number; lp: number }[] = [];
         beams[b].forEach((beam, j) => {
+          checkLogits(logits, (b * k + j) * V, V, t + 1);
           logSoftmaxRow(logits, (b * k + j) * V, V, logp);
           for (let v = 0; v < V; v++) if (logp[v] > -Infinity) cands.push({ j, v, lp: beam.logProb + logp[v] });
         });

@@ -23,6 +23,7 @@ import { beamSearch } from './beam_search.js';
 import { PAD } from '../data/vocab.js';
 import { registerClass } from '../nn/registry.js';
 import { MAX_LAYERS, checkChoice, checkPositiveInteger } from '../nn/config_check.js';
+import { appendAll } from '../tensor/large_arrays.js';
 
 /** Everything needed to rebuild a CaptionModel. */
 export interface CaptionModelConfig {
@@ -164,7 +165,7 @@ export function captionImages(model: CaptionModel, images: Tensor, options: Capt
       const hyps = beam >= 1
         ? beamSearch(session, { beamWidth: beam, maxLength, lengthPenalty: options.lengthPenalty })
         : decode(session, { maxLength });
-      out.push(...hyps.map((h) => ({ tokens: h.tokens, logProb: h.logProb, finished: h.finished })));
+      appendAll(out, hyps.map((h) => ({ tokens: h.tokens, logProb: h.logProb, finished: h.finished })));
     }
   } finally {
     model.train(wasTraining);

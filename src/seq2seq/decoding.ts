@@ -60,7 +60,7 @@ export function decode(dec: StepDecoder, options: DecodeOptions = {}): Hypothesi
     for (let b = 0; b < B; b++) {
       const h = out[b];
       if (h.finished) continue; // a finished row keeps being fed (batched), its output is ignored
-      const id = chooseSymbol(logits, b * V, V, choice);
+      const id = chooseSymbol(logits, b * V, V, choice, t + 1);
       h.logProb += logSoftmaxRow(logits, b * V, V, logp)[id];
       if (options.keepWeights) (h.weights ??= []).push(weightsRow(dec, b));
       prev[b] = id;

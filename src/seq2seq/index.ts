@@ -14,11 +14,14 @@ export {
   type DecoderConfig, type ResolvedDecoderConfig, type ContextMode, type SourceContext, type DecoderState, type DecoderStep,
 } from './decoder.js';
 export { Seq2Seq, Seq2SeqSession, checkSeq2SeqConfig, type Seq2SeqConfig, type ForwardOptions, type Seq2SeqOutput } from './model.js';
+export {
+  seq2seqParameterCount, seq2seqTrainingMemory, decoderParameterCount, captionModelParameterCount, captionTrainingMemory, type DecoderSize,
+} from './seq2seq_memory.js';
 export { logSoftmaxRow, type StepDecoder } from './step_decoder.js';
 export { DecoderSession } from './decoder_session.js';
 export { decodeTargets } from './teacher_forcing.js';
 export { decode, greedyDecode, type DecodeOptions, type Hypothesis } from './decoding.js';
-export { beamSearch, type BeamSearchOptions, type BeamResult } from './beam_search.js';
+export { beamSearch, MAX_BEAM_WIDTH, type BeamSearchOptions, type BeamResult } from './beam_search.js';
 export { vocabsFor, encodePair, makeBatch, randomBatch, type TextPair, type EncodedPair, type Seq2SeqBatch } from './pairs.js';
 export { parsePairs, PairsFormatError, MAX_PAIR_CHARS } from './tsv.js';
 export { translate, exactMatch, type TranslateOptions } from './translate.js';

@@ -13,7 +13,11 @@ import { targetBatch } from '../seq2seq/batch.js';
 import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { exactMatchAccuracy } from '../metrics/exact_match.js';
-import { captionVocab, decodeCaption, encodeCaption, shapesDataset, tokenizeCaption, type ShapesDataset, type ShapesImageConfig } from './shapes_images.js';
+import {
+  captionVocab, decodeCaption, encodeCaption, shapesDataset, shapesImageSize, tokenizeCaption, type ShapesDataset, type ShapesImageConfig,
+} from './shapes_images.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { captionTrainingMemory } from '../seq2seq/seq2seq_memory.js';
 import type { Vocab } from '../data/vocab.js';
 
 export interface CaptionsOptions {
@@ -44,6 +48,8 @@ export interface CaptionsOptions {
   checkpoint?: string;
   /** Continue the training saved at `checkpoint`, when there is one. */
   resume?: boolean;
+  /** Refuse a run estimated (seq2seq/seq2seq_memory.ts) to need more bytes than this (default 4 GiB). */
+  maxMemory?: number;
 }
 
 export interface CaptionsScores {
@@ -90,18 +96,27 @@ export function scoreCaptions(outputs: readonly (readonly number[])[], data: Sha
   return { exactMatch: exactMatchAccuracy(hyp, ref), bleu: corpusBleu(hyp, ref.map((r) => [r])).scores, byShapes };
 }
 
-/** Builds the caption model of a run. */
-export function captionsModel(o: CaptionsOptions, vocab: Vocab): CaptionModel {
-  return new CaptionModel({
+/** The config of a run's caption model. */
+function captionsConfig(o: CaptionsOptions, vocab: Vocab): CaptionModelConfig {
+  return {
     vocabSize: vocab.size, embeddingSize: o.embeddingSize ?? 32, hiddenSize: o.hiddenSize ?? 96, cell: o.cell ?? 'lstm',
     attention: o.attention, context: o.context ?? 'both',
     encoder: { channels: o.channels ?? [16, 32, 32] },
-  }, { rng: new Rng(o.seed ?? 0) });
+  };
 }
+
+/** Builds the caption model of a run. */
+export function captionsModel(o: CaptionsOptions, vocab: Vocab): CaptionModel {
+  return new CaptionModel(captionsConfig(o, vocab), { rng: new Rng(o.seed ?? 0) });
+}
+
+/** Words of the longest caption the grammar writes ("a red square , a blue circle and a green triangle"). */
+export const LONGEST_CAPTION = 12;
 
 export async function runCaptions(o: CaptionsOptions): Promise<CaptionsResult> {
   const seed = o.seed ?? 0, testSize = o.testSize ?? 500, B = o.batchSize ?? 32;
   const vocab = captionVocab();
+  checkMemory(captionTrainingMemory(captionsConfig(o, vocab), B, shapesImageSize(o.data), LONGEST_CAPTION, testSize), o.maxMemory);
   const heldOut = shapesDataset(testSize, heldOutSeed(seed), o.data);
   const model = captionsModel(o, vocab);
   // A fresh batch of images every step; seeds below the held-out seed range's start.

@@ -11,6 +11,9 @@ import { trainSeq2Seq, type DecoderTrainCallbacks } from '../train/decoder_train
 import { exactMatch, translate } from '../seq2seq/translate.js';
 import type { SamplingSchedule } from '../nn/seq/scheduled_sampling.js';
 import { DATE_FORMATS, datePairStream, datePairs, type DatePair } from './dates.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { seq2seqTrainingMemory } from '../seq2seq/seq2seq_memory.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 /** Every character any format writes: digits, separators and the letters of month and day names. */
 export const DATE_SOURCE_CHARS = ' ,-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -34,6 +37,8 @@ export interface DatesOptions {
   /** Beam width at test time (0: greedy, default). */
   beamWidth?: number;
   callbacks?: DecoderTrainCallbacks;
+  /** Refuse a run estimated (seq2seq/seq2seq_memory.ts) to need more bytes than this (default 4 GiB). */
+  maxMemory?: number;
 }
 
 export interface DatesResult {
@@ -53,12 +58,15 @@ export interface DatesResult {
 export async function runDates(o: DatesOptions): Promise<DatesResult> {
   const seed = o.seed ?? 0, testSize = o.testSize ?? 1000, B = o.batchSize ?? 64;
   const srcVocab = new Vocab([...DATE_SOURCE_CHARS], { specials: SEQUENCE_SPECIALS }), tgtVocab = new Vocab([...DATE_TARGET_CHARS], { specials: SEQUENCE_SPECIALS });
-  const heldOut = datePairs(testSize, new Rng(seed + 1000003));
-  const exclude = new Set(heldOut.map((p) => p.target));
-  const model = new Seq2Seq({
+  const config: Seq2SeqConfig = {
     srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size, embeddingSize: o.embeddingSize ?? 32, hiddenSize: o.hiddenSize ?? 64,
     cell: o.cell ?? 'lstm', bidirectional: true, attention: o.attention, context: o.attention === 'none' ? 'both' : 'init',
-  }, { rng: new Rng(seed) });
+  };
+  // The longest source: the longest example, with room for longer month and weekday names.
+  checkMemory(seq2seqTrainingMemory(config, B, maxOf(DATE_FORMATS.map((f) => f.example.length)) + 6, 10), o.maxMemory);
+  const heldOut = datePairs(testSize, new Rng(seed + 1000003));
+  const exclude = new Set(heldOut.map((p) => p.target));
+  const model = new Seq2Seq(config, { rng: new Rng(seed) });
   const stream = datePairStream(new Rng(seed + 7), exclude);
   const next = (): DatePair => stream.next().value as DatePair;
   const res = await trainSeq2Seq(model, () => makeBatch(Array.from({ length: B }, () => encodePair(next(), srcVocab, tgtVocab))), {

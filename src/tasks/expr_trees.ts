@@ -15,9 +15,11 @@ import { NaryTreeLSTM } from '../tree/nary_tree_lstm.js';
 import { RecursiveNet } from '../tree/recursive_net.js';
 import { TreeRegressor } from '../tree/heads.js';
 import { treeMse } from '../tree/losses.js';
-import { EXPR_VOCAB, exprSet, flattenExpr, type ExprOptions } from './expr_trees_data.js';
+import { EXPR_VOCAB, exprSet, flattenExpr, MAX_EXPR_DEPTH, type ExprOptions } from './expr_trees_data.js';
 import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
 import { trainLoop, type TrainLoopOptions, type TrainLoopResult } from './tree_task_loop.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { treeTaskMemory } from './tree_task_memory.js';
 
 export type ExprModelKind = 'tree-lstm' | 'recursive' | 'lstm' | 'bilstm';
 
@@ -42,6 +44,8 @@ export interface ExprTreesOptions extends ExprOptions, Pick<TrainLoopOptions, 'c
   /** Models to train, in order (default tree-lstm, recursive, lstm). */
   models?: ExprModelKind[];
   onEpoch?: (model: string, epoch: number, loss: number, seconds: number) => void;
+  /** Refuse a run estimated (tree_task_memory.ts) to need more bytes than this (default 4 GiB). */
+  maxMemory?: number;
 }
 
 /** A model's figures, and its training's (epochs, steps, seconds, whether it was interrupted). */
@@ -76,6 +80,12 @@ export async function exprTrees(options: ExprTreesOptions = {}): Promise<ExprTre
     lr: 0.005, clip: 5, epochs: 30, ...options,
   };
   const exprOpts: ExprOptions = { maxDepth: o.maxDepth, maxInt: o.maxInt, maxAbs: o.maxAbs, leafProb: o.leafProb };
+  // At most 2^depth numbers under 2^depth − 1 operators; flattened, each operator adds two parentheses.
+  const leaves = 2 ** Math.min(o.maxDepth ?? 3, MAX_EXPR_DEPTH);
+  checkMemory(treeTaskMemory({
+    vocabSize: EXPR_VOCAB.length, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, outputs: 1,
+    trainSize: o.trainSize, testSize: o.testSize, nodesPerTree: 2 * leaves - 1, wordsPerTree: 4 * leaves,
+  }), options.maxMemory);
   const dataRng = new Rng(o.seed);
   const train = exprSet(dataRng, o.trainSize, exprOpts);
   const test = exprSet(dataRng, o.testSize, exprOpts, new Set(train.map((t) => flattenExpr(t).join(' '))));

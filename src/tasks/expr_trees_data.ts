@@ -52,10 +52,17 @@ export interface ExprOptions {
   leafProb?: number;
 }
 
+/**
+ * The deepest expressions drawn: a tree of depth d has up to 2^d numbers, and past about 10 nested
+ * operators nearly every draw holds a sub-expression beyond ±maxAbs and is redrawn, so deeper
+ * settings only spin (and depth 10^9 overflowed the stack).
+ */
+export const MAX_EXPR_DEPTH = 10;
+
 /** One labelled expression tree with at least one operator and at most maxDepth nested ones. */
 export function exprTree(rng: Rng, options: ExprOptions = {}): Tree {
   const maxDepth = options.maxDepth ?? 3, maxInt = options.maxInt ?? 9, maxAbs = options.maxAbs ?? 100, p = options.leafProb ?? 0.3;
-  if (!(Number.isInteger(maxDepth) && maxDepth >= 1)) throw new Error(`expected maxDepth >= 1, got ${maxDepth}`);
+  if (!(Number.isInteger(maxDepth) && maxDepth >= 1 && maxDepth <= MAX_EXPR_DEPTH)) throw new Error(`expected maxDepth in [1, ${MAX_EXPR_DEPTH}], got ${maxDepth}`);
   if (!(Number.isInteger(maxInt) && maxInt >= 1 && maxInt <= 9)) throw new Error(`expected maxInt in [1, 9], got ${maxInt}`);
   const build = (depth: number): Tree => {
     if (depth === maxDepth || (depth > 0 && rng.random() < p)) return leaf(String(rng.int(maxInt + 1)));

@@ -8,6 +8,7 @@
 import type { Rng } from '../tensor/random.js';
 import { isGated, type TaskCell } from './task_model.js';
 import { IGNORE, checkLength, setOneHot, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 export const REBER_SYMBOLS = 'BTPSXVE';
 const N = REBER_SYMBOLS.length;
@@ -74,7 +75,7 @@ export interface ReberBatch extends TaskBatch { strings: ReberString[] }
  */
 export function reberBatch(rng: Rng, B: number, minLength = 0): ReberBatch {
   const strings = Array.from({ length: B }, () => embeddedReber(rng));
-  const L = Math.max(minLength, ...strings.map((s) => s.text.length - 1));
+  const L = Math.max(minLength, maxOf(strings.map((s) => s.text.length - 1)));
   const inputs = new Float32Array(L * B * N);
   const targets = new Int32Array(L * B).fill(IGNORE);
   strings.forEach((s, b) => {

@@ -14,6 +14,9 @@ import { TreeClassifier } from '../tree/heads.js';
 import { treeAccuracy, treeCrossEntropy } from '../tree/losses.js';
 import { SENTIMENT_CLASSES, SENTIMENT_VOCAB, sentimentSplit } from './sentiment_trees_data.js';
 import { phraseBatches, SequenceModel, shuffle, type Phrase } from './tree_task_sequence_baseline.js';
+import { maxOf, minOf } from '../tensor/large_arrays.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { treeTaskMemory } from './tree_task_memory.js';
 
 export type SentimentModelKind = 'tree-lstm' | 'lstm' | 'bilstm';
 
@@ -43,6 +46,8 @@ export interface SentimentTreesOptions extends Pick<TrainLoopOptions, 'checkpoin
   models?: SentimentModelKind[];
   /** Called after each epoch. */
   onEpoch?: (model: string, epoch: number, loss: number, seconds: number) => void;
+  /** Refuse a run estimated (tree_task_memory.ts) to need more bytes than this (default 4 GiB). */
+  maxMemory?: number;
 }
 
 /** A model's figures, and its training's (epochs, steps, seconds, whether it was interrupted). */
@@ -68,7 +73,7 @@ export interface SentimentTreesResult {
   testSize: number;
 }
 
-type Resolved = Required<Omit<SentimentTreesOptions, 'timeSeconds' | 'onEpoch' | 'models' | 'checkpointDir' | 'resume' | 'shouldStop'>> & SentimentTreesOptions;
+type Resolved = Required<Omit<SentimentTreesOptions, 'timeSeconds' | 'onEpoch' | 'models' | 'checkpointDir' | 'resume' | 'shouldStop' | 'maxMemory'>> & SentimentTreesOptions;
 
 const classOf = (label: string): number => Number(label);
 
@@ -142,6 +147,12 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
     embeddingSize: 32, hiddenSize: 48, batchSize: 16, phraseBatchSize: 64, lr: 0.01, clip: 5, epochs: 20, ...options,
   };
   const models = options.models ?? ['tree-lstm', 'lstm', 'bilstm'];
+  // A clause has at most about 6 words; a binary tree over w words has 2w − 1 nodes.
+  const words = 6 * Math.max(o.trainClauses[1], o.testClauses[1]);
+  checkMemory(treeTaskMemory({
+    vocabSize: SENTIMENT_VOCAB.length, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, outputs: SENTIMENT_CLASSES.length,
+    trainSize: o.trainSize, testSize: o.testSize, nodesPerTree: 2 * words, wordsPerTree: words,
+  }), options.maxMemory);
   const dataRng = new Rng(o.seed);
   const { train, test, maxTrainWords } = sentimentSplit(dataRng, o.trainSize, o.testSize, { trainClauses: o.trainClauses, testClauses: o.testClauses });
   const vocab = new Map(SENTIMENT_VOCAB.map((w, i) => [w, i]));
@@ -152,7 +163,7 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
   };
   const counts = [0, 0, 0];
   for (const t of train) counts[classOf(t.label as string)]++;
-  const majority = counts.indexOf(Math.max(...counts));
+  const majority = counts.indexOf(maxOf(counts));
   const results: SentimentModelResult[] = [];
   for (const [k, m] of models.entries()) {
     const rng = new Rng(o.seed * 1000 + 17 + k);
@@ -162,7 +173,7 @@ export async function sentimentTrees(options: SentimentTreesOptions = {}): Promi
   }
   const lengths = test.map((t) => leafWords(t).length);
   return {
-    results, maxTrainWords, testWords: [Math.min(...lengths), Math.max(...lengths)],
+    results, maxTrainWords, testWords: [minOf(lengths), maxOf(lengths)],
     majorityRootAccuracy: test.filter((t) => classOf(t.label as string) === majority).length / test.length,
     trainSize: train.length, testSize: test.length,
   };

@@ -11,6 +11,7 @@
 
 import type { Rng } from '../tensor/random.js';
 import { leaf, node, postOrder, leafWords, type Tree } from '../tree/tree.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 /** The classes, by index: 0 negative, 1 neutral (no sentiment, or mixed), 2 positive. */
 export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive'] as const;
@@ -130,7 +131,7 @@ export function sentimentSplit(rng: Rng, nTrain: number, nTest: number, options:
   const [a, b] = options.trainClauses ?? [1, 3];
   const [c, d] = options.testClauses ?? [4, 5];
   const train = Array.from({ length: nTrain }, () => sentimentSentence(rng, a + rng.int(b - a + 1)));
-  const maxTrainWords = Math.max(...train.map((t) => leafWords(t).length));
+  const maxTrainWords = maxOf(train.map((t) => leafWords(t).length));
   const test: Tree[] = [];
   for (let tries = 0; test.length < nTest; tries++) {
     if (tries > 100 * nTest + 1000) throw new Error(`sentimentSplit: could not draw ${nTest} test sentences longer than ${maxTrainWords} words with ${c}..${d} clauses`);

@@ -16,6 +16,7 @@ import type { Rng } from '../tensor/random.js';
 import { Rng as SeededRng } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { PAD, Vocab, type Special } from '../data/vocab.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 export const SHAPE_KINDS = ['square', 'circle', 'triangle'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -259,7 +260,7 @@ export function captionWords(vocab: Vocab): { nameOf(id: number): string; captio
  */
 export function padSequences(seqs: readonly ArrayLike<number>[], length?: number): { ids: Int32Array; lengths: Int32Array; T: number } {
   if (seqs.length === 0) throw new Error('padSequences: expected at least one sequence, got none');
-  const longest = Math.max(...seqs.map((s) => s.length));
+  const longest = maxOf(seqs.map((s) => s.length));
   const T = length ?? longest;
   if (!Number.isInteger(T) || T < longest) throw new Error(`padSequences: expected a length of at least ${longest} (the longest sequence), got ${T}`);
   const ids = new Int32Array(seqs.length * T).fill(PAD);

@@ -14,6 +14,9 @@ import { mseLoss } from '../nn/losses/regression.js';
 import { backwardWithInformationFlow } from '../nn/losses/information_flow.js';
 import type { RNN } from '../nn/layers/rnn.js';
 import { Adam } from '../optim/adam.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
+import { checkMemory } from '../nn/memory_estimate.js';
+import { taskMemory, TEST_CHUNK } from './task_memory.js';
 import { existsSync } from 'node:fs';
 import { fit } from '../train/fit.js';
 import { resumableRng } from '../train/fit_state.js';
@@ -37,6 +40,8 @@ export interface TaskRunOptions {
   resume?: boolean;
   /** Polled after every step: true stops training after it, saved (Ctrl-C); the test still runs. */
   shouldStop?: () => boolean;
+  /** Refuse a run estimated (task_memory.ts) to need more bytes than this (default 4 GiB). */
+  maxMemory?: number;
 }
 
 export interface TaskRunResult {
@@ -102,12 +107,15 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
   const T = o.length, seed = o.seed ?? 0;
   const s: TaskSettings = { ...task.settings(o.cell, T), ...o.settings };
   if (!(s.steps > 0 || s.time > 0)) throw new Error(`expected a budget of steps > 0 or time > 0, got steps ${s.steps}, time ${s.time}`);
-  if (!(s.batchSize >= 1 && s.hiddenSize >= 1 && s.lr > 0 && s.testSize >= 1)) {
-    throw new Error(`expected batch >= 1, hidden >= 1, lr > 0 and test size >= 1, got ${s.batchSize}, ${s.hiddenSize}, ${s.lr}, ${s.testSize}`);
+  if (!(s.batchSize >= 1 && s.hiddenSize >= 1 && s.testSize >= 1)) {
+    throw new Error(`expected batch >= 1, hidden >= 1 and test size >= 1, got ${s.batchSize}, ${s.hiddenSize}, ${s.testSize}`);
   }
+  checkLearningRate(s.lr);
+  const bidirectional = o.bidirectional ?? task.bidirectional;
+  checkMemory(taskMemory(task, o.cell, T, s, bidirectional), o.maxMemory);
   const model = new TaskModel({
     cell: o.cell, inputSize: task.inputSize, hiddenSize: s.hiddenSize, outputSize: task.outputSize(T),
-    readout: task.readout, bidirectional: o.bidirectional ?? task.bidirectional, chrono: s.chrono ?? 0,
+    readout: task.readout, bidirectional, chrono: s.chrono ?? 0,
   }, seed);
   const trainRng = new Rng(seed * 3 + 1), valRng = new Rng(seed * 3 + 2), testRng = new Rng(seed * 3 + 3);
   const valBatch = task.generate(valRng, Math.min(128, s.testSize), T);
@@ -138,7 +146,7 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
       onEval: ({ step, elapsed, metrics }) => o.onEval?.({ step, loss: mean(recent), metric: metrics.metric, elapsed }),
     },
   });
-  const value = testMetric(task, model, testRng, s.testSize, T, Math.max(s.batchSize, 100));
+  const value = testMetric(task, model, testRng, s.testSize, T, Math.max(s.batchSize, TEST_CHUNK));
   return {
     value, baseline: task.baseline(T), steps: res.steps, trainSeconds: res.elapsed, trainLoss: res.loss, stoppedEarly: res.stopped === 'early', interrupted: res.stopped === 'interrupted', settings: s, model,
   };

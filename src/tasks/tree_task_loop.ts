@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Rng } from '../tensor/random.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
 import { fit } from '../train/fit.js';
 import { EpochBatches } from '../train/epoch_batches.js';
 import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
@@ -44,6 +45,7 @@ export interface TrainLoopResult {
 export async function trainLoop<B>(
   name: string, model: Module, o: TrainLoopOptions, epochBatches: () => B[], rng: Rng, lossOf: (b: B) => Tensor,
 ): Promise<TrainLoopResult> {
+  checkLearningRate(o.lr);
   const data = new EpochBatches(epochBatches, rng);
   const path = o.checkpointDir === undefined ? null : join(o.checkpointDir, `${name}.safetensors`);
   let sum = 0, count = 0;

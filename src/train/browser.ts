@@ -1,6 +1,7 @@
 // The file-free parts of the training layer (./index.ts adds files), for browser builds.
 
 export { CharModel, checkConfig, type CharModelConfig, type CharModelOptions, type CharModelState, type CellType } from './char_model.js';
+export { charModelParameterCount, charTrainingMemory } from './char_model_memory.js';
 export { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 export { sample, type SampleOptions } from './sample.js';
 export { evaluate, type EvaluateOptions } from './evaluate.js';

@@ -5,6 +5,7 @@
 
 import { Rng } from '../tensor/random.js';
 import { Adam } from '../optim/adam.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
 import { BudgetCosine } from '../optim/schedules.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from '../nn/module.js';
@@ -97,7 +98,7 @@ export async function trainDecoderModel<B extends { tgt: TargetBatch }>(
   const lr = options.lr ?? 2e-3, minLrRatio = options.minLrRatio ?? 0.1;
   const schedule: SamplingSchedule = options.teacherForcing ?? { kind: 'constant', value: 1 };
   if (steps === 0 && time === 0) throw new Error('expected a step or time budget, got neither');
-  if (!(lr > 0)) throw new Error(`expected a learning rate > 0, got ${lr}`);
+  checkLearningRate(lr);
   teacherForcingProbability(schedule, 0); // validates the schedule before any work
   const rng = new Rng(options.seed ?? 0);
   const opt = new Adam(model.parameters(), { lr });

@@ -2,6 +2,8 @@
 // are what `unfold train` uses; the quality figures in BENCHMARKS.md are measured with them.
 
 import type { CellType } from './char_model.js';
+import { checkLearningRate } from '../optim/learning_rate_limit.js';
+import { DEFAULT_MAX_MEMORY } from '../nn/memory_estimate.js';
 
 export interface TrainOptions {
   // model
@@ -58,7 +60,15 @@ export interface TrainOptions {
   seed: number;
   /** Threads the kernels split their work over (setThreads); 0: the default (UNFOLD_THREADS, else every core). */
   threads: number;
+  // guards: a run past them is refused before anything is allocated
+  /** Bytes the run may need by nn/memory_estimate.ts's estimate (default 4 GiB). */
+  maxMemory: number;
+  /** Most distinct characters the corpus may have (default 65,536): each is a row of the embedding and of the head. */
+  maxVocab: number;
 }
+
+/** The default vocabulary limit: the Basic Multilingual Plane's worth of symbols. */
+export const DEFAULT_MAX_VOCAB = 65536;
 
 export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   cell: 'lstm',
@@ -87,6 +97,8 @@ export const TRAIN_DEFAULTS: Readonly<TrainOptions> = Object.freeze({
   sampleLength: 200,
   seed: 1,
   threads: 0,
+  maxMemory: DEFAULT_MAX_MEMORY,
+  maxVocab: DEFAULT_MAX_VOCAB,
 });
 
 /** Checks every option, naming the one that is wrong and what it should be. */
@@ -104,10 +116,11 @@ export function validateOptions(o: TrainOptions): void {
   if (!['rnn', 'lstm', 'gru'].includes(o.cell)) throw new Error(`expected cell rnn, lstm or gru, got ${String(o.cell)}`);
   if (!['constant', 'cosine'].includes(o.schedule)) throw new Error(`expected schedule constant or cosine, got ${String(o.schedule)}`);
   int('hiddenSize', 1); int('numLayers', 1); int('embeddingSize', 1); int('seqLen', 1); int('batchSize', 1);
-  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0); int('threads', 0);
-  num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); num('lr', 0, 10, true); num('minLrRatio', 0, 1);
+  int('warmupSteps', 0); int('steps', 0); int('evalEvery', 0); int('checkpointEvery', 0); int('evalChars', 2); int('sampleLength', 0); int('seed', 0); int('threads', 0); int('maxVocab', 1);
+  num('dropout', 0, 0.999); num('valFraction', 0, 0.5, true); checkLearningRate(o.lr, 'lr'); num('minLrRatio', 0, 1);
   num('weightDecay', 0, 1); num('clip', 0, 1e9);
   if (!(o.beta1 >= 0 && o.beta1 < 1)) throw new Error(`expected beta1 in [0, 1), got ${String(o.beta1)}`);
   if (!(o.beta2 >= 0 && o.beta2 < 1)) throw new Error(`expected beta2 in [0, 1), got ${String(o.beta2)}`); num('time', 0, 1e9); num('forgetBias', -100, 100);
+  if (!(o.maxMemory > 0 && Number.isFinite(o.maxMemory))) throw new Error(`expected maxMemory to be a number of bytes > 0, got ${String(o.maxMemory)}`);
   if (o.steps === 0 && o.time === 0) throw new Error('expected a budget: steps > 0 or time > 0, got neither');
 }

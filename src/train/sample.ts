@@ -120,7 +120,7 @@ export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = 
         for (const id of primeIds) last = stepper.step(id);
         const out: number[] = [];
         for (let i = 0; i < length; i++) {
-          const id = chooseSymbol(last, 0, last.length, choice);
+          const id = chooseSymbol(last, 0, last.length, choice, i + 1);
           out.push(id);
           if (i + 1 < length) last = stepper.step(id);
         }

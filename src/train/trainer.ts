@@ -13,6 +13,8 @@ import { splitTrainVal } from '../data/split.js';
 import { RandomWindowSampler, StreamBatcher, type StreamBatcherState } from '../data/batches.js';
 import { CharModel, type CharModelState } from './char_model.js';
 import { evaluate } from './evaluate.js';
+import { charTrainingMemory } from './char_model_memory.js';
+import { checkMemory } from '../nn/memory_estimate.js';
 import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { expectModel } from './checkpoint.js';
@@ -79,15 +81,22 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
     o = {
       ...TRAIN_DEFAULTS, ...saved, steps: run.options?.steps ?? saved.steps, time: run.options?.time ?? saved.time,
       threads: run.options?.threads ?? TRAIN_DEFAULTS.threads,
+      maxMemory: run.options?.maxMemory ?? TRAIN_DEFAULTS.maxMemory, maxVocab: run.options?.maxVocab ?? TRAIN_DEFAULTS.maxVocab,
     };
     model = expectModel(loaded, CharModel, 'a character-level language model', '--resume'); vocab = loaded.vocabs.text;
   } else {
     validateOptions(o);
     vocab = Vocab.fromText(run.text);
-    model = new CharModel({
+    if (vocab.size > o.maxVocab) {
+      throw new Error(`expected a corpus of at most ${o.maxVocab} distinct characters (each one is a row of the embedding and of the output layer), ` +
+        `got ${vocab.size}: raise the limit with --max-vocab ${vocab.size} or use a corpus with fewer distinct characters`);
+    }
+    const config = {
       vocabSize: vocab.size, cell: o.cell, hiddenSize: o.hiddenSize, numLayers: o.numLayers,
       embeddingSize: o.embeddingSize, dropout: o.dropout, forgetBias: o.cell === 'lstm' ? o.forgetBias : undefined,
-    }, { rng: new Rng(o.seed) });
+    };
+    checkMemory(charTrainingMemory(config, o.batchSize, o.seqLen), o.maxMemory);
+    model = new CharModel(config, { rng: new Rng(o.seed) });
   }
   validateOptions(o);
 

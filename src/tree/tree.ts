@@ -3,6 +3,8 @@
 // dependency tree, the operator of an expression tree), which is what the recursive nets read as
 // the node's own input x_j.
 
+import { maxOf } from '../tensor/large_arrays.js';
+
 /**
  * One node of a tree. A leaf has no children and (usually) a word; an inner node has children and
  * may have a word of its own. `label` is the node's tag or target (null: none).
@@ -74,7 +76,7 @@ export function treeSize(t: Tree): number {
 /** Height: 0 for a leaf, 1 + the tallest child otherwise. */
 export function treeHeight(t: Tree): number {
   const h = new Map<Tree, number>();
-  for (const n of postOrder(t)) h.set(n, n.children.length === 0 ? 0 : 1 + Math.max(...n.children.map((c) => h.get(c) as number)));
+  for (const n of postOrder(t)) h.set(n, n.children.length === 0 ? 0 : 1 + maxOf(n.children.map((c) => h.get(c) as number)));
   return h.get(t) as number;
 }
 

@@ -7,6 +7,7 @@
 // levels' outputs is the [numNodes, H] state table indexed by node id.
 
 import { postOrder, type Tree } from './tree.js';
+import { maxOf } from '../tensor/large_arrays.js';
 
 /** The nodes of one height, contiguous ids start … start + size − 1. */
 export interface TreeLevel {
@@ -62,7 +63,7 @@ export class TreeBatch {
         if (n.children.length > maxChildren) {
           throw new Error(`TreeBatch: expected at most ${maxChildren} children per node, got ${n.children.length} at node '${n.label ?? ''}' of tree ${b} (binarize the trees first)`);
         }
-        height.set(n, n.children.length === 0 ? 0 : 1 + Math.max(...n.children.map((c) => height.get(c) as number)));
+        height.set(n, n.children.length === 0 ? 0 : 1 + maxOf(n.children.map((c) => height.get(c) as number)));
         all.push({ n, tree: b });
       }
     });

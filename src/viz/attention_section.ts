@@ -3,6 +3,7 @@
 // of a softmax attention sum to 1). Static HTML (a table), so it needs no script to show.
 
 import { escapeHtml } from './html_escape.js';
+import { describeValue } from '../tensor/describe_value.js';
 
 export interface AttentionMap {
   title?: string;
@@ -14,15 +15,41 @@ export interface AttentionMap {
   weights: number[][];
 }
 
+/**
+ * A map read from JSON (`unfold viz --attention`): tokens may be strings or numbers (token ids, years),
+ * numbers are shown as written; anything else is refused naming the entry and the field.
+ */
+export function attentionMapFrom(v: unknown, k = 0): AttentionMap {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`attention map ${k}: expected an object {title?, source, target, weights}, got ${describeValue(v)}`);
+  const o = v as Record<string, unknown>;
+  const tokens = (field: 'source' | 'target'): string[] => {
+    const list = o[field];
+    if (!Array.isArray(list)) throw new Error(`attention map ${k}: expected ${field} to be a list of tokens, got ${describeValue(list)}`);
+    return list.map((t: unknown, j) => {
+      if (typeof t === 'string') return t;
+      if (typeof t === 'number' && Number.isFinite(t)) return String(t);
+      throw new Error(`attention map ${k}: expected ${field} token ${j} to be a string or a number, got ${describeValue(t)}`);
+    });
+  };
+  const title = o.title;
+  if (title !== undefined && typeof title !== 'string' && typeof title !== 'number') throw new Error(`attention map ${k}: expected title to be a string, got ${describeValue(title)}`);
+  const m: AttentionMap = { source: tokens('source'), target: tokens('target'), weights: o.weights as number[][] };
+  if (title !== undefined) m.title = String(title);
+  checkAttentionMap(m, k);
+  return m;
+}
+
 /** Checks a map's shape and values; throws naming what was expected and what came. */
 export function checkAttentionMap(m: AttentionMap, k = 0): void {
   const S = m.source.length, Tt = m.target.length;
   if (S === 0 || Tt === 0) throw new Error(`attention map ${k}: expected non-empty source and target tokens, got ${S} and ${Tt}`);
+  if (!Array.isArray(m.weights)) throw new Error(`attention map ${k}: expected weights to be a list of ${Tt} rows, got ${describeValue(m.weights)}`);
   if (m.weights.length !== Tt) throw new Error(`attention map ${k}: expected weights of shape [${Tt}, ${S}], got ${m.weights.length} rows`);
-  m.weights.forEach((row, i) => {
+  m.weights.forEach((row: unknown, i) => {
+    if (!Array.isArray(row)) throw new Error(`attention map ${k}: expected row ${i} of the weights to be a list of ${S} numbers, got ${describeValue(row)}`);
     if (row.length !== S) throw new Error(`attention map ${k}: expected weights of shape [${Tt}, ${S}], got ${row.length} columns in row ${i}`);
-    row.forEach((w, j) => {
-      if (!Number.isFinite(w)) throw new Error(`attention map ${k}: expected finite weights, got ${w} at (${i}, ${j})`);
+    row.forEach((w: unknown, j) => {
+      if (typeof w !== 'number' || !Number.isFinite(w)) throw new Error(`attention map ${k}: expected finite weights, got ${describeValue(w)} at (${i}, ${j})`);
     });
   });
 }

@@ -2,6 +2,12 @@
 // in live mode at / and the current ReportData at /data.json. The training loop feeds it through
 // the callbacks of dashboardCallbacks(): loss points at every step, a full analysis of the model
 // (hidden cells, gates, gradients, predictions) at every evaluation.
+//
+// Only requests addressed to this machine by name are answered (Host localhost, 127.0.0.1 or [::1]
+// with the server's port): a web page the user opens elsewhere could otherwise point its own domain
+// at 127.0.0.1 (DNS rebinding) and read /data.json, which holds an excerpt of the corpus and samples.
+// The page (hundreds of KB) is built once per analysis and the JSON once per change, not per request:
+// a crowd of requests between two evaluations gets the same bytes.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +18,7 @@ import { buildReportData, emptyReport, type ReportData, type ReportOptions } fro
 import { renderReportHtml } from './html_report.js';
 import { downsample, type LossCurves } from './metrics_reader.js';
 import { tailExcerpt } from './text_excerpt.js';
+import { appendAll } from '../tensor/large_arrays.js';
 
 export interface DashboardOptions {
   /** TCP port (default 8000; 0 picks a free one). */
@@ -21,12 +28,45 @@ export interface DashboardOptions {
   title?: string;
 }
 
+/** Host names the dashboard answers to: this machine's, never a name a remote page controls. */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Why a request's Host header is refused, or null when it names this machine at `port`. */
+export function refusedHost(host: string | undefined, port: number): string | null {
+  const want = LOCAL_HOSTS.map((h) => `${h}:${port}`);
+  if (host !== undefined && want.includes(host.toLowerCase())) return null;
+  return `expected a Host header of ${want.join(', ')} (this dashboard answers only requests addressed to this machine), got ${host === undefined ? 'none' : `'${host.slice(0, 100)}'`}`;
+}
+
 export class Dashboard {
   private data: ReportData;
   private readonly curves: LossCurves = { train: [], val: [] };
+  // The built page and JSON, with what they were built from.
+  private page: { version: number; body: Buffer } | null = null;
+  private json: { key: string; body: Buffer } | null = null;
+  private pages = 0;
 
   private constructor(private readonly server: Server, readonly url: string, title: string) {
     this.data = emptyReport(this.curves, title);
+  }
+
+  /** How many times the page has been built (once per analysis, however many requests came). */
+  get pageBuilds(): number { return this.pages; }
+
+  /** The live page, built again only after an analysis (or new curves from loadCurves). */
+  private pageBody(): Buffer {
+    if (this.page === null || this.page.version !== this.data.version) {
+      this.page = { version: this.data.version, body: Buffer.from(renderReportHtml(this.snapshot(), { live: '/data.json' })) };
+      this.pages++;
+    }
+    return this.page.body;
+  }
+
+  /** /data.json, built again only when the analysis or the curves changed. */
+  private jsonBody(): Buffer {
+    const key = `${this.data.version}:${this.curves.train.length}:${this.curves.val.length}`;
+    if (this.json === null || this.json.key !== key) this.json = { key, body: Buffer.from(JSON.stringify(this.snapshot())) };
+    return this.json.body;
   }
 
   /** Starts serving; resolves once listening. */
@@ -36,13 +76,17 @@ export class Dashboard {
     let dash: Dashboard | null = null;
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
+      const refused = refusedHost(req.headers.host, (server.address() as AddressInfo).port);
+      if (refused !== null) { res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`forbidden: ${refused}\n`); return; }
       if (req.method !== 'GET' || !dash) { res.writeHead(405).end(); return; }
       if (path === '/' || path === '/index.html') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(renderReportHtml(dash.snapshot(), { live: '/data.json' }));
+        const body = dash.pageBody();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': body.length });
+        res.end(body);
       } else if (path === '/data.json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(dash.snapshot()));
+        const body = dash.jsonBody();
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': body.length });
+        res.end(body);
       } else if (path === '/favicon.ico') {
         res.writeHead(204).end(); // no icon; answered so browsers log no error
       } else {
@@ -68,8 +112,9 @@ export class Dashboard {
 
   /** Starts the curves from an earlier part of the run (--resume), read from its metrics log. */
   loadCurves(curves: LossCurves): void {
-    this.curves.train.push(...curves.train);
-    this.curves.val.push(...curves.val);
+    appendAll(this.curves.train, curves.train);
+    appendAll(this.curves.val, curves.val);
+    this.page = null;
   }
 
   addStep(step: number, loss: number): void { this.curves.train.push({ step, loss }); }

@@ -62,3 +62,18 @@ test('unfold tasks dates --json prints one result line, the baseline trained for
   assert.ok(typeof res.baseline === 'number');
   assert.match(r.stderr, /without attention: .* after 3 steps/);
 });
+
+test('seq2seq train on 200,000 pairs: no spread of a data-sized array overflows the stack', () => {
+  const dir = tempDir();
+  const tsv = join(dir, 'many.tsv'), out = join(dir, 'm.safetensors');
+  const letters = 'abcdefgh';
+  const lines = Array.from({ length: 200_000 }, (_, i) => {
+    const w = `${letters[i % 8]}${letters[(i >> 3) % 8]}${letters[(i >> 6) % 8]}${i % 5 === 0 ? letters[(i >> 9) % 8] : ''}`;
+    return `${w}\t${[...w].reverse().join('')}`;
+  });
+  writeFileSync(tsv, lines.join('\n') + '\n');
+  const t = unfold(['seq2seq', 'train', tsv, '--steps', '1', '--hidden', '8', '--embedding', '4', '--batch', '4', '--val', '3', '--out', out]);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stderr, /pairs: .*many\.tsv; 199997 training \/ 3 validation/);
+  assert.match(t.stdout, /done: 1 steps/);
+});

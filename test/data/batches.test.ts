@@ -152,6 +152,17 @@ test('stream batcher: partial last chunk, epochs, reset and state dict', () => {
   assert.throws(() => new StreamBatcher(new Int32Array(4), { batchSize: 4, seqLen: 2 }), /expected at least 5 tokens for 4 parallel streams, got 4/);
 });
 
+test('stream batcher: a seqLen past the streams reads each stream in one chunk, buffers sized by the text', () => {
+  const seq = Int32Array.from({ length: 23 }, (_, i) => i); // B = 2: L = 11
+  const s = new StreamBatcher(seq, { batchSize: 2, seqLen: 1_000_000_000 });
+  assert.equal(s.chunksPerEpoch, 1);
+  const c = s.next();
+  assert.deepEqual([c.length, c.first, c.last], [11, true, true]);
+  assert.deepEqual(Array.from(c.inputs), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+  assert.equal(c.inputs.buffer.byteLength, 22 * 4, 'B × L, not B × seqLen');
+  assert.deepEqual(Array.from(s.next().targets), Array.from(c.targets), 'the next epoch reads the same');
+});
+
 test('evalChunks covers the whole text in order with batch 1', () => {
   const inputs: number[] = [], targets: number[] = [];
   const lengths: number[] = [];

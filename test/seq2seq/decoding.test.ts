@@ -94,7 +94,8 @@ test('sampling follows softmax(logits / T), and top-k = 1 is greedy', () => {
   const top1 = decode(new TableDecoder(V, 50, (_, p) => table(1, p)), { temperature: 2, topK: 1, rng: new Rng(3), maxLength: 6 });
   for (const h of top1) assert.deepEqual(h.tokens, [Bt, Bt, Bt]);
   assert.throws(() => decode(new TableDecoder(V, 1, table), { temperature: -1 }), /expected a temperature >= 0, got -1/);
-  assert.throws(() => beamSearch(new TableDecoder(V, 1, table), { beamWidth: 0 }), /expected a beam width >= 1, got 0/);
+  assert.throws(() => beamSearch(new TableDecoder(V, 1, table), { beamWidth: 0 }), /expected a beam width in \[1, 256\], got 0/);
+  assert.throws(() => beamSearch(new TableDecoder(V, 1, table), { beamWidth: 1_000_000_000 }), /expected a beam width in \[1, 256\], got 1000000000/);
 });
 
 test('greedy decoding keeps each step\'s attention weights: a row batched equals the row alone, and equals the teacher-forced forward', () => {

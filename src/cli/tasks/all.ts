@@ -13,7 +13,7 @@ import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runSequenceTask } from './suite_command.js';
 import { fmt, say } from '../task_report.js';
-import { int } from '../parse.js';
+import { filePath, int } from '../parse.js';
 
 interface AllFlags { quick?: boolean; only?: string; cells?: string; out?: string; seed: number; json?: boolean; collect?: string[]; note?: string }
 
@@ -39,7 +39,7 @@ export function allTasks(): Command {
     .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
     .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
     .option('--cells <cells>', `comma-separated cells among ${TASK_CELLS.join(', ')} (default ${SUITE_CELLS.join(', ')})`)
-    .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)')
+    .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)', filePath())
     .option('--seed <n>', 'seed of every run', int(0), 0)
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
     .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')
@@ -72,6 +72,13 @@ export function allTasks(): Command {
               const { result } = await runSequenceTask(task, {
                 cell, length: T, bidirectional, runs: 1, seed: f.seed, settings: f.quick ? QUICK : {}, log,
               });
+              if (!Number.isFinite(result.value)) {
+                // One diverged run does not end a suite of hours, but it is not a result: not printed
+                // as one, not written, and the command ends with exit status 1.
+                log(`${task.name} T ${T} ${result.cell}: expected a finite test ${task.metric}, got ${result.value}; not recorded`);
+                process.exitCode = 1;
+                continue;
+              }
               say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);
               if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
               results = mergeResults(results, [result]);

@@ -5,13 +5,15 @@
 // --report F.html draws where the attention model looked for each word of a few held-out captions.
 
 import { Command } from 'commander';
-import { runCaptions, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
+import { LONGEST_CAPTION, runCaptions, type CaptionsOptions, type CaptionsResult } from '../../tasks/captions.js';
 import { captionVocab } from '../../tasks/shapes_images.js';
 import { writeCaptionsReport } from '../captions_report.js';
+import { MAX_MAPS } from '../viz_command.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
-import { choice, float, int } from '../parse.js';
+import { choice, filePath, float, int, learningRate } from '../parse.js';
+import { MAX_BEAM_WIDTH } from '../../seq2seq/beam_search.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
@@ -39,8 +41,6 @@ export interface CaptionsTaskResult extends TaskResult {
   trainSeconds: number;
 }
 
-/** Words of the longest caption the grammar writes ("a red square , a blue circle and a green triangle"). */
-const LONGEST_CAPTION = 12;
 
 const pct = (x: number): string => (Number.isNaN(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 const bleuText = (b: number[]): string => b.map((x, i) => `BLEU-${i + 1} ${x.toFixed(3)}`).join(', ');
@@ -54,15 +54,15 @@ export function captionsTask(): Command {
     .option('--hidden <n>', 'decoder hidden units', int(1), 96)
     .option('--context <mode>', 'where the pooled image vector enters the decoder: init (initial state), input (every step) or both', choice('init', 'input', 'both'), 'both')
     .option('--batch <n>', 'images per batch', int(1), 32)
-    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', learningRate(), 3e-3)
     .option('--time <seconds>', 'training seconds of the first model (default 270 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the first model', int(1))
     .option('--test <n>', 'held-out images scored', int(1), 500)
-    .option('--beam <k>', 'beam width at test time (0: greedy)', int(0), 0)
+    .option('--beam <k>', `beam width at test time (0: greedy; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH), 0)
     .option('--teacher-forcing <schedule>', 'probability of feeding the true previous word: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K', '1')
     .option('--no-baseline', 'skip the model without attention')
-    .option('--report <file>', 'write an HTML page of attention heatmaps over a few held-out images (first run)')
-    .option('--maps <n>', 'held-out images drawn in the report', int(1), 6);
+    .option('--report <file>', 'write an HTML page of attention heatmaps over a few held-out images (first run)', filePath())
+    .option('--maps <n>', `held-out images drawn in the report (at most ${MAX_MAPS})`, int(1, MAX_MAPS), 6);
   return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: CaptionsFlags) => {
       const start = performance.now();
@@ -80,7 +80,7 @@ export function captionsTask(): Command {
             attention, cell: f.cell, hiddenSize: f.hidden, context: f.context, batchSize: f.batch, lr: f.lr, testSize: f.test,
             ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
             beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i), shouldStop: interrupt.requested },
-            checkpoint: folder === undefined ? undefined : join(folder, `${attention}.safetensors`), resume: f.resume,
+            checkpoint: folder === undefined ? undefined : join(folder, `${attention}.safetensors`), resume: f.resume, maxMemory: f.maxMemory,
           });
         } finally { progress.stop(); }
       };

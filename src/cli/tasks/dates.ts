@@ -7,7 +7,8 @@ import { runDates, type DatesOptions, type DatesResult } from '../../tasks/dates
 import { DATE_FORMATS } from '../../tasks/dates.js';
 import { parseSamplingSchedule } from '../../seq2seq/schedule_spec.js';
 import { createProgress } from '../progress.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
+import { MAX_BEAM_WIDTH } from '../../seq2seq/beam_search.js';
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
 
 interface DatesFlags extends TaskFlags {
@@ -24,11 +25,11 @@ export function datesTask(): Command {
     .option('--cell <type>', 'rnn, lstm or gru', choice('rnn', 'lstm', 'gru'), 'lstm')
     .option('--hidden <n>', 'hidden units', int(1), 64)
     .option('--batch <n>', 'pairs per batch', int(1), 64)
-    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', float(0), 3e-3)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', learningRate(), 3e-3)
     .option('--time <seconds>', 'training seconds of the model with attention (default 600 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of the model with attention', int(1))
     .option('--test <n>', 'held-out dates scored', int(1), 1000)
-    .option('--beam <k>', 'beam width at test time (0: greedy)', int(0), 0)
+    .option('--beam <k>', `beam width at test time (0: greedy; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH), 0)
     .option('--teacher-forcing <schedule>', 'probability of feeding the true previous character: a number, constant:P, linear:SLOPE[:MIN], exponential:K[:MIN] or inverse-sigmoid:K', '1')
     .option('--no-baseline', 'skip the model without attention')
     .option('--baseline-budget <b>', 'train the model without attention for as many steps as the one with it (steps: the same examples seen) or for the same time', choice('steps', 'time'), 'steps');
@@ -46,7 +47,7 @@ export function datesTask(): Command {
           return await runDates({
             attention, cell: f.cell, hiddenSize: f.hidden, batchSize: f.batch, lr: f.lr, testSize: f.test,
             ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
-            beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i) },
+            beamWidth: f.beam, teacherForcing, seed, callbacks: { onStep: (i) => progress.update(i) }, maxMemory: f.maxMemory,
           });
         } finally { progress.stop(); }
       };

@@ -6,9 +6,10 @@ import {
   MACKEY_GLASS_FORECAST_BASELINES, MACKEY_GLASS_FORECAST_ESN, MACKEY_GLASS_GENERATIVE_BASELINE, MACKEY_GLASS_GENERATIVE_ESN, NARMA10_ESN,
   type EsnOverrides,
 } from '../../esn/index.js';
-import { addEsnOptions, esnOverrides, type EsnFlags } from '../esn_command.js';
+import { addEsnOptions, checkEsnMemory, esnOverrides, MAX_HORIZON, type EsnFlags } from '../esn_command.js';
 import { choice, float, int } from '../parse.js';
 import { fmt, reportTask, runs, say, seconds, settingsLine, taskOptions, type TaskFlags } from '../task_report.js';
+import { maxOf, minOf } from '../../tensor/large_arrays.js';
 // ---------------------------------------------------------------------------------------------
 
 interface MackeyGlassFlags extends TaskFlags, EsnFlags {
@@ -19,7 +20,7 @@ export function mackeyGlassTask(): Command {
   const cmd = new Command('mackey-glass')
     .description('Mackey-Glass (tau = 17): h-step-ahead forecasting (ReservoirPy tutorial) or free-running generation (Jaeger & Haas 2004)')
     .option('--mode <m>', 'forecast (predict x(t+h) from the series up to t) or generate (run free for h steps)', choice('forecast', 'generate'), 'forecast')
-    .option('--horizon <h>', 'h: 10 or 100 for forecast (default 10), 84 for generate (default 84)', int(1))
+    .option('--horizon <h>', 'h: 10 or 100 for forecast (default 10), 84 for generate (default 84)', int(1, MAX_HORIZON))
     .option('--norm <n>', 'forecast NRMSE normalisation: range (ReservoirPy\'s default, the baselines\') or std (default range)', choice('range', 'std'))
     .option('--noise <a>', 'generate: uniform state noise in [-a, a] during training (default 0)', float(0));
   addEsnOptions(cmd, null);
@@ -38,6 +39,7 @@ reports NRMSE84 = sqrt(mean over runs of e^2) / std(x) at the last step (Jaeger 
       const onRun = (r: number, v: number): void => { process.stderr.write(`run ${r + 1}: ${fmt(v)}\n`); };
       if (f.mode === 'forecast') {
         const horizon = f.horizon ?? 10, norm = f.norm ?? 'range';
+        checkEsnMemory(f.units ?? 100, f, { inputSize: 1, outputSize: 1, density: MACKEY_GLASS_FORECAST_ESN.density ?? 0.1 }, f.maxMemory);
         const res = mackeyGlassForecast({ units: f.units ?? 100, runs: f.runs ?? 10, seed: f.seed, horizon, norm, esn, onRun });
         say(f.json, `settings: ${settingsLine(res.settings)}`);
         const baseline = norm === 'range' ? MACKEY_GLASS_FORECAST_BASELINES[horizon] ?? null : null;
@@ -46,10 +48,11 @@ reports NRMSE84 = sqrt(mean over runs of e^2) / std(x) at the last step (Jaeger 
           task: 'mackey-glass', cell: 'esn', length: horizon, metric: `nrmse_${norm}`, value: res.value, baseline,
           steps: res.trainSteps, seconds: seconds(start),
         }, f.json, `${horizon}-step-ahead test NRMSE, mean of ${runs(res.perRun.length)}: ${fmt(mean(res.nrmseRange))} (RMSE / range), ` +
-          `${fmt(mean(res.nrmseStd))} (RMSE / std); worst run ${fmt(Math.max(...res.perRun))} (${norm})` +
+          `${fmt(mean(res.nrmseStd))} (RMSE / std); worst run ${fmt(maxOf(res.perRun))} (${norm})` +
           (baseline !== null ? `; ReservoirPy tutorial: ${baseline} (RMSE / range)` : ''));
       } else {
         const horizon = f.horizon ?? 84;
+        checkEsnMemory(f.units ?? 1000, f, { inputSize: 0, outputSize: 1, density: MACKEY_GLASS_GENERATIVE_ESN.density ?? 0.1 }, f.maxMemory);
         const res = mackeyGlassGenerative({ units: f.units ?? 1000, runs: f.runs ?? 20, seed: f.seed, horizon, stateNoise: f.noise, esn, onRun });
         say(f.json, `settings: ${settingsLine(res.settings)}`);
         const baseline = horizon === 84 ? MACKEY_GLASS_GENERATIVE_BASELINE : null;
@@ -75,6 +78,7 @@ export function narma10Task(): Command {
   return taskOptions(cmd, '10')
     .action((f: Narma10Flags) => {
       const start = performance.now();
+      checkEsnMemory(f.units ?? 100, f, { inputSize: 1, outputSize: 1, density: NARMA10_ESN.density ?? 0.1 }, f.maxMemory);
       const res = narma10({
         units: f.units ?? 100, runs: f.runs ?? 10, seed: f.seed, esn: esnOverrides(f),
         onRun: (r, v) => { process.stderr.write(`run ${r + 1}: ${fmt(v)}\n`); },
@@ -84,7 +88,7 @@ export function narma10Task(): Command {
         task: 'narma10', cell: 'esn', length: 10, metric: 'nmse', value: res.value, baseline: null,
         steps: res.trainSteps, seconds: seconds(start),
       }, f.json, `NARMA10 test NMSE, mean of ${runs(res.perRun.length)}: ${fmt(res.value)} (MSE / variance of the target); ` +
-        `best ${fmt(Math.min(...res.perRun))}, worst ${fmt(Math.max(...res.perRun))}`);
+        `best ${fmt(minOf(res.perRun))}, worst ${fmt(maxOf(res.perRun))}`);
     });
 }
 

@@ -5,7 +5,8 @@
 
 import { Command } from 'commander';
 import { exprTrees, type ExprModelKind, type ExprModelResult } from '../../tasks/expr_trees.js';
-import { choice, float, int } from '../parse.js';
+import { MAX_EXPR_DEPTH } from '../../tasks/expr_trees_data.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { fmt, reportTask, runs, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
@@ -26,12 +27,12 @@ export function exprTreesTask(): Command {
     .description('value of arithmetic expression trees (+, -, x over 0-9): Tree-LSTM and recursive net vs an LSTM over the flattened expression')
     .option('--train <n>', 'training expressions (distinct)', int(1), 2000)
     .option('--test <n>', 'held-out expressions (distinct, none seen in training)', int(1), 500)
-    .option('--depth <n>', 'most nested operators', int(1), 3)
+    .option('--depth <n>', `most nested operators (at most ${MAX_EXPR_DEPTH})`, int(1, MAX_EXPR_DEPTH), 3)
     .option('--hidden <n>', 'state size of every model', int(1), 48)
     .option('--embedding <n>', 'token embedding size', int(1), 16)
     .option('--epochs <n>', 'training epochs per model at most', int(1), 30)
     .option('--batch <n>', 'expressions per tree batch (LSTM batches: 4x as many sub-expressions)', int(1), 16)
-    .option('--lr <x>', 'Adam learning rate', float(0), 0.005)
+    .option('--lr <x>', 'Adam learning rate', learningRate(), 0.005)
     .option('--time <s>', 'training budget per model and run, in seconds', float(0), 150)
     .option('--models <list>', `comma-separated, from ${MODELS.join(', ')}`, modelList, ['tree-lstm', 'recursive', 'lstm']);
   cmd.addHelpText('after', `
@@ -47,7 +48,7 @@ deviation. Reported: held-out root MSE in the values' units and R^2 = 1 - MSE / 
       let meanPredictor = 0;
       for (let r = 0; r < n; r++) {
         const res = await exprTrees({
-          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested,
+          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested, maxMemory: f.maxMemory,
           seed: f.seed + r, trainSize: f.train, testSize: f.test, maxDepth: f.depth, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),

@@ -4,7 +4,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { BIT_TASK_DEFAULTS, NTM_COPY, NTM_RECALL, runBitTask, type BitTask, type BitTaskResult } from '../../tasks/ntm_tasks.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { fmt, reportTask, say, seconds, taskOptions } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 
@@ -37,7 +37,7 @@ function bitTaskCommand(task: BitTask): Command {
     .option('--hidden <n>', `controller (or LSTM) units (default ${d.hiddenSize})`, int(1))
     .option('--memory <n>', `NTM memory rows N (default ${d.memorySize})`, int(3))
     .option('--width <n>', `NTM row width M (default ${d.memoryWidth})`, int(1))
-    .option('--lr <x>', `Adam learning rate (default ${d.lr})`, float(1e-8, 10))
+    .option('--lr <x>', `Adam learning rate (default ${d.lr})`, learningRate())
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
     .option('--test <n>', `fresh test sequences per test length (default ${d.testSize})`, int(1));
   return taskOptions(cmd, '1').action(async (f: BitFlags) => {

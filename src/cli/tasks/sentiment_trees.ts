@@ -5,7 +5,7 @@
 
 import { Command } from 'commander';
 import { sentimentTrees, type SentimentModelKind, type SentimentModelResult } from '../../tasks/sentiment_trees.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
 import { fmt, reportTask, runs, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
@@ -30,7 +30,7 @@ export function sentimentTreesTask(): Command {
     .option('--embedding <n>', 'word embedding size', int(1), 32)
     .option('--epochs <n>', 'training epochs per model at most', int(1), 20)
     .option('--batch <n>', 'sentences per Tree-LSTM batch (LSTM batches: 4x as many phrases)', int(1), 16)
-    .option('--lr <x>', 'Adam learning rate', float(0), 0.01)
+    .option('--lr <x>', 'Adam learning rate', learningRate(), 0.01)
     .option('--time <s>', 'training budget per model and run, in seconds', float(0), 150)
     .option('--models <list>', `comma-separated, from ${MODELS.join(', ')}`, modelList, MODELS);
   cmd.addHelpText('after', `
@@ -47,7 +47,7 @@ Every model is trained on every phrase's label (the LSTMs read each phrase's wor
       let info = { maxTrainWords: 0, testWords: [0, 0] as [number, number], majority: 0 };
       for (let r = 0; r < n; r++) {
         const res = await sentimentTrees({
-          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested,
+          checkpointDir: runFolder(f, r), resume: f.resume, shouldStop: interrupt.requested, maxMemory: f.maxMemory,
           seed: f.seed + r, trainSize: f.train, testSize: f.test, hiddenSize: f.hidden, embeddingSize: f.embedding,
           epochs: f.epochs, batchSize: f.batch, phraseBatchSize: 4 * f.batch, lr: f.lr, timeSeconds: f.time, models: f.models,
           onEpoch: (m, e, loss, s) => process.stderr.write(`run ${r + 1} ${m} epoch ${e}: loss ${fmt(loss)} (${s.toFixed(1)} s)\n`),

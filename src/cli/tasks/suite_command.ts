@@ -8,7 +8,7 @@ import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runTask, type TaskRunResult } from '../../tasks/task_train.js';
 import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
 import type { SuiteResult } from '../../tasks/suite_report.js';
-import { choice, float, int } from '../parse.js';
+import { choice, float, int, learningRate } from '../parse.js';
 import { fmt, reportTask, say, seconds, taskOptions, type TaskFlags } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
@@ -16,8 +16,11 @@ import { join } from 'node:path';
 
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi'; chrono?: number;
+  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number;
 }
+
+/** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
+export const MAX_TEST_SEQUENCES = 1_000_000;
 
 /** The cell name of the result line: 'bi-lstm' for a bidirectional LSTM. */
 export function cellLabel(cell: TaskCell, bidirectional: boolean): string {
@@ -34,6 +37,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.batch !== undefined) s.batchSize = f.batch;
   if (f.test !== undefined) s.testSize = f.test;
   if (f.chrono !== undefined) s.chrono = f.chrono;
+  if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
   return s;
 }
 
@@ -48,6 +52,8 @@ export async function runSequenceTask(task: SequenceTask, o: {
   checkpoints?: CheckpointFlags;
   /** Polled after every step (Ctrl-C): true stops the run, saved, and the runs after it. */
   shouldStop?: () => boolean;
+  /** --max-memory: refuse a run estimated to need more bytes. */
+  maxMemory?: number;
 }): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
   const done: TaskRunResult[] = [];
@@ -57,7 +63,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
       checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional)}.safetensors`),
-      resume: o.checkpoints?.resume, shouldStop: o.shouldStop,
+      resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
     o.log(`run ${r + 1}: test ${task.metric} ${fmt(res.value)} after ${res.steps} steps (${res.trainSeconds.toFixed(0)} s)` +
@@ -85,9 +91,10 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--steps <n>', 'training steps at most (defaults below)', int(1))
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
     .option('--hidden <n>', 'hidden units', int(1))
-    .option('--lr <x>', 'Adam learning rate', float(1e-8, 10))
+    .option('--lr <x>', 'Adam learning rate', learningRate())
     .option('--batch <n>', 'sequences per training batch', int(1))
-    .option('--test <n>', 'fresh test sequences the metric is measured on', int(1))
+    .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
+    .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
   const defaults = TASK_CELLS.map((c) => {
@@ -113,7 +120,7 @@ Training: Adam, gradient clipping at global norm 1, a fresh batch every step; st
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {
         cell: f.cell, length, bidirectional, runs: f.runs ?? 1, seed: f.seed, settings: settingsFromFlags(f),
-        log: (t) => { process.stderr.write(`${t}\n`); }, checkpoints: f, shouldStop: interrupt.requested,
+        log: (t) => { process.stderr.write(`${t}\n`); }, checkpoints: f, shouldStop: interrupt.requested, maxMemory: f.maxMemory,
       }).finally(() => interrupt.close());
       if (stoppedEarly(f, interrupted)) return;
       reportTask(result, f.json, `${task.name} T ${length} ${result.cell}: test ${task.metric} ${fmt(result.value)}` +

@@ -8,6 +8,7 @@ import { describeAxes, describeValueKind, type Axis, type Roles, type Value } fr
 import type { ConstTensor } from './tensor_proto.js';
 import { readTensorProto } from './tensor_proto.js';
 import type { AttributeValue, OnnxTypes } from './proto.js';
+import { appendAll } from '../../tensor/large_arrays.js';
 
 /** What a layout operator sees: its inputs (null where left out), attributes, the opset, and names for errors. */
 export interface OpContext {
@@ -183,7 +184,7 @@ function concat(c: OpContext): Value {
     let rows = 0;
     for (const v of vs) {
       if (v.kind !== 'data' || v.src.what !== 'states' || v.src.which !== which) fail(c, `final states ${which} to stack`, describeValueKind(v));
-      nodes.push(...v.src.nodes);
+      appendAll(nodes, v.src.nodes);
       rows += v.axes[0].size ?? Number.NaN;
     }
     if (nodes.some((n, i) => i > 0 && n !== nodes[i - 1] + 1)) fail(c, 'the final states of consecutive recurrent nodes in order', `nodes ${nodes.join(', ')}`);

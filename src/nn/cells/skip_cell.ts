@@ -12,6 +12,7 @@ import { Module } from '../module.js';
 import { checkRecurrentInit, initRecurrentWeight, uniformInit, type InitOptions, type RecurrentInit } from '../init.js';
 import type { Carry, CellConfig, RecurrentCell } from './cell.js';
 import { registerClass } from '../registry.js';
+import { maxOf } from '../../tensor/large_arrays.js';
 
 export interface SkipRNNCellConfig extends CellConfig {
   /** The delays d ≥ 1 the update reads h_{t−d} from, distinct integers (default [1]). */
@@ -69,7 +70,7 @@ export class SkipRNNCell extends Module implements RecurrentCell {
     this.inputSize = I;
     this.hiddenSize = H;
     this.delays = Object.freeze(delays);
-    this.carrySize = Math.max(...delays);
+    this.carrySize = maxOf(delays);
     const k = 1 / Math.sqrt(H);
     this.weight_ih = this.registerParameter('weight_ih', uniformInit([H, I], k, init));
     this.weight_hh = delays.map((d) => this.registerParameter(`weight_hh_d${d}`, uniformInit([H, H], k, init)));

@@ -3,6 +3,7 @@
 // `eos`). Rows are padded to one length with an ignored target so padding costs nothing.
 
 import { indices, type IndexTensor } from '../../autograd/ops/gather.js';
+import { maxOf } from '../../tensor/large_arrays.js';
 
 export interface EosBatch {
   /** [T, B] time-major: row b is seqs[b] then eos, then `pad` up to T = max length + 1. */
@@ -20,7 +21,7 @@ export function withEos(seqs: readonly (readonly number[])[], eos: number, pad =
   if (B === 0) throw new Error('withEos: expected at least one sequence, got none');
   if (!Number.isInteger(eos) || eos < 0) throw new Error(`withEos: expected eos to be a class id >= 0, got ${eos}`);
   const lengths = Int32Array.from(seqs, (s) => s.length + 1);
-  const T = Math.max(...lengths);
+  const T = maxOf(lengths);
   const data = new Int32Array(T * B).fill(pad);
   seqs.forEach((s, b) => {
     s.forEach((v, t) => { data[t * B + b] = v; });

@@ -75,7 +75,7 @@ export function generate(cell: JordanCell, options: GenerateOptions): Generated 
       if (z && z.size !== B) throw new Error(`generate: expected halt logits of shape [${B}], got ${formatShape(z.shape)}`);
       let chosen: Int32Array | null = null;
       if (categorical) {
-        chosen = chooseRows(o.data, B, O, { ...options, rng });
+        chosen = chooseRows(o.data, B, O, { ...options, rng }, t + 1);
         feed = cell.oneHot(chosen);
       } else {
         feed = o;

@@ -11,7 +11,7 @@ export { StatefulRunner, detachCarry, type StatefulChunkOptions } from './statef
 export { runJordan, type JordanRunOptions, type JordanRunResult } from './jordan_run.js';
 export { teacherForcingProbability, type SamplingSchedule } from './scheduled_sampling.js';
 export { generate, type GenerateOptions, type Generated, type StopReason } from './generate.js';
-export { chooseSymbol, chooseRows, type ChooseOptions } from './choose_symbol.js';
+export { chooseSymbol, chooseRows, checkLogits, type ChooseOptions } from './choose_symbol.js';
 export { HaltingUnit, haltTargets, haltLoss } from './halting.js';
 export { VectorConditioning, type VectorConditioningConfig } from './conditioning.js';
 export { withEos, type EosBatch } from './eos.js';

@@ -107,7 +107,7 @@ export function runJordan(cell: JordanCell, options: JordanRunOptions): JordanRu
       }
       if (all) feed = truth;
       else {
-        const own = categorical ? cell.oneHot(chooseRows(prev.data, B, O, options)) : prev;
+        const own = categorical ? cell.oneHot(chooseRows(prev.data, B, O, options, t + 1)) : prev;
         feed = where(cond, truth, own);
       }
     } else {

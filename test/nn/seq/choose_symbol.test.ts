@@ -7,8 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../src/tensor/random.js';
-import { chooseRows, chooseSymbol } from '../../../src/nn/seq/choose_symbol.js';
+import { checkLogits, chooseRows, chooseSymbol } from '../../../src/nn/seq/choose_symbol.js';
 import { decode } from '../../../src/seq2seq/decoding.js';
+import { beamSearch } from '../../../src/seq2seq/beam_search.js';
 import { TableDecoder } from '../../seq2seq/table_decoder.js';
 
 const logits = [0.3, -1.2, 2.1, 0.9, 1.7, -0.4, 0.0, 1.1];
@@ -74,4 +75,20 @@ test('seq2seq decode: a fixed seed samples the same token sequences as before th
   const probs3 = (row: number, prefix: readonly number[]): number[] => [0, 0.1, prefix.length < 3 ? 0.02 : 0.4, 0.3 + 0.05 * row, 0.4, 0.2];
   const b = decode(new TableDecoder(6, 3, probs3), { maxLength: 7, temperature: 1.3, rng: new Rng(6) });
   assert.deepEqual(b.map((h) => [h.tokens, h.finished]), [[[4, 1, 1, 4, 4, 3, 5], false], [[3, 4, 5, 1, 5], true], [[], true]]);
+});
+
+test('scores with NaN or +Infinity are refused naming the step and the symbol, not read as "pick symbol 0"', () => {
+  for (const choose of ['argmax', 'sample'] as const) {
+    assert.throws(() => chooseSymbol([NaN, NaN, NaN], 0, 3, { choose, rng: new Rng(1) }, 7),
+      /^Error: expected finite scores from the model at step 7, got NaN for symbol 0: its weights or activations have overflowed$/);
+    assert.throws(() => chooseSymbol([0.5, Infinity, 1], 0, 3, { choose, rng: new Rng(1) }), /expected finite scores from the model, got Infinity for symbol 1/);
+    assert.throws(() => chooseRows(Float32Array.of(1, 2, 3, NaN), 2, 2, { choose }, 4), /at step 4, got NaN for symbol 1/);
+  }
+  // −Infinity masks a symbol out; all of them masked leaves nothing to choose.
+  assert.equal(chooseSymbol([-Infinity, 0.2, -Infinity], 0, 3), 1);
+  assert.throws(() => checkLogits([-Infinity, -Infinity], 0, 2, 2), /expected a symbol with a score above -Infinity at step 2, got -Infinity for all 2/);
+  // Decoding names the step where the model's scores stopped being finite: here the third token.
+  const table = (_row: number, prefix: readonly number[]): number[] => (prefix.length < 2 ? [0.1, 0.2, 0, 0.7] : [NaN, NaN, NaN, NaN]);
+  assert.throws(() => decode(new TableDecoder(4, 2, table), { maxLength: 5 }), /at step 3, got NaN for symbol 0/);
+  assert.throws(() => beamSearch(new TableDecoder(4, 1, table), { beamWidth: 2, maxLength: 5 }), /at step 3, got NaN for symbol 0/);
 });
