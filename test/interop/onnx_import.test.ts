@@ -106,6 +106,8 @@ test('ONNX import: graphs beyond unfold\'s models are refused, naming the node, 
   assert.doesNotThrow(() => importOnnx(lstmGraph()), 'the unedited graph imports');
   const refuse = (bytes: Uint8Array, pattern: RegExp): void => assert.throws(() => importOnnx(bytes, 'm.onnx'), pattern);
   refuse(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f), /^Error: m\.onnx is not an ONNX model: /);
+  // '[' is field 11 opening a group: 100,000 of them overflowed the decoder's recursion (a RangeError of V8's).
+  refuse(new Uint8Array(100_000).fill(0x5b), /^Error: m\.onnx is not an ONNX model: expected a protobuf ModelProto, got fields nested deeper than any ONNX model$/);
   refuse(lstmGraph({ attrs: [attrFloat('clip', 3)] }), /m\.onnx: node LSTM 'LSTM_node': expected no clip attribute \(unfold's cells have none\), got clip = 3/);
   refuse(lstmGraph({ attrs: [attrString('direction', 'reverse')] }), /expected direction forward or bidirectional .*, got direction reverse/);
   refuse(lstmGraph({ attrs: [attrStrings('activations', ['Sigmoid', 'Relu', 'Tanh'])] }), /expected activations sigmoid, tanh, tanh in each direction, got \[sigmoid, relu, tanh\]/);

@@ -38,7 +38,10 @@ export interface ImportedOnnx {
 export function importOnnx(bytes: Uint8Array, file = 'ONNX model'): ImportedOnnx {
   let proto: OnnxTypes.ModelProto;
   try { proto = onnx.ModelProto.decode(bytes); } catch (e) {
-    throw new Error(`${file} is not an ONNX model: ${(e as Error).message}`, { cause: e });
+    // protobufjs decodes nested messages and groups by recursion: bytes that open thousands of
+    // them (any large non-ONNX file can) exhaust the stack before they fail to parse.
+    const why = e instanceof RangeError ? 'expected a protobuf ModelProto, got fields nested deeper than any ONNX model' : (e as Error).message;
+    throw new Error(`${file} is not an ONNX model: ${why}`, { cause: e });
   }
   const graph = readGraph(proto, file);
   const vocabs = readVocabs(proto, file);
