@@ -14,6 +14,7 @@ import { CharModel } from '../../src/train/char_model.js';
 import { Seq2Seq } from '../../src/seq2seq/model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
 import '../../src/interop/keras/keras_sequential.js';
+import '../../src/tasks/task_model.js';
 import { MODEL_KEY, VOCABS_KEY, deserializeCheckpoint, serializeCheckpoint } from '../../src/train/checkpoint.js';
 import { assemble } from '../helpers/checkpoint_mutations.js';
 
@@ -46,6 +47,8 @@ test('a tiny file whose config asks for gigabytes is refused before they are all
     [char({ numLayers: 1000000 }), /expected numLayers to be a positive integer <= 1024, got 1000000/],
     [JSON.stringify({ className: 'seq2seq.Seq2Seq', config: { srcVocabSize: 9, tgtVocabSize: 7, embeddingSize: 3, hiddenSize: 100000, cell: 'gru' } }), /got a request for \d+ GB/],
     [JSON.stringify({ className: 'esn.ESN', config: { units: 1e9, inputSize: 1, outputSize: 1 } }), /expected tensor state of shape \[1000000000\] \(units 1000000000, outputSize 1\), got none/],
+    // The clockwork cell's per-unit loop once ran over 2^32 units before any allocation was refused.
+    [JSON.stringify({ className: 'tasks.TaskModel', config: { cell: 'clockwork', inputSize: 3, hiddenSize: 2 ** 32, outputSize: 2, readout: 'all' } }), /got a request for 48 GB/],
   ];
   for (const [spec, pattern] of cases) {
     const bytes = specOnly(spec);

@@ -90,10 +90,12 @@ export class ClockworkRNNCell extends Module implements RecurrentCell {
     this.hiddenSize = H;
     this.periods = Object.freeze(periods);
     const size = H / periods.length;
-    this.unitPeriod = Int32Array.from({ length: H }, (_, u) => periods[Math.floor(u / size)]);
     const k = 1 / Math.sqrt(H);
+    // The weights first: their allocation is what a size check (a checkpoint's budget) refuses,
+    // before the per-unit loops below would run over an absurd H.
     this.weight_ih = this.registerParameter('weight_ih', uniformInit([H, I], k, init));
     this.weight_hh = this.registerParameter('weight_hh', uniformInit([H, H], k, init));
+    this.unitPeriod = Int32Array.from({ length: H }, (_, u) => periods[Math.floor(u / size)]);
     const bias = config.bias ?? true;
     this.bias_ih = bias ? this.registerParameter('bias_ih', uniformInit([H], k, init)) : null;
     this.bias_hh = bias ? this.registerParameter('bias_hh', uniformInit([H], k, init)) : null;
