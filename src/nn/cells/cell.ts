@@ -48,6 +48,13 @@ export interface CellConfig {
   recurrentInit?: RecurrentInit;
 }
 
+/** Refuses sizes no cell can have: `expected positive integer inputSize and hiddenSize, got …`. */
+export function checkCellSizes(I: number, H: number): void {
+  if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
+    throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
+  }
+}
+
 /**
  * Shared body of the gated cells: weight_ih [G·H, I], weight_hh [G·H, H], bias_ih, bias_hh [G·H],
  * all U(−1/√H, 1/√H) as in PyTorch, where G is the number of gate blocks; weight_hh then per
@@ -67,9 +74,7 @@ export abstract class CellBase extends Module implements RecurrentCell {
   constructor(config: CellConfig, gates: number, init: InitOptions = {}) {
     super();
     const { inputSize: I, hiddenSize: H } = config;
-    if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
-      throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
-    }
+    checkCellSizes(I, H);
     this.inputSize = I;
     this.hiddenSize = H;
     this.useBias = config.bias ?? true;

@@ -6,6 +6,7 @@
 // (Goodfellow et al. §10.9.2). The step count rides in the carry, so the cell stays a pure step and
 // each row of a batch with variable lengths keeps its own clock.
 
+import { checkCellSizes } from './cell.js';
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { add, mul, relu, tanh } from '../../autograd/ops/elementwise.js';
@@ -66,9 +67,7 @@ export class ClockworkRNNCell extends Module implements RecurrentCell {
   constructor(config: ClockworkRNNCellConfig, init: InitOptions = {}) {
     super();
     const { inputSize: I, hiddenSize: H } = config;
-    if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
-      throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
-    }
+    checkCellSizes(I, H);
     const periods = [...(config.periods ?? [1, 2, 4, 8])];
     if (periods.length === 0) throw new Error('ClockworkRNNCell: expected at least one period, got none');
     periods.forEach((p, k) => {

@@ -5,6 +5,7 @@
 // The parameter is A's strict upper triangle; the optimizer moves it freely and exp maps it back
 // onto the orthogonal matrices, with the exact gradient of matrixExp.
 
+import { checkCellSizes } from './cell.js';
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { add, mul, sub } from '../../autograd/ops/elementwise.js';
@@ -53,9 +54,7 @@ export class OrthogonalRNNCell extends Module implements RecurrentCell {
   constructor(config: OrthogonalRNNCellConfig, init: InitOptions = {}) {
     super();
     const { inputSize: I, hiddenSize: H } = config;
-    if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
-      throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
-    }
+    checkCellSizes(I, H);
     this.inputSize = I;
     this.hiddenSize = H;
     const rng = init.rng ?? defaultRng();

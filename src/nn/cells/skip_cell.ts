@@ -3,6 +3,7 @@
 // route a gradient travels across T steps to about T/d products, easing long-term dependencies.
 // The carry holds the last max(d) states, newest first.
 
+import { checkCellSizes } from './cell.js';
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { add, relu, tanh } from '../../autograd/ops/elementwise.js';
@@ -54,9 +55,7 @@ export class SkipRNNCell extends Module implements RecurrentCell {
   constructor(config: SkipRNNCellConfig, init: InitOptions = {}) {
     super();
     const { inputSize: I, hiddenSize: H } = config;
-    if (!(Number.isInteger(I) && I > 0 && Number.isInteger(H) && H > 0)) {
-      throw new Error(`expected positive integer inputSize and hiddenSize, got ${I} and ${H}`);
-    }
+    checkCellSizes(I, H);
     const delays = [...(config.delays ?? [1])];
     if (delays.length === 0) throw new Error('SkipRNNCell: expected at least one delay, got none');
     for (const d of delays) {
