@@ -5,6 +5,11 @@
 
 import { checkInteger, checkNonNegative, LRScheduler, type ScheduledOptimizer } from './lr_scheduler.js';
 
+/** The cosine half-wave from `hi` (p = 0) down to `lo` (p = 1): lo + (hi − lo)(1 + cos πp) / 2. */
+function cosineBetween(hi: number, lo: number, p: number): number {
+  return lo + (hi - lo) * (1 + Math.cos(Math.PI * p)) / 2;
+}
+
 /** StepLR's settings. */
 export interface StepLROptions {
   /** Epochs between decays. */
@@ -52,7 +57,7 @@ export class CosineAnnealingLR extends LRScheduler<Required<CosineAnnealingLROpt
 
   protected lrAt(t: number, baseLr: number): number {
     const { tMax, etaMin } = this.config;
-    return etaMin + (baseLr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax)) / 2;
+    return cosineBetween(baseLr, etaMin, t / tMax);
   }
 }
 
@@ -136,7 +141,7 @@ export class WarmupCosine extends LRScheduler<Required<WarmupCosineOptions>> {
     const { warmupSteps: w, totalSteps: total, minLr } = this.config;
     if (t < w) return (baseLr * (t + 1)) / w;
     if (t >= total) return minLr;
-    return minLr + (baseLr - minLr) * (1 + Math.cos((Math.PI * (t - w)) / (total - w))) / 2;
+    return cosineBetween(baseLr, minLr, (t - w) / (total - w));
   }
 }
 
@@ -169,6 +174,6 @@ export class BudgetCosine extends LRScheduler<Required<BudgetCosineOptions>> {
     const { warmupSteps: w, minLr } = this.config;
     const warm = w > 0 ? Math.min(1, (t + 1) / w) : 1;
     const p = Math.min(1, Math.max(0, this.progress));
-    return warm * (minLr + (baseLr - minLr) * (1 + Math.cos(Math.PI * p)) / 2);
+    return warm * cosineBetween(baseLr, minLr, p);
   }
 }
