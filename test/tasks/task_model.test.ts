@@ -25,23 +25,32 @@ test('read-outs: [T, B, O] at every step, [B, O] from the final states', () => {
   }
 });
 
+/**
+ * A many-to-one model's 4 outputs equal its head applied by hand to the layer's outputs: the forward
+ * direction at the last step and, when bidirectional, the backward one at the first. x: [T, B, I].
+ */
+function checkLastReadout(m: TaskModel, x: Tensor, what: string): void {
+  const [T, B] = x.shape, H = m.config.hiddenSize, D = m.config.bidirectional ? 2 : 1;
+  const y = m.forward(x).data;
+  const [out] = (m.rnn as unknown as { forward(x: Tensor): [Tensor] }).forward(x); // [T, B, D·H]
+  const W = m.head.weight.data, bias = m.head.bias!.data;
+  for (let b = 0; b < B; b++) {
+    const feat: number[] = [];
+    for (let j = 0; j < H; j++) feat.push(out.data[((T - 1) * B + b) * D * H + j]);
+    if (D === 2) for (let j = 0; j < H; j++) feat.push(out.data[(0 * B + b) * D * H + H + j]);
+    for (let k = 0; k < 4; k++) {
+      let want = bias[k];
+      for (let j = 0; j < D * H; j++) want += W[k * D * H + j] * feat[j];
+      assert.ok(Math.abs(y[b * 4 + k] - want) < 1e-5, `${what} b ${b} k ${k}: ${y[b * 4 + k]} vs ${want}`);
+    }
+  }
+}
+
 test('many-to-one reads the forward direction at the last step and the backward one at the first', () => {
   const T = 6, B = 2, H = 5, x = randomInput(T, B, 3);
   for (const bidirectional of [false, true]) {
     const m = new TaskModel({ cell: 'gru', inputSize: 3, hiddenSize: H, outputSize: 4, readout: 'last', bidirectional }, 3);
-    const y = m.forward(x).data;
-    const [out] = (m.rnn as unknown as { forward(x: Tensor): [Tensor, Tensor] }).forward(x); // [T, B, D·H]
-    const D = bidirectional ? 2 : 1, W = m.head.weight.data, bias = m.head.bias!.data;
-    for (let b = 0; b < B; b++) {
-      const feat: number[] = [];
-      for (let j = 0; j < H; j++) feat.push(out.data[((T - 1) * B + b) * D * H + j]);
-      if (bidirectional) for (let j = 0; j < H; j++) feat.push(out.data[(0 * B + b) * D * H + H + j]);
-      for (let k = 0; k < 4; k++) {
-        let want = bias[k];
-        for (let j = 0; j < D * H; j++) want += W[k * D * H + j] * feat[j];
-        assert.ok(Math.abs(y[b * 4 + k] - want) < 1e-5, `b ${b} k ${k}: ${y[b * 4 + k]} vs ${want}`);
-      }
-    }
+    checkLastReadout(m, x, `gru bi ${bidirectional}`);
   }
 });
 
@@ -85,19 +94,7 @@ test('the long-memory cells: IRNN is a ReLU RNN from the identity; orth and cloc
       const all = new TaskModel({ cell, inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all', bidirectional }, 1);
       assert.deepEqual(all.forward(x).shape, [T, B, 2]);
       const m = new TaskModel({ cell, inputSize: 3, hiddenSize: H, outputSize: 4, readout: 'last', bidirectional }, 2);
-      const y = m.forward(x).data;
-      const [out] = (m.rnn as unknown as { forward(x: Tensor): [Tensor] }).forward(x); // [T, B, D·H]
-      const D = bidirectional ? 2 : 1, W = m.head.weight.data, bias = m.head.bias!.data;
-      for (let b = 0; b < B; b++) {
-        const feat: number[] = [];
-        for (let j = 0; j < H; j++) feat.push(out.data[((T - 1) * B + b) * D * H + j]);
-        if (bidirectional) for (let j = 0; j < H; j++) feat.push(out.data[(0 * B + b) * D * H + H + j]);
-        for (let k = 0; k < 4; k++) {
-          let want = bias[k];
-          for (let j = 0; j < D * H; j++) want += W[k * D * H + j] * feat[j];
-          assert.ok(Math.abs(y[b * 4 + k] - want) < 1e-5, `${cell} bi ${bidirectional} b ${b} k ${k}: ${y[b * 4 + k]} vs ${want}`);
-        }
-      }
+      checkLastReadout(m, x, `${cell} bi ${bidirectional}`);
     }
   }
   assert.throws(() => new TaskModel({ cell: 'ntm' as never, inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all' }), /expected a cell among rnn, lstm, gru, irnn, orth, clockwork, got 'ntm'/);
