@@ -15,6 +15,7 @@ import { countingTask } from './tasks/counting.js';
 import { parityTask } from './tasks/parity.js';
 import { taggingTask } from './tasks/tagging.js';
 import { classificationTask } from './tasks/classification.js';
+import { waveformTask } from './tasks/waveform.js';
 import { allTasks } from './tasks/all.js';
 import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
@@ -26,7 +27,7 @@ export const TASKS: Array<() => Command> = [
   narma10Task,
   sentimentTreesTask,
   exprTreesTask,
-  addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, allTasks,
+  addingTask, copyMemoryTask, reberTask, countingTask, parityTask, taggingTask, classificationTask, waveformTask, allTasks,
   datesTask,
   captionsTask,
   ntmCopyTask, ntmRecallTask,

@@ -1,15 +1,34 @@
 // TASKS.md: the suite's results as Markdown, one table per task with the lengths as rows and the
-// cells as columns (each entry: the metric, training steps and seconds), beside the baseline. The
-// raw result lines are kept at the end of the file in a fenced block, so a later `unfold tasks all`
-// that re-runs only some settings keeps the others.
+// cells (or models) as columns (each entry: the metric, training steps and seconds), beside the
+// baseline. The raw result lines are kept in a fenced block, so a later `unfold tasks all` that
+// re-runs only some settings keeps the others; whatever follows that block (notes written by hand
+// on tasks with results of another shape) is kept as it is.
 
-import type { SequenceTask } from './task_spec.js';
 import type { TaskResult } from './task_result.js';
+
+/** What a table of TASKS.md says about its task: a SequenceTask is one, and so is every other task with result lines. */
+export interface ReportedTask {
+  name: string;
+  description: string;
+  metric: string;
+  higherIsBetter: boolean;
+  baselineText: string;
+  /** The heading of the length column (default 'T'). */
+  lengthLabel?: string;
+}
 
 /** The JSON result line of one task run (the shape `unfold tasks <name> --json` prints). */
 export type SuiteResult = TaskResult;
 
 const RAW_START = '```jsonl results';
+
+/** The text after the raw results block of an earlier TASKS.md ('' when there is none). */
+export function markdownTail(markdown: string): string {
+  const at = markdown.indexOf(RAW_START);
+  if (at < 0) return '';
+  const end = markdown.indexOf('```', at + RAW_START.length);
+  return end < 0 ? '' : markdown.slice(end + 3).replace(/^\n+/, '');
+}
 
 /** The result lines kept in an earlier TASKS.md (none when there is no such block). */
 export function parseResults(markdown: string): SuiteResult[] {
@@ -48,10 +67,10 @@ function fmt(x: number | null): string {
   return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(3) : x.toPrecision(4);
 }
 
-const CELL_ORDER = ['rnn', 'lstm', 'gru', 'irnn', 'orth', 'clockwork', 'bi-rnn', 'bi-lstm', 'bi-gru', 'bi-irnn', 'bi-orth', 'bi-clockwork'];
+const CELL_ORDER = ['rnn', 'rnn+flow', 'lstm', 'gru', 'irnn', 'irnn+flow', 'orth', 'clockwork', 'bi-rnn', 'bi-lstm', 'bi-gru', 'bi-irnn', 'bi-orth', 'bi-clockwork'];
 
-/** The whole TASKS.md for `results`, with the tasks described by `tasks`. */
-export function suiteMarkdown(tasks: readonly SequenceTask[], results: readonly SuiteResult[], header: string): string {
+/** The whole TASKS.md for `results`, with the tasks described by `tasks`, and `tail` (kept text) at the end. */
+export function suiteMarkdown(tasks: readonly ReportedTask[], results: readonly SuiteResult[], header: string, tail = ''): string {
   const lines: string[] = ['# Task suite results', '', header, ''];
   for (const task of tasks) {
     const rs = results.filter((r) => r.task === task.name);
@@ -60,7 +79,7 @@ export function suiteMarkdown(tasks: readonly SequenceTask[], results: readonly 
     const lengths = [...new Set(rs.map((r) => r.length))].sort((a, b) => a - b);
     lines.push(`## ${task.name}`, '', `${task.description}.`, '',
       `Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better). Baseline: ${task.baselineText}.`, '');
-    lines.push(`| T | baseline | ${cells.join(' | ')} |`, `|---|---|${cells.map(() => '---').join('|')}|`);
+    lines.push(`| ${task.lengthLabel ?? 'T'} | baseline | ${cells.join(' | ')} |`, `|---|---|${cells.map(() => '---').join('|')}|`);
     for (const T of lengths) {
       const row = rs.filter((r) => r.length === T);
       const entries = cells.map((c) => {
@@ -73,7 +92,7 @@ export function suiteMarkdown(tasks: readonly SequenceTask[], results: readonly 
   }
   lines.push('## Raw results', '', 'The JSON result lines the tables are made from (`unfold tasks all` merges new runs into these).', '',
     RAW_START, ...results.map((r) => JSON.stringify(r)), '```', '');
-  return lines.join('\n');
+  return lines.join('\n') + (tail === '' ? '' : `\n${tail}`);
 }
 
 function rank(cell: string): number {

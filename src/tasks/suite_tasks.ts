@@ -9,8 +9,9 @@ import { COUNTING } from './counting.js';
 import { PARITY } from './parity.js';
 import { TAGGING } from './tagging.js';
 import { CLASSIFICATION } from './classification.js';
+import { WAVEFORM } from './waveform.js';
 
-export const SUITE: readonly SequenceTask[] = [ADDING, COPY_MEMORY, REBER, COUNTING, PARITY, TAGGING, CLASSIFICATION];
+export const SUITE: readonly SequenceTask[] = [ADDING, COPY_MEMORY, REBER, COUNTING, PARITY, TAGGING, CLASSIFICATION, WAVEFORM];
 
 /** The task named `name`, or an error listing the names there are. */
 export function suiteTask(name: string): SequenceTask {

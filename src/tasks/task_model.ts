@@ -41,7 +41,7 @@ export function isGated(cell: TaskCell): boolean {
   return cell === 'lstm' || cell === 'gru';
 }
 
-/** The clockwork cell's periods in the task suite (hiddenSize must be a multiple of 4). */
+/** The clockwork cell's periods in the task suite unless a task sets its own (hiddenSize must be a multiple of 4). */
 export const CLOCKWORK_PERIODS: readonly number[] = [1, 2, 4, 8];
 
 export interface TaskModelConfig {
@@ -63,6 +63,8 @@ export interface TaskModelConfig {
    * per unit, so that units start with memory time scales spread up to the task's (0: off, default).
    */
   chrono?: number;
+  /** The clockwork cell's module periods (default CLOCKWORK_PERIODS; hiddenSize a multiple of their count). */
+  periods?: readonly number[];
 }
 
 /**
@@ -80,7 +82,7 @@ export class TaskModel extends Module {
 
   constructor(config: TaskModelConfig, seed = 0) {
     super();
-    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, ...config };
+    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, periods: CLOCKWORK_PERIODS, ...config };
     const { cell, inputSize, hiddenSize, outputSize, bidirectional, forgetBias } = this.config;
     if (!(inputSize >= 1 && hiddenSize >= 1 && outputSize >= 1)) {
       throw new Error(`expected inputSize, hiddenSize and outputSize >= 1, got ${inputSize}, ${hiddenSize}, ${outputSize}`);
@@ -89,7 +91,7 @@ export class TaskModel extends Module {
     const init = { rng: new Rng(seed) };
     const layer = { inputSize, hiddenSize, bidirectional };
     const single = (): RecurrentCell & Module => (cell === 'orth' ? new OrthogonalRNNCell({ inputSize, hiddenSize }, init)
-      : new ClockworkRNNCell({ inputSize, hiddenSize, periods: CLOCKWORK_PERIODS }, init));
+      : new ClockworkRNNCell({ inputSize, hiddenSize, periods: this.config.periods }, init));
     this.rnn = this.registerModule('rnn',
       cell === 'lstm' ? new LSTM({ ...layer, forgetBias }, init) : cell === 'gru' ? new GRU(layer, init)
         : cell === 'rnn' ? new RNN(layer, init) : cell === 'irnn' ? new RNN({ ...layer, nonlinearity: 'relu', recurrentInit: 'identity' }, init)
@@ -103,7 +105,7 @@ export class TaskModel extends Module {
     const c = this.config;
     return {
       cell: c.cell, inputSize: c.inputSize, hiddenSize: c.hiddenSize, outputSize: c.outputSize, readout: c.readout,
-      bidirectional: c.bidirectional, forgetBias: c.forgetBias, chrono: c.chrono,
+      bidirectional: c.bidirectional, forgetBias: c.forgetBias, chrono: c.chrono, periods: [...c.periods],
     };
   }
 

@@ -42,6 +42,8 @@ export interface TaskSettings {
    * one-direction tanh RNN and IRNN (0 or absent: off); see nn/losses/information_flow.ts.
    */
   informationFlow?: number;
+  /** The clockwork cell's module periods for this task (default: the suite's 1, 2, 4, 8). */
+  periods?: readonly number[];
 }
 
 export interface SequenceTask {
@@ -60,6 +62,8 @@ export interface SequenceTask {
   defaultLength: number;
   /** The lengths `unfold tasks all` runs. */
   suiteLengths: readonly number[];
+  /** The cells `unfold tasks all` runs (default SUITE_CELLS: tanh RNN, LSTM, GRU). */
+  suiteCells?: readonly TaskCell[];
   /** The trivial or published figure for the metric at length T, or null. */
   baseline(T: number): number | null;
   /** What the baseline is, in words. */

@@ -4,12 +4,15 @@
 // the suite; --quick runs very short versions (a few steps, short sequences) to check that
 // everything runs, and writes a file only when --out is given. --collect merges result lines saved
 // from `unfold tasks <name> --json` runs (made one by one, or on other machines) without running.
+// After the grid come the other runs (./other_runs.ts: the NTM tasks against their LSTMs, the
+// information-flow regulariser), each its own command in a child process.
 
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SUITE, suiteTask } from '../../tasks/suite_tasks.js';
 import { SUITE_CELLS, TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
-import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
+import { markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
+import { OTHER_RUNS, OTHER_TABLES, runOtherTask } from './other_runs.js';
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runSequenceTask } from './suite_command.js';
 import { fmt, say } from '../task_report.js';
@@ -25,6 +28,14 @@ export function quickLength(task: SequenceTask, T: number): number {
 
 const QUICK: Partial<TaskSettings> = { steps: 5, time: 10, testSize: 20, evalEvery: 0 };
 
+/** How many runs the suite's grid makes at its defaults. */
+function suiteRuns(): number {
+  return SUITE.reduce((n, t) => n + t.suiteLengths.length * (t.bidirectional ? 2 : 1) * (t.suiteCells ?? SUITE_CELLS).length, 0);
+}
+
+/** What --only picks from: the suite's tasks, then the other runs' names. */
+const ALL_NAMES: readonly string[] = [...SUITE.map((t) => t.name), ...new Set(OTHER_RUNS.map((r) => r.name))];
+
 function list<T extends string>(text: string | undefined, all: readonly T[], what: string): T[] {
   if (text === undefined) return [...all];
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -35,20 +46,25 @@ function list<T extends string>(text: string | undefined, all: readonly T[], wha
 export function allTasks(): Command {
   return new Command('all')
     .description('run the sequence-task suite and write TASKS.md (a table per task, cells as columns); ' +
-      '33 runs, each capped at 4 to 9 minutes, so hours in all: --only, --cells and --collect split it up')
+      `${suiteRuns()} runs of the suite and ${OTHER_RUNS.length} others, each capped at 4 to 10 minutes, so hours in all: --only, --cells and --collect split it up`)
     .option('--quick', 'very short versions of every run, to check that everything runs (writes only with --out)')
-    .option('--only <tasks>', `comma-separated tasks among ${SUITE.map((t) => t.name).join(', ')} (default all)`)
-    .option('--cells <cells>', `comma-separated cells among ${TASK_CELLS.join(', ')} (default ${SUITE_CELLS.join(', ')})`)
+    .option('--only <tasks>', `comma-separated tasks among ${ALL_NAMES.join(', ')} (default all)`)
+    .option('--cells <cells>', `comma-separated cells among ${TASK_CELLS.join(', ')} (default: each task's own, ${SUITE_CELLS.join(', ')} for most)`)
     .option('--out <file>', 'the Markdown file to write (default TASKS.md; none under --quick)', filePath())
     .option('--seed <n>', 'seed of every run', int(0), 0)
     .option('--json', 'print each run\'s JSON result line on stdout (the rest goes to stderr)')
     .option('--collect <files...>', 'run nothing: merge the result lines in these files (saved from `unfold tasks <name> --json`) into the Markdown file')
     .option('--note <text>', 'a paragraph to add under the header of the Markdown file (how and where the runs were made)')
     .action(async (f: AllFlags) => {
-      const tasks = list(f.only, SUITE.map((t) => t.name), 'only').map(suiteTask);
-      const cells = f.cells === undefined ? [...SUITE_CELLS] : list<TaskCell>(f.cells, TASK_CELLS, 'cells');
+      const only = list(f.only, ALL_NAMES, 'only');
+      const tasks = only.filter((n) => SUITE.some((t) => t.name === n)).map(suiteTask);
+      const others = OTHER_RUNS.filter((r) => only.includes(r.name));
+      const tables = [...SUITE, ...OTHER_TABLES];
+      const chosen = f.cells === undefined ? null : list<TaskCell>(f.cells, TASK_CELLS, 'cells');
       const out = f.out ?? (f.quick ? null : 'TASKS.md');
-      let results: SuiteResult[] = out && existsSync(out) ? parseResults(readFileSync(out, 'utf8')) : [];
+      const before = out && existsSync(out) ? readFileSync(out, 'utf8') : '';
+      let results: SuiteResult[] = parseResults(before);
+      const tail = markdownTail(before);
       const log = (t: string): void => { process.stderr.write(`${t}\n`); };
       const header = 'Written by `unfold tasks all` on a 2-core machine shared with other jobs (so the seconds are ' +
         'wall time under load). Each entry: the test metric on fresh sequences, the training steps taken and the ' +
@@ -57,8 +73,9 @@ export function allTasks(): Command {
       if (f.collect) {
         const target = f.out ?? 'TASKS.md';
         const added = f.collect.flatMap((file) => readResultLines(file));
-        results = mergeResults(existsSync(target) ? parseResults(readFileSync(target, 'utf8')) : [], added);
-        writeFileSync(target, suiteMarkdown(SUITE, results, header));
+        const old = existsSync(target) ? readFileSync(target, 'utf8') : '';
+        results = mergeResults(parseResults(old), added);
+        writeFileSync(target, suiteMarkdown(tables, results, header, markdownTail(old)));
         say(f.json, `${target}: merged ${added.length} result line(s); ${results.length} in all`);
         return;
       }
@@ -67,7 +84,7 @@ export function allTasks(): Command {
           const T = f.quick ? quickLength(task, T0) : T0;
           const directions = task.bidirectional ? [false, true] : [false];
           for (const bidirectional of directions) {
-            for (const cell of cells) {
+            for (const cell of chosen ?? task.suiteCells ?? SUITE_CELLS) {
               log(`== ${task.name} T ${T} ${bidirectional ? 'bi-' : ''}${cell}`);
               const { result } = await runSequenceTask(task, {
                 cell, length: T, bidirectional, runs: 1, seed: f.seed, settings: f.quick ? QUICK : {}, log,
@@ -82,12 +99,23 @@ export function allTasks(): Command {
               say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);
               if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
               results = mergeResults(results, [result]);
-              if (out) writeFileSync(out, suiteMarkdown(SUITE, results, header));
+              if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail));
             }
           }
         }
       }
-      if (!out && !f.json) process.stdout.write(suiteMarkdown(SUITE, results, '(--quick: smoke-test settings, not results)'));
+      for (const run of others) {
+        const args = [...run.args, ...(f.quick ? run.quickArgs : [])];
+        log(`== unfold tasks ${args.join(' ')}`);
+        const lines = await runOtherTask(args, f.seed);
+        for (const r of lines) {
+          say(f.json, `${r.task} ${r.length} ${r.cell}: ${r.metric} ${fmt(r.value)} (${r.steps} steps, ${r.seconds} s)`);
+          if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        }
+        results = mergeResults(results, lines);
+        if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail));
+      }
+      if (!out && !f.json) process.stdout.write(suiteMarkdown(tables, results, '(--quick: smoke-test settings, not results)'));
     });
 }
 

@@ -22,9 +22,12 @@ export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
 /** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
 export const MAX_TEST_SEQUENCES = 1_000_000;
 
-/** The cell name of the result line: 'bi-lstm' for a bidirectional LSTM. */
-export function cellLabel(cell: TaskCell, bidirectional: boolean): string {
-  return bidirectional ? `bi-${cell}` : cell;
+/**
+ * The cell name of the result line: 'bi-lstm' for a bidirectional LSTM, 'rnn+flow' for a tanh RNN
+ * trained with the information-flow regulariser (so TASKS.md keeps it beside the plain run).
+ */
+export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0): string {
+  return `${bidirectional ? 'bi-' : ''}${cell}${informationFlow > 0 ? '+flow' : ''}`;
 }
 
 /** Settings overrides from the flags that were given. */
@@ -56,13 +59,14 @@ export async function runSequenceTask(task: SequenceTask, o: {
   maxMemory?: number;
 }): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
+  const flow = o.settings.informationFlow ?? 0;
   const done: TaskRunResult[] = [];
   let interrupted = false;
   for (let r = 0; r < o.runs && !interrupted; r++) {
     const folder = o.checkpoints ? runFolder(o.checkpoints, r) : undefined;
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
-      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional)}.safetensors`),
+      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow)}.safetensors`),
       resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
@@ -75,7 +79,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
   const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
   return {
     result: {
-      task: task.name, cell: cellLabel(o.cell, o.bidirectional), length: o.length, metric: task.metric, value: mean,
+      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow), length: o.length, metric: task.metric, value: mean,
       baseline: task.baseline(o.length), steps, seconds: seconds(start),
     },
     runs: done, interrupted,
@@ -86,7 +90,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
 export function sequenceTaskCommand(task: SequenceTask): Command {
   const cmd = new Command(task.name)
     .description(task.description)
-    .option('--cell <cell>', 'recurrent cell: rnn (tanh), lstm or gru', choice(...TASK_CELLS), 'lstm')
+    .option('--cell <cell>', `recurrent cell: ${TASK_CELLS.join(', ')} (rnn: tanh; irnn: ReLU from the identity; orth: expRNN; clockwork: Koutník et al.)`, choice(...TASK_CELLS), 'lstm')
     .option('--length <T>', `sequence length or delay T (default ${task.defaultLength}${task.name === 'reber' ? ': the strings\' own lengths' : ''})`, int(0))
     .option('--steps <n>', 'training steps at most (defaults below)', int(1))
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
@@ -115,7 +119,7 @@ Training: Adam, gradient clipping at global norm 1, a fresh batch every step; st
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {

@@ -1,0 +1,63 @@
+// The runs `unfold tasks all` makes beyond the sequence suite's grid of tasks × lengths × cells:
+// tasks with their own commands and options (the NTM tasks, each against its LSTM baseline) and
+// suite tasks under a training option (the information-flow regulariser). Each is run as its own
+// `unfold tasks …` command in a child process, and its JSON result lines go into TASKS.md beside
+// the suite's, one table per task.
+
+import { spawn } from 'node:child_process';
+import { NTM_COPY, NTM_RECALL, type BitTask } from '../../tasks/ntm_tasks.js';
+import type { ReportedTask, SuiteResult } from '../../tasks/suite_report.js';
+
+/** One command of the extra runs: `unfold tasks <args…> --json --seed <seed>`. */
+export interface OtherRun {
+  /** The name --only selects it by. */
+  name: string;
+  args: readonly string[];
+  /** Arguments added under --quick: a few steps, short sequences. */
+  quickArgs: readonly string[];
+}
+
+function bitTaskTable(task: BitTask): ReportedTask {
+  return {
+    name: task.name, description: task.description, metric: 'bit_errors', higherIsBetter: false, lengthLabel: task.lengthUnit,
+    baselineText: 'a coin flip per recalled bit: half of them wrong',
+  };
+}
+
+/** The tables of the tasks that are not in the sequence suite. */
+export const OTHER_TABLES: readonly ReportedTask[] = [bitTaskTable(NTM_COPY), bitTaskTable(NTM_RECALL)];
+
+/** λ of the information-flow run (the weight of Ω in L + λΩ). */
+export const INFORMATION_FLOW_LAMBDA = 2;
+
+const NTM_QUICK = ['--steps', '3', '--time', '10', '--test', '4', '--hidden', '8', '--memory', '8', '--width', '4'];
+const FLOW_QUICK = ['--length', '12', '--steps', '5', '--time', '10', '--test', '20'];
+
+export const OTHER_RUNS: readonly OtherRun[] = [
+  { name: 'ntm-copy', args: ['ntm-copy', '--model', 'ntm'], quickArgs: [...NTM_QUICK, '--train-lengths', '1-3', '--test-lengths', '4'] },
+  { name: 'ntm-copy', args: ['ntm-copy', '--model', 'lstm'], quickArgs: [...NTM_QUICK, '--train-lengths', '1-3', '--test-lengths', '4'] },
+  { name: 'ntm-recall', args: ['ntm-recall', '--model', 'ntm'], quickArgs: [...NTM_QUICK, '--train-lengths', '2-3', '--test-lengths', '4'] },
+  { name: 'ntm-recall', args: ['ntm-recall', '--model', 'lstm'], quickArgs: [...NTM_QUICK, '--train-lengths', '2-3', '--test-lengths', '4'] },
+  // The regulariser on the adding problem, tanh RNN with clipping as the plain run (Pascanu et al. 2013, §3.3).
+  { name: 'info-flow', args: ['adding', '--cell', 'rnn', '--length', '100', '--info-flow', String(INFORMATION_FLOW_LAMBDA)], quickArgs: FLOW_QUICK },
+];
+
+/**
+ * Runs `unfold tasks <args> --json --seed <seed>` as a child process of this same program and
+ * returns its result lines; its progress text goes to this process's stderr. A run that fails
+ * (exit status ≠ 0) throws with its status.
+ */
+export function runOtherTask(args: readonly string[], seed: number): Promise<SuiteResult[]> {
+  const argv = [process.argv[1], 'tasks', ...args, '--json', '--seed', String(seed)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) { reject(new Error(`unfold tasks ${args.join(' ')}: expected exit status 0, got ${code}`)); return; }
+      resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as SuiteResult));
+    });
+  });
+}
