@@ -34,6 +34,9 @@ export interface SequenceLayout {
   readonly seq: number;
 }
 
+/** The non-linearity of the fused vanilla RNN kernels. */
+export type RnnActivation = 'tanh' | 'relu' | 'modrelu';
+
 export interface Backend {
   readonly name: string;
   /**
@@ -116,10 +119,13 @@ export interface Backend {
     L: SequenceLayout, needH0: boolean, zx: Storage, hn: Storage, hs: Storage, g: Storage,
     dgx: Storage, dgh: Storage, dh: Storage, whh: Storage, lens: Int32Array | null,
   ): void;
-  /** Vanilla RNN over a sequence, in place: hs's sequence blocks hold pre-activations in, h_t = f(…) out (f = tanh, or relu); whh [H, H]. */
-  rnnForward(L: SequenceLayout, relu: boolean, hs: Storage, whh: Storage, lens: Int32Array | null): void;
-  /** Its backward: g [(T+1)·B, H]; out dz [T·B, H] and dh [B, H] (dL/dh_init when needH0). */
-  rnnBackward(L: SequenceLayout, needH0: boolean, relu: boolean, hs: Storage, g: Storage, dz: Storage, dh: Storage, whh: Storage, lens: Int32Array | null): void;
+  /**
+   * Vanilla RNN over a sequence, in place: hs's sequence blocks hold pre-activations z in, h_t = f(z) out;
+   * whh [H, H]; f = tanh, relu, or modReLU(z, b) = sign(z)·max(|z| + b, 0) with b = modBias [H] (null otherwise).
+   */
+  rnnForward(L: SequenceLayout, act: RnnActivation, hs: Storage, whh: Storage, lens: Int32Array | null, modBias: Storage | null): void;
+  /** Its backward: g [(T+1)·B, H]; out dz [T·B, H] and dh [B, H] (dL/dh_init when needH0). f' comes from h_t alone (modReLU: [h ≠ 0]). */
+  rnnBackward(L: SequenceLayout, needH0: boolean, act: RnnActivation, hs: Storage, g: Storage, dz: Storage, dh: Storage, whh: Storage, lens: Int32Array | null): void;
   /**
    * One LSTM step without a graph (sampling): z [B, 4H] summed pre-activations at zOff, overwritten
    * with the gates; c [B, H] = f ⊙ cPrev + i ⊙ g and h [B, H] = o ⊙ tanh(c), at their offsets (c may be cPrev).

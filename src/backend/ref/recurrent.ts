@@ -11,7 +11,7 @@
 // T = time, B = batch, H = hidden, G = gate blocks · H; gate order i | f | g | o (LSTM), r | z | n (GRU).
 
 import type { FloatArray } from '../dtype.js';
-import type { SequenceLayout } from '../backend.js';
+import type { RnnActivation, SequenceLayout } from '../backend.js';
 import { gemm } from './gemm.js';
 
 // 1/(1 + e^−v) never overflows into NaN: e^−v = ∞ gives 0, as it should.
@@ -169,21 +169,29 @@ export function gruBackward(
  * Vanilla RNN forward, in place: the sequence blocks of hs hold x_t·W_ihᵀ + b on entry and
  * h_t = f(… + h_{t−1}·W_hhᵀ) on exit (f = tanh, or relu). whh [H, H].
  */
-export function rnnForward(L: SequenceLayout, relu: boolean, hs: FloatArray, whh: FloatArray, lens: Int32Array | null): void {
+export function rnnForward(L: SequenceLayout, act: RnnActivation, hs: FloatArray, whh: FloatArray, lens: Int32Array | null, modBias: FloatArray | null): void {
   const { T, B, H } = L, BH = B * H;
+  if (act === 'modrelu' && !(modBias && modBias.length === H)) throw new Error(`rnnForward: expected a modReLU bias of ${H} values, got ${modBias ? modBias.length : 'none'}`);
   for (let s = 0; s < T; s++) {
     const t = L.reverse ? T - 1 - s : s;
     const prev = (L.prev + t) * BH, cur = (L.seq + t) * BH;
     gemm(false, true, B, H, H, hs, prev, whh, 0, hs, cur, true); // pre_t += h_{t−1} · W_hhᵀ (other blocks)
-    if (relu) for (let j = cur; j < cur + BH; j++) hs[j] = hs[j] > 0 ? hs[j] : 0;
-    else for (let j = cur; j < cur + BH; j++) hs[j] = Math.tanh(hs[j]);
+    if (act === 'relu') for (let j = cur; j < cur + BH; j++) hs[j] = hs[j] > 0 ? hs[j] : 0;
+    else if (act === 'tanh') for (let j = cur; j < cur + BH; j++) hs[j] = Math.tanh(hs[j]);
+    else {
+      // modReLU: sign(z)·max(|z| + b, 0), so h ≠ 0 exactly where the unit is on
+      for (let j = 0; j < BH; j++) {
+        const z = hs[cur + j], m = Math.abs(z) + modBias![j % H];
+        hs[cur + j] = m > 0 ? Math.sign(z) * m : 0;
+      }
+    }
     if (lens) carryPadded(lens, t, H, hs, cur, prev);
   }
 }
 
 /** Vanilla RNN backward. g [(T+1)·B, H]; out: dz [T·B, H] (dL/d pre-activations), dh [B, H] = dL/dh_init. */
 export function rnnBackward(
-  L: SequenceLayout, needH0: boolean, relu: boolean, hs: FloatArray, g: FloatArray, dz: FloatArray, dh: FloatArray, whh: FloatArray,
+  L: SequenceLayout, needH0: boolean, act: RnnActivation, hs: FloatArray, g: FloatArray, dz: FloatArray, dh: FloatArray, whh: FloatArray,
   lens: Int32Array | null,
 ): void {
   const { T, B, H } = L, BH = B * H;
@@ -193,8 +201,9 @@ export function rnnBackward(
     const t = L.reverse ? T - 1 - s : s;
     const cur = (L.seq + t) * BH, zt = t * BH;
     if (lens) keepPadded(lens, t, H, g, cur, dh, keepH!);
-    // dz_t = (g_t + dh) ⊙ f'(pre_t), f' from h_t: 1 − h² (tanh), [h > 0] (relu, as pre > 0)
-    if (relu) for (let j = 0; j < BH; j++) dz[zt + j] = hs[cur + j] > 0 ? g[cur + j] + dh[j] : 0;
+    // dz_t = (g_t + dh) ⊙ f'(pre_t), f' from h_t: 1 − h² (tanh), [h > 0] (relu, as pre > 0), [h ≠ 0] (modReLU)
+    if (act === 'relu') for (let j = 0; j < BH; j++) dz[zt + j] = hs[cur + j] > 0 ? g[cur + j] + dh[j] : 0;
+    else if (act === 'modrelu') for (let j = 0; j < BH; j++) dz[zt + j] = hs[cur + j] !== 0 ? g[cur + j] + dh[j] : 0;
     else for (let j = 0; j < BH; j++) { const h = hs[cur + j]; dz[zt + j] = (g[cur + j] + dh[j]) * (1 - h * h); }
     if (lens) zeroPadded(lens, t, H, dz, zt);
     if (s > 0 || needH0) gemm(false, false, B, H, H, dz, zt, whh, 0, dh, 0, false); // dh_{t−1} = dz_t · W_hh

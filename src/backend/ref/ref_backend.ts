@@ -51,8 +51,8 @@ export const refBackend: Backend = {
   gruForward: (L, zx, hn, hs, bhh, whh, lens) => rec.gruForward(L, zx.write(), hn.overwrite(), hs.write(), bhh.read(), whh.read(), lens),
   gruBackward: (L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens) =>
     rec.gruBackward(L, needH0, zx.read(), hn.read(), hs.read(), g.read(), dgx.overwrite(), dgh.overwrite(), dh.overwrite(), whh.read(), lens),
-  rnnForward: (L, relu, hs, whh, lens) => rec.rnnForward(L, relu, hs.write(), whh.read(), lens),
-  rnnBackward: (L, needH0, relu, hs, g, dz, dh, whh, lens) => rec.rnnBackward(L, needH0, relu, hs.read(), g.read(), dz.overwrite(), dh.overwrite(), whh.read(), lens),
+  rnnForward: (L, act, hs, whh, lens, modBias) => rec.rnnForward(L, act, hs.write(), whh.read(), lens, modBias?.read() ?? null),
+  rnnBackward: (L, needH0, act, hs, g, dz, dh, whh, lens) => rec.rnnBackward(L, needH0, act, hs.read(), g.read(), dz.overwrite(), dh.overwrite(), whh.read(), lens),
   lstmCell: (B, H, z, zOff, cPrev, cpOff, c, cOff, h, hOff) => {
     const cp = cPrev.read(), zv = z.write(), cv = c === cPrev ? cPrev.write() : c.write(), hv = h.write();
     rec.lstmCell(B, H, zv, zOff, cp, cpOff, cv, cOff, hv, hOff);

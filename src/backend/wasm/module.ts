@@ -44,11 +44,11 @@ export interface WasmExports {
     lens: number, keep: number,
   ): void;
   rnnForwardSeq(
-    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, relu: boolean,
-    hs: number, whh: number, pw: number, work: number, lens: number,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, act: number,
+    hs: number, whh: number, pw: number, work: number, lens: number, modBias: number,
   ): void;
   rnnBackwardSeq(
-    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, seqBlock: number, needH0: boolean, relu: boolean,
+    T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, seqBlock: number, needH0: boolean, act: number,
     hs: number, g: number, dz: number, dh: number, whh: number, pw: number, work: number, lens: number, keep: number,
   ): void;
   colSums(rows: number, n: number, src: number, dst: number): void;

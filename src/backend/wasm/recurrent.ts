@@ -4,7 +4,7 @@
 // the packed copy, the sgemm workspace, the lengths and the padded rows' scratch are temporary blocks.
 // The same contracts as the reference loops (../ref/recurrent.ts); float64 runs those.
 
-import type { Backend } from '../backend.js';
+import type { Backend, RnnActivation } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
@@ -13,6 +13,9 @@ import { PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 
 type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward' | 'lstmCell'>;
+
+// The kernels' code for each non-linearity (rnn.ts in ./assembly).
+const ACT: Record<RnnActivation, number> = { tanh: 0, relu: 1, modrelu: 2 };
 
 function on(...xs: Storage[]): [WasmExports, WasmHeap] | null {
   for (const x of xs) if (x.dtype !== 'float32') return null;
@@ -109,22 +112,24 @@ export const wasmRecurrent: Recurrent = {
     tmp.free();
   },
 
-  rnnForward(L, relu, hs, whh, lens) {
-    const m = on(hs, whh);
-    if (m === null) { refBackend.rnnForward(L, relu, hs, whh, lens); return; }
+  rnnForward(L, act, hs, whh, lens, modBias) {
+    const m = on(hs, whh, ...(modBias ? [modBias] : []));
+    if (m === null) { refBackend.rnnForward(L, act, hs, whh, lens, modBias); return; }
     const [e, h] = m;
     const { T, B, H } = L;
+    if (act === 'modrelu' && !(modBias && modBias.length === H)) throw new Error(`rnnForward: expected a modReLU bias of ${H} values, got ${modBias ? modBias.length : 'none'}`);
+    const bp = act === 'modrelu' ? h.readPtr(modBias!) : 0;
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * H * H);
     const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
-    runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +relu, hp, wp, pw[i], work[i], lp], e.rnnForwardSeq);
+    runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, ACT[act], hp, wp, pw[i], work[i], lp, bp], e.rnnForwardSeq);
     tmp.free();
   },
 
-  rnnBackward(L, needH0, relu, hs, g, dz, dh, whh, lens) {
+  rnnBackward(L, needH0, act, hs, g, dz, dh, whh, lens) {
     const m = on(hs, g, dz, dh, whh);
-    if (m === null) { refBackend.rnnBackward(L, needH0, relu, hs, g, dz, dh, whh, lens); return; }
+    if (m === null) { refBackend.rnnBackward(L, needH0, act, hs, g, dz, dh, whh, lens); return; }
     const [e, h] = m;
     const { T, B, H } = L;
     const hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
@@ -133,7 +138,7 @@ export const wasmRecurrent: Recurrent = {
     const cut = batchCut(B, 2 * T * B * H * H);
     const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
-    runCut(cut, 'rnnBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.seq, +needH0, +relu, hp, gp, zp, dhp, wp, pw[i], work[i], lp, keep[i]], e.rnnBackwardSeq);
+    runCut(cut, 'rnnBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.seq, +needH0, ACT[act], hp, gp, zp, dhp, wp, pw[i], work[i], lp, keep[i]], e.rnnBackwardSeq);
     tmp.free();
   },
 

@@ -2,14 +2,17 @@
 // per-step path (scan() over the cell), which stays the reference the fused ops are checked against.
 // A direction is fused when the layer's `fused` option and the global switch are both on and its
 // cell is exactly one of the standard cells (RNNCell, LSTMCell, GRUCell in reset-after form);
-// subclasses and custom cells, and the reset-before GRU, take the generic path.
+// subclasses and custom cells, and the reset-before GRU, take the generic path. The orthogonal RNN
+// cell has no layer of its own: inside a Recurrence (runCell) it runs on the fused RNN op with
+// modReLU, W_hh = exp(A) made once per sequence (fusedCellSequence).
 // UNFOLD_FUSED=0 in the environment starts a process with the global switch off.
 
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Carry, CellBase } from '../cells/cell.js';
+import type { Carry, CellBase, RecurrentCell } from '../cells/cell.js';
 import { GRUCell } from '../cells/gru_cell.js';
 import { LSTMCell } from '../cells/lstm_cell.js';
 import { RNNCell } from '../cells/rnn_cell.js';
+import { OrthogonalRNNCell } from '../cells/orthogonal_cell.js';
 import type { SequenceInputs } from '../../autograd/recurrent/sequence_inputs.js';
 import { fusedGru } from '../../autograd/recurrent/gru_sequence.js';
 import { fusedLstm } from '../../autograd/recurrent/lstm_sequence.js';
@@ -37,7 +40,30 @@ export function fusedRecurrentEnabled(): boolean { return enabled; }
 /** Whether `cell` is one the fused ops implement exactly. */
 export function hasFusedKernel(cell: CellBase): boolean {
   const k = cell.constructor;
-  return k === LSTMCell || k === RNNCell || (k === GRUCell && (cell as GRUCell).resetAfter);
+  return k === LSTMCell || k === RNNCell || (k === GRUCell && (cell as GRUCell).resetAfter) || k === OrthogonalRNNCell;
+}
+
+/**
+ * A cell's whole sequence on a fused op where the cell runs in a Recurrence rather than in a layer of
+ * its own (the orthogonal RNN): xs [T, B, I] (not projected), carry or null (zeros). Null when the
+ * cell has none or the fused path is switched off; runCell then takes the generic loop.
+ */
+export function fusedCellSequence(cell: RecurrentCell, xs: Tensor, carry: Carry | null, reverse: boolean): { output: Tensor; carry: Carry } | null {
+  if (!enabled || cell.constructor !== OrthogonalRNNCell) return null;
+  return orthogonalSequence(cell as OrthogonalRNNCell, xs, carry, reverse, null, null, null);
+}
+
+// W_hh = exp(A) once for the sequence (the cell caches it per parameter version), the biases inside
+// modReLU rather than added to the pre-activation.
+function orthogonalSequence(
+  cell: OrthogonalRNNCell, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null,
+  ids: IndexTensor | null,
+): { output: Tensor; carry: Carry } {
+  const a: SequenceInputs = {
+    x: xs, ids, h0: carry ? carry[0] : null, weightIh: ids !== null ? null : cell.weight_ih, weightHh: cell.weightHh(), biasIh: null, biasHh: null,
+  };
+  const r = fusedRnn(a, 'modrelu', { reverse, pool, lengths }, cell.bias);
+  return { output: r.output, carry: [r.h] };
 }
 
 /**
@@ -69,6 +95,7 @@ export function runFused(
   ids: IndexTensor | null = null,
 ): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
+  if (cell instanceof OrthogonalRNNCell) return orthogonalSequence(cell, xs, carry, reverse, pool, lengths, ids);
   // A table from foldInputProjection holds x·W_ihᵀ and the biases that add to it already.
   const projected = ids !== null;
   const a: SequenceInputs = {

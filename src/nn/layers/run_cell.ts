@@ -13,6 +13,7 @@ import type { Carry, RecurrentCell } from '../cells/cell.js';
 import { dropoutMask } from './dropout.js';
 import type { StepMask } from './step_mask.js';
 import { scan } from './time_loop.js';
+import { fusedCellSequence } from '../fused/route.js';
 import { checkRate } from './zoneout.js';
 
 /** Regularizers applied inside the time loop; every rate is a probability in [0, 1), default 0. */
@@ -77,6 +78,11 @@ export function runCell(cell: RecurrentCell, x: Tensor, carry: Carry, options: R
   const recurrentMask = reg && training && reg.recurrentDropout > 0 ? dropoutMask([B, cell.hiddenSize], reg.recurrentDropout, x, rng) : null;
   const zoneout = reg && (reg.zoneoutHidden > 0 || reg.zoneoutCell > 0)
     ? { rates: [reg.zoneoutHidden, reg.zoneoutCell], training, rng } : null;
+  // Cells with a fused sequence op of their own take it when nothing per-step is asked for.
+  if (!steps && !options.stepBias && !recurrentMask && !zoneout && !(reg && training && reg.inputDropout > 0)) {
+    const fused = fusedCellSequence(cell, xs, carry, options.reverse ?? false);
+    if (fused) return fused;
+  }
   let xp = cell.projectInput(xs); // [T, B, P]
   if (options.stepBias) xp = add(xp, options.stepBias); // [B, P] broadcasts over T
   const res = scan(cell, xp, carry, options.reverse ?? false, { steps, recurrentMask, zoneout });
