@@ -21,11 +21,11 @@ export function ngramCommand(): Command {
   return new Command('ngram')
     .description('Kneser–Ney n-gram baseline: validation nats/char of a k-th order Markov model (k characters of context)')
     .argument('<corpus>', 'UTF-8 text file')
-    .option('--order <k>', 'characters of context, or a range such as 1-8', orders, [3])
-    .option('--val-fraction <f>', `the last fraction of the text scored, as unfold train splits it (default ${TRAIN_DEFAULTS.valFraction})`, float(Number.MIN_VALUE, 0.5), TRAIN_DEFAULTS.valFraction)
-    .action((corpus: string, f: { order: number[]; valFraction: number }) => {
+    .option('--order <k>', 'characters of context, or a range such as 1-8 (default 3)', orders)
+    .option('--val-fraction <f>', 'the last fraction of the text scored, as unfold train splits it', float(Number.MIN_VALUE, 0.5), TRAIN_DEFAULTS.valFraction)
+    .action((corpus: string, f: { order?: number[]; valFraction: number }) => {
       const text = readCorpusSync(corpus);
-      for (const order of f.order) {
+      for (const order of f.order ?? [3]) {
         const r = ngramBaseline(text, { order, valFraction: f.valFraction });
         process.stdout.write(`order ${order}: ${r.valLoss.toFixed(4)} nats/char (${r.valBits.toFixed(4)} bits/char) over ${r.valChars} validation characters` +
           ` (counted on ${r.trainChars}, vocabulary ${r.vocabSize})\n`);
