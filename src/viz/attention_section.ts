@@ -13,6 +13,8 @@ export interface AttentionMap {
   target: string[];
   /** weights[i][j]: attention of target step i on source position j, [target.length, source.length]. */
   weights: number[][];
+  /** What the rows and columns are, for the caption (default 'rows: target, columns: source'). */
+  axes?: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export function renderAttentionMap(m: AttentionMap, k = 0): string {
     return `<tr><th class="att-tgt">${escapeHtml(m.target[i])}</th>${cells}</tr>`;
   }).join('');
   const caption = escapeHtml(m.title ?? `attention ${k + 1}`);
-  return `<figure class="attention-map"><figcaption>${caption} (rows: target, columns: source; darker = more weight, max ${max.toFixed(3)})</figcaption>`
+  return `<figure class="attention-map"><figcaption>${caption} (${escapeHtml(m.axes ?? 'rows: target, columns: source')}; darker = more weight, max ${max.toFixed(3)})</figcaption>`
     + `<table class="att"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table></figure>`;
 }
 

@@ -1,16 +1,21 @@
 // `unfold tasks ntm-copy` and `unfold tasks ntm-recall`: the neural Turing machine's tasks
 // (src/tasks/ntm_tasks.ts), the NTM or the LSTM baseline trained on short lengths and tested on
 // longer ones; one result line per test length, bit errors per sequence against a coin flip's.
+// --report F.html draws where the first run's NTM heads looked on a fresh sequence of each test length.
 
 import { Command, InvalidArgumentError } from 'commander';
 import { BIT_TASK_DEFAULTS, NTM_COPY, NTM_RECALL, runBitTask, type BitTask, type BitTaskResult } from '../../tasks/ntm_tasks.js';
-import { choice, float, int, learningRate } from '../parse.js';
+import { choice, filePath, float, int, learningRate } from '../parse.js';
+import { ntmViews } from '../../tasks/ntm_views.js';
+import { ntmReportHtml } from '../../viz/ntm_weightings.js';
+import { writeFileAtomicSync } from '../../io/atomic_write.js';
+import { Rng } from '../../tensor/random.js';
 import { fmt, reportTask, say, seconds, taskOptions } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 
 interface BitFlags {
   model: 'ntm' | 'lstm'; trainLengths?: [number, number]; testLengths?: number[]; steps?: number; time?: number; hidden?: number;
-  memory?: number; width?: number; lr?: number; batch?: number; test?: number; seed: number; json?: boolean; runs?: number;
+  memory?: number; width?: number; lr?: number; batch?: number; test?: number; seed: number; json?: boolean; runs?: number; report?: string;
 }
 
 function lengthRange(v: string): [number, number] {
@@ -39,8 +44,10 @@ function bitTaskCommand(task: BitTask): Command {
     .option('--width <n>', `NTM row width M (default ${d.memoryWidth})`, int(1))
     .option('--lr <x>', `Adam learning rate (default ${d.lr})`, learningRate())
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
-    .option('--test <n>', `fresh test sequences per test length (default ${d.testSize})`, int(1));
+    .option('--test <n>', `fresh test sequences per test length (default ${d.testSize})`, int(1))
+    .option('--report <file>', 'write an HTML page of the NTM\'s read and write weightings on one fresh sequence per test length (first run)', filePath());
   return taskOptions(cmd, '1').action(async (f: BitFlags) => {
+    if (f.report !== undefined && f.model !== 'ntm') throw new Error(`--report draws the NTM's weightings: expected --model ntm, got ${f.model}`);
     const start = performance.now();
     say(f.json, `${task.name}: ${f.model}, trained on ${(f.trainLengths ?? task.trainLengths).join('-')} ${task.lengthUnit}`);
     const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
@@ -56,6 +63,15 @@ function bitTaskCommand(task: BitTask): Command {
       }
     } finally {
       interrupt.close();
+    }
+    if (f.report !== undefined && runs.length > 0) {
+      const r = runs[0], lengths = f.testLengths ?? task.testLengths;
+      const views = ntmViews(task, r.model, new Rng(f.seed * 7 + 5), lengths);
+      const c = r.model.config;
+      const note = `NTM: LSTM controller of ${c.hiddenSize} units, memory ${c.memorySize} × ${c.memoryWidth}, one read and one write head, `
+        + `${r.model.numParameters()} parameters, trained ${r.steps} steps on lengths ${(f.trainLengths ?? task.trainLengths).join('-')}.`;
+      writeFileAtomicSync(f.report, new TextEncoder().encode(ntmReportHtml(`unfold: ${task.name}, where the NTM's heads looked`, note, views)));
+      say(f.json, `report: ${f.report} (${views.length} sequences)`);
     }
     const steps = Math.round(runs.reduce((a, r) => a + r.steps, 0) / runs.length);
     runs[0].errors.forEach((e, k) => {
