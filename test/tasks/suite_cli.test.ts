@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../src/tasks/suite_report.js';
+import { markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../src/tasks/suite_report.js';
 import { SUITE } from '../../src/tasks/suite_tasks.js';
 import { CLI as main } from '../helpers/files.js';
 
@@ -49,6 +49,21 @@ test('tasks all --quick writes a table per task and merges re-runs', () => {
   assert.equal(again.status, 0, again.stderr);
   const cells = parseResults(readFileSync(out, 'utf8')).map((r) => `${r.task}/${r.cell}`).sort();
   assert.deepEqual(cells, ['reber/gru', 'reber/lstm', 'tagging/bi-lstm', 'tagging/lstm']);
+});
+
+test('tasks all --quick --only ntm-copy,info-flow: the other runs as child commands, in tables of their own; text after the raw block is kept', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'unfold-suite-')), 'TASKS.md');
+  const notes = '## Notes by hand\n\nkept as written\n';
+  writeFileSync(out, suiteMarkdown(SUITE, [], 'header', notes));
+  const r = unfold('tasks', 'all', '--quick', '--only', 'ntm-copy,info-flow', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const md = readFileSync(out, 'utf8');
+  const got = parseResults(md).map((x) => `${x.task}/${x.cell}/${x.length}`).sort();
+  assert.deepEqual(got, ['adding/rnn+flow/12', 'ntm-copy/lstm/4', 'ntm-copy/ntm/4']);
+  assert.match(md, /## ntm-copy\n/);
+  assert.match(md, /\| vectors \| baseline \| lstm \| ntm \|/);
+  assert.match(md, /\| 12 \| 0\.1667 \| [^|]+ \|/);          // the adding table's one column: rnn+flow
+  assert.equal(markdownTail(md), notes);
 });
 
 test('tasks all --collect merges saved result lines without running anything', () => {
