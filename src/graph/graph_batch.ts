@@ -7,6 +7,7 @@
 import { describeValue, shortJson } from '../tensor/describe_value.js';
 import { firstNonFiniteIndex } from '../tensor/finite.js';
 import { tensor, type Tensor, type DType } from '../tensor/tensor.js';
+import { checkPositiveInteger } from '../nn/config_check.js';
 
 /** One directed graph: nodes 0 … numNodes − 1, typed edges, and a row of annotations x_v per node. */
 export interface Graph {
@@ -46,8 +47,8 @@ export class GraphBatch {
 
   constructor(graphs: readonly Graph[], options: GraphBatchOptions) {
     const A = options.annotationSize, T = options.edgeTypes ?? 1;
-    if (!(Number.isSafeInteger(A) && A >= 1)) throw new Error(`GraphBatch: expected annotationSize to be a positive integer, got ${describeValue(A)}`);
-    if (!(Number.isSafeInteger(T) && T >= 1)) throw new Error(`GraphBatch: expected edgeTypes to be a positive integer, got ${describeValue(T)}`);
+    checkPositiveInteger('annotationSize', A, 'GraphBatch: ');
+    checkPositiveInteger('edgeTypes', T, 'GraphBatch: ');
     if (graphs.length === 0) throw new Error('GraphBatch: expected at least one graph, got none');
     this.annotationSize = A;
     this.edgeTypes = T;
@@ -56,7 +57,7 @@ export class GraphBatch {
     let M = 0;
     graphs.forEach((g, k) => {
       const n = g.numNodes;
-      if (!(Number.isSafeInteger(n) && n >= 1)) throw new Error(`GraphBatch: expected graph ${k} to have a positive integer numNodes, got ${describeValue(n)}`);
+      if (!(Number.isSafeInteger(n) && n >= 1)) throw new Error(`GraphBatch: expected graph ${k} to have a positive integer numNodes, got ${typeof n === 'number' ? n : describeValue(n)}`);
       if (!Array.isArray(g.edges)) throw new Error(`GraphBatch: expected graph ${k}'s edges as an array of [from, to, type], got ${describeValue(g.edges)}`);
       if (!Array.isArray(g.annotations) || g.annotations.length !== n) {
         throw new Error(`GraphBatch: expected graph ${k} to have ${n} annotation rows (one per node), got ${Array.isArray(g.annotations) ? g.annotations.length : describeValue(g.annotations)}`);
