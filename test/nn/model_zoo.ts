@@ -19,6 +19,8 @@ import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
 import { GGNN, GraphBatch } from '../../src/graph/index.js';
+import { EdgeListModel, edgeListBatch } from '../../src/tasks/graph_paths_baseline.js';
+import { randomPathGraph } from '../../src/tasks/graph_paths_data.js';
 
 export interface ZooCase {
   className: string;
@@ -172,4 +174,6 @@ export const ZOO: readonly ZooCase[] = [
       const o = m.forward(new GraphBatch([graph(4), graph(2)], { annotationSize: 2, edgeTypes: 2 }));
       return [o.states, o.nodes!, o.graphs!];
     }, true),
+  zooCase('tasks.EdgeListModel', (rng) => new EdgeListModel({ nodeSymbols: 6, embeddingSize: 3, hiddenSize: 4, classes: 5 }, { rng }),
+    (m, r) => [m.forward(edgeListBatch([randomPathGraph(r, 5), randomPathGraph(r, 3)], 6, r))], true),
 ];
