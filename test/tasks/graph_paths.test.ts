@@ -66,10 +66,10 @@ test('the LSTM\'s edge lists decode back into their graphs, and each node\'s occ
 });
 
 test('graph-paths, short: the GGNN learns the distances on larger held-out graphs far past the most frequent class', async () => {
-  const r = await graphPaths({ models: ['ggnn'], seed: 1, steps: 120, timeSeconds: 60, testSize: 20, hiddenSize: 16, batchSize: 8, lr: 0.01 });
+  const r = await graphPaths({ models: ['ggnn'], seed: 1, steps: 150, timeSeconds: 60, testSize: 20, hiddenSize: 16, batchSize: 16, lr: 0.01 });
   const g = r.results[0];
-  assert.ok(g.accuracy > r.majority.accuracy + 0.3, `accuracy ${g.accuracy}, most frequent class ${r.majority.accuracy}`);
-  assert.ok(g.trainSizeAccuracy > 0.8, `training-size accuracy ${g.trainSizeAccuracy}`);
+  assert.ok(g.accuracy > r.majority.accuracy + 0.35, `accuracy ${g.accuracy}, most frequent class ${r.majority.accuracy}`);
+  assert.ok(g.trainSizeAccuracy > 0.85, `training-size accuracy ${g.trainSizeAccuracy}`);
 });
 
 test('the command ends with the JSON result line, keeps its models with --out and refuses what cannot run', () => {
