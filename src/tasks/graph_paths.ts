@@ -89,7 +89,7 @@ export const GRAPH_PATHS_DEFAULTS = {
 // The symbols of the node ids the LSTM reads: as many as the largest graph has nodes.
 const idSymbols = (o: { trainNodes: [number, number]; testNodes: [number, number] }): number => Math.max(o.trainNodes[1], o.testNodes[1]);
 
-/** A model of the task with the lossless interface the loop needs: logits [N, classes] for a list of graphs. */
+/** A model of the task as the loop uses it: logits [N, classes] for the nodes of a list of graphs. */
 interface PathModel {
   module: Module;
   logits(graphs: readonly PathGraph[], rng: Rng): Tensor;
