@@ -9,3 +9,5 @@ export * from './core.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as train from './train/browser.js';
+// The graph-paths baseline, registered like the task models above.
+import './tasks/graph_paths_baseline.js';

@@ -16,3 +16,4 @@ export * as diagnostics from './diagnostics/index.js';
 export * as tree from './tree/index.js';
 export * as seq2seq from './seq2seq/index.js';
 export * as metrics from './metrics/index.js';
+export * as graph from './graph/index.js';

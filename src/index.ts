@@ -14,3 +14,5 @@ export * as viz from './viz/index.js';
 export * as keras from './interop/keras/index.js';
 export * as pytorch from './interop/pytorch/index.js';
 export * as onnx from './interop/onnx/index.js';
+// The graph-paths baseline, registered like the task models above.
+import './tasks/graph_paths_baseline.js';

@@ -28,6 +28,7 @@ const NEVER_FROM: Readonly<Record<string, readonly string[]>> = {
   seq2seq: FAMILY_MUST_NOT,
   tree: FAMILY_MUST_NOT,
   esn: FAMILY_MUST_NOT,
+  graph: FAMILY_MUST_NOT,
   tasks: ['viz', 'cli'],
   interop: ['tasks', 'viz', 'cli'],
   'core.ts': ['tasks', 'viz', 'cli'],

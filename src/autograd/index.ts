@@ -25,3 +25,4 @@ export { softplus } from './ops/softplus.js';
 export { modReLU } from './ops/mod_relu.js';
 export { matrixExp } from './ops/matrix_exp.js';
 export { circularShift } from './ops/circular_shift.js';
+export { scatterAddRows } from './ops/scatter_rows.js';

@@ -20,6 +20,7 @@ import { allTasks } from './tasks/all.js';
 import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
 import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
+import { graphPathsTask } from './tasks/graph_paths.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -31,6 +32,7 @@ export const TASKS: Array<() => Command> = [
   datesTask,
   captionsTask,
   ntmCopyTask, ntmRecallTask,
+  graphPathsTask,
 ];
 
 export function tasksCommand(): Command {

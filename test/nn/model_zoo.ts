@@ -18,6 +18,9 @@ import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
+import { GGNN, GraphBatch } from '../../src/graph/index.js';
+import { EdgeListModel, edgeListBatch } from '../../src/tasks/graph_paths_baseline.js';
+import { randomPathGraph } from '../../src/tasks/graph_paths_data.js';
 
 export interface ZooCase {
   className: string;
@@ -165,4 +168,12 @@ export const ZOO: readonly ZooCase[] = [
     net.fit(timeSeries(u.slice(0, 59)), timeSeries(u.slice(1)), { washout: 10 });
     return net;
   }, (m, r) => [m.run(timeSeries(Array.from({ length: 8 }, () => r.uniform(-1, 1)))).data, m.generate(5).data], true),
+  zooCase('graph.GGNN', (rng) => new GGNN({ annotationSize: 2, hiddenSize: 3, edgeTypes: 2, steps: 3, nodeOutputSize: 2, graphOutputSize: 2, resetAfter: true }, { rng }),
+    (m, r) => {
+      const graph = (n: number) => ({ numNodes: n, edges: [[0, n - 1, 1], [n - 1, 0], [1, 1]], annotations: Array.from({ length: n }, () => [r.uniform(-1, 1), r.uniform(-1, 1)]) });
+      const o = m.forward(new GraphBatch([graph(4), graph(2)], { annotationSize: 2, edgeTypes: 2 }));
+      return [o.states, o.nodes!, o.graphs!];
+    }, true),
+  zooCase('tasks.EdgeListModel', (rng) => new EdgeListModel({ nodeSymbols: 6, embeddingSize: 3, hiddenSize: 4, classes: 5 }, { rng }),
+    (m, r) => [m.forward(edgeListBatch([randomPathGraph(r, 5), randomPathGraph(r, 3)], 6, r))], true),
 ];
