@@ -1,5 +1,6 @@
 // The runs `unfold tasks all` makes beyond the sequence suite's grid of tasks × lengths × cells:
-// tasks with their own commands and options (the NTM tasks, each against its LSTM baseline) and
+// tasks with their own commands and options (the NTM tasks, each against its LSTM baseline, the
+// graph task; its result line holds both models, and TASKS.md's section on it is written by hand) and
 // suite tasks under a training option (the information-flow regulariser). Each is run as its own
 // `unfold tasks …` command in a child process, and its JSON result lines go into TASKS.md beside
 // the suite's, one table per task.
@@ -39,6 +40,7 @@ export const OTHER_RUNS: readonly OtherRun[] = [
   { name: 'ntm-recall', args: ['ntm-recall', '--model', 'ntm'], quickArgs: [...NTM_QUICK, '--train-lengths', '2-3', '--test-lengths', '4'] },
   { name: 'ntm-recall', args: ['ntm-recall', '--model', 'lstm'], quickArgs: [...NTM_QUICK, '--train-lengths', '2-3', '--test-lengths', '4'] },
   // The regulariser on the adding problem, tanh RNN with clipping as the plain run (Pascanu et al. 2013, §3.3).
+  { name: 'graph-paths', args: ['graph-paths'], quickArgs: ['--steps', '3', '--test', '4'] },
   { name: 'info-flow', args: ['adding', '--cell', 'rnn', '--length', '100', '--info-flow', String(INFORMATION_FLOW_LAMBDA)], quickArgs: FLOW_QUICK },
 ];
 
