@@ -22,6 +22,8 @@ import type { Carry } from '../nn/cells/cell.js';
 import { Adam } from '../optim/adam.js';
 import { fit } from '../train/fit.js';
 import { resumableRng } from '../train/fit_state.js';
+import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
+import { existsSync } from 'node:fs';
 
 /** B sequences of one length: inputs [T, B, I] and the recall targets [L_out, B, O] at steps outStart … outStart + L_out − 1. */
 export interface BitBatch {
@@ -209,6 +211,9 @@ export interface BitTaskOptions {
   seed?: number;
   shouldStop?: () => boolean;
   onEval?(info: { step: number; loss: number; errors: number; elapsed: number }): void;
+  /** Save the model here as training goes (with its resume state beside it); with `resume`, continue from it. */
+  checkpoint?: string;
+  resume?: boolean;
 }
 
 export interface BitTaskResult {
@@ -217,6 +222,8 @@ export interface BitTaskResult {
   steps: number;
   trainSeconds: number;
   model: BitSequenceModel;
+  /** Training stopped at shouldStop (Ctrl-C): the model is saved where `checkpoint` said, and not tested further. */
+  interrupted: boolean;
 }
 
 /** The defaults of runBitTask (Graves et al. used a 100-unit controller, N = 128, M = 20). */
@@ -239,12 +246,15 @@ export async function runBitTask(task: BitTask, o: BitTaskOptions): Promise<BitT
     loss: (b) => bceWithLogits(recallLogits(model, b), b.y),
     evaluate: () => ({ errors: bitErrors(task, model, valBatch) }),
     resumables: { data: resumableRng(trainRng) },
+    checkpoint: o.checkpoint === undefined ? undefined : modelCheckpoint(o.checkpoint, model),
+    resume: o.checkpoint !== undefined && o.resume && existsSync(o.checkpoint) ? resumeInto(o.checkpoint, model) : null,
     callbacks: {
       shouldStop: o.shouldStop,
       onStep: ({ loss }) => { recent = loss; },
       onEval: ({ step, elapsed, metrics }) => o.onEval?.({ step, loss: recent, errors: metrics.errors, elapsed }),
     },
   });
+  if (res.stopped === 'interrupted') return { errors: [], steps: res.steps, trainSeconds: res.elapsed, model, interrupted: true };
   const errors = s.testLengths.map((length) => {
     let total = 0, done = 0;
     while (done < s.testSize) {
@@ -254,7 +264,7 @@ export async function runBitTask(task: BitTask, o: BitTaskOptions): Promise<BitT
     }
     return { length, value: total / s.testSize, baseline: task.recalledBits(length) / 2 };
   });
-  return { errors, steps: res.steps, trainSeconds: res.elapsed, model };
+  return { errors, steps: res.steps, trainSeconds: res.elapsed, model, interrupted: false };
 }
 
 // o without the keys given as undefined, so that they take the defaults.

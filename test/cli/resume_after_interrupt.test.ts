@@ -1,5 +1,5 @@
 // Ctrl-C and --resume, as a user meets them: each training command (unfold train, seq2seq train,
-// tasks captions, the tree tasks), interrupted by SIGINT once its first step or epoch has been
+// tasks captions, the tree tasks, ntm-copy), interrupted by SIGINT once its first step or epoch has been
 // reported, finishes that step, saves, exits with status 130, and `--resume` then ends with exactly
 // the weights of the same run left alone. SIGTERM (kill, timeout, systemd) does the same, status 143.
 
@@ -84,6 +84,11 @@ test('unfold tasks sentiment-trees and expr-trees: Ctrl-C saves the models in --
 
 test('unfold tasks adding, two runs: Ctrl-C in the second saves both in --out, --resume ends where the runs would have', async () => {
   await checkResume('adding', (out) => ['tasks', 'adding', '--length', '8', '--steps', '150', '--hidden', '8', '--test', '20', '--runs', '2', '--out', out], '', /run 1: test/);
+});
+
+test('unfold tasks ntm-copy: Ctrl-C saves the NTM in --out, --resume ends with the uninterrupted run\'s weights', async () => {
+  await checkResume('ntm-copy', (out) => ['tasks', 'ntm-copy', '--steps', '60', '--hidden', '8', '--memory', '8', '--width', '4', '--batch', '4',
+    '--train-lengths', '1-3', '--test-lengths', '3', '--test', '4', '--out', out], '', /step \d+: loss/);
 });
 
 test('SIGTERM saves like Ctrl-C (exit status 143): unfold train and a task command, each resumed to where the run would have ended', async () => {

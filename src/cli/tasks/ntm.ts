@@ -1,6 +1,7 @@
 // `unfold tasks ntm-copy` and `unfold tasks ntm-recall`: the neural Turing machine's tasks
 // (src/tasks/ntm_tasks.ts), the NTM or the LSTM baseline trained on short lengths and tested on
 // longer ones; one result line per test length, bit errors per sequence against a coin flip's.
+// --out DIR keeps each run's model (DIR/run<k>/<task>-<model>.safetensors) and --resume continues it.
 // --report F.html draws where the first run's NTM heads looked on a fresh sequence of each test length.
 
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,8 +13,10 @@ import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { Rng } from '../../tensor/random.js';
 import { fmt, reportTask, say, seconds, taskOptions } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
+import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from '../task_checkpoints.js';
+import { join } from 'node:path';
 
-interface BitFlags {
+interface BitFlags extends CheckpointFlags {
   model: 'ntm' | 'lstm'; trainLengths?: [number, number]; testLengths?: number[]; steps?: number; time?: number; hidden?: number;
   memory?: number; width?: number; lr?: number; batch?: number; test?: number; seed: number; json?: boolean; runs?: number; report?: string;
 }
@@ -46,7 +49,7 @@ function bitTaskCommand(task: BitTask): Command {
     .option('--batch <n>', `sequences per batch (default ${d.batchSize})`, int(1))
     .option('--test <n>', `fresh test sequences per test length (default ${d.testSize})`, int(1))
     .option('--report <file>', 'write an HTML page of the NTM\'s read and write weightings on one fresh sequence per test length (first run)', filePath());
-  return taskOptions(cmd, '1').action(async (f: BitFlags) => {
+  return checkpointOptions(taskOptions(cmd, '1')).action(async (f: BitFlags) => {
     if (f.report !== undefined && f.model !== 'ntm') throw new Error(`--report draws the NTM's weightings: expected --model ntm, got ${f.model}`);
     const start = performance.now();
     say(f.json, `${task.name}: ${f.model}, trained on ${(f.trainLengths ?? task.trainLengths).join('-')} ${task.lengthUnit}`);
@@ -55,7 +58,9 @@ function bitTaskCommand(task: BitTask): Command {
     const runs: BitTaskResult[] = [];
     try {
       for (let r = 0; r < (f.runs ?? 1) && !interrupt.requested(); r++) {
+        const folder = runFolder(f, r);
         runs.push(await runBitTask(task, {
+          checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${f.model}.safetensors`), resume: f.resume,
           model: f.model, trainLengths: f.trainLengths, testLengths: f.testLengths, steps: f.steps, time: f.time, hiddenSize: f.hidden,
           memorySize: f.memory, memoryWidth: f.width, lr: f.lr, batchSize: f.batch, testSize: f.test, seed: f.seed + r, shouldStop: interrupt.requested,
           onEval: (e) => process.stderr.write(`  step ${e.step}: loss ${fmt(e.loss)}, validation bit errors ${fmt(e.errors)} (${e.elapsed.toFixed(0)} s)\n`),
@@ -64,6 +69,7 @@ function bitTaskCommand(task: BitTask): Command {
     } finally {
       interrupt.close();
     }
+    if (stoppedEarly(f, runs.some((r) => r.interrupted))) return;
     if (f.report !== undefined && runs.length > 0) {
       const r = runs[0], lengths = f.testLengths ?? task.testLengths;
       const views = ntmViews(task, r.model, new Rng(f.seed * 7 + 5), lengths);
