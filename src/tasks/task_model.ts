@@ -20,6 +20,7 @@ import { Bidirectional } from '../nn/wrappers/bidirectional.js';
 import type { SequenceModule } from '../nn/wrappers/sequence_module.js';
 import type { RecurrentCell } from '../nn/cells/cell.js';
 import { registerClass } from '../nn/registry.js';
+import { checkRecurrentInit, type RecurrentInit } from '../nn/init.js';
 
 /**
  * The recurrent cells a task can be run with: 'rnn' (tanh), 'lstm', 'gru', 'irnn' (ReLU RNN from
@@ -65,6 +66,8 @@ export interface TaskModelConfig {
   chrono?: number;
   /** The clockwork cell's module periods (default CLOCKWORK_PERIODS; hiddenSize a multiple of their count). */
   periods?: readonly number[];
+  /** W_hh's initialisation in the tanh RNN, LSTM and GRU layers (default 'uniform'; the IRNN is 'identity' by definition). */
+  recurrentInit?: RecurrentInit;
 }
 
 /**
@@ -82,14 +85,15 @@ export class TaskModel extends Module {
 
   constructor(config: TaskModelConfig, seed = 0) {
     super();
-    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, periods: CLOCKWORK_PERIODS, ...config };
+    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, periods: CLOCKWORK_PERIODS, recurrentInit: 'uniform', ...config };
+    checkRecurrentInit(this.config.recurrentInit);
     const { cell, inputSize, hiddenSize, outputSize, bidirectional, forgetBias } = this.config;
     if (!(inputSize >= 1 && hiddenSize >= 1 && outputSize >= 1)) {
       throw new Error(`expected inputSize, hiddenSize and outputSize >= 1, got ${inputSize}, ${hiddenSize}, ${outputSize}`);
     }
     if (!TASK_CELLS.includes(cell)) throw new Error(`expected a cell among ${TASK_CELLS.join(', ')}, got '${String(cell)}'`);
     const init = { rng: new Rng(seed) };
-    const layer = { inputSize, hiddenSize, bidirectional };
+    const layer = { inputSize, hiddenSize, bidirectional, recurrentInit: this.config.recurrentInit };
     const single = (): RecurrentCell & Module => (cell === 'orth' ? new OrthogonalRNNCell({ inputSize, hiddenSize }, init)
       : new ClockworkRNNCell({ inputSize, hiddenSize, periods: this.config.periods }, init));
     this.rnn = this.registerModule('rnn',
@@ -106,6 +110,7 @@ export class TaskModel extends Module {
     return {
       cell: c.cell, inputSize: c.inputSize, hiddenSize: c.hiddenSize, outputSize: c.outputSize, readout: c.readout,
       bidirectional: c.bidirectional, forgetBias: c.forgetBias, chrono: c.chrono, periods: [...c.periods],
+      recurrentInit: c.recurrentInit,
     };
   }
 

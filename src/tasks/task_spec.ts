@@ -4,6 +4,7 @@
 
 import type { Rng } from '../tensor/random.js';
 import type { TaskCell } from './task_model.js';
+import type { RecurrentInit } from '../nn/init.js';
 
 /** Class targets equal to this value are not scored (PyTorch's ignore index). */
 export const IGNORE = -100;
@@ -44,6 +45,8 @@ export interface TaskSettings {
   informationFlow?: number;
   /** The clockwork cell's module periods for this task (default: the suite's 1, 2, 4, 8). */
   periods?: readonly number[];
+  /** W_hh's initialisation in the tanh RNN, LSTM and GRU (default 'uniform'). */
+  recurrentInit?: RecurrentInit;
 }
 
 export interface SequenceTask {

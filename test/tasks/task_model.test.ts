@@ -99,3 +99,20 @@ test('the long-memory cells: IRNN is a ReLU RNN from the identity; orth and cloc
   }
   assert.throws(() => new TaskModel({ cell: 'ntm' as never, inputSize: 3, hiddenSize: H, outputSize: 2, readout: 'all' }), /expected a cell among rnn, lstm, gru, irnn, orth, clockwork, got 'ntm'/);
 });
+
+test('recurrentInit orthogonal: W_hh of the tanh RNN starts with WᵀW = I; the setting survives getConfig; a bad one is refused', () => {
+  const H = 6;
+  const m = new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', recurrentInit: 'orthogonal' }, 3);
+  const w = (m.rnn as unknown as { cells: { weight_hh: Tensor }[][] }).cells[0][0].weight_hh.toArray();
+  for (let i = 0; i < H; i++) {
+    for (let j = 0; j < H; j++) {
+      let dot = 0;
+      for (let k = 0; k < H; k++) dot += w[k * H + i] * w[k * H + j];
+      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-5, `(WᵀW)[${i}, ${j}] = ${dot}`);
+    }
+  }
+  assert.equal(m.getConfig().recurrentInit, 'orthogonal');
+  assert.equal(new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last' }).getConfig().recurrentInit, 'uniform');
+  assert.throws(() => new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', recurrentInit: 'eye' as 'identity' }),
+    /expected recurrentInit 'uniform', 'orthogonal' or 'identity', got 'eye'/);
+});

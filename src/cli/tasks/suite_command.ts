@@ -3,6 +3,7 @@
 //                       [--lr x] [--batch n] [--test n] [--runs n] [--seed n] [--json]
 // Each task's own file (adding.ts, copy_memory.ts, …) only names its SequenceTask.
 
+import { RECURRENT_INITS, type RecurrentInit } from '../../nn/init.js';
 import { Command } from 'commander';
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runTask, type TaskRunResult } from '../../tasks/task_train.js';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number;
+  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; recurrentInit?: RecurrentInit;
 }
 
 /** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
@@ -24,10 +25,11 @@ export const MAX_TEST_SEQUENCES = 1_000_000;
 
 /**
  * The cell name of the result line: 'bi-lstm' for a bidirectional LSTM, 'rnn+flow' for a tanh RNN
- * trained with the information-flow regulariser (so TASKS.md keeps it beside the plain run).
+ * trained with the information-flow regulariser, 'rnn@orthogonal' for one whose W_hh started
+ * orthogonal (so TASKS.md keeps each beside the plain run).
  */
-export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0): string {
-  return `${bidirectional ? 'bi-' : ''}${cell}${informationFlow > 0 ? '+flow' : ''}`;
+export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0, recurrentInit: RecurrentInit = 'uniform'): string {
+  return `${bidirectional ? 'bi-' : ''}${cell}${recurrentInit !== 'uniform' ? `@${recurrentInit}` : ''}${informationFlow > 0 ? '+flow' : ''}`;
 }
 
 /** Settings overrides from the flags that were given. */
@@ -41,6 +43,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.test !== undefined) s.testSize = f.test;
   if (f.chrono !== undefined) s.chrono = f.chrono;
   if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
+  if (f.recurrentInit !== undefined) s.recurrentInit = f.recurrentInit;
   return s;
 }
 
@@ -59,14 +62,14 @@ export async function runSequenceTask(task: SequenceTask, o: {
   maxMemory?: number;
 }): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
-  const flow = o.settings.informationFlow ?? 0;
+  const flow = o.settings.informationFlow ?? 0, rinit = o.settings.recurrentInit;
   const done: TaskRunResult[] = [];
   let interrupted = false;
   for (let r = 0; r < o.runs && !interrupted; r++) {
     const folder = o.checkpoints ? runFolder(o.checkpoints, r) : undefined;
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
-      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow)}.safetensors`),
+      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow, rinit)}.safetensors`),
       resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
@@ -79,7 +82,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
   const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
   return {
     result: {
-      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow), length: o.length, metric: task.metric, value: mean,
+      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow, rinit), length: o.length, metric: task.metric, value: mean,
       baseline: task.baseline(o.length), steps, seconds: seconds(start),
     },
     runs: done, interrupted,
@@ -99,6 +102,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
     .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
+    .option('--recurrent-init <init>', `W_hh's initialisation in the rnn, lstm and gru cells: ${RECURRENT_INITS.join(', ')} (default uniform)`, choice(...RECURRENT_INITS))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
   const defaults = TASK_CELLS.map((c) => {
@@ -119,7 +123,7 @@ Training: Adam, gradient clipping at global norm 1, a fresh batch every step; st
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {
