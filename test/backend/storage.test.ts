@@ -67,6 +67,20 @@ test('the allocator reuses freed blocks of a size and merges neighbours for a la
   h.free(big); h.free(filler); h.free(keep);
 });
 
+test('with memory full, a new size takes the smallest free block that fits and leaves its rest free; memory does not grow', { skip: noWasm }, () => {
+  const h = wasmHeap()!;
+  const small = h.alloc(4093 * 64), sep1 = h.alloc(64), large = h.alloc(4099 * 64), sep2 = h.alloc(64);
+  const filler = h.alloc(Math.max(64, h.capacity() - h.end() - 64));
+  h.free(small); h.free(large);
+  const capacity = h.capacity();
+  const got = h.alloc(4091 * 64);
+  assert.equal(got, small, 'the 4093-line block, not the 4099-line one');
+  assert.equal(h.alloc(2 * 64), small + 4091 * 64, 'its 2-line rest serves the next request of that size');
+  assert.equal(h.alloc(4099 * 64), large, 'the exact size is still there');
+  assert.equal(h.capacity(), capacity);
+  for (const p of [got, small + 4091 * 64, large, sep1, sep2, filler]) h.free(p);
+});
+
 test('a collection moves young blocks out and promotes those in steady use', { skip: noWasm }, () => {
   const h = wasmHeap()!;
   const steady = Storage.wrap(Float32Array.from([7, 8, 9]));

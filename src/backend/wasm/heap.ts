@@ -3,8 +3,9 @@
 //
 // Allocation: blocks are 64-byte aligned (a cache line, and every SIMD load aligned). Freed blocks
 // wait in lists by exact size, because a training loop asks for the same sizes every step; a new
-// size is cut from the top of the used region; when that would pass the end of memory, free
-// neighbours are merged and the first that fits is split, and only then does memory grow.
+// size is cut from the top of the used region; when that would pass the end of memory, the smallest
+// free block that fits is split, or else free neighbours are merged and the first that fits is
+// split, and only then does memory grow.
 // Only the main thread allocates; worker threads compute on addresses they are handed.
 //
 // Generations: every block a Storage gets starts young. At a safe point (../storage.ts) past the
@@ -93,7 +94,10 @@ export class WasmHeap implements Device {
       return p;
     }
     if (this.top + size > this.memory.buffer.byteLength && this.freeBytes >= size) {
-      const p = this.firstFit(size);
+      // The smallest free block that fits, split; merging neighbours (a sort of every free block)
+      // only when none does: when every batch brings new sizes (variable lengths), a merge per
+      // new size was a fifth of an NTM training step.
+      const p = this.bestFit(size) || this.firstFit(size);
       if (p !== 0) { this.sizes.set(p, size); return p; }
     }
     const p = this.top;
@@ -127,6 +131,17 @@ export class WasmHeap implements Device {
 
   /** The end of the region blocks are cut from: memory past it is free until the next alloc. */
   end(): number { return this.top; }
+
+  // The smallest free block of at least `size` bytes, its rest put back as a free block; 0 when none.
+  private bestFit(size: number): number {
+    let best = 0;
+    for (const [s, list] of this.freeBySize) if (s > size && list.length > 0 && (best === 0 || s < best)) best = s;
+    if (best === 0) return 0;
+    const p = this.freeBySize.get(best)!.pop()!;
+    this.freeBytes -= best;
+    this.pushFree(p + size, best - size);
+    return p;
+  }
 
   // Merges free neighbours (lowering `top` when the last ones reach it) and takes the first that fits.
   private firstFit(size: number): number {
