@@ -57,7 +57,7 @@ export class RecurrentHighwayCell extends CellBase {
     checkPositiveInteger('depth', depth, 'RecurrentHighwayCell: ', MAX_LAYERS);
     const transformBias = config.transformBias ?? -2;
     if (typeof transformBias !== 'number' || !Number.isFinite(transformBias)) {
-      throw new Error(`RecurrentHighwayCell: expected transformBias to be a finite number, got ${describeValue(transformBias)}`);
+      throw new Error(`RecurrentHighwayCell: expected transformBias to be a finite number, got ${typeof transformBias === 'number' ? transformBias : describeValue(transformBias)}`);
     }
     this.depth = depth;
     this.coupled = coupled;

@@ -80,7 +80,7 @@ export class StackedRNN extends Module implements SequenceModule {
     const highwayAt = this.layerFlags('highway', config.highway ?? false);
     this.highwayBias = config.highwayBias ?? -1;
     if (typeof this.highwayBias !== 'number' || !Number.isFinite(this.highwayBias)) {
-      throw new Error(`StackedRNN: expected highwayBias to be a finite number, got ${describeValue(this.highwayBias)}`);
+      throw new Error(`StackedRNN: expected highwayBias to be a finite number, got ${typeof this.highwayBias === 'number' ? this.highwayBias : describeValue(this.highwayBias)}`);
     }
     this.layers.forEach((m, l) => {
       if (l > 0 && m.inputSize !== this.layers[l - 1].outputSize) {
