@@ -8,8 +8,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
-import { describeValue } from '../tensor/describe_value.js';
+import { shortJson } from '../tensor/describe_value.js';
 import type { Module } from './module.js';
+import { checkPositiveInteger } from './config_check.js';
 
 export interface MCDropoutOptions {
   /** k, the stochastic passes (default 50). */
@@ -41,9 +42,9 @@ export interface MCDropoutResult {
  */
 export function mcDropoutPredict(model: Module, predict: () => Tensor, options: MCDropoutOptions = {}): MCDropoutResult {
   const k = options.passes ?? 50;
-  if (!(Number.isSafeInteger(k) && k >= 1)) throw new Error(`mcDropoutPredict: expected passes to be a positive integer, got ${describeValue(k)}`);
+  checkPositiveInteger('passes', k, 'mcDropoutPredict: ');
   const [lo, hi] = options.interval ?? [0.05, 0.95];
-  if (!(lo >= 0 && lo <= hi && hi <= 1)) throw new Error(`mcDropoutPredict: expected an interval [lo, hi] with 0 <= lo <= hi <= 1, got ${describeValue(options.interval)}`);
+  if (!(lo >= 0 && lo <= hi && hi <= 1)) throw new Error(`mcDropoutPredict: expected an interval [lo, hi] with 0 <= lo <= hi <= 1, got ${shortJson(options.interval)}`);
   const modules = model.namedModules().map(([, m]) => m);
   const flags = modules.map((m) => m.training);
   const outs: Tensor[] = [];

@@ -165,4 +165,14 @@ export const ZOO: readonly ZooCase[] = [
     net.fit(timeSeries(u.slice(0, 59)), timeSeries(u.slice(1)), { washout: 10 });
     return net;
   }, (m, r) => [m.run(timeSeries(Array.from({ length: 8 }, () => r.uniform(-1, 1)))).data, m.generate(5).data], true),
+  zooCase('nn.DeepTransitionCell', (rng) => new nn.DeepTransitionCell({ inputSize: 3, hiddenSize: 4, depth: 3, shortcut: true, nonlinearity: 'relu' }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.RecurrentHighwayCell', (rng) => new nn.RecurrentHighwayCell({ inputSize: 3, hiddenSize: 4, depth: 3, coupled: false, transformBias: -1 }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.DeepOutput', (rng) => new nn.DeepOutput({ inputSize: 4, hiddenSizes: [5, 3], outputSize: 2, nonlinearity: 'relu' }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3, 4))]),
+  zooCase('nn.StackedRNN', (rng) => new nn.StackedRNN([
+    new nn.LSTM({ inputSize: 3, hiddenSize: 4, weightDrop: 0.3 }, { rng }), new nn.RecurrentHighwayCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
+    new nn.DeepTransitionCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
+  ], { highway: [1, 2], highwayBias: -2, residual: [] }, undefined, { rng }), (m, r) => { const [o, cs] = m.forward(x(r, 5, 2, 3)); return [o, ...cs.flat()]; }),
 ];
