@@ -20,6 +20,7 @@ import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
 import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
 import { deepLmTask } from './tasks/deep_lm.js';
+import { uncertaintyTask } from './tasks/uncertainty.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -31,7 +32,7 @@ export const TASKS: Array<() => Command> = [
   datesTask,
   captionsTask,
   ntmCopyTask, ntmRecallTask,
-  deepLmTask,
+  deepLmTask, uncertaintyTask,
 ];
 
 export function tasksCommand(): Command {

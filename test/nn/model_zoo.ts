@@ -17,6 +17,8 @@ import { TaskModel } from '../../src/tasks/task_model.js';
 import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
+import { DeepCharModel } from '../../src/tasks/deep_char_model.js';
+import { ForecastLSTM } from '../../src/tasks/uncertainty.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
 
 export interface ZooCase {
@@ -175,4 +177,13 @@ export const ZOO: readonly ZooCase[] = [
     new nn.LSTM({ inputSize: 3, hiddenSize: 4, weightDrop: 0.3 }, { rng }), new nn.RecurrentHighwayCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
     new nn.DeepTransitionCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
   ], { highway: [1, 2], highwayBias: -2, residual: [] }, undefined, { rng }), (m, r) => { const [o, cs] = m.forward(x(r, 5, 2, 3)); return [o, ...cs.flat()]; }),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'highway', hiddenSize: 4, layers: 3, depth: 2, dropout: 0.1 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'rhn', hiddenSize: 4, layers: 1, depth: 3, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'dt', hiddenSize: 4, layers: 1, depth: 2, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'do', hiddenSize: 4, layers: 1, depth: 2, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.ForecastLSTM', (rng) => new ForecastLSTM({ hiddenSize: 4, numLayers: 2, dropout: 0.2 }, { rng }), (m, r) => [m.forward(x(r, 6, 3, 1))], true),
 ];
