@@ -14,3 +14,6 @@ export * as viz from './viz/index.js';
 export * as keras from './interop/keras/index.js';
 export * as pytorch from './interop/pytorch/index.js';
 export * as onnx from './interop/onnx/index.js';
+// The deep-lm and uncertainty tasks' models, registered as the suite's above.
+import './tasks/deep_char_model.js';
+import './tasks/uncertainty.js';
