@@ -174,7 +174,7 @@ export const ZOO: readonly ZooCase[] = [
   zooCase('nn.DeepOutput', (rng) => new nn.DeepOutput({ inputSize: 4, hiddenSizes: [5, 3], outputSize: 2, nonlinearity: 'relu' }, { rng }),
     (m, r) => [m.forward(x(r, 2, 3, 4))]),
   zooCase('nn.StackedRNN', (rng) => new nn.StackedRNN([
-    new nn.LSTM({ inputSize: 3, hiddenSize: 4, weightDrop: 0.3 }, { rng }), new nn.RecurrentHighwayCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
+    new nn.LSTM({ inputSize: 3, hiddenSize: 4, weightDrop: 0.3 }, { rng }), new nn.Recurrence(new nn.RecurrentHighwayCell({ inputSize: 4, hiddenSize: 4 }, { rng }), { weightDrop: 0.2 }),
     new nn.DeepTransitionCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
   ], { highway: [1, 2], highwayBias: -2, residual: [] }, undefined, { rng }), (m, r) => { const [o, cs] = m.forward(x(r, 5, 2, 3)); return [o, ...cs.flat()]; }),
   zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'highway', hiddenSize: 4, layers: 3, depth: 2, dropout: 0.1 }, { rng }),

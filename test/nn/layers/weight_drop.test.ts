@@ -2,11 +2,11 @@
 // plain layer; with a hand-made mask (a scripted generator) the LSTM equals a plainly written loop
 // whose W_hh is W_hh ⊙ m / (1 − p) at every step (one mask shared across time and batch); the
 // fused path equals the generic one (outputs, states, gradients), is really taken, and gives no
-// gradient to dropped entries.
+// gradient to dropped entries; Recurrence's weightDrop is the layer's.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GRU, LSTM, RNN, dropRecurrentWeight } from '../../../src/nn/index.js';
+import { GRU, LSTM, LSTMCell, RNN, Recurrence, SkipRNNCell, dropRecurrentWeight } from '../../../src/nn/index.js';
 import { Rng } from '../../../src/tensor/random.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { lstmStep, vec, type Vec } from '../../helpers/reference_rnn.js';
@@ -85,3 +85,18 @@ for (const kind of fusedKinds) {
     assert.ok(zeros > 0.2 * gw.length && zeros < 0.6 * gw.length, `${zeros} of ${gw.length} entries without gradient`);
   });
 }
+
+test('Recurrence(LSTMCell) with weightDrop equals the LSTM layer with weightDrop (same weights, same generator)', () => {
+  const { layer } = makeLayer('lstm', { inputSize: 3, hiddenSize: 4, weightDrop: 0.3, fused: false });
+  const cell = new LSTMCell({ inputSize: 3, hiddenSize: 4 }, { dtype: 'float64' });
+  const c = layer.cells[0][0];
+  cell.loadStateDict({ weight_ih: c.weight_ih, weight_hh: c.weight_hh, bias_ih: c.bias_ih!, bias_hh: c.bias_hh! });
+  const rec = new Recurrence(cell, { weightDrop: 0.3 }, new Rng(4));
+  layer.rng = new Rng(4);
+  const x = inputTBI(5, 2, 3, false);
+  const a = runLayer(layer, x).output.toArray(), b = rec.forward(x)[0].toArray();
+  assert.deepEqual(b, a);
+  rec.eval();
+  assert.notDeepEqual(rec.forward(x)[0].toArray(), a, 'evaluation runs the plain W_hh');
+  assert.throws(() => new Recurrence(new SkipRNNCell({ inputSize: 1, hiddenSize: 2 }), { weightDrop: 0.1 }), /Recurrence: weightDrop needs a cell with one recurrent weight matrix weight_hh/);
+});
