@@ -17,7 +17,7 @@ import { RecurrentHighwayCell } from '../nn/cells/highway_cell.js';
 import { Recurrence } from '../nn/wrappers/recurrence.js';
 import { StackedRNN } from '../nn/wrappers/stacked_rnn.js';
 import type { InitOptions } from '../nn/init.js';
-import type { Rng } from '../tensor/random.js';
+import { Rng } from '../tensor/random.js';
 import { registerClass } from '../nn/registry.js';
 import { MAX_LAYERS, checkChoice, checkPositiveInteger } from '../nn/config_check.js';
 import { describeValue } from '../tensor/describe_value.js';
@@ -127,7 +127,8 @@ registerClass('tasks.DeepCharModel', DeepCharModel, (config, init) => new DeepCh
  * smaller one on a tie), by doubling then bisection: the count grows with the hidden size.
  */
 export function matchHiddenSize(base: Omit<DeepCharModelConfig, 'hiddenSize'>, target: number): number {
-  const count = (H: number): number => new DeepCharModel({ ...base, hiddenSize: H }).numParameters();
+  // Own generator: counting must not draw from the global one that other code's masks use.
+  const count = (H: number): number => new DeepCharModel({ ...base, hiddenSize: H }, { rng: new Rng(0) }).numParameters();
   let lo = 1, hi = 2;
   while (count(hi) < target) { lo = hi; hi *= 2; }
   while (hi - lo > 1) {

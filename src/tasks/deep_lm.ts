@@ -75,7 +75,7 @@ export async function runDeepLm(text: string, options: Partial<DeepLmOptions> = 
   const ids = vocab.encode(text);
   const { train, val } = splitTrainVal(ids, TRAIN_DEFAULTS.valFraction, { minLength: o.seqLen + 1 });
   const base = { vocabSize: vocab.size, embeddingSize: o.embeddingSize, layers: o.layers, depth: o.depth, dropout: o.dropout };
-  const target = new DeepCharModel({ ...base, kind: 'lstm', hiddenSize: o.hiddenSize }).numParameters();
+  const target = new DeepCharModel({ ...base, kind: 'lstm', hiddenSize: o.hiddenSize }, { rng: new Rng(o.seed) }).numParameters();
   const results: DeepLmResult[] = [];
   for (const kind of o.kinds) {
     if (hooks.shouldStop?.()) break;

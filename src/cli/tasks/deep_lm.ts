@@ -8,7 +8,7 @@ import { DEEP_KINDS, type DeepKind } from '../../tasks/deep_char_model.js';
 import { DEEP_LM_DEFAULTS, runDeepLm, type DeepLmResult } from '../../tasks/deep_lm.js';
 import { readCorpusSync } from '../../data/corpus_file.js';
 import { float, int, learningRate } from '../parse.js';
-import { fmt, reportTask, say, seconds, taskOptions } from '../task_report.js';
+import { fmt, reportTask, say, seconds, taskOptions, type TaskResult } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 
 interface DeepLmFlags {
@@ -65,10 +65,11 @@ export function deepLmTask(): Command {
     runs[0].forEach((x, k) => {
       if (runs.some((rs) => rs.length <= k)) return;
       const value = mean(k, (y) => y.valLoss), steps = Math.round(mean(k, (y) => y.steps));
-      reportTask({
+      const result: TaskResult & { hidden: number; parameters: number; trainSeconds: number; tokensPerSec: number } = {
         task: 'deep-lm', cell: x.kind, length: f.seqLen ?? d.seqLen, metric: 'val_nats_per_char', value, baseline, steps, seconds: seconds(start),
         hidden: x.hiddenSize, parameters: x.parameters, trainSeconds: Math.round(mean(k, (y) => y.seconds)), tokensPerSec: Math.round(mean(k, (y) => y.tokensPerSec)),
-      } as Parameters<typeof reportTask>[0], f.json,
+      };
+      reportTask(result, f.json,
       `deep-lm ${x.kind}: ${fmt(value)} nats/char on validation (hidden ${x.hiddenSize}, ${x.parameters} parameters, ${steps} steps, ${fmt(mean(k, (y) => y.tokensPerSec))} chars/s)` +
         (baseline !== null && x.kind !== 'lstm' ? `; stacked LSTM ${fmt(baseline)}` : ''));
     });

@@ -7,7 +7,7 @@ import { UNCERTAINTY_DEFAULTS, runUncertainty, type UncertaintyResult } from '..
 import { intervalReportHtml } from '../../viz/interval_report.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { filePath, float, int, learningRate } from '../parse.js';
-import { fmt, reportTask, say, seconds, taskOptions } from '../task_report.js';
+import { fmt, reportTask, say, seconds, taskOptions, type TaskResult } from '../task_report.js';
 import { onInterrupt } from '../interrupt.js';
 
 interface UncertaintyFlags {
@@ -60,10 +60,11 @@ export function uncertaintyTask(): Command {
           inner: [first.modelLower, first.modelUpper], innerLabel: '90 % interval of the passes alone' })));
       say(f.json, `report written to ${f.report}`);
     }
-    reportTask({
+    const result: TaskResult & { modelCoverage: number; width: number; rmse: number; deterministicRmse: number; estimatedNoise: number } = {
       task: 'uncertainty', cell: 'lstm', length: horizon, metric: 'coverage90', value: coverage, baseline: 0.9, steps, seconds: seconds(start),
       modelCoverage, width: mean((x) => x.width), rmse: mean((x) => x.rmse), deterministicRmse: mean((x) => x.deterministicRmse),
       estimatedNoise: mean((x) => x.estimatedNoise),
-    } as Parameters<typeof reportTask>[0], f.json, `uncertainty: ${about}`);
+    };
+    reportTask(result, f.json, `uncertainty: ${about}`);
   });
 }
