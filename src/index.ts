@@ -16,3 +16,6 @@ export * as pytorch from './interop/pytorch/index.js';
 export * as onnx from './interop/onnx/index.js';
 // The graph-paths baseline, registered like the task models above.
 import './tasks/graph_paths_baseline.js';
+// The deep-lm and uncertainty tasks' models, registered as the suite's above.
+import './tasks/deep_char_model.js';
+import './tasks/uncertainty.js';

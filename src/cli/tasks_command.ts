@@ -21,6 +21,8 @@ import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
 import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
 import { graphPathsTask } from './tasks/graph_paths.js';
+import { deepLmTask } from './tasks/deep_lm.js';
+import { uncertaintyTask } from './tasks/uncertainty.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -33,6 +35,7 @@ export const TASKS: Array<() => Command> = [
   captionsTask,
   ntmCopyTask, ntmRecallTask,
   graphPathsTask,
+  deepLmTask, uncertaintyTask,
 ];
 
 export function tasksCommand(): Command {

@@ -48,3 +48,8 @@ export {
   checkMemory, adamTrainingMemory, recurrentParameterCount, recurrentActivationBytes, activationBytes, logitBytes, gatesOf, formatBytes,
   DEFAULT_MAX_MEMORY, MAX_MEMORY_LIMIT, GiB, type MemoryEstimate, type RecurrentShape,
 } from './memory_estimate.js';
+export { DeepTransitionCell, type DeepTransitionCellConfig } from './cells/deep_transition_cell.js';
+export { RecurrentHighwayCell, type RecurrentHighwayCellConfig } from './cells/highway_cell.js';
+export { DeepOutput, type DeepOutputConfig } from './layers/deep_output.js';
+export { dropRecurrentWeight, withRecurrentWeight } from './layers/weight_drop.js';
+export { mcDropoutPredict, quantileSorted, type MCDropoutOptions, type MCDropoutResult } from './mc_dropout.js';

@@ -24,6 +24,7 @@ import { fit } from '../train/fit.js';
 import { resumableRng } from '../train/fit_state.js';
 import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { existsSync } from 'node:fs';
+import { definedOnly } from './defined_only.js';
 
 /** B sequences of one length: inputs [T, B, I] and the recall targets [L_out, B, O] at steps outStart … outStart + L_out − 1. */
 export interface BitBatch {
@@ -265,9 +266,4 @@ export async function runBitTask(task: BitTask, o: BitTaskOptions): Promise<BitT
     return { length, value: total / s.testSize, baseline: task.recalledBits(length) / 2 };
   });
   return { errors, steps: res.steps, trainSeconds: res.elapsed, model, interrupted: false };
-}
-
-// o without the keys given as undefined, so that they take the defaults.
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,7 +8,7 @@ import { indices } from '../autograd/ops/gather.js';
 import { softmaxCrossEntropy } from '../autograd/ops/cross_entropy.js';
 import { reshape } from '../autograd/ops/shape_ops.js';
 import { StreamBatcher } from '../data/batches.js';
-import type { CharModel, CharModelState } from './char_model.js';
+import type { CharPredictor, CharPredictorState } from './char_predictor.js';
 
 export interface EvaluateOptions {
   /** Parallel streams (default 16; fewer for short texts). */
@@ -20,7 +20,7 @@ export interface EvaluateOptions {
 }
 
 /** Mean cross-entropy (nats/char) of predicting ids[i + 1] from ids[0..i]. */
-export function evaluate(model: CharModel, ids: Int32Array, options: EvaluateOptions = {}): number {
+export function evaluate(model: CharPredictor, ids: Int32Array, options: EvaluateOptions = {}): number {
   const text = options.maxChars !== undefined && options.maxChars < ids.length ? ids.subarray(0, options.maxChars) : ids;
   if (text.length < 2) throw new Error(`expected at least 2 characters to evaluate, got ${text.length}`);
   const B = Math.max(1, Math.min(options.batchSize ?? 16, Math.floor((text.length - 1) / 64)));
@@ -30,7 +30,7 @@ export function evaluate(model: CharModel, ids: Int32Array, options: EvaluateOpt
   model.eval();
   try {
     return noGrad(() => {
-      let state: CharModelState | null = null;
+      let state: CharPredictorState | null = null;
       let total = 0, count = 0;
       for (const chunk of batcher.rest()) {
         const [logits, next] = model.forward(indices(chunk.inputs, [B, chunk.length]), state);

@@ -7,7 +7,7 @@ import '../autograd/methods.js';
 import { indices } from '../autograd/ops/gather.js';
 import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { CharModel, CharModelState } from './char_model.js';
+import type { CharPredictor, CharPredictorState } from './char_predictor.js';
 
 /**
  * Runs the model on ids [B, T], takes the mean cross-entropy against targets [B, T] and
@@ -15,9 +15,9 @@ import type { CharModel, CharModelState } from './char_model.js';
  * Returns the (unweighted) loss and the final recurrent state (for truncated BPTT).
  */
 export function forwardBackward(
-  model: CharModel, inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharModelState | null = null,
+  model: CharPredictor, inputs: Int32Array, targets: Int32Array, B: number, T: number, state: CharPredictorState | null = null,
   weight = 1,
-): { loss: number; state: CharModelState } {
+): { loss: number; state: CharPredictorState } {
   if (inputs.length !== B * T || targets.length !== B * T) {
     throw new Error(`expected ${B * T} input and target ids for a batch [${B}, ${T}], got ${inputs.length} and ${targets.length}`);
   }

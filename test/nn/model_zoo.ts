@@ -17,6 +17,8 @@ import { TaskModel } from '../../src/tasks/task_model.js';
 import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
+import { DeepCharModel } from '../../src/tasks/deep_char_model.js';
+import { ForecastLSTM } from '../../src/tasks/uncertainty.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
 import { GGNN, GraphBatch } from '../../src/graph/index.js';
 import { EdgeListModel, edgeListBatch } from '../../src/tasks/graph_paths_baseline.js';
@@ -176,4 +178,23 @@ export const ZOO: readonly ZooCase[] = [
     }, true),
   zooCase('tasks.EdgeListModel', (rng) => new EdgeListModel({ nodeSymbols: 6, embeddingSize: 3, hiddenSize: 4, classes: 5 }, { rng }),
     (m, r) => [m.forward(edgeListBatch([randomPathGraph(r, 5), randomPathGraph(r, 3)], 6, r))], true),
+  zooCase('nn.DeepTransitionCell', (rng) => new nn.DeepTransitionCell({ inputSize: 3, hiddenSize: 4, depth: 3, shortcut: true, nonlinearity: 'relu' }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.RecurrentHighwayCell', (rng) => new nn.RecurrentHighwayCell({ inputSize: 3, hiddenSize: 4, depth: 3, coupled: false, transformBias: -1 }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3), x(r, 2, 4))]),
+  zooCase('nn.DeepOutput', (rng) => new nn.DeepOutput({ inputSize: 4, hiddenSizes: [5, 3], outputSize: 2, nonlinearity: 'relu' }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3, 4))]),
+  zooCase('nn.StackedRNN', (rng) => new nn.StackedRNN([
+    new nn.LSTM({ inputSize: 3, hiddenSize: 4, weightDrop: 0.3 }, { rng }), new nn.Recurrence(new nn.RecurrentHighwayCell({ inputSize: 4, hiddenSize: 4 }, { rng }), { weightDrop: 0.2 }),
+    new nn.DeepTransitionCell({ inputSize: 4, hiddenSize: 4 }, { rng }),
+  ], { highway: [1, 2], highwayBias: -2, residual: [] }, undefined, { rng }), (m, r) => { const [o, cs] = m.forward(x(r, 5, 2, 3)); return [o, ...cs.flat()]; }),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'highway', hiddenSize: 4, layers: 3, depth: 2, dropout: 0.1 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'rhn', hiddenSize: 4, layers: 1, depth: 3, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'dt', hiddenSize: 4, layers: 1, depth: 2, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'do', hiddenSize: 4, layers: 1, depth: 2, dropout: 0 }, { rng }),
+    (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
+  zooCase('tasks.ForecastLSTM', (rng) => new ForecastLSTM({ hiddenSize: 4, numLayers: 2, dropout: 0.2 }, { rng }), (m, r) => [m.forward(x(r, 6, 3, 1))], true),
 ];

@@ -41,6 +41,7 @@ export const OTHER_RUNS: readonly OtherRun[] = [
   { name: 'ntm-recall', args: ['ntm-recall', '--model', 'lstm'], quickArgs: [...NTM_QUICK, '--train-lengths', '2-3', '--test-lengths', '4'] },
   // The regulariser on the adding problem, tanh RNN with clipping as the plain run (Pascanu et al. 2013, §3.3).
   { name: 'graph-paths', args: ['graph-paths'], quickArgs: ['--steps', '3', '--test', '4'] },
+  { name: 'uncertainty', args: ['uncertainty'], quickArgs: ['--steps', '3', '--passes', '4', '--time', '10'] },
   { name: 'info-flow', args: ['adding', '--cell', 'rnn', '--length', '100', '--info-flow', String(INFORMATION_FLOW_LAMBDA)], quickArgs: FLOW_QUICK },
 ];
 

@@ -1,6 +1,7 @@
 // What RNN, LSTM and GRU share: a stack of layers, each one or two directions of a cell, run over a
 // whole sequence, with dropout between layers, optional initial states, batch-first layout,
-// variable lengths (padded steps skipped) and the in-loop regularizers (variational dropout, zoneout).
+// variable lengths (padded steps skipped), the in-loop regularizers (variational dropout, zoneout)
+// and weight drop (DropConnect on W_hh, one mask per forward call; ./weight_drop.ts).
 // Parameters carry PyTorch's names (weight_ih_l0, …, _reverse) so state dicts interchange.
 // A direction runs as one fused whole-sequence op (../fused) when useFused() says so, else by
 // runCell() over the cell's steps: the generic path, kept as the reference (`fused: false` or
@@ -14,8 +15,10 @@ import { checkRecurrentInit, type RecurrentInit } from '../init.js';
 import { zeros } from '../../tensor/tensor.js';
 import type { CellBase, Carry } from '../cells/cell.js';
 import { dropout } from './dropout.js';
+import { dropRecurrentWeight } from './weight_drop.js';
 import { regularizationActive, resolveRegularization, runCell, type RecurrentRegularization } from './run_cell.js';
 import { StepMask, type SequenceOptions } from './step_mask.js';
+import { checkRate } from './zoneout.js';
 import { foldInputProjection, fusedRecurrentEnabled, hasFusedKernel, runFused } from '../fused/route.js';
 import { embedding, embeddingSource, type IndexTensor } from '../../autograd/ops/gather.js';
 import { WorkspacePool } from '../../autograd/recurrent/workspace_pool.js';
@@ -49,6 +52,13 @@ export interface RecurrentLayerConfig extends RecurrentRegularization {
    * keeps the generic per-step autograd path, the reference. setFusedRecurrent(false) overrides.
    */
   fused?: boolean;
+  /**
+   * Weight drop (AWD-LSTM): in training, each entry of every W_hh is zeroed with this probability
+   * (survivors scaled by 1/(1−p)) by one mask per layer and direction per forward call, shared by
+   * every time step and batch row (default 0). Applied to the weight before the fused kernel runs,
+   * so the fused path stays available.
+   */
+  weightDrop?: number;
 }
 
 export type ResolvedLayerConfig = Required<RecurrentLayerConfig>;
@@ -58,9 +68,10 @@ export function resolveLayerConfig(config: RecurrentLayerConfig): ResolvedLayerC
   const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as RecurrentLayerConfig;
   const c = {
     numLayers: 1, bias: true, batchFirst: false, dropout: 0, bidirectional: false, fused: true, recurrentInit: 'uniform' as const,
-    learnInitialState: false, ...given, ...resolveRegularization(given),
+    learnInitialState: false, weightDrop: 0, ...given, ...resolveRegularization(given),
   };
   checkRecurrentInit(c.recurrentInit);
+  checkRate('weightDrop', c.weightDrop);
   if (!(Number.isInteger(c.numLayers) && c.numLayers >= 1)) throw new Error(`expected numLayers >= 1, got ${c.numLayers}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`expected dropout in [0, 1), got ${c.dropout}`);
   return c;
@@ -125,7 +136,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
       inputSize: c.inputSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bias: c.bias, batchFirst: c.batchFirst,
       dropout: c.dropout, bidirectional: c.bidirectional, fused: c.fused, inputDropout: c.inputDropout,
       recurrentDropout: c.recurrentDropout, zoneoutHidden: c.zoneoutHidden, zoneoutCell: c.zoneoutCell,
-      recurrentInit: c.recurrentInit, learnInitialState: c.learnInitialState,
+      recurrentInit: c.recurrentInit, learnInitialState: c.learnInitialState, weightDrop: c.weightDrop,
     };
   }
 
@@ -265,7 +276,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     for (let l = 0; l < numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
-        const cell = this.cells[l][d];
+        const cell = this.training ? dropRecurrentWeight(this.cells[l][d], this.config.weightDrop, this.rng) : this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d))
           : this.learned ? this.learned[l * D + d].map((s) => broadcastTo(s, [B, s.shape[0]])) : null;
         const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, l === 0 ? projectedIds : null) : null)

@@ -1,13 +1,15 @@
 // Recurrence: a cell run over whole sequences (flax's nn.RNN, Keras' RNN(cell)). Any RecurrentCell
 // works, custom ones included; the loop is the generic one (runCell → scan), with variable lengths,
-// variational dropout and zoneout. The building block of Bidirectional and StackedRNN.
+// variational dropout, zoneout and weight drop. The building block of Bidirectional and StackedRNN.
 
 import { Tensor, zeros } from '../../tensor/tensor.js';
 import { broadcastTo } from '../../autograd/ops/shape_ops.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Rng } from '../../tensor/random.js';
 import { Module } from '../module.js';
-import type { Carry, RecurrentCell } from '../cells/cell.js';
+import { CellBase, type Carry, type RecurrentCell } from '../cells/cell.js';
+import { dropRecurrentWeight } from '../layers/weight_drop.js';
+import { checkRate } from '../layers/zoneout.js';
 import { registerClass, type ModuleSpec } from '../registry.js';
 import { resolveRegularization, runCell, type RecurrentRegularization, type ResolvedRegularization } from '../layers/run_cell.js';
 import type { SequenceOptions, StepMask } from '../layers/step_mask.js';
@@ -26,6 +28,12 @@ export interface RecurrenceConfig extends RecurrentRegularization {
    * and broadcast over the batch, used whenever forward gets no initial carry.
    */
   learnInitialState?: boolean;
+  /**
+   * Weight drop (DropConnect on the cell's weight_hh, one mask per forward call, as the layers'
+   * weightDrop; for a deep-transition or highway cell, the first layer's) in training (default 0).
+   * Needs a cell with one recurrent matrix weight_hh (the gated cells and their kin: CellBase).
+   */
+  weightDrop?: number;
 }
 
 /**
@@ -46,6 +54,7 @@ export class Recurrence extends Module implements SequenceModule {
   readonly reverse: boolean;
   readonly batchFirst: boolean;
   readonly regularization: ResolvedRegularization;
+  readonly weightDrop: number;
   /** The learned initial states (learnInitialState), one per name in cell.stateNames, else null. */
   readonly learned: Tensor[] | null;
   /** Generator of dropout and zoneout masks (default: the global one). */
@@ -59,6 +68,10 @@ export class Recurrence extends Module implements SequenceModule {
     this.regularization = resolveRegularization(config);
     if (this.regularization.zoneoutCell > 0 && cell.carrySize < 2) {
       throw new Error(`Recurrence: expected zoneoutCell 0 for a cell without a cell state, got ${this.regularization.zoneoutCell}`);
+    }
+    this.weightDrop = checkRate('weightDrop', config.weightDrop ?? 0);
+    if (this.weightDrop > 0 && !(cell instanceof CellBase)) {
+      throw new Error('Recurrence: weightDrop needs a cell with one recurrent weight matrix weight_hh (RNNCell, LSTMCell, GRUCell, …), got another cell');
     }
     this.rng = rng;
     if (cell instanceof Module) this.registerModule('cell', cell);
@@ -78,7 +91,7 @@ export class Recurrence extends Module implements SequenceModule {
   getConfig(): Required<RecurrenceConfig> & { cell: ModuleSpec } {
     return {
       cell: serializePart('Recurrence', 'cell', this.cell), reverse: this.reverse, batchFirst: this.batchFirst, ...this.regularization,
-      learnInitialState: this.learned !== null,
+      learnInitialState: this.learned !== null, weightDrop: this.weightDrop,
     };
   }
 
@@ -94,7 +107,8 @@ export class Recurrence extends Module implements SequenceModule {
         throw new Error(`Recurrence: expected initial state of shape [${B}, ${H}], got ${formatShape(c.shape)}`);
       }
     }
-    return runCell(this.cell, x, initial ?? this.initialCarry(B), {
+    const cell = this.training && this.weightDrop > 0 ? dropRecurrentWeight(this.cell as CellBase, this.weightDrop, this.rng) : this.cell;
+    return runCell(cell, x, initial ?? this.initialCarry(B), {
       reverse: this.reverse, steps, regularization: this.regularization, training: this.training, rng: this.rng,
     });
   }
