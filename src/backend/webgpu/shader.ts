@@ -23,6 +23,8 @@ fn pf(k: u32) -> f32 { return bitcast<f32>(prm[P + k]); }
 fn pi(k: u32) -> i32 { return bitcast<i32>(prm[P + k]); }
 // The flat thread index of a 1-D kernel launched on a 2-D grid (dispatch limits are 65535 per axis).
 fn flat(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * ${WG}u; }
+// Infinity and NaN from a runtime load (as constants WGSL refuses them).
+fn bitsf(b: u32) -> f32 { return bitcast<f32>(b | (prm[0] & 0u)); }
 fn sigm(v: f32) -> f32 { if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); } let e = exp(v); return e / (1.0 + e); }
 // tanh through exp(−2|v|) never overflows (some implementations' tanh gives NaN past |v| ≈ 44).
 fn tanhs(v: f32) -> f32 { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }

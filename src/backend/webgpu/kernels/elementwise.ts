@@ -28,9 +28,9 @@ const POW = `
 fn powf(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
   if (x > 0.0) { return pow(x, y); }
-  if (x == 0.0) { if (y > 0.0) { return 0.0; } return bitcast<f32>(0x7f800000u); }
+  if (x == 0.0) { if (y > 0.0) { return 0.0; } return bitsf(0x7f800000u); }
   if (y == floor(y)) { let r = pow(-x, y); if (fract(y * 0.5) != 0.0) { return -r; } return r; }
-  return bitcast<f32>(0x7fc00000u);
+  return bitsf(0x7fc00000u);
 }
 `;
 

@@ -67,8 +67,8 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
 // log Σ exp(x[o..o+n)) with the row's maximum taken out first.
 const LOG_SUM_EXP = `
 fn rowMax(o: u32, n: u32) -> f32 {
-  var m = bitcast<f32>(0xff800000u);
-  for (var k = 0u; k < n; k++) { m = max(m, $x[o + k]); }
+  var m = bitsf(0xff800000u);
+  for (var k = 0u; k < n; k++) { let v = $x[o + k]; if (v > m) { m = v; } }
   return m;
 }
 fn rowSumExp(o: u32, n: u32, m: f32) -> f32 {
