@@ -42,6 +42,8 @@ export const webgpuBackend: Backend = {
   ...refBackend,
   ...webgpuRecurrent,
   name: 'webgpu',
+  asyncReadback: true,
+  sumSquaresTo: (x, out, outOff) => sumSquaresTo(x, out, outOff),
 
   gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) {
     const d = onGpu(A, B, C);

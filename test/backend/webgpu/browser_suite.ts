@@ -8,6 +8,32 @@ import { sumSquaresTo, webgpuBackend } from '../../../src/backend/webgpu/webgpu_
 import { webgpuDevice } from '../../../src/backend/webgpu/encode.js';
 import { Storage } from '../../../src/backend/storage.js';
 import { kernelCases, runKernelCases } from '../kernel_cases.js';
+import { setBackend, wasmBackend, type Backend } from '../../../src/backend/backend.js';
+import { nn, optim, randn, Rng, indices } from '../../../src/core.js';
+import { crossEntropy } from '../../../src/nn/losses/cross_entropy.js';
+
+// Five Adam steps of an LSTM with a linear readout under softmax cross-entropy on `be`, reading
+// each loss with the awaited read: the losses.
+async function trainLosses(be: Backend): Promise<number[]> {
+  setBackend(be);
+  const rng = new Rng(5);
+  const lstm = new nn.LSTM({ inputSize: 6, hiddenSize: 16 }, { rng });
+  const head = new nn.Linear({ inFeatures: 16, outFeatures: 7 }, { rng });
+  const opt = new optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 0.05 });
+  const x = randn([9, 4, 6], { rng });
+  const targets = indices(Array.from({ length: 36 }, (_, i) => (i * 5) % 7), [36]);
+  const losses: number[] = [];
+  for (let step = 0; step < 5; step++) {
+    const [h] = lstm.forward(x);
+    const loss = crossEntropy(head.forward(h).reshape([36, 7]), targets);
+    await loss.read();
+    losses.push(loss.item());
+    loss.backward();
+    opt.step();
+    opt.zeroGrad();
+  }
+  return losses;
+}
 
 export interface BrowserReport {
   adapter: string | null;
@@ -20,10 +46,12 @@ export interface BrowserReport {
   sumSquares: number;
   deviceErrors: string[];
   submissions: number;
+  /** The losses of five training steps on webgpu, and on wasm. */
+  train: { webgpu: number[]; wasm: number[]; downloadedBytes: number } | { error: string };
 }
 
 async function main(): Promise<BrowserReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0 };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' } };
   const cases = kernelCases();
   const failures = await runKernelCases(webgpuBackend, cases);
   const x = new Storage('float32', 3);
@@ -35,8 +63,14 @@ async function main(): Promise<BrowserReport> {
   const afterAwait = Array.from(x.read());
   const ss = new Storage('float32', 1);
   sumSquaresTo(x, ss, 0);
+  let train: BrowserReport['train'];
+  try {
+    const before = webgpuDevice()!.traffic.downloaded;
+    const webgpu = await trainLosses(webgpuBackend);
+    train = { webgpu, downloadedBytes: webgpuDevice()!.traffic.downloaded - before, wasm: await trainLosses(wasmBackend) };
+  } catch (e) { train = { error: String((e as Error).stack ?? e) }; }
   const dev = webgpuDevice()!;
-  return { adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { train, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }
 
 const w = globalThis as unknown as { unfoldWebGPU?: BrowserReport | { error: string } };

@@ -1,7 +1,8 @@
 // The WebGPU backend in headless Chromium, on its software adapter (SwiftShader): the kernel-case
 // table (../kernel_cases.ts) runs over the webgpu backend against the reference, to float32
 // tolerance; a synchronous read of values only the GPU holds throws the documented error, and the
-// awaited read brings them back. The page is ./browser_suite.ts bundled by esbuild (the project's
+// awaited read brings them back; five Adam steps of an LSTM train to wasm's losses reading back
+// nothing but the five losses. The page is ./browser_suite.ts bundled by esbuild (the project's
 // browser bundler), served from a local port (WebGPU needs a secure context: localhost is one).
 // Skipped, saying why, where Chromium or its WebGPU adapter is missing.
 
@@ -48,6 +49,12 @@ test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftS
     assert.deepEqual(r.afterAwait, [2, 4, 6]);
     assert.equal(r.sumSquares, 56);
     assert.deepEqual(errors, []);
+    if ('error' in r.train) assert.fail(`training on webgpu failed: ${r.train.error}`);
+    const { webgpu, wasm, downloadedBytes } = r.train;
+    assert.ok(webgpu[4] < webgpu[0], `the loss goes down on webgpu: ${webgpu.join(', ')}`);
+    webgpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]) <= 1e-4 * Math.abs(wasm[i]), `step ${i}: webgpu ${l}, wasm ${wasm[i]}`));
+    // Five steps read back five losses (4 bytes each) and nothing else: no per-op round trips.
+    assert.equal(downloadedBytes, 20);
   } finally {
     await ctx.close();
     server.close();
