@@ -11,6 +11,30 @@ import { kernelCases, runKernelCases } from '../kernel_cases.js';
 import { setBackend, wasmBackend, type Backend } from '../../../src/backend/backend.js';
 import { nn, optim, randn, Rng, indices } from '../../../src/core.js';
 import { crossEntropy } from '../../../src/nn/losses/cross_entropy.js';
+import { CharModel } from '../../../src/train/char_model.js';
+import { fit } from '../../../src/train/fit.js';
+import { evaluate } from '../../../src/train/evaluate.js';
+import { RandomWindowSampler } from '../../../src/data/batches.js';
+
+// Six steps of `fit` on a character LSTM (AdamW, gradient clipping at a norm low enough to act,
+// an evaluation every other step): the step losses and validation losses.
+async function fitLosses(be: Backend): Promise<{ losses: number[]; val: number[] }> {
+  setBackend(be);
+  const rng = new Rng(7);
+  const ids = Int32Array.from({ length: 400 }, (_, i) => (i * i + 3 * i) % 11);
+  const model = new CharModel({ vocabSize: 11, hiddenSize: 24, embeddingSize: 8 }, { rng });
+  const opt = new optim.AdamW(model.parameters(), { lr: 0.02 });
+  const windows = new RandomWindowSampler(ids, { batchSize: 4, seqLen: 12, rng });
+  const losses: number[] = [], val: number[] = [];
+  await fit({
+    model, optimizer: opt, steps: 6, clip: 0.5, evalEvery: 2,
+    data: () => windows.next(),
+    loss: ({ inputs, targets }) => crossEntropy(model.forward(indices(inputs, [4, 12]))[0], indices(targets, [4, 12])),
+    evaluate: () => ({ valLoss: evaluate(model, ids.subarray(0, 100)) }),
+    callbacks: { onStep: (s) => { losses.push(s.loss); }, onEval: (e) => { val.push(e.metrics.valLoss); } },
+  });
+  return { losses, val };
+}
 
 // Five Adam steps of an LSTM with a linear readout under softmax cross-entropy on `be`, reading
 // each loss with the awaited read: the losses.
@@ -48,10 +72,12 @@ export interface BrowserReport {
   submissions: number;
   /** The losses of five training steps on webgpu, and on wasm. */
   train: { webgpu: number[]; wasm: number[]; downloadedBytes: number } | { error: string };
+  /** fit on a character model (clipping and evaluations included), on webgpu and on wasm. */
+  fit: { webgpu: { losses: number[]; val: number[] }; wasm: { losses: number[]; val: number[] } } | { error: string };
 }
 
 async function main(): Promise<BrowserReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' } };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' } };
   const cases = kernelCases();
   const failures = await runKernelCases(webgpuBackend, cases);
   const x = new Storage('float32', 3);
@@ -69,8 +95,10 @@ async function main(): Promise<BrowserReport> {
     const webgpu = await trainLosses(webgpuBackend);
     train = { webgpu, downloadedBytes: webgpuDevice()!.traffic.downloaded - before, wasm: await trainLosses(wasmBackend) };
   } catch (e) { train = { error: String((e as Error).stack ?? e) }; }
+  let fitted: BrowserReport['fit'];
+  try { fitted = { webgpu: await fitLosses(webgpuBackend), wasm: await fitLosses(wasmBackend) }; } catch (e) { fitted = { error: String((e as Error).stack ?? e) }; }
   const dev = webgpuDevice()!;
-  return { train, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { train, fit: fitted, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }
 
 const w = globalThis as unknown as { unfoldWebGPU?: BrowserReport | { error: string } };

@@ -2,7 +2,8 @@
 // table (../kernel_cases.ts) runs over the webgpu backend against the reference, to float32
 // tolerance; a synchronous read of values only the GPU holds throws the documented error, and the
 // awaited read brings them back; five Adam steps of an LSTM train to wasm's losses reading back
-// nothing but the five losses. The page is ./browser_suite.ts bundled by esbuild (the project's
+// nothing but the five losses; and `fit` trains a character model there (clipping on the device,
+// evaluations on the host from the GPU's weights) to wasm's losses. The page is ./browser_suite.ts bundled by esbuild (the project's
 // browser bundler), served from a local port (WebGPU needs a secure context: localhost is one).
 // Skipped, saying why, where Chromium or its WebGPU adapter is missing.
 
@@ -55,6 +56,14 @@ test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftS
     webgpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]) <= 1e-4 * Math.abs(wasm[i]), `step ${i}: webgpu ${l}, wasm ${wasm[i]}`));
     // Five steps read back five losses (4 bytes each) and nothing else: no per-op round trips.
     assert.equal(downloadedBytes, 20);
+    // fit with clipping (on the device) and evaluations (on the host, from the GPU's weights).
+    if ('error' in r.fit) assert.fail(`fit on webgpu failed: ${r.fit.error}`);
+    const f = r.fit;
+    assert.equal(f.webgpu.losses.length, 6);
+    assert.equal(f.webgpu.val.length, 2);
+    f.webgpu.losses.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.losses[i]) <= 1e-4 * f.wasm.losses[i], `fit step ${i}: webgpu ${l}, wasm ${f.wasm.losses[i]}`));
+    f.webgpu.val.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.val[i]) <= 1e-4 * f.wasm.val[i], `evaluation ${i}: webgpu ${l}, wasm ${f.wasm.val[i]}`));
+    assert.ok(f.webgpu.val[1] < f.webgpu.val[0], `validation loss goes down: ${f.webgpu.val.join(', ')}`);
   } finally {
     await ctx.close();
     server.close();
