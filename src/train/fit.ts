@@ -241,10 +241,14 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     const running = progressOf() < 1 && !interrupted;
     let early = false;
     if (due && running && o.evaluate) {
-      metrics = await onHost(() => o.evaluate!(context()));
-      const bad = nonFiniteMetric(metrics);
-      if (bad !== null) throw diverged(step, bad);
-      for (const c of callbacks) c.onEval?.({ step, elapsed, metrics });
+      // The callbacks too may read the model (a live report analyses it).
+      metrics = await onHost(() => {
+        const m = o.evaluate!(context());
+        const bad = nonFiniteMetric(m);
+        if (bad !== null) throw diverged(step, bad);
+        for (const c of callbacks) c.onEval?.({ step, elapsed, metrics: m });
+        return m;
+      });
       early = o.stopWhen?.(metrics) ?? false;
     }
     const every = o.checkpoint?.every ?? 0;
