@@ -72,12 +72,14 @@ export interface BrowserReport {
   submissions: number;
   /** The losses of five training steps on webgpu, and on wasm. */
   train: { webgpu: number[]; wasm: number[]; downloadedBytes: number } | { error: string };
+  /** Bytes in GPU buffers that storages hold: after the training runs, then after a forced garbage collection. */
+  liveBytes: { afterTraining: number; afterGc: number; steps40: number };
   /** fit on a character model (clipping and evaluations included), on webgpu and on wasm. */
   fit: { webgpu: { losses: number[]; val: number[] }; wasm: { losses: number[]; val: number[] } } | { error: string };
 }
 
 async function main(): Promise<BrowserReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' } };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps40: 0 } };
   const cases = kernelCases();
   const failures = await runKernelCases(webgpuBackend, cases);
   const x = new Storage('float32', 3);
@@ -95,10 +97,18 @@ async function main(): Promise<BrowserReport> {
     const webgpu = await trainLosses(webgpuBackend);
     train = { webgpu, downloadedBytes: webgpuDevice()!.traffic.downloaded - before, wasm: await trainLosses(wasmBackend) };
   } catch (e) { train = { error: String((e as Error).stack ?? e) }; }
+  // Memory without dispose(): 40 more steps, then a forced collection (the page has --expose-gc) and
+  // a turn of the event loop for the finalizers.
+  const live0 = webgpuDevice()!.liveBytes();
+  for (let i = 0; i < 8; i++) await trainLosses(webgpuBackend);
+  const steps40 = webgpuDevice()!.liveBytes();
+  (globalThis as { gc?: () => void }).gc?.();
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 20));
+  const liveBytes = { afterTraining: live0, steps40, afterGc: webgpuDevice()!.liveBytes() };
   let fitted: BrowserReport['fit'];
   try { fitted = { webgpu: await fitLosses(webgpuBackend), wasm: await fitLosses(wasmBackend) }; } catch (e) { fitted = { error: String((e as Error).stack ?? e) }; }
   const dev = webgpuDevice()!;
-  return { train, fit: fitted, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { train, fit: fitted, liveBytes, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }
 
 const w = globalThis as unknown as { unfoldWebGPU?: BrowserReport | { error: string } };

@@ -3,7 +3,8 @@
 // tolerance; a synchronous read of values only the GPU holds throws the documented error, and the
 // awaited read brings them back; five Adam steps of an LSTM train to wasm's losses reading back
 // nothing but the five losses; and `fit` trains a character model there (clipping on the device,
-// evaluations on the host from the GPU's weights) to wasm's losses. The page is ./browser_suite.ts bundled by esbuild (the project's
+// evaluations on the host from the GPU's weights) to wasm's losses; GPU buffers come back when their
+// tensors are garbage collected. The page is ./browser_suite.ts bundled by esbuild (the project's
 // browser bundler), served from a local port (WebGPU needs a secure context: localhost is one).
 // Skipped, saying why, where Chromium or its WebGPU adapter is missing.
 
@@ -35,7 +36,7 @@ export async function servePage(js: string): Promise<{ url: string; close(): voi
 test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftShader)', { skip: !existsSync(CHROMIUM) && 'needs Chromium at /usr/bin/chromium', timeout: 240_000 }, async (t) => {
   const bundle = await build({ entryPoints: [join(ROOT, 'test/backend/webgpu/browser_suite.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'warning' });
   const server = await servePage(bundle.outputFiles[0].text);
-  const ctx = await launchChromium(WEBGPU_SWITCHES);
+  const ctx = await launchChromium([...WEBGPU_SWITCHES, '--js-flags=--expose-gc']); // gc(): the memory check
   try {
     const { page, errors } = await watchedPage(ctx);
     await page.goto(server.url);
@@ -56,6 +57,9 @@ test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftS
     webgpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]) <= 1e-4 * Math.abs(wasm[i]), `step ${i}: webgpu ${l}, wasm ${wasm[i]}`));
     // Five steps read back five losses (4 bytes each) and nothing else: no per-op round trips.
     assert.equal(downloadedBytes, 20);
+    // No dispose() anywhere: once the page's tensors are garbage, a collection gives their GPU buffers back.
+    const { steps40, afterGc } = r.liveBytes;
+    assert.ok(steps40 > 0 && afterGc < steps40 / 10, `bytes held in GPU buffers: ${steps40} after 40 more steps, ${afterGc} after a collection`);
     // fit with clipping (on the device) and evaluations (on the host, from the GPU's weights).
     if ('error' in r.fit) assert.fail(`fit on webgpu failed: ${r.fit.error}`);
     const f = r.fit;
