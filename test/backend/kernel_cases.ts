@@ -259,9 +259,9 @@ export async function runKernelCases(be: Backend, cases: readonly KernelCase[] =
   for (const c of cases) {
     try {
       const want = c.run(refBackend).map((s) => s.read().slice());
-      const got = c.run(be);
+      const got = await Promise.all(c.run(be).map((s) => s.readAsync())); // one wait for all of them
       for (let k = 0; k < want.length; k++) {
-        const m = mismatch(await got[k].readAsync(), want[k]);
+        const m = mismatch(got[k], want[k]);
         if (m !== '') failures.push(`${c.name}: output ${k} ${m}`);
       }
     } catch (e) {

@@ -60,6 +60,8 @@ async function trainLosses(be: Backend): Promise<number[]> {
 }
 
 export interface BrowserReport {
+  /** Milliseconds each part took (diagnostics, never asserted). */
+  ms?: Record<string, number>;
   adapter: string | null;
   cases: number;
   failures: string[];
@@ -73,15 +75,20 @@ export interface BrowserReport {
   /** The losses of five training steps on webgpu, and on wasm. */
   train: { webgpu: number[]; wasm: number[]; downloadedBytes: number } | { error: string };
   /** Bytes in GPU buffers that storages hold: after the training runs, then after a forced garbage collection. */
-  liveBytes: { afterTraining: number; afterGc: number; steps40: number };
+  liveBytes: { afterTraining: number; afterGc: number; steps15: number };
   /** fit on a character model (clipping and evaluations included), on webgpu and on wasm. */
   fit: { webgpu: { losses: number[]; val: number[] }; wasm: { losses: number[]; val: number[] } } | { error: string };
 }
 
 async function main(): Promise<BrowserReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps40: 0 } };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps15: 0 } };
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string): void => { const now = performance.now(); ms[name] = Math.round(now - t); t = now; };
+  lap('init');
   const cases = kernelCases();
   const failures = await runKernelCases(webgpuBackend, cases);
+  lap('cases');
   const x = new Storage('float32', 3);
   x.overwrite().set([1, 2, 3]);
   webgpuBackend.affineScalar(x, 2, 0, x);
@@ -97,18 +104,21 @@ async function main(): Promise<BrowserReport> {
     const webgpu = await trainLosses(webgpuBackend);
     train = { webgpu, downloadedBytes: webgpuDevice()!.traffic.downloaded - before, wasm: await trainLosses(wasmBackend) };
   } catch (e) { train = { error: String((e as Error).stack ?? e) }; }
-  // Memory without dispose(): 40 more steps, then a forced collection (the page has --expose-gc) and
+  lap('train');
+  // Memory without dispose(): 15 more steps, then a forced collection (the page has --expose-gc) and
   // a turn of the event loop for the finalizers.
   const live0 = webgpuDevice()!.liveBytes();
-  for (let i = 0; i < 8; i++) await trainLosses(webgpuBackend);
-  const steps40 = webgpuDevice()!.liveBytes();
+  for (let i = 0; i < 3; i++) await trainLosses(webgpuBackend);
+  const steps15 = webgpuDevice()!.liveBytes();
   (globalThis as { gc?: () => void }).gc?.();
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 20));
-  const liveBytes = { afterTraining: live0, steps40, afterGc: webgpuDevice()!.liveBytes() };
+  const liveBytes = { afterTraining: live0, steps15, afterGc: webgpuDevice()!.liveBytes() };
+  lap('memory');
   let fitted: BrowserReport['fit'];
   try { fitted = { webgpu: await fitLosses(webgpuBackend), wasm: await fitLosses(wasmBackend) }; } catch (e) { fitted = { error: String((e as Error).stack ?? e) }; }
+  lap('fit');
   const dev = webgpuDevice()!;
-  return { train, fit: fitted, liveBytes, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { ms, train, fit: fitted, liveBytes, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }
 
 const w = globalThis as unknown as { unfoldWebGPU?: BrowserReport | { error: string } };
