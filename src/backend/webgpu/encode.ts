@@ -3,7 +3,8 @@
 // matrix product (which the recurrent kernels encode once per step inside their own call).
 
 import type { Storage } from '../storage.js';
-import type { Call, GpuDevice } from './gpu_device.js';
+import type { GpuDevice } from './gpu_device.js';
+import type { Call } from './call.js';
 import { GEMM_TILE, gemmBody } from './kernels/gemm.js';
 
 let device: GpuDevice | null = null;

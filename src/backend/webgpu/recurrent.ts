@@ -7,7 +7,7 @@
 import type { Backend, SequenceLayout } from '../backend.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { Storage } from '../storage.js';
-import { grid, type Call } from './gpu_device.js';
+import { grid, type Call } from './call.js';
 import { encodeGemm, onGpu, submit } from './encode.js';
 import { f32Bits } from './shader.js';
 import { affineBody, fillBody } from './kernels/elementwise.js';
