@@ -43,7 +43,7 @@ function caseOf(name: string, seed: number, run: (be: Backend, rng: Rng) => Stor
 
 function gemmCases(): KernelCase[] {
   const out: KernelCase[] = [];
-  for (const [M, N, K] of [[70, 33, 45], [1, 130, 64], [65, 1, 17], [3, 5, 0]]) {
+  for (const [M, N, K] of [[70, 33, 45], [1, 130, 64], [20, 70, 37], [65, 1, 17], [3, 5, 0]]) {
     for (const tA of [false, true]) for (const tB of [false, true]) for (const acc of [false, true]) {
       out.push(caseOf(`gemm ${M}x${N}x${K} tA=${tA} tB=${tB} acc=${acc}`, M + N + K, (be, rng) => {
         const a = dev(be, rand(rng, M * K + 3)), b = dev(be, rand(rng, K * N + 5));

@@ -5,7 +5,7 @@
 import type { Storage } from '../storage.js';
 import type { GpuDevice } from './gpu_device.js';
 import type { Call } from './call.js';
-import { GEMM_TILE, gemmBody } from './kernels/gemm.js';
+import { GEMM_TILE, gemmBody, gemmRows } from './kernels/gemm.js';
 
 let device: GpuDevice | null = null;
 
@@ -36,6 +36,7 @@ export function encodeGemm(
 ): void {
   if (M === 0 || N === 0) return;
   const cover = !acc && cOff === 0 && M * N === C.length;
-  c.dispatch('gemm', gemmBody, [['a', A, 'read', aOff], ['b', B, 'read', bOff], ['c', C, cover ? 'overwrite' : 'write', cover ? undefined : cOff]],
-    [M, N, K, +tA, +tB, +acc], [Math.ceil(N / GEMM_TILE), Math.ceil(M / GEMM_TILE)]);
+  const rows = gemmRows(M);
+  c.dispatch(`gemm:${rows}`, () => gemmBody(rows), [['a', A, 'read', aOff], ['b', B, 'read', bOff], ['c', C, cover ? 'overwrite' : 'write', cover ? undefined : cOff]],
+    [M, N, K, +tA, +tB, +acc], [Math.ceil(N / GEMM_TILE), Math.ceil(M / rows)]);
 }
