@@ -14,8 +14,9 @@
 //  - Host inputs (gather indices, cross-entropy targets and scales, sequence lengths) travel in each
 //    call's parameter block: uploads are free of round trips.
 //  - float64 storages (gradient checks) never go to the GPU: those calls run the reference kernels.
-// So a training step (forward, backward, optimizer) is a chain of submissions with no wait; the
-// loop awaits its loss once per step (or every k steps) and that is the only round trip.
+// So a training step (forward, backward, optimizer) is a chain of submissions with no wait; `fit`
+// awaits its loss once per step, and that is the step's only round trip (clipping stays on the
+// device; evaluations and checkpoints run on the host from awaited copies, ../../train/host_pass.ts).
 
 import type { Backend, BinaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
@@ -39,6 +40,10 @@ function hostOnly(name: string, ...xs: Storage[]): boolean {
 
 const shapeOf = (s: readonly number[]): readonly number[] => (s.length === 0 ? [1] : s);
 
+/**
+ * The WebGPU backend: call `await initWebGPU()` first (it answers false where there is no adapter),
+ * then `setBackend(webgpuBackend)`. Values come back with `await tensor.read()`.
+ */
 export const webgpuBackend: Backend = {
   ...refBackend,
   ...webgpuRecurrent,
