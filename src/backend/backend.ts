@@ -70,6 +70,13 @@ export interface Backend {
   sumSquaresTo?(x: Storage, out: Storage, outOff: number): void;
   /** Maximum along the middle axis of x viewed as [outer, size, inner]: values to out, positions to arg [outer·inner]. */
   maxAxis(x: Storage, outer: number, size: number, inner: number, out: Storage, arg: Int32Array): void;
+  /**
+   * maxAxis with the positions in a storage (as float32 values) instead of a JS array: the form for
+   * asyncReadback backends, whose positions never come back to JS.
+   */
+  maxAxisTo?(x: Storage, outer: number, size: number, inner: number, out: Storage, pos: Storage): void;
+  /** The gradient of maxAxisTo: gx [outer, size, inner] = g [outer, inner] at each position in pos, 0 elsewhere. */
+  maxAxisBackward?(g: Storage, pos: Storage, outer: number, size: number, inner: number, gx: Storage): void;
   /** out[r, :] = softmax(x[r, :]) (log: log-softmax) for rows of length n. */
   softmaxRows(x: Storage, rows: number, n: number, out: Storage, log: boolean): void;
   /** out = x with its axes reordered: out axis i is x axis perm[i]. */

@@ -27,7 +27,7 @@ import { grid } from './call.js';
 import { encodeGemm, onGpu, submit } from './encode.js';
 import { f32Bits } from './shader.js';
 import { addIntoBody, affineBody, binaryBody, fillBody, powScalarBody, unaryBody, unaryGradBody } from './kernels/elementwise.js';
-import { colSumsBody, crossEntropyBackwardBody, crossEntropyForwardBody, softmaxRowsBody, sumSquaresBody, sumToBody } from './kernels/reduce.js';
+import { colSumsBody, crossEntropyBackwardBody, crossEntropyForwardBody, maxAxisBackwardBody, maxAxisBody, softmaxRowsBody, sumSquaresBody, sumToBody } from './kernels/reduce.js';
 import { gatherRowsBody, permuteBody, scatterAddRowsBody, scatterGroups } from './kernels/layout.js';
 import { adamBody, sgdBody } from './kernels/optim.js';
 import { webgpuRecurrent } from './recurrent.js';
@@ -126,6 +126,24 @@ export const webgpuBackend: Backend = {
   maxAxis(x, outer, size, inner, o, arg) {
     hostOnly('maxAxis (its positions are a JS Int32Array)', x);
     refBackend.maxAxis(x, outer, size, inner, o, arg);
+  },
+
+  maxAxisTo(x, outer, size, inner, o, pos) {
+    const d = onGpu(x, o, pos);
+    if (d === null) throw new Error(`maxAxisTo: expected float32 storages, got ${x.dtype}, ${o.dtype} and ${pos.dtype}`);
+    const n = outer * inner;
+    if (n === 0 || size === 0) return;
+    submit(d, (c) => c.dispatch('maxAxis', maxAxisBody, [['x', x, 'read'], ['out', o, n === o.length ? 'overwrite' : 'write'], ['pos', pos, n === pos.length ? 'overwrite' : 'write']],
+      [n, size, inner], grid(n)));
+  },
+
+  maxAxisBackward(g, pos, outer, size, inner, gx) {
+    const d = onGpu(g, pos, gx);
+    if (d === null) throw new Error(`maxAxisBackward: expected float32 storages, got ${g.dtype}, ${pos.dtype} and ${gx.dtype}`);
+    const n = outer * size * inner;
+    if (n === 0) return;
+    submit(d, (c) => c.dispatch('maxAxisBackward', maxAxisBackwardBody, [['g', g, 'read'], ['pos', pos, 'read'], ['gx', gx, n === gx.length ? 'overwrite' : 'write']],
+      [n, size, inner], grid(n)));
   },
 
   softmaxRows(x, rows, n, o, log) {

@@ -36,6 +36,19 @@ async function fitLosses(be: Backend): Promise<{ losses: number[]; val: number[]
   return { losses, val };
 }
 
+// max along an axis (ties included) and its gradient on `be`: the values and x's gradient.
+async function maxAndGrad(be: Backend): Promise<number[][]> {
+  setBackend(be);
+  const x = randn([3, 5, 4], { rng: new Rng(9) }).requiresGrad_();
+  const xs = x.data;
+  xs[4] = xs[8] = 9; // a tie along axis 1 at (0, ·, 0): the gradient goes to the first
+  const y = x.max(1);
+  y.mul(randn([3, 4], { rng: new Rng(10) })).sum().backward();
+  await y.read();
+  await x.grad!.read();
+  return [Array.from(y.dataSync()), Array.from(x.grad!.dataSync())];
+}
+
 // Five Adam steps of an LSTM with a linear readout under softmax cross-entropy on `be`, reading
 // each loss with the awaited read: the losses.
 async function trainLosses(be: Backend): Promise<number[]> {
@@ -60,6 +73,8 @@ async function trainLosses(be: Backend): Promise<number[]> {
 }
 
 export interface BrowserReport {
+  /** max(1) of a [3, 5, 4] tensor and its gradient, on webgpu and on wasm. */
+  max: { webgpu: number[][]; wasm: number[][] } | { error: string };
   /** Milliseconds each part took (diagnostics, never asserted). */
   ms?: Record<string, number>;
   adapter: string | null;
@@ -81,7 +96,7 @@ export interface BrowserReport {
 }
 
 async function main(): Promise<BrowserReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps15: 0 } };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, max: { error: 'no adapter' }, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps15: 0 } };
   const ms: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string): void => { const now = performance.now(); ms[name] = Math.round(now - t); t = now; };
@@ -98,6 +113,8 @@ async function main(): Promise<BrowserReport> {
   const afterAwait = Array.from(x.read());
   const ss = new Storage('float32', 1);
   sumSquaresTo(x, ss, 0);
+  let maxes: BrowserReport['max'];
+  try { maxes = { webgpu: await maxAndGrad(webgpuBackend), wasm: await maxAndGrad(wasmBackend) }; } catch (e) { maxes = { error: String((e as Error).stack ?? e) }; }
   let train: BrowserReport['train'];
   try {
     const before = webgpuDevice()!.traffic.downloaded;
@@ -118,7 +135,7 @@ async function main(): Promise<BrowserReport> {
   try { fitted = { webgpu: await fitLosses(webgpuBackend), wasm: await fitLosses(wasmBackend) }; } catch (e) { fitted = { error: String((e as Error).stack ?? e) }; }
   lap('fit');
   const dev = webgpuDevice()!;
-  return { ms, train, fit: fitted, liveBytes, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { ms, max: maxes, train, fit: fitted, liveBytes, adapter: 'ok', cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }
 
 const w = globalThis as unknown as { unfoldWebGPU?: BrowserReport | { error: string } };

@@ -26,6 +26,9 @@ test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftS
     assert.deepEqual(r.afterAwait, [2, 4, 6]);
     assert.equal(r.sumSquares, 56);
     assert.deepEqual(errors, []);
+    // max keeps its positions on the device (maxAxisTo / maxAxisBackward): values and gradient as on wasm.
+    if ('error' in r.max) assert.fail(`max on webgpu failed: ${r.max.error}`);
+    assert.deepEqual(r.max.webgpu, r.max.wasm);
     if ('error' in r.train) assert.fail(`training on webgpu failed: ${r.train.error}`);
     const { webgpu, wasm, downloadedBytes } = r.train;
     assert.ok(webgpu[4] < webgpu[0], `the loss goes down on webgpu: ${webgpu.join(', ')}`);

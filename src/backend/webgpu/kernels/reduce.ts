@@ -64,6 +64,32 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   if (lid.x == 0u) { $out[0] = part[0]; }
 }`;
 
+/**
+ * The maximum along the middle axis of x [outer, size, inner] and its first position (as a float;
+ * a NaN wins, as in the reference). Params: outer·inner, size, inner.
+ */
+export const maxAxisBody = `${HEAD}
+  if (i >= p(0u)) { return; }
+  let size = p(1u); let inner = p(2u);
+  let o = i / inner; let k = i % inner;
+  var best = bitsf(0xff800000u); var at = 0u;
+  for (var s = 0u; s < size; s++) {
+    let v = $x[(o * size + s) * inner + k];
+    if (v > best || v != v) { best = v; at = s; if (v != v) { break; } }
+  }
+  $out[i] = best;
+  $pos[i] = f32(at);
+}`;
+
+/** gx[o, s, k] = g[o, k] where s is the position of the maximum, else 0. Params: outer·size·inner, size, inner. */
+export const maxAxisBackwardBody = `${HEAD}
+  if (i >= p(0u)) { return; }
+  let size = p(1u); let inner = p(2u);
+  let k = i % inner; let s = (i / inner) % size; let o = i / (inner * size);
+  let j = o * inner + k;
+  if (u32($pos[j]) == s) { $gx[i] = $g[j]; } else { $gx[i] = 0.0; }
+}`;
+
 // log Σ exp(x[o..o+n)) with the row's maximum taken out first.
 const LOG_SUM_EXP = `
 fn rowMax(o: u32, n: u32) -> f32 {
