@@ -41,13 +41,16 @@ const files = {
   '/unfold.js': bundle,
   '/page.js': join(root, 'bench', 'webgpu_page.js'),
   '/tf.min.js': join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js'),
+  // Not a dependency of the project (yet): used when installed.
+  '/tf-webgpu.js': join(root, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu', 'dist', 'tf-backend-webgpu.min.js'),
 };
+const tfWebgpu = existsSync(files['/tf-webgpu.js']) ? '<script src="/tf-webgpu.js"></script>' : '';
 const server = createServer((req, res) => {
   const path = files[new URL(req.url, 'http://x').pathname];
   if (path && existsSync(path)) { res.setHeader('content-type', 'text/javascript'); res.end(readFileSync(path)); return; }
   if (path) { res.statusCode = 404; res.end(); return; }
   res.setHeader('content-type', 'text/html');
-  res.end('<!doctype html><script src="/tf.min.js"></script><script type="module" src="/page.js"></script>');
+  res.end(`<!doctype html><script src="/tf.min.js"></script>${tfWebgpu}<script type="module" src="/page.js"></script>`);
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'unfold-bench-')), {
