@@ -10,6 +10,10 @@
 //   GFLOP/s            unfold's gemm and the model FLOPs its training reaches, against numpy's
 //                      OpenBLAS sgemm on the same machine (the ceiling).
 //
+// WebGPU (bench/webgpu_browser.mjs): unfold's webgpu backend beside TensorFlow.js's webgl (and webgpu,
+// when installed) in one headless Chromium, LSTM training at H = 128, 512 × batch 32, 128 and batch-1
+// sampling; on a software adapter (SwiftShader, no GPU) those figures only show that it runs.
+//
 // Peers: PyTorch CPU (Debian's python3-torch; 1 thread, 1 thread with OpenBLAS on 2, and 2 threads, the best one marked), TensorFlow.js
 // cpu and wasm backends (one-hot input), brain.js (batch 1), and for sampling onnxruntime-node (CPU;
 // the model exported by Debian's torch.onnx.export; 1 and 2 intra-op threads). One runner per peer under bench/, each a
@@ -23,7 +27,7 @@
 //   --time     seconds each run is timed for, after its warm-up (a run always times at least one step)
 //   --warmup   seconds of warm-up per run (at least one step)
 //   --timeout  seconds after which a run is killed and reported as timed out
-//   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy (default: all)
+//   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy, webgpu (default: all)
 //   --full     run tfjs-cpu at H = 512 with length 64 too (by default length 16: its pure-JavaScript
 //              matmul takes about two minutes per length-64 step there, and tokens/s of a recurrent
 //              net does not depend on the length, as the same per-step matmuls just repeat)
@@ -52,7 +56,7 @@ const { values: opt } = parseArgs({
     json: { type: 'string' },
   },
 });
-const PEERS = ['unfold', 'torch', 'ort', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy'];
+const PEERS = ['unfold', 'torch', 'ort', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy', 'webgpu'];
 const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : PEERS;
 for (const p of only) if (!PEERS.includes(p)) throw new Error(`--only: expected some of ${PEERS.join(', ')}, got '${p}'`);
 const timing = ['--warmup', opt.warmup, '--time', opt.time];
@@ -214,6 +218,14 @@ for (const r of ROWS) {
   const job = only.includes(r.peer) ? sampleJob(r.row) : null;
   if (job) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...job });
 }
+// WebGPU in a browser: one run per (H, batch), each measuring unfold and TensorFlow.js in one page.
+const WEBGPU = [[128, 32], [128, 128], [512, 32], [512, 128]];
+if (only.includes('webgpu')) {
+  for (const [h, b] of WEBGPU) {
+    jobs.push({ id: `webgpu-${h}-${b}`, kind: 'webgpu', row: 'webgpu', config: `${h}x${b}`, cmd: node,
+      args: [bench('webgpu_browser.mjs'), '--hidden', String(h), '--batch', String(b), ...timing, '--timeout', String(Math.max(30, timeoutS - 10))] });
+  }
+}
 // Memory over 10,000 steps of plain library code (no dispose): the README's training loop, and a
 // stateful LSTM's forward calls.
 if (only.includes('unfold')) {
@@ -231,7 +243,8 @@ for (const [i, job] of jobs.entries()) {
   const r = await runOne(job);
   results.push(r);
   const r0 = r.result;
-  const fig = r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
+  const fig = r0?.runner === 'webgpu' ? `unfold ${fmt(r0.unfold?.tokens_per_sec)} tokens/s, tfjs webgl ${fmt(r0.tfjs_webgl?.tokens_per_sec)} tokens/s`
+    : r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
     : r0?.us_per_char !== undefined ? `${fmt(r0.us_per_char)} µs/char`
       : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r0?.exported ? `${r0.bytes} bytes`
         : r0?.drift !== undefined ? `RSS ${r0.warm_mib} → ${r0.last_mib} MiB, drift ${(100 * r0.drift).toFixed(1)}%` : r.error;
@@ -352,6 +365,25 @@ if (memory.length) {
     if (m.error || !m.result) { out(`| ${name} | – (${m.error}) | | | | |`); continue; }
     const r = m.result;
     out(`| ${name} | ${fmt(r.steps)} | ${r.warm_mib} MiB | ${r.last_mib} MiB | ${r.max_mib} MiB | ${(100 * r.drift).toFixed(1)}% |`);
+  }
+  out();
+}
+
+const gpuRuns = results.filter((r) => r.kind === 'webgpu');
+if (gpuRuns.length) {
+  const adapter = gpuRuns.find((r) => r.result?.adapter)?.result;
+  out(`WebGPU in headless Chromium (adapter: ${adapter ? adapter.adapter : 'none'}): LSTM training tokens/s (embedding 64 → LSTM → linear, V = 65,`);
+  out('length 64; unfold AdamW with clip 5, awaiting its loss once per step; TensorFlow.js Adam, one-hot input) and unfold\'s batch-1 sampling.');
+  if (adapter?.software) out('**Software adapter (SwiftShader, the CPU emulating a GPU): these figures only show that the path runs; they say nothing of GPU speed.**');
+  out();
+  out('| H × batch | unfold webgpu | TensorFlow.js webgl | TensorFlow.js webgpu | unfold / best tfjs | unfold sampling, µs/char |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const cell = (x) => (x === undefined ? '–' : x.skipped ? `– (${x.skipped})` : fmt(x.tokens_per_sec));
+  for (const r of gpuRuns) {
+    if (r.error || !r.result) { out(`| ${r.config} | – (${(r.error ?? 'no result').replace(/\|/g, '/')}) | | | | |`); continue; }
+    const x = r.result;
+    const best = Math.max(x.tfjs_webgl?.tokens_per_sec ?? 0, x.tfjs_webgpu?.tokens_per_sec ?? 0);
+    out(`| ${r.config.replace('x', ' × ')} | ${cell(x.unfold)} | ${cell(x.tfjs_webgl)} | ${cell(x.tfjs_webgpu)} | ${best > 0 && x.unfold?.tokens_per_sec ? ratio(x.unfold.tokens_per_sec / best) : '–'} | ${x.unfold_sample ? fmt(x.unfold_sample.us_per_char) : '–'} |`);
   }
   out();
 }

@@ -17,3 +17,5 @@ export * as tree from './tree/index.js';
 export * as seq2seq from './seq2seq/index.js';
 export * as metrics from './metrics/index.js';
 export * as graph from './graph/index.js';
+export { webgpuBackend, sumSquaresTo } from './backend/webgpu/webgpu_backend.js';
+export { initWebGPU, webgpuUnavailable, type InitWebGPUOptions } from './backend/webgpu/init.js';

@@ -40,6 +40,12 @@ export type RnnActivation = 'tanh' | 'relu' | 'modrelu';
 export interface Backend {
   readonly name: string;
   /**
+   * Whether values a kernel writes come back to JS only through an awaited read (WebGPU): ops then
+   * keep their reductions on the device instead of finishing them on the host, and the training
+   * loop awaits its loss before reading it (see ./webgpu/webgpu_backend.ts).
+   */
+  readonly asyncReadback?: boolean;
+  /**
    * C[M, N] = (accumulate ? C : 0) + op(A)[M, K] · op(B)[K, N], each matrix row-major from its offset:
    * A stored [M, K] (or [K, M] when transA), B stored [K, N] (or [N, K] when transB).
    */
@@ -63,8 +69,17 @@ export interface Backend {
   colSums(x: Storage, rows: number, n: number, out: Storage, accumulate: boolean): void;
   /** Σ_i x[i]², accumulated in float64 (the squared 2-norm). */
   sumSquares(x: Storage): number;
+  /** out[outOff] = Σ_i x[i]² on the device (float32): the form of sumSquares for asyncReadback backends. */
+  sumSquaresTo?(x: Storage, out: Storage, outOff: number): void;
   /** Maximum along the middle axis of x viewed as [outer, size, inner]: values to out, positions to arg [outer·inner]. */
   maxAxis(x: Storage, outer: number, size: number, inner: number, out: Storage, arg: Int32Array): void;
+  /**
+   * maxAxis with the positions in a storage (as float32 values) instead of a JS array: the form for
+   * asyncReadback backends, whose positions never come back to JS.
+   */
+  maxAxisTo?(x: Storage, outer: number, size: number, inner: number, out: Storage, pos: Storage): void;
+  /** The gradient of maxAxisTo: gx [outer, size, inner] = g [outer, inner] at each position in pos, 0 elsewhere. */
+  maxAxisBackward?(g: Storage, pos: Storage, outer: number, size: number, inner: number, gx: Storage): void;
   /** out[r, :] = softmax(x[r, :]) (log: log-softmax) for rows of length n. */
   softmaxRows(x: Storage, rows: number, n: number, out: Storage, log: boolean): void;
   /** out = x with its axes reordered: out axis i is x axis perm[i]. */

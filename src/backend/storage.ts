@@ -32,6 +32,11 @@ export interface Device {
   release(s: Storage): void;
   /** Called at safe points (no kernel running, no device address held): may move young blocks out. */
   collect(): void;
+  /**
+   * Copies s's current device values into `host`, asynchronously: for a device that cannot read back
+   * synchronously (WebGPU, whose download throws), what Storage.readAsync uses.
+   */
+  downloadAsync?(s: Storage, host: FloatArray): Promise<void>;
 }
 
 const devices: Device[] = [];
@@ -154,6 +159,22 @@ export class Storage {
     else h.fill(0); // pristine: zeros (a host array that went stale holds old values)
     this.hostValid = true;
     return h;
+  }
+
+  /**
+   * The host copy brought up to date, waiting for the device where it reads back asynchronously
+   * (WebGPU); afterwards read() works without waiting until a kernel writes the values again.
+   */
+  async readAsync(): Promise<FloatArray> {
+    if (this.base) return (await this.base.readAsync()).subarray(this.offset, this.offset + this.length);
+    for (;;) {
+      const d = this.device;
+      if (this.hostValid || !this.devValid || d === null || d.downloadAsync === undefined) return this.read();
+      const v = this.version, h = (this.host ??= allocate(this.dtype, this.length));
+      await d.downloadAsync(this, h);
+      // Written meanwhile (then the device's copy is newer: go again), or made current some other way.
+      if (this.version === v && this.devValid && !this.hostValid) { this.hostValid = true; return h; }
+    }
   }
 
   /** The host copy, up to date, for reading and writing: the device copy becomes stale. */

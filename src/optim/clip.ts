@@ -2,7 +2,8 @@
 // global norm exceeds a bound (Pascanu et al., 2013: the cure for exploding gradients in RNNs), or
 // clamp each entry. torch.nn.utils.clip_grad_norm_ / clip_grad_value_, in place on `p.grad`.
 
-import { getBackend } from '../backend/backend.js';
+import { getBackend, type Backend } from '../backend/backend.js';
+import { Storage } from '../backend/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of clipGradNorm. */
@@ -30,6 +31,10 @@ function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
  *
  * A NaN or infinite norm throws when `errorIfNonfinite` is set; otherwise it is returned, and an
  * infinite one scales the gradients by 0 (as torch does; infinite entries become NaN).
+ *
+ * On a backend that reads back only asynchronously (WebGPU), the 2-norm of float32 gradients is
+ * computed and applied on the device without waiting, and NaN is returned in its place (reading it
+ * would cost a round trip every step); errorIfNonfinite there needs the value, so it waits for it.
  */
 export function clipGradNorm(
   params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {},
@@ -38,6 +43,10 @@ export function clipGradNorm(
   if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: expected maxNorm >= 0, got ${maxNorm}`);
   const grads = gradsOf(params);
   const be = getBackend();
+  if (be.asyncReadback && be.sumSquaresTo && normType === 2 && !options.errorIfNonfinite && grads.every((g) => g.dtype === 'float32')) {
+    clipOnDevice(be, grads, maxNorm);
+    return NaN;
+  }
   let total = 0;
   if (normType === Infinity) {
     for (const g of grads) for (const v of g.dataSync()) total = Math.max(total, Math.abs(v));
@@ -58,6 +67,18 @@ export function clipGradNorm(
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) for (const g of grads) be.affineScalar(g.storage, coef, 0, g.storage);
   return total;
+}
+
+// c = min(maxNorm / (‖g‖ + 1e-6), 1) and g ← c g, every step on the device (c = 1 leaves g as it is).
+function clipOnDevice(be: Backend, grads: Tensor[], maxNorm: number): void {
+  const parts = new Storage('float32', grads.length), c = new Storage('float32', 1);
+  grads.forEach((g, i) => be.sumSquaresTo!(g.storage, parts, i));
+  be.sumTo(parts, [grads.length], c, [1]);
+  be.unary('sqrt', c, c);
+  be.affineScalar(c, 1, 1e-6, c);
+  be.binary('div', Storage.wrap(Float32Array.of(maxNorm)), [1], c, [1], c, [1]);
+  be.binary('minimum', c, [1], Storage.wrap(Float32Array.of(1)), [1], c, [1]);
+  for (const g of grads) be.binary('mul', g.storage, g.shape, c, [1], g.storage, g.shape);
 }
 
 /**

@@ -97,6 +97,14 @@ export class Tensor {
    */
   dataSync(): FloatArray { return this.storage.read(); }
 
+  /**
+   * The values as a JS typed array, for reading, once the backend has them back: on the WebGPU
+   * backend, where values come back from the GPU only asynchronously, this is the read to await
+   * before dataSync(), item() or toArray() (which then answer without waiting); elsewhere it is
+   * dataSync() in a promise.
+   */
+  async read(): Promise<FloatArray> { return this.storage.readAsync(); }
+
   get size(): number { return this.storage.length; }
   get rank(): number { return this.shape.length; }
   get isLeaf(): boolean { return this.gradFn === null; }

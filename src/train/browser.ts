@@ -17,3 +17,4 @@ export {
   CONFIG_ALLOWANCE_BYTES, CONFIG_ALLOWANCE_TENSORS,
   type Checkpoint, type CheckpointContents, type ReadCheckpointOptions,
 } from './checkpoint.js';
+export { onHostBackend, stateStorages } from './host_pass.js';

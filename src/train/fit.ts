@@ -27,6 +27,8 @@ import type { LRScheduler } from '../optim/lr_scheduler.js';
 import { clipGradNorm } from '../optim/clip.js';
 import type { FitState, Resumable } from './fit_state.js';
 import { TrainingDivergedError, divergedLoss, nonFiniteMetric, nonFiniteTensor } from './divergence.js';
+import { onHostBackend, stateStorages } from './host_pass.js';
+import { getBackend } from '../backend/backend.js';
 
 /** What a step reports to callbacks. */
 export interface StepInfo {
@@ -89,7 +91,7 @@ export interface FitOptions<B> {
    * A step's forward and backward done by the trainer (gradients left in the parameters), for steps
    * that are not "loss then backward" (truncated BPTT with carried state): returns the loss value.
    */
-  trainStep?: (batch: B, ctx: StepContext) => number;
+  trainStep?: (batch: B, ctx: StepContext) => number | Promise<number>;
   /** Units a batch counts for the throughput figure (default 1: steps per second). */
   unitsOf?: (batch: B) => number;
   /** The learning-rate schedule, stepped after every optimizer step (its `progress` is kept current). */
@@ -149,6 +151,9 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   const resumables = o.resumables ?? {};
   const params = o.model.parameters();
   const window = o.lossWindow ?? 50;
+  const asyncReadback = getBackend().asyncReadback === true;
+  // Evaluation and checkpoints read values synchronously: on such a backend they run on the host (./host_pass.ts).
+  const onHost = <T>(fn: () => T | Promise<T>): Promise<T> => onHostBackend(stateStorages(params, o.optimizer), fn);
 
   let step = 0, elapsed = 0, units = 0;
   if (o.resume) {
@@ -208,7 +213,9 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     const batch = o.data(step);
     const lr = o.optimizer.paramGroups[0].lr;
     const loss = o.loss ? o.loss(batch, ctx) : null;
-    const value = loss ? loss.item() : o.trainStep!(batch, ctx);
+    // A backend that reads back asynchronously (WebGPU) is waited for here, once per step: the loss.
+    if (loss && asyncReadback) await loss.read();
+    const value = loss ? loss.item() : await o.trainStep!(batch, ctx);
     // A pending save holds the weights this loss was computed on: dropped with them.
     const bad = divergedLoss(value);
     if (bad !== null) throw diverged(step + 1, bad);
@@ -234,20 +241,24 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     const running = progressOf() < 1 && !interrupted;
     let early = false;
     if (due && running && o.evaluate) {
-      metrics = o.evaluate(context());
-      const bad = nonFiniteMetric(metrics);
-      if (bad !== null) throw diverged(step, bad);
-      for (const c of callbacks) c.onEval?.({ step, elapsed, metrics });
+      // The callbacks too may read the model (a live report analyses it).
+      metrics = await onHost(() => {
+        const m = o.evaluate!(context());
+        const bad = nonFiniteMetric(m);
+        if (bad !== null) throw diverged(step, bad);
+        for (const c of callbacks) c.onEval?.({ step, elapsed, metrics: m });
+        return m;
+      });
       early = o.stopWhen?.(metrics) ?? false;
     }
     const every = o.checkpoint?.every ?? 0;
-    if (running && !early && (due || (every > 0 && step % every === 0))) pending = capture();
+    if (running && !early && (due || (every > 0 && step % every === 0))) pending = await onHost(capture);
     if (interrupted) { stopped = 'interrupted'; break; }
     if (early) { stopped = 'early'; break; }
     await yieldToEventLoop();
   }
   // The loop only leaves after a step that captured nothing, so no pending save is lost here.
-  const last = capture();
+  const last = await onHost(capture);
   if (last) await write(last);
   return {
     steps: step, elapsed, tokensPerSec: elapsed > 0 ? units / elapsed : 0, firstLoss, metrics, stopped,

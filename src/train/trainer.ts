@@ -19,7 +19,9 @@ import { sample } from './sample.js';
 import { TRAIN_DEFAULTS, validateOptions, type TrainOptions } from './options.js';
 import { expectModel } from './checkpoint.js';
 import { loadCheckpoint } from './checkpoint_file.js';
-import { forwardBackward } from './train_step.js';
+import { forwardBackward, forwardLoss } from './train_step.js';
+import { onHostBackend, stateStorages } from './host_pass.js';
+import { getBackend } from '../backend/backend.js';
 import { fit, type StepInfo } from './fit.js';
 import { resumableRng, type FitState, type Resumable } from './fit_state.js';
 import { modelCheckpoint, loadFitState } from './fit_state_file.js';
@@ -140,11 +142,20 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       if (chunk.first) carried = null;
       return { inputs: chunk.inputs, targets: chunk.targets, T: chunk.length };
     },
-    trainStep: (b) => {
-      const { loss, state } = forwardBackward(model, b.inputs, b.targets, o.batchSize, b.T, carried);
-      carried = stream ? state.map((s) => detach(s)) : null;
-      return loss;
-    },
+    // A backend that reads back asynchronously (WebGPU) hands fit the loss tensor, which fit awaits.
+    ...(getBackend().asyncReadback ? {
+      loss: (b: { inputs: Int32Array; targets: Int32Array; T: number }) => {
+        const { loss, state } = forwardLoss(model, b.inputs, b.targets, o.batchSize, b.T, carried);
+        carried = stream ? state.map((s) => detach(s)) : null;
+        return loss;
+      },
+    } : {
+      trainStep: (b: { inputs: Int32Array; targets: Int32Array; T: number }) => {
+        const { loss, state } = forwardBackward(model, b.inputs, b.targets, o.batchSize, b.T, carried);
+        carried = stream ? state.map((s) => detach(s)) : null;
+        return loss;
+      },
+    }),
     unitsOf: (b) => o.batchSize * b.T,
     evaluate: () => evaluateNow(o.evalChars), evalEvery: o.evalEvery,
     checkpoint: run.out ? modelCheckpoint(run.out, model, { text: vocab }, { every: o.checkpointEvery, options: o }) : undefined,
@@ -156,7 +167,7 @@ export async function trainCharModel(run: TrainRun): Promise<TrainResult> {
       shouldStop: cb.shouldStop?.bind(cb),
     },
   });
-  const { valLoss } = evaluateNow();
+  const { valLoss } = await onHostBackend(stateStorages(model.parameters(), null), () => evaluateNow());
   cb.onEval?.({ step: res.steps, valLoss, elapsed: res.elapsed, sample: lastSample });
   return {
     model, vocab, steps: res.steps, elapsed: res.elapsed, tokensPerSec: res.tokensPerSec, trainLoss: res.loss, valLoss, sample: lastSample,

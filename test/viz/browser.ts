@@ -8,7 +8,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<BrowserContext> {
+/** A fresh headless Chromium; `extraArgs` add switches (the WebGPU tests' adapter flags). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`expected Chromium at ${CHROMIUM} (apt-get install chromium), found nothing`);
   const profile = mkdtempSync(join(tmpdir(), 'unfold-chromium-'));
   return chromium.launchPersistentContext(profile, {
@@ -16,7 +17,7 @@ export async function launchChromium(): Promise<BrowserContext> {
     headless: true,
     viewport: { width: 1200, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -34,35 +34,66 @@ export function softmaxCrossEntropy(
   const logp = new Storage(logits.dtype, logits.size);   // [N, C]
   const nll = new Storage(logits.dtype, N);              // [N]: −log p(target), then weighted
   be.crossEntropyForward(logits.storage, N, C, kept, logp, nll);
-  const losses = nll.write();
-  let total = 0, denom = 0;
-  for (let i = 0; i < N; i++) {
-    if (kept[i] < 0) continue;
-    const w = rowWeight ? rowWeight[i] : 1;
-    losses[i] *= w;
-    total += losses[i];
-    denom += w;
-  }
   let data: Storage;
   let shape: number[];
-  if (reduction === 'none') { data = nll; shape = [N]; }
+  let denom = 0;
+  if (be.asyncReadback) ({ data, shape, denom } = reduceOnDevice(nll, kept, rowWeight, reduction));
   else {
-    data = new Storage(logits.dtype, 1);
-    // An all-masked batch gives NaN, as PyTorch does: 0/0, there is no loss to report.
-    data.overwrite()[0] = reduction === 'mean' ? total / denom : total;
-    shape = [];
-    nll.drop(); // reduced: the rows' losses are spent
+    const losses = nll.write();
+    let total = 0;
+    for (let i = 0; i < N; i++) {
+      if (kept[i] < 0) continue;
+      const w = rowWeight ? rowWeight[i] : 1;
+      losses[i] *= w;
+      total += losses[i];
+      denom += w;
+    }
+    if (reduction === 'none') { data = nll; shape = [N]; }
+    else {
+      data = new Storage(logits.dtype, 1);
+      // An all-masked batch gives NaN, as PyTorch does: 0/0, there is no loss to report.
+      data.overwrite()[0] = reduction === 'mean' ? total / denom : total;
+      shape = [];
+      nll.drop(); // reduced: the rows' losses are spent
+    }
   }
   return record('softmaxCrossEntropy', data, shape, [logits], (gs) => {
-    const g = gs.read();
+    // An upstream gradient only the device holds (asyncReadback) multiplies the kernel's output there.
+    const deviceG = be.asyncReadback === true && !gs.root.hostValid && !gs.pristine;
+    const g = deviceG ? null : gs.read();
     const gx = new Storage(logits.dtype, logits.size);   // [N, C]
     const scale = new Float64Array(N);                // [N]: d loss / d nll_i
     for (let i = 0; i < N; i++) {
       if (kept[i] < 0) continue;
       const w = rowWeight ? rowWeight[i] : 1;
-      scale[i] = (reduction === 'none' ? g[i] : reduction === 'mean' ? g[0] / denom : g[0]) * w;
+      const gi = g === null ? 1 : reduction === 'none' ? g[i] : g[0];
+      scale[i] = (reduction === 'mean' ? gi / denom : gi) * w;
     }
     be.crossEntropyBackward(logp, N, C, kept, scale, gx);
+    if (g === null) be.binary('mul', gx, [N, C], gs, reduction === 'none' ? [N, 1] : [1], gx, [N, C]);
     return [gx];
   }, () => logp.drop()); // the log-probabilities only served the backward
+}
+
+// The reduction without reading the losses back (asyncReadback backends): row weights (0 on dropped
+// rows) go up as a storage and Σ w_i·nll_i is a [1, N]·[N, 1] product, all on the device.
+function reduceOnDevice(
+  nll: Storage, kept: Int32Array, rowWeight: Float64Array | null, reduction: Reduction,
+): { data: Storage; shape: number[]; denom: number } {
+  const be = getBackend(), N = kept.length;
+  const w = new Storage(nll.dtype, N);
+  const wv = w.overwrite();
+  let denom = 0;
+  for (let i = 0; i < N; i++) { wv[i] = kept[i] < 0 ? 0 : rowWeight ? rowWeight[i] : 1; denom += wv[i]; }
+  if (reduction === 'none') {
+    if (rowWeight) be.binary('mul', nll, [N], w, [N], nll, [N]);
+    return { data: nll, shape: [N], denom };
+  }
+  const data = new Storage(nll.dtype, 1);
+  be.gemm(false, false, 1, 1, N, w, 0, nll, 0, data, 0, false);
+  // An all-masked batch gives NaN, as on the host: 0 · (1/0).
+  if (reduction === 'mean') be.affineScalar(data, 1 / denom, 0, data);
+  nll.drop();
+  w.drop();
+  return { data, shape: [], denom };
 }

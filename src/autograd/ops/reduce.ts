@@ -63,9 +63,20 @@ export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
   if (size === 0) throw new Error(`max: cannot reduce an empty axis ${a} of shape [${x.shape.join(', ')}]`);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const data = new Storage(x.dtype, outer * inner);
-  const arg = new Int32Array(outer * inner);
-  getBackend().maxAxis(x.storage, outer, size, inner, data, arg);
   const shape = keepDims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
+  const be = getBackend();
+  if (be.asyncReadback && be.maxAxisTo && be.maxAxisBackward && x.dtype === 'float32') {
+    // Positions stay on the device (as floats), where the backward reads them.
+    const pos = new Storage('float32', outer * inner);
+    be.maxAxisTo(x.storage, outer, size, inner, data, pos);
+    return record('max', data, shape, [x], (g) => {
+      const gx = new Storage(x.dtype, x.size);
+      be.maxAxisBackward!(g, pos, outer, size, inner, gx);
+      return [gx];
+    });
+  }
+  const arg = new Int32Array(outer * inner);
+  be.maxAxis(x.storage, outer, size, inner, data, arg);
   return record('max', data, shape, [x], (g) => {
     const gx = new Storage(x.dtype, x.size), gxv = gx.write(), gv = g.read();
     for (let o = 0; o < outer; o++) {

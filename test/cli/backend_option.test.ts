@@ -1,0 +1,55 @@
+// `--backend`: ref and wasm are installed as asked; webgpu without an adapter (this Node has no
+// `webgpu` package) says why and trains on wasm instead of failing; an unknown name is refused
+// naming the choices. initWebGPU answers false, with the reason, for an entry point without adapters.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { getBackend, setBackend } from '../../src/backend/backend.js';
+import { selectBackend } from '../../src/cli/backend_option.js';
+import { initWebGPU, webgpuUnavailable } from '../../src/backend/webgpu/init.js';
+import { generatedCorpus } from '../helpers/corpus.js';
+import { tempDir, CLI } from '../helpers/files.js';
+
+function unfold(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, UNFOLD_DEBUG: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('selectBackend installs ref and wasm, and falls back from webgpu to wasm with the reason', async () => {
+  const before = getBackend();
+  try {
+    assert.equal(await selectBackend('ref'), '');
+    assert.equal(getBackend().name, 'ref');
+    assert.equal(await selectBackend('wasm'), '');
+    assert.equal(getBackend().name, 'wasm');
+    setBackend(before);
+    const note = await selectBackend('webgpu');
+    assert.match(note, /^--backend webgpu: no WebGPU here \(the optional 'webgpu' package did not load .*\); running on wasm$/);
+    assert.equal(getBackend().name, 'wasm');
+  } finally {
+    setBackend(before);
+  }
+});
+
+test('initWebGPU answers false, saying why, when the entry point finds no adapter', async () => {
+  const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
+  assert.equal(await initWebGPU({ gpu: noAdapter }), false);
+  assert.equal(webgpuUnavailable, 'navigator.gpu.requestAdapter() found no adapter');
+});
+
+test('unfold train --backend webgpu trains on wasm where there is no adapter; an unknown backend is refused', () => {
+  const dir = tempDir();
+  const corpus = join(dir, 'c.txt');
+  writeFileSync(corpus, generatedCorpus());
+  const tiny = ['--hidden', '16', '--embedding', '8', '--seq-len', '16', '--batch', '4', '--steps', '2', '--out', join(dir, 'c.safetensors')];
+  const r = unfold('train', corpus, ...tiny, '--backend', 'webgpu');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /--backend webgpu: no WebGPU here .*running on wasm/);
+  assert.match(r.stdout, /done: 2 steps/);
+  const bad = unfold('train', corpus, ...tiny, '--backend', 'cuda');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /expected one of ref, wasm, webgpu, got 'cuda'/);
+});
