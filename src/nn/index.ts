@@ -48,3 +48,4 @@ export {
   checkMemory, adamTrainingMemory, recurrentParameterCount, recurrentActivationBytes, activationBytes, logitBytes, gatesOf, formatBytes,
   DEFAULT_MAX_MEMORY, MAX_MEMORY_LIMIT, GiB, type MemoryEstimate, type RecurrentShape,
 } from './memory_estimate.js';
+export * from './grid/index.js';
