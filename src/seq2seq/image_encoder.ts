@@ -46,6 +46,17 @@ export interface ImageEncoding {
   grid: Tensor;
 }
 
+/**
+ * What a caption model (or any image reader) needs of an image encoder: the width C of its
+ * features, the grid it makes of an H×W image, and both readings of it. ImageEncoder (convolutional)
+ * and MDLSTMImageEncoder (./mdlstm_image_encoder.ts, 2-D recurrent) implement it.
+ */
+export interface ImageEncoderModule extends Module {
+  readonly outputSize: number;
+  gridShape(height: number, width: number): [number, number];
+  forward(x: Tensor): ImageEncoding;
+}
+
 /** The largest image side an encoder may require (pool^blocks): 65536 pixels. */
 export const MAX_IMAGE_SIDE = 2 ** 16;
 
@@ -81,7 +92,7 @@ export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): Reso
  * Parameters: conv{k}.weight [channels[k], in_k, kernelSize, kernelSize], U(±√(6 / (in_k·kernelSize²)))
  *             (He et al. 2015), and conv{k}.bias [channels[k]], zero (in_0 = inChannels + 2 with coordinates).
  */
-export class ImageEncoder extends Module {
+export class ImageEncoder extends Module implements ImageEncoderModule {
   readonly config: ResolvedImageEncoderConfig;
   readonly convs: Conv2d[] = [];
   private coordCache: { key: string; t: Tensor } | null = null;
