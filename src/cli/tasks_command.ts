@@ -20,6 +20,7 @@ import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
 import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
 import { shapes2dTask } from './tasks/shapes_2d.js';
+import { pixelsTask } from './tasks/pixels.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -31,7 +32,7 @@ export const TASKS: Array<() => Command> = [
   datesTask,
   captionsTask,
   ntmCopyTask, ntmRecallTask,
-  shapes2dTask,
+  shapes2dTask, pixelsTask,
 ];
 
 export function tasksCommand(): Command {

@@ -7,3 +7,4 @@ export { renderAttentionSection, renderAttentionMap, checkAttentionMap, attentio
 export { parseMetrics, readMetrics, downsample, type LossCurves, type LossPoint } from './metrics_reader.js';
 export { Dashboard, dashboardCallbacks, type DashboardOptions } from './dashboard.js';
 export { tailExcerpt } from './text_excerpt.js';
+export { pixelSamplesHtml, type LevelImages } from './pixel_samples.js';

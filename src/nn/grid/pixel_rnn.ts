@@ -9,7 +9,7 @@ import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Rng } from '../../tensor/random.js';
 import { noGrad } from '../../autograd/grad_mode.js';
-import { permute, select } from '../../autograd/ops/shape_ops.js';
+import { permute, select, slice, unsqueeze } from '../../autograd/ops/shape_ops.js';
 import type { IndexTensor } from '../../autograd/ops/gather.js';
 import { Module } from '../module.js';
 import { Linear } from '../layers/linear.js';
@@ -93,9 +93,9 @@ export class PixelRNN extends Module {
 
   /** The logits [N, H, W, L] of every pixel given the input channel v [N, 1, H, W] (for gradient checks on v). */
   logitsOf(v: Tensor): Tensor {
-    let h = this.conv.forward(v); // [N, H_hidden, H, W]
-    for (const layer of this.rows) h = layer.forward(h);
-    return this.head.forward(permute(h, [0, 2, 3, 1]));
+    let h = permute(this.conv.forward(v), [0, 2, 3, 1]); // [N, H, W, H_hidden]
+    for (const layer of this.rows) h = layer.forwardChannelsLast(h);
+    return this.head.forward(h);
   }
 
   forward(pixels: IndexTensor): Tensor {
@@ -115,7 +115,7 @@ export class PixelRNN extends Module {
   sample(n: number, height: number, width: number, rng: Rng): { pixels: Int32Array; logProb: Float64Array } {
     for (const [name, v] of [['n', n], ['height', height], ['width', width]] as const) checkPositiveInteger(name, v, 'PixelRNN.sample: ');
     const L = this.config.levels, pixels = new Int32Array(n * height * width), logProb = new Float64Array(n);
-    const dtype = this.head.weight.dtype;
+    const dtype = this.head.weight.dtype, half = (this.config.convKernel - 1) / 2;
     return noGrad(() => {
       const states: (RowState | null)[] = this.rows.map(() => null);
       const image = new Float64Array(n * height * width); // the input channel v so far, [n, 1, H, W]
@@ -123,15 +123,16 @@ export class PixelRNN extends Module {
         let next: RowState[] = [];
         for (let c = 0; c < width; c++) {
           // The whole row's states from the pixels drawn so far; column c's depend only on those.
-          const v = zeros([n, 1, height, width], { dtype });
-          v.storage.overwrite().set(image);
-          let z = select(this.conv.forward(v), 2, r); // [n, H_hidden, W]
+          // Row r of the masked convolution reads rows r − half … r only.
+          const r0 = Math.max(0, r - half), v = zeros([n, 1, r - r0 + 1, width], { dtype }), d = v.storage.overwrite();
+          for (let b = 0; b < n; b++) d.set(image.subarray((b * height + r0) * width, (b * height + r + 1) * width), b * (r - r0 + 1) * width);
+          let z = permute(slice(this.conv.forward(v), 2, r - r0, r - r0 + 1), [0, 2, 3, 1]); // [n, 1, W, H_hidden]
           next = this.rows.map((layer, l) => {
-            const s = layer.step(layer.inputRow(z), states[l]);
-            z = s.h;
+            const s = layer.step(select(layer.inputTerms(z), 1, 0), states[l]);
+            z = unsqueeze(s.h, 1);
             return s;
           });
-          const logits = this.head.forward(select(z, 2, c)).dataSync(); // [n, L]
+          const logits = this.head.forward(select(select(z, 1, 0), 1, c)).dataSync(); // [n, L]
           for (let b = 0; b < n; b++) {
             let max = -Infinity;
             for (let k = 0; k < L; k++) max = Math.max(max, logits[b * L + k]);

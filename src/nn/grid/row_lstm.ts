@@ -7,11 +7,11 @@
 // row r — never on pixel (r, c) or later ones, which is what lets a model built on it generate
 // images pixel by pixel.
 
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { add, mul, sigmoid, tanh } from '../../autograd/ops/elementwise.js';
-import { conv2d } from '../../autograd/ops/conv2d.js';
-import { chunk, reshape, select, slice, stack } from '../../autograd/ops/shape_ops.js';
+import { linear } from '../../autograd/ops/matmul.js';
+import { chunk, concat, permute, reshape, select, slice, stack } from '../../autograd/ops/shape_ops.js';
 import { Module } from '../module.js';
 import { uniformInit, type InitOptions } from '../init.js';
 import { registerClass } from '../registry.js';
@@ -33,7 +33,7 @@ export interface RowLSTMConfig {
   forgetBias?: number;
 }
 
-/** The carried state of one row: h and c, each [N, H, W]. */
+/** The carried state of one row: h and c, each [N, W, H] (channels last). */
 export interface RowState {
   h: Tensor;
   c: Tensor;
@@ -82,43 +82,72 @@ export class RowLSTM extends Module {
     return { ...this.config };
   }
 
-  /** The input-to-state term of one row: x_r [N, I, W] → [N, 4H, W] (bias included). */
-  inputRow(xr: Tensor): Tensor {
+  /**
+   * The input-to-state terms of every row at once (they do not depend on the state):
+   * x [N, R, W, I] (channels last) → [N, R, W, 4H], bias included.
+   */
+  inputTerms(x: Tensor): Tensor {
     const { inputSize: I, hiddenSize: H, inputKernel: K } = this.config;
-    if (xr.rank !== 3 || xr.shape[1] !== I) throw new Error(`RowLSTM: expected a row of shape [N, ${I}, W], got ${formatShape(xr.shape)}`);
-    const [N, , W] = xr.shape, Kw = this.weight_is.shape[2];
-    // K zeros on each side: output u reads padded u … u + Kw − 1, that is x(u − K) … x(u − K + Kw − 1)
-    const y = conv2d(reshape(xr, [N, I, 1, W]), reshape(this.weight_is, [4 * H, I, 1, Kw]), this.bias, { padding: [0, K] });
-    return reshape(slice(y, 3, 0, W), [N, 4 * H, W]);
+    if (x.rank !== 4 || x.shape[3] !== I) throw new Error(`RowLSTM: expected channels-last input of shape [N, rows, W, ${I}], got ${formatShape(x.shape)}`);
+    const Kw = this.weight_is.shape[2];
+    // tap t reads column c − (K − t): the row shifted right by K − t, one block of I columns each
+    const taps = Array.from({ length: Kw }, (_, t) => shiftAlong(x, 2, K - t));
+    const w = reshape(permute(this.weight_is, [0, 2, 1]), [4 * H, Kw * I]); // columns (t, i)
+    return linear(taps.length === 1 ? taps[0] : concat(taps, 3), w, this.bias);
   }
 
-  /** One row: the input term of row r [N, 4H, W] and row r − 1's state (null above the image) → row r's state. */
+  /**
+   * One row: its input term [N, W, 4H] and row r − 1's state (null above the image) → row r's
+   * state, h and c each [N, W, H] (channels last).
+   */
   step(inputTerm: Tensor, prev: RowState | null): RowState {
     const { hiddenSize: H, stateKernel: ks } = this.config;
     let gates = inputTerm;
     if (prev !== null) {
-      const [N, , W] = prev.h.shape;
-      const ss = conv2d(reshape(prev.h, [N, H, 1, W]), reshape(this.weight_ss, [4 * H, H, 1, ks]), null, { padding: [0, (ks - 1) / 2] });
-      gates = add(gates, reshape(ss, [N, 4 * H, W]));
+      const half = (ks - 1) / 2;
+      // tap j reads column c + j − half of the row above
+      const taps = Array.from({ length: ks }, (_, j) => shiftAlong(prev.h, 1, half - j));
+      const w = reshape(permute(this.weight_ss, [0, 2, 1]), [4 * H, ks * H]); // columns (j, h)
+      gates = add(gates, linear(taps.length === 1 ? taps[0] : concat(taps, 2), w));
     }
-    const [i, f, g, o] = chunk(gates, 4, 1); // each [N, H, W]
+    const [i, f, g, o] = chunk(gates, 4, 2); // each [N, W, H]
     let c = mul(sigmoid(i), tanh(g));
     if (prev !== null) c = add(c, mul(sigmoid(f), prev.c));
     return { h: mul(sigmoid(o), tanh(c)), c };
+  }
+
+  /** The row loop on channels-last tensors: x [N, R, W, I] → h [N, R, W, H]. */
+  forwardChannelsLast(x: Tensor): Tensor {
+    const terms = this.inputTerms(x);
+    const rows: Tensor[] = [];
+    let state: RowState | null = null;
+    for (let r = 0; r < x.shape[1]; r++) {
+      state = this.step(select(terms, 1, r), state);
+      rows.push(state.h);
+    }
+    return stack(rows, 1);
   }
 
   forward(x: Tensor): Tensor {
     const I = this.config.inputSize;
     if (x.rank !== 4 || x.shape[1] !== I) throw new Error(`RowLSTM: expected input of shape [N, ${I}, H, W], got ${formatShape(x.shape)}`);
     if (x.size === 0) throw new Error(`RowLSTM: expected a non-empty input, got ${formatShape(x.shape)}`);
-    const rows: Tensor[] = [];
-    let state: RowState | null = null;
-    for (let r = 0; r < x.shape[2]; r++) {
-      state = this.step(this.inputRow(select(x, 2, r)), state);
-      rows.push(state.h);
-    }
-    return stack(rows, 2); // [N, H, rows, W]
+    return permute(this.forwardChannelsLast(permute(x, [0, 2, 3, 1])), [0, 3, 1, 2]);
   }
+}
+
+/**
+ * x shifted by s places along an axis, zeros filling in: out[…, i, …] = x[…, i − s, …] (s > 0
+ * moves towards higher indices, s < 0 towards lower ones).
+ */
+export function shiftAlong(x: Tensor, axis: number, s: number): Tensor {
+  if (s === 0) return x;
+  const n = x.shape[axis];
+  if (Math.abs(s) >= n) return zeros(x.shape, { dtype: x.dtype });
+  const padShape = [...x.shape];
+  padShape[axis] = Math.abs(s);
+  const pad = zeros(padShape, { dtype: x.dtype });
+  return s > 0 ? concat([pad, slice(x, axis, 0, n - s)], axis) : concat([slice(x, axis, -s, n), pad], axis);
 }
 
 registerClass('nn.RowLSTM', RowLSTM, (config, init) => new RowLSTM(config, init));
