@@ -7,11 +7,12 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { firstNonFiniteIndex } from '../tensor/finite.js';
-import { permute, reshape } from '../autograd/ops/shape_ops.js';
+import { concat, permute, reshape } from '../autograd/ops/shape_ops.js';
 import { maxPool2d } from '../autograd/ops/pool2d.js';
 import { Module } from '../nn/module.js';
 import { MDLSTM } from '../nn/grid/md_lstm.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
+import { CoordinateCache } from '../nn/conv/coordinate_channels.js';
 import type { InitOptions } from '../nn/init.js';
 import { registerClass } from '../nn/registry.js';
 import { checkChoice, checkPositiveInteger } from '../nn/config_check.js';
@@ -29,6 +30,8 @@ export interface MDLSTMImageEncoderConfig {
   hiddenSize?: number;
   /** How the grid becomes one vector: its mean or its maximum over locations (default 'mean'). */
   summary?: 'mean' | 'max';
+  /** Append x and y coordinate channels to the image, as the conv encoder does (default true). */
+  coordinates?: boolean;
   /** The 2-D LSTM's forget-gate bias (default 0, see MDLSTMConfig). */
   forgetBias?: number;
 }
@@ -45,34 +48,37 @@ export function isMDLSTMEncoderConfig(config: object | undefined | null): config
 
 /** Fills in the defaults and checks every field, naming the first bad one. */
 export function resolveMDLSTMImageEncoderConfig(config: MDLSTMImageEncoderConfig): ResolvedMDLSTMImageEncoderConfig {
-  const c: ResolvedMDLSTMImageEncoderConfig = { inChannels: 3, patch: 2, hiddenSize: 16, summary: 'mean', forgetBias: 0, ...config };
+  const c: ResolvedMDLSTMImageEncoderConfig = { inChannels: 3, patch: 2, hiddenSize: 16, summary: 'mean', coordinates: true, forgetBias: 0, ...config };
   const who = 'MDLSTM image encoder: ';
   checkChoice('kind', c.kind, ['mdlstm'], who);
   checkPositiveInteger('inChannels', c.inChannels, who);
   checkPositiveInteger('patch', c.patch, who, MAX_IMAGE_SIDE);
   checkPositiveInteger('hiddenSize', c.hiddenSize, who);
   checkChoice('summary', c.summary, ['mean', 'max'], who);
+  if (typeof c.coordinates !== 'boolean') throw new Error(`${who}expected coordinates to be true or false, got ${describeValue(c.coordinates)}`);
   if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) throw new Error(`${who}expected a finite forgetBias, got ${describeValue(c.forgetBias)}`);
   return c;
 }
 
 /**
- * x → blocks B [N, C·p², H/p, W/p] (B[n, (c·p + a)·p + b, i, j] = x[n, c, i·p + a, j·p + b])
+ * x → x' = [x ; X ; Y] (the coordinate channels of ImageEncoder; x' = x without coordinates)
+ * → blocks B [N, C'·p², H/p, W/p] (B[n, (c·p + a)·p + b, i, j] = x'[n, c, i·p + a, j·p + b])
  * → F = MDLSTM(B) [N, 4·hiddenSize, H/p, W/p], read as ImageEncoder's feature map is.
  *
  * Inputs: images x [N, inChannels, H, W] (H and W divisible by p).
  * Outputs: features [N, C, H/p, W/p], pooled [N, C], grid [N, (H/p)·(W/p), C], with C = 4·hiddenSize.
- * Parameters: mdlstm.… (see MDLSTM, inputSize inChannels·p²).
+ * Parameters: mdlstm.… (see MDLSTM, inputSize C'·p², C' = inChannels + 2 with coordinates).
  */
 export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
   readonly config: ResolvedMDLSTMImageEncoderConfig;
   readonly mdlstm: MDLSTM;
+  private readonly coords = new CoordinateCache();
 
   constructor(config: MDLSTMImageEncoderConfig, init: InitOptions = {}) {
     super();
     this.config = resolveMDLSTMImageEncoderConfig(config);
-    const { inChannels, patch, hiddenSize, forgetBias } = this.config;
-    this.mdlstm = this.registerModule('mdlstm', new MDLSTM({ inputSize: inChannels * patch * patch, hiddenSize, directions: 4, merge: 'concat', forgetBias }, init));
+    const { inChannels, patch, hiddenSize, forgetBias, coordinates } = this.config;
+    this.mdlstm = this.registerModule('mdlstm', new MDLSTM({ inputSize: (inChannels + (coordinates ? 2 : 0)) * patch * patch, hiddenSize, directions: 4, merge: 'concat', forgetBias }, init));
   }
 
   getConfig(): ResolvedMDLSTMImageEncoderConfig {
@@ -96,7 +102,9 @@ export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
     const [Hp, Wp] = this.gridShape(H, W);
     const bad = firstNonFiniteIndex(x.dataSync());
     if (bad >= 0) throw new Error(`MDLSTM image encoder: expected finite pixel values, got ${x.dataSync()[bad]} at flat index ${bad}`);
-    const blocks = p === 1 ? x : reshape(permute(reshape(x, [N, C, Hp, p, Wp, p]), [0, 1, 3, 5, 2, 4]), [N, C * p * p, Hp, Wp]);
+    const xc = this.config.coordinates ? concat([x, this.coords.of(N, H, W, x.dtype)], 1) : x; // [N, C', H, W]
+    const C2 = xc.shape[1];
+    const blocks = p === 1 ? xc : reshape(permute(reshape(xc, [N, C2, Hp, p, Wp, p]), [0, 1, 3, 5, 2, 4]), [N, C2 * p * p, Hp, Wp]);
     return this.mdlstm.forward(blocks);
   }
 

@@ -90,9 +90,9 @@ export function captionTrainingMemory(c: CaptionModelConfig, batch: number, side
   return adamTrainingMemory(captionModelParameterCount(c), activationBytes(conv) + decoder, [['held-out images', images]]);
 }
 
-/** Parameters of an MDLSTMImageEncoder (four directions of 5H·(I + 2H) + 5H, I = inChannels·p²) and its feature width 4H. */
+/** Parameters of an MDLSTMImageEncoder (four directions of 5H·(I + 2H) + 5H, I = (inChannels + 2 coordinates)·p²) and its feature width 4H. */
 export function mdlstmEncoderSize(config: MDLSTMImageEncoderConfig): { params: number; width: number } {
-  const e = resolveMDLSTMImageEncoderConfig(config), H = e.hiddenSize, I = e.inChannels * e.patch * e.patch;
+  const e = resolveMDLSTMImageEncoderConfig(config), H = e.hiddenSize, I = (e.inChannels + (e.coordinates ? 2 : 0)) * e.patch * e.patch;
   return { params: 4 * (5 * H * (I + 2 * H) + 5 * H), width: 4 * H };
 }
 

@@ -11,6 +11,7 @@ import { noGrad } from '../autograd/grad_mode.js';
 import { indices, type IndexTensor } from '../autograd/ops/gather.js';
 import { PixelRNN } from '../nn/grid/pixel_rnn.js';
 import { Adam } from '../optim/adam.js';
+import { BudgetCosine } from '../optim/schedules.js';
 import { fit, type StepInfo } from '../train/fit.js';
 import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { shapesDataset, type ShapesImageConfig } from './shapes_images.js';
@@ -95,6 +96,9 @@ export interface PixelsResult {
   baselineNll: number;
   steps: number;
   trainSeconds: number;
+  /** Training loss (nats per pixel) of the first step, and the mean over the last 50 steps. */
+  firstLoss: number;
+  loss: number;
   parameters: number;
   interrupted: boolean;
   /** Drawn images [samples, 16, 16] and a few held-out ones, as levels. */
@@ -114,9 +118,10 @@ export async function runPixels(o: PixelsOptions): Promise<PixelsResult> {
   const seed = o.seed ?? 0, L = s.levels;
   const heldOut = pixelImages(s.testSize, heldOutSeed(seed), L);
   const model = new PixelRNN({ levels: L, hiddenSize: s.hiddenSize, numLayers: s.numLayers }, { rng: new Rng(seed) });
-  const path = o.checkpoint;
+  const path = o.checkpoint, opt = new Adam(model.parameters(), { lr: s.lr });
   const res = await fit({
-    model, optimizer: new Adam(model.parameters(), { lr: s.lr }), clip: 5, steps: o.steps, seconds: o.time,
+    // Adam with the learning rate cosine-decayed to a tenth over the budget (as the captions task)
+    model, optimizer: opt, scheduler: new BudgetCosine(opt, { warmupSteps: 0, minLr: s.lr / 10 }), clip: 5, steps: o.steps, seconds: o.time,
     data: (step) => pixelImages(s.batchSize, trainSeed(seed, step), L),
     loss: (b) => model.nll(b),
     checkpoint: path === undefined ? undefined : modelCheckpoint(path, model),
@@ -129,7 +134,7 @@ export async function runPixels(o: PixelsOptions): Promise<PixelsResult> {
   const baselineNll = independentPixelNll(pixelImages(s.baselineSize, (seed + 1) * 7919, L), heldOut, L);
   const drawn = model.sample(s.samples, PIXEL_SIDE, PIXEL_SIDE, new Rng(seed + 17));
   return {
-    nll, baselineNll, steps: res.steps, trainSeconds: res.elapsed, parameters: model.numParameters(), interrupted: res.stopped === 'interrupted',
+    nll, baselineNll, steps: res.steps, trainSeconds: res.elapsed, firstLoss: res.firstLoss, loss: res.loss, parameters: model.numParameters(), interrupted: res.stopped === 'interrupted',
     samples: indices(drawn.pixels, [s.samples, PIXEL_SIDE, PIXEL_SIDE]), heldOut, model,
   };
 }

@@ -35,7 +35,7 @@ export function pixelsTask(): Command {
     .option('--levels <n>', 'grey levels per pixel (2: binary)', int(2, 256), d.levels)
     .option('--hidden <n>', 'units of each row LSTM (and channels of the masked convolution)', int(1), d.hiddenSize)
     .option('--layers <n>', 'row LSTM layers', int(1, 16), d.numLayers)
-    .option('--lr <x>', 'Adam learning rate', learningRate(), d.lr)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed to a tenth', learningRate(), d.lr)
     .option('--batch <n>', 'images per batch', int(1), d.batchSize)
     .option('--time <seconds>', 'training seconds (default 420 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps', int(1))

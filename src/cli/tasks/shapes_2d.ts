@@ -1,7 +1,8 @@
 // `unfold tasks shapes-2d`: which shape (square, circle, triangle or none) is in each of the nine
 // regions of the captions task's images, read from one pooled vector of a 2-D LSTM encoder, and
 // beside it the same classifier on the convolutional encoder (similar parameter count, the same
-// number of training steps); region and whole-image accuracy on held-out images.
+// training budget: --time seconds each, or --steps steps each); region and whole-image accuracy on
+// held-out images.
 
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -37,24 +38,24 @@ export function shapes2dTask(): Command {
     .description('which shape is in each of the 9 regions of a shapes image, from one pooled vector: 2-D LSTM encoder vs convolutional encoder')
     .option('--hidden <n>', 'units per scan direction of the 2-D LSTM', int(1), d.hiddenSize)
     .option('--patch <p>', 'side of the pixel blocks each 2-D LSTM cell reads (must divide 24)', int(1, 24), d.patch)
-    .option('--lr <x>', 'Adam learning rate', learningRate(), d.lr)
+    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed to a tenth', learningRate(), d.lr)
     .option('--batch <n>', 'images per batch', int(1), d.batchSize)
-    .option('--time <seconds>', 'training seconds of the 2-D LSTM model (default 240 unless --steps is given)', float(0))
-    .option('--steps <n>', 'training steps of the 2-D LSTM model', int(1))
+    .option('--time <seconds>', 'training seconds of each model (default 240 unless --steps is given)', float(0))
+    .option('--steps <n>', 'training steps of each model', int(1))
     .option('--test <n>', 'held-out images scored', int(1), d.testSize)
     .option('--no-baseline', 'skip the convolutional encoder');
   return checkpointOptions(taskOptions(cmd, '1')).action(async (f: Shapes2dFlags) => {
     const start = performance.now();
     const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
     const time = f.time ?? (f.steps === undefined ? 240 : 0);
-    const run = async (encoder: Shapes2dOptions['encoder'], r: number, steps?: number): Promise<Shapes2dResult> => {
+    const run = async (encoder: Shapes2dOptions['encoder'], r: number): Promise<Shapes2dResult> => {
       const seed = f.seed + r, folder = runFolder(f, r);
       const progress = createProgress();
       progress.log(`${encoder === 'mdlstm' ? '2-D LSTM' : 'convolutional'} encoder, run seed ${seed}`);
       try {
         return await runShapes2d({
           encoder, hiddenSize: f.hidden, patch: f.patch, lr: f.lr, batchSize: f.batch, testSize: f.test, seed,
-          ...(steps !== undefined ? { steps, time: 0 } : { time, steps: f.steps }),
+          time, steps: f.steps,
           checkpoint: folder === undefined ? undefined : join(folder, `${encoder}.safetensors`), resume: f.resume,
           shouldStop: interrupt.requested, onStep: (i) => progress.update(i),
         });
@@ -71,7 +72,7 @@ export function shapes2dTask(): Command {
         md.push(a);
         describe(a, '2-D LSTM encoder');
         if (!f.baseline) continue;
-        const b = await run('conv', r, a.steps);
+        const b = await run('conv', r);
         if (stoppedEarly(f, b.interrupted)) return;
         conv.push(b);
         describe(b, 'convolutional encoder');
