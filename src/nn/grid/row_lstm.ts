@@ -49,7 +49,9 @@ export interface RowState {
  * The masked input convolution is PixelRNN's centred width-(2K + 1) convolution with the taps at and
  * after c (mask 'A') or after c (mask 'B') zeroed, stored without the zero taps.
  *
- * Inputs: x [N, inputSize, H, W]. Outputs: h [N, hiddenSize, H, W].
+ * Inputs: x [N, inputSize, H, W]. Outputs: h [N, hiddenSize, H, W]. (forwardChannelsLast, inputTerms
+ *   and step take and give channels-last tensors, [N, H, W, C] and rows [N, W, C], for models that
+ *   stack layers or step row by row.)
  * Parameters: weight_is [4H, I, K (+1 for mask 'B')], weight_ss [4H, H, k_ss], bias [4H]; rows
  *   i | f | g | o; all U(±1/√H), the forget rows of bias forgetBias.
  */
