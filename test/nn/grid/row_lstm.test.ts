@@ -73,6 +73,25 @@ test('RowLSTM gradcheck (float64): input and every parameter, both masks', () =>
   }
 });
 
+test('RowLSTM alone is causal: h at (r, c) has zero gradient w.r.t. x at (r, c) (mask A) and every later pixel', () => {
+  const R = 3, W = 4;
+  for (const mask of ['A', 'B'] as const) {
+    const m = new RowLSTM({ inputSize: 1, hiddenSize: 2, mask, inputKernel: 2 }, { ...f64, rng: new Rng(9) });
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < W; c++) {
+        const x = rand64([1, 1, R, W], 50 + r * W + c);
+        sum(select(select(m.forward(x), 2, r), 2, c)).backward();
+        const g = x.grad!.toArray(), here = r * W + c;
+        for (let q = 0; q < R * W; q++) {
+          const allowed = q < here || (mask === 'B' && q === here);
+          if (!allowed) assert.equal(g[q], 0, `mask ${mask}: h at (${r}, ${c}) depends on x at (${Math.floor(q / W)}, ${q % W})`);
+        }
+        if (mask === 'B') assert.ok(g[here] !== 0, `mask B: h at (${r}, ${c}) ignores x there`);
+      }
+    }
+  }
+});
+
 test('PixelRNN is causal: the logits at (r, c) have zero gradient w.r.t. pixel (r, c) and every later pixel', () => {
   const R = 4, W = 5;
   const model = new PixelRNN({ levels: 3, hiddenSize: 3, numLayers: 2, inputKernel: 2 }, { ...f64, rng: new Rng(7) });
