@@ -131,6 +131,8 @@ export interface Shapes2dOptions {
   patch?: number;
   /** Output channels of the conv encoder's blocks (default [16, 32, 32]). */
   channels?: number[];
+  /** How either encoder's grid becomes the one vector the classifier reads (default 'mean'). */
+  summary?: 'mean' | 'max';
   lr?: number;
   batchSize?: number;
   /** Training budget: steps and seconds (at least one > 0). */
@@ -167,8 +169,8 @@ export interface Shapes2dResult extends RegionAccuracy {
 export function shapes2dEncoder(o: Shapes2dOptions): ImageEncoderConfig | MDLSTMImageEncoderConfig {
   const d = SHAPES_2D_DEFAULTS;
   return o.encoder === 'mdlstm'
-    ? { kind: 'mdlstm', hiddenSize: o.hiddenSize ?? d.hiddenSize, patch: o.patch ?? d.patch }
-    : { channels: [...(o.channels ?? d.channels)] };
+    ? { kind: 'mdlstm', hiddenSize: o.hiddenSize ?? d.hiddenSize, patch: o.patch ?? d.patch, summary: o.summary ?? 'mean' }
+    : { channels: [...(o.channels ?? d.channels)], summary: o.summary ?? 'mean' };
 }
 
 /** A batch of images and their region labels [N, grid²]. */
