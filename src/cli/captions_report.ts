@@ -3,6 +3,7 @@
 // word of its greedy captions of the first held-out images, under a note describing the model.
 
 import type { CaptionModel } from '../seq2seq/caption_model.js';
+import { ImageEncoder } from '../seq2seq/image_encoder.js';
 import type { Vocab } from '../data/vocab.js';
 import { firstImages } from '../tasks/captions.js';
 import { captionWords, type ShapesDataset } from '../tasks/shapes_images.js';
@@ -19,7 +20,9 @@ export function writeCaptionsReport(path: string, model: CaptionModel, vocab: Vo
   const images = firstImages(data, n);
   const maps = captionAttentionMaps(model, images, captionWords(vocab), data.captions.slice(0, images.shape[0]));
   const grid = model.encoder.gridShape(images.shape[2], images.shape[3]);
-  const note = `CNN encoder (channels ${model.encoder.config.channels.join('→')}, ${grid[0]}×${grid[1]} grid) + ${d.cell.toUpperCase()} decoder with ${d.attention} attention, `
+  const e = model.encoder;
+  const encoder = e instanceof ImageEncoder ? `CNN encoder (channels ${e.config.channels.join('→')}` : `2-D LSTM encoder (${e.config.patch}×${e.config.patch} blocks, 4 × ${e.config.hiddenSize} units`;
+  const note = `${encoder}, ${grid[0]}×${grid[1]} grid) + ${d.cell.toUpperCase()} decoder with ${d.attention} attention, `
     + `${model.numParameters()} parameters, ${about} Greedy decoding; each row is a word, each column a grid cell.`;
   writeFileAtomicSync(path, new TextEncoder().encode(captionsReportHtml('unfold: where the caption model looks', note, images, maps, grid)));
   return maps.length;

@@ -23,6 +23,8 @@ import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
 import { graphPathsTask } from './tasks/graph_paths.js';
 import { deepLmTask } from './tasks/deep_lm.js';
 import { uncertaintyTask } from './tasks/uncertainty.js';
+import { shapes2dTask } from './tasks/shapes_2d.js';
+import { pixelsTask } from './tasks/pixels.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -36,6 +38,7 @@ export const TASKS: Array<() => Command> = [
   ntmCopyTask, ntmRecallTask,
   graphPathsTask,
   deepLmTask, uncertaintyTask,
+  shapes2dTask, pixelsTask,
 ];
 
 export function tasksCommand(): Command {

@@ -53,3 +53,4 @@ export { RecurrentHighwayCell, type RecurrentHighwayCellConfig } from './cells/h
 export { DeepOutput, type DeepOutputConfig } from './layers/deep_output.js';
 export { dropRecurrentWeight, withRecurrentWeight } from './layers/weight_drop.js';
 export { mcDropoutPredict, quantileSorted, type MCDropoutOptions, type MCDropoutResult } from './mc_dropout.js';
+export * from './grid/index.js';

@@ -13,6 +13,7 @@ import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { Module } from '../nn/module.js';
 import type { InitOptions } from '../nn/init.js';
 import { ImageEncoder, type ImageEncoderConfig } from './image_encoder.js';
+import { MDLSTMImageEncoder, isMDLSTMEncoderConfig, type MDLSTMImageEncoderConfig } from './mdlstm_image_encoder.js';
 import { Decoder, type ContextMode, type SourceContext } from './decoder.js';
 import { DecoderSession } from './decoder_session.js';
 import type { CellType } from './encoder.js';
@@ -42,8 +43,11 @@ export interface CaptionModelConfig {
   /** Where the pooled image vector enters the decoder (default 'init'). */
   context?: ContextMode;
   forgetBias?: number;
-  /** The convolutional encoder (see ImageEncoderConfig for the defaults). */
-  encoder?: ImageEncoderConfig;
+  /**
+   * The image encoder: convolutional (see ImageEncoderConfig for the defaults), or with
+   * kind 'mdlstm' the 2-D LSTM one (see MDLSTMImageEncoderConfig).
+   */
+  encoder?: ImageEncoderConfig | MDLSTMImageEncoderConfig;
 }
 
 /** Checks a config, naming the first bad field. */
@@ -62,7 +66,7 @@ export function checkCaptionModelConfig(c: CaptionModelConfig): void {
 
 /**
  * p(y | image) = Π_t p(y_t | y_<t, image), with
- *   F = cnn(image),  c = mean_{h,w} F (or max, see ImageEncoderConfig.summary),
+ *   F = cnn(image) (or the 2-D LSTM's map, MDLSTMImageEncoder),  c = mean_{h,w} F (or max, see summary),
  *   memory = [F_{·,0,0}; F_{·,0,1}; …] (H'·W' locations, row-major)
  * and the Decoder's step (see Decoder) on c and memory.
  *
@@ -73,14 +77,14 @@ export function checkCaptionModelConfig(c: CaptionModelConfig): void {
  */
 export class CaptionModel extends Module {
   readonly config: CaptionModelConfig;
-  readonly encoder: ImageEncoder;
+  readonly encoder: ImageEncoder | MDLSTMImageEncoder;
   readonly decoder: Decoder;
 
   constructor(config: CaptionModelConfig, init: InitOptions = {}) {
     super();
     checkCaptionModelConfig(config);
     this.config = { ...config, encoder: config.encoder ? { ...config.encoder } : undefined };
-    this.encoder = this.registerModule('encoder', new ImageEncoder(config.encoder ?? {}, init));
+    this.encoder = this.registerModule('encoder', imageEncoderFor(config.encoder, init));
     const C = this.encoder.outputSize;
     this.decoder = this.registerModule('decoder', new Decoder({
       vocabSize: config.vocabSize, embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers ?? 1,
@@ -121,6 +125,11 @@ export class CaptionModel extends Module {
   session(images: Tensor): CaptionSession {
     return new CaptionSession(this, images);
   }
+}
+
+/** The encoder a caption model's config asks for: convolutional unless its kind is 'mdlstm'. */
+export function imageEncoderFor(config: CaptionModelConfig['encoder'], init: InitOptions = {}): ImageEncoder | MDLSTMImageEncoder {
+  return isMDLSTMEncoderConfig(config) ? new MDLSTMImageEncoder(config, init) : new ImageEncoder(config ?? {}, init);
 }
 
 registerClass('seq2seq.CaptionModel', CaptionModel, (config, init) => new CaptionModel(config, init));

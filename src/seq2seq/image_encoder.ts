@@ -14,6 +14,7 @@ import { maxPool2d } from '../autograd/ops/pool2d.js';
 import { Module } from '../nn/module.js';
 import { Conv2d } from '../nn/conv/conv2d.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
+import { CoordinateCache } from '../nn/conv/coordinate_channels.js';
 import type { InitOptions } from '../nn/init.js';
 import { registerClass } from '../nn/registry.js';
 import { checkChoice, checkPositiveInteger } from '../nn/config_check.js';
@@ -44,6 +45,17 @@ export interface ImageEncoding {
   pooled: Tensor;
   /** The locations of F in row-major order: g[n, h·W' + w, c] = F[n, c, h, w], [N, H'·W', C]. */
   grid: Tensor;
+}
+
+/**
+ * What a caption model (or any image reader) needs of an image encoder: the width C of its
+ * features, the grid it makes of an H×W image, and both readings of it. ImageEncoder (convolutional)
+ * and MDLSTMImageEncoder (./mdlstm_image_encoder.ts, 2-D recurrent) implement it.
+ */
+export interface ImageEncoderModule extends Module {
+  readonly outputSize: number;
+  gridShape(height: number, width: number): [number, number];
+  forward(x: Tensor): ImageEncoding;
 }
 
 /** The largest image side an encoder may require (pool^blocks): 65536 pixels. */
@@ -81,10 +93,10 @@ export function resolveImageEncoderConfig(config: ImageEncoderConfig = {}): Reso
  * Parameters: conv{k}.weight [channels[k], in_k, kernelSize, kernelSize], U(±√(6 / (in_k·kernelSize²)))
  *             (He et al. 2015), and conv{k}.bias [channels[k]], zero (in_0 = inChannels + 2 with coordinates).
  */
-export class ImageEncoder extends Module {
+export class ImageEncoder extends Module implements ImageEncoderModule {
   readonly config: ResolvedImageEncoderConfig;
   readonly convs: Conv2d[] = [];
-  private coordCache: { key: string; t: Tensor } | null = null;
+  private readonly coords = new CoordinateCache();
 
   constructor(config: ImageEncoderConfig = {}, init: InitOptions = {}) {
     super();
@@ -121,25 +133,6 @@ export class ImageEncoder extends Module {
     return [height / f, width / f];
   }
 
-  /** The coordinate channels [N, 2, H, W] (X then Y), kept for the last size asked. */
-  private coordinates(N: number, H: number, W: number, dtype: Tensor['dtype']): Tensor {
-    const key = `${N},${H},${W},${dtype}`;
-    if (this.coordCache?.key === key) return this.coordCache.t;
-    const data = dtype === 'float64' ? new Float64Array(N * 2 * H * W) : new Float32Array(N * 2 * H * W);
-    const at = (i: number, n: number): number => (n > 1 ? (2 * i) / (n - 1) - 1 : 0);
-    for (let n = 0; n < N; n++) {
-      for (let h = 0; h < H; h++) {
-        for (let w = 0; w < W; w++) {
-          data[((n * 2 + 0) * H + h) * W + w] = at(w, W);
-          data[((n * 2 + 1) * H + h) * W + w] = at(h, H);
-        }
-      }
-    }
-    const t = new Tensor(data, [N, 2, H, W]);
-    this.coordCache = { key, t };
-    return t;
-  }
-
   /** The last feature map F [N, C, H', W']. */
   featureMap(x: Tensor): Tensor {
     const { inChannels, coordinates, pool } = this.config;
@@ -150,7 +143,7 @@ export class ImageEncoder extends Module {
     for (let i = 0; i < x.size; i++) {
       if (!Number.isFinite(x.data[i])) throw new Error(`image encoder: expected finite pixel values, got ${x.data[i]} at flat index ${i}`);
     }
-    let h = coordinates ? concat([x, this.coordinates(N, H, W, x.dtype)], 1) : x; // [N, Cin(+2), H, W]
+    let h = coordinates ? concat([x, this.coords.of(N, H, W, x.dtype)], 1) : x; // [N, Cin(+2), H, W]
     for (const conv of this.convs) {
       h = relu(conv.forward(h)); // [N, C_k, H_k, W_k]
       if (pool > 1) h = maxPool2d(h, pool); // [N, C_k, H_k / p, W_k / p]

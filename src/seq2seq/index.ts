@@ -30,3 +30,7 @@ export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type 
 export {
   CaptionModel, CaptionSession, captionImages, checkCaptionModelConfig, type CaptionModelConfig, type CaptionOptions,
 } from './caption_model.js';
+export { MDLSTMImageEncoder, resolveMDLSTMImageEncoderConfig, isMDLSTMEncoderConfig, type MDLSTMImageEncoderConfig, type ResolvedMDLSTMImageEncoderConfig } from './mdlstm_image_encoder.js';
+export { imageEncoderFor } from './caption_model.js';
+export { mdlstmEncoderSize, mdlstmEncoderActivations } from './seq2seq_memory.js';
+export type { ImageEncoderModule } from './image_encoder.js';

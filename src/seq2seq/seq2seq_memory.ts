@@ -9,6 +9,7 @@ import {
 import type { Seq2SeqConfig } from './model.js';
 import type { CaptionModelConfig } from './caption_model.js';
 import { resolveImageEncoderConfig } from './image_encoder.js';
+import { isMDLSTMEncoderConfig, resolveMDLSTMImageEncoderConfig, type MDLSTMImageEncoderConfig } from './mdlstm_image_encoder.js';
 
 /** What the decoder's size depends on: its own config and the widths of the encoder's summary (C) and memory (M). */
 export interface DecoderSize {
@@ -39,6 +40,10 @@ export function seq2seqParameterCount(c: Seq2SeqConfig): number {
 
 /** Exactly CaptionModel's numParameters(): the conv blocks (coordinates add two input channels) and the decoder. */
 export function captionModelParameterCount(c: CaptionModelConfig): number {
+  if (isMDLSTMEncoderConfig(c.encoder)) {
+    const { params, width } = mdlstmEncoderSize(c.encoder);
+    return params + decoderParameterCount({ ...c, contextSize: width, memorySize: width });
+  }
   const e = resolveImageEncoderConfig(c.encoder);
   let inChannels = e.inChannels + (e.coordinates ? 2 : 0), convs = 0;
   for (const out of e.channels) { convs += out * inChannels * e.kernelSize ** 2 + out; inChannels = out; }
@@ -71,10 +76,32 @@ export function seq2seqTrainingMemory(c: Seq2SeqConfig, batch: number, srcLength
  * activations, the decoder's, and the held-out images.
  */
 export function captionTrainingMemory(c: CaptionModelConfig, batch: number, side: number, captionLength: number, heldOut: number): MemoryEstimate {
+  if (isMDLSTMEncoderConfig(c.encoder)) {
+    const e = resolveMDLSTMImageEncoderConfig(c.encoder), { width } = mdlstmEncoderSize(e), s = Math.max(1, Math.floor(side / e.patch));
+    const decoder = decoderActivationBytes({ ...c, contextSize: width, memorySize: width }, batch, captionLength + 1, s * s);
+    const images = heldOut * e.inChannels * side * side * 4;
+    return adamTrainingMemory(captionModelParameterCount(c), activationBytes(mdlstmEncoderActivations(e, batch, side)) + decoder, [['held-out images', images]]);
+  }
   const e = resolveImageEncoderConfig(c.encoder);
   let conv = 0, s = side, last = e.inChannels;
   for (const out of e.channels) { conv += batch * out * s * s * 3; s = Math.max(1, Math.floor(s / e.pool)); last = out; }
   const decoder = decoderActivationBytes({ ...c, contextSize: last, memorySize: last }, batch, captionLength + 1, s * s);
   const images = heldOut * e.inChannels * side * side * 4;
   return adamTrainingMemory(captionModelParameterCount(c), activationBytes(conv) + decoder, [['held-out images', images]]);
+}
+
+/** Parameters of an MDLSTMImageEncoder (four directions of 5H·(I + 2H) + 5H, I = (inChannels + 2 coordinates)·p²) and its feature width 4H. */
+export function mdlstmEncoderSize(config: MDLSTMImageEncoderConfig): { params: number; width: number } {
+  const e = resolveMDLSTMImageEncoderConfig(config), H = e.hiddenSize, I = (e.inChannels + (e.coordinates ? 2 : 0)) * e.patch * e.patch;
+  return { params: 4 * (5 * H * (I + 2 * H) + 5 * H), width: 4 * H };
+}
+
+/**
+ * Values an MDLSTMImageEncoder keeps for the backward pass over `batch` images of side × side
+ * pixels: per location and direction, the gates' pre-activations, their nonlinearities and the
+ * products (about 16 H-wide vectors), and the input projections (5H).
+ */
+export function mdlstmEncoderActivations(config: MDLSTMImageEncoderConfig, batch: number, side: number): number {
+  const e = resolveMDLSTMImageEncoderConfig(config), s = Math.max(1, Math.floor(side / e.patch));
+  return batch * s * s * 4 * 21 * e.hiddenSize;
 }

@@ -8,3 +8,4 @@ export { parseMetrics, readMetrics, downsample, type LossCurves, type LossPoint 
 export { Dashboard, dashboardCallbacks, type DashboardOptions } from './dashboard.js';
 export { tailExcerpt } from './text_excerpt.js';
 export { intervalReportHtml, type IntervalSeries } from './interval_report.js';
+export { pixelSamplesHtml, type LevelImages } from './pixel_samples.js';

@@ -14,6 +14,7 @@ import {
 import { CharModel } from '../../src/train/char_model.js';
 import { charModelParameterCount } from '../../src/train/char_model_memory.js';
 import { Seq2Seq, type Seq2SeqConfig } from '../../src/seq2seq/model.js';
+import { CaptionModel } from '../../src/seq2seq/caption_model.js';
 import { captionModelParameterCount, seq2seqParameterCount } from '../../src/seq2seq/seq2seq_memory.js';
 import { captionsModel } from '../../src/tasks/captions.js';
 import { captionVocab } from '../../src/tasks/shapes_images.js';
@@ -57,6 +58,10 @@ test('charModelParameterCount, seq2seqParameterCount and captionModelParameterCo
       const model = captionsModel({ attention, context, hiddenSize: 7, embeddingSize: 5, cell: 'gru' }, vocab);
       assert.equal(captionModelParameterCount(model.getConfig()), model.numParameters(), `${attention} ${context}`);
     }
+  }
+  for (const [patch, hiddenSize] of [[2, 3], [4, 5]]) {
+    const model = new CaptionModel({ vocabSize: 9, embeddingSize: 4, hiddenSize: 6, cell: 'lstm', attention: 'additive', encoder: { kind: 'mdlstm', patch, hiddenSize } }, { rng: new Rng(2) });
+    assert.equal(captionModelParameterCount(model.getConfig()), model.numParameters(), `mdlstm encoder, patch ${patch}, ${hiddenSize} units`);
   }
 });
 

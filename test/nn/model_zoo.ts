@@ -15,6 +15,8 @@ import {
 import { ChildSumTreeLSTM, NaryTreeLSTM, RecursiveNet, TreeBatch, TreeClassifier, TreeRegressor, leaf, node } from '../../src/tree/index.js';
 import { TaskModel } from '../../src/tasks/task_model.js';
 import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
+import { RegionClassifier } from '../../src/tasks/shapes_2d.js';
+import { MDLSTMImageEncoder } from '../../src/seq2seq/mdlstm_image_encoder.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { DeepCharModel } from '../../src/tasks/deep_char_model.js';
@@ -197,4 +199,18 @@ export const ZOO: readonly ZooCase[] = [
   zooCase('tasks.DeepCharModel', (rng) => new DeepCharModel({ vocabSize: 7, embeddingSize: 3, kind: 'do', hiddenSize: 4, layers: 1, depth: 2, dropout: 0 }, { rng }),
     (m, r) => m.forward(ids(r, 7, 2, 5)).flat(), true),
   zooCase('tasks.ForecastLSTM', (rng) => new ForecastLSTM({ hiddenSize: 4, numLayers: 2, dropout: 0.2 }, { rng }), (m, r) => [m.forward(x(r, 6, 3, 1))], true),
+  zooCase('nn.MDLSTM', (rng) => new nn.MDLSTM({ inputSize: 2, hiddenSize: 3, merge: 'sum', forgetBias: 0.5 }, { rng }), (m, r) => [m.forward(x(r, 2, 2, 3, 4))]),
+  zooCase('nn.RowLSTM', (rng) => new nn.RowLSTM({ inputSize: 2, hiddenSize: 3, mask: 'B', inputKernel: 2, stateKernel: 5 }, { rng }), (m, r) => [m.forward(x(r, 2, 2, 3, 4))]),
+  zooCase('nn.MaskedConv2d', (rng) => new nn.MaskedConv2d({ inChannels: 2, outChannels: 3, kernelSize: 5, mask: 'B' }, { rng }), (m, r) => [m.forward(x(r, 2, 2, 4, 4))]),
+  zooCase('nn.PixelRNN', (rng) => new nn.PixelRNN({ levels: 3, hiddenSize: 3, numLayers: 2, convKernel: 5, inputKernel: 2 }, { rng }),
+    (m, r) => [m.forward(ids(r, 3, 2, 4, 5)), m.sample(2, 3, 4, r).pixels], true),
+  zooCase('seq2seq.MDLSTMImageEncoder', (rng) => new MDLSTMImageEncoder({ kind: 'mdlstm', inChannels: 2, patch: 2, hiddenSize: 3, summary: 'max' }, { rng }),
+    (m, r) => { const e = m.forward(x(r, 2, 2, 4, 6)); return [e.pooled, e.grid]; }),
+  zooCase('seq2seq.CaptionModel', (rng) => new CaptionModel({
+    vocabSize: 8, embeddingSize: 3, hiddenSize: 4, cell: 'lstm', attention: 'general', encoder: { kind: 'mdlstm', inChannels: 3, patch: 4, hiddenSize: 2 },
+  }, { rng }), (m, r) => { const out = m.forward(x(r, 2, 3, 8, 8), targetBatch([[3, 4], [5, 6, 7]]).input); return [out.logits, out.weights!]; }, true),
+  zooCase('tasks.RegionClassifier', (rng) => new RegionClassifier({ encoder: { kind: 'mdlstm', patch: 4, hiddenSize: 2 }, regions: 4, classes: 3 }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3, 8, 8))], true),
+  zooCase('tasks.RegionClassifier', (rng) => new RegionClassifier({ encoder: { channels: [3, 4] }, regions: 4, classes: 3 }, { rng }),
+    (m, r) => [m.forward(x(r, 2, 3, 8, 8))], true),
 ];

@@ -97,7 +97,7 @@ test('gradcheck (float64) through the image encoder and one attention decoder st
     assert.ok(res.ok, `${attention}: max error ${res.maxAbsError}`);
     // The gradient reaches the pixels and the first conv (through grid keys and the initial state).
     assert.ok(images.grad!.data.some((g) => g !== 0));
-    assert.ok(model.encoder.convs[0].weight.grad!.data.some((g) => g !== 0));
+    assert.ok((model.encoder as ImageEncoder).convs[0].weight.grad!.data.some((g) => g !== 0));
   }
 });
 

@@ -1,0 +1,119 @@
+// A recurrent image encoder: the image cut into p×p blocks of pixels (Graves & Schmidhuber 2009 read
+// handwriting this way), each block one input vector of a four-direction 2-D LSTM (nn/grid/md_lstm.ts).
+// Every location's features then summarise the whole image as seen from that location — the
+// recurrence carries context across the picture where a convolutional encoder needs depth and
+// pooling — and are read as ImageEncoder's are: one pooled vector and a grid for attention.
+
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { firstNonFiniteIndex } from '../tensor/finite.js';
+import { concat, permute, reshape } from '../autograd/ops/shape_ops.js';
+import { maxPool2d } from '../autograd/ops/pool2d.js';
+import { Module } from '../nn/module.js';
+import { MDLSTM } from '../nn/grid/md_lstm.js';
+import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
+import { CoordinateCache } from '../nn/conv/coordinate_channels.js';
+import type { InitOptions } from '../nn/init.js';
+import { registerClass } from '../nn/registry.js';
+import { checkChoice, checkPositiveInteger } from '../nn/config_check.js';
+import { describeValue } from '../tensor/describe_value.js';
+import { MAX_IMAGE_SIDE, type ImageEncoderModule, type ImageEncoding } from './image_encoder.js';
+
+export interface MDLSTMImageEncoderConfig {
+  /** Tells this encoder's config from the convolutional one's (which has no kind). */
+  kind: 'mdlstm';
+  /** Channels of the input image (default 3: RGB). */
+  inChannels?: number;
+  /** Side p of the square blocks of pixels each cell reads (default 2). */
+  patch?: number;
+  /** Hidden units of each of the four scan directions (default 16; features are 4× as wide). */
+  hiddenSize?: number;
+  /** How the grid becomes one vector: its mean or its maximum over locations (default 'mean'). */
+  summary?: 'mean' | 'max';
+  /** Append x and y coordinate channels to the image, as the conv encoder does (default true). */
+  coordinates?: boolean;
+  /** The 2-D LSTM's forget-gate bias (default 0, see MDLSTMConfig). */
+  forgetBias?: number;
+}
+
+export type ResolvedMDLSTMImageEncoderConfig = Required<MDLSTMImageEncoderConfig>;
+
+/**
+ * Whether an image encoder config (of a caption model, say) is this encoder's: any config with a
+ * kind is, so that a wrong kind is refused by name rather than read as a convolutional config.
+ */
+export function isMDLSTMEncoderConfig(config: object | undefined | null): config is MDLSTMImageEncoderConfig {
+  return config !== undefined && config !== null && (config as { kind?: unknown }).kind !== undefined;
+}
+
+/** Fills in the defaults and checks every field, naming the first bad one. */
+export function resolveMDLSTMImageEncoderConfig(config: MDLSTMImageEncoderConfig): ResolvedMDLSTMImageEncoderConfig {
+  const c: ResolvedMDLSTMImageEncoderConfig = { inChannels: 3, patch: 2, hiddenSize: 16, summary: 'mean', coordinates: true, forgetBias: 0, ...config };
+  const who = 'MDLSTM image encoder: ';
+  checkChoice('kind', c.kind, ['mdlstm'], who);
+  checkPositiveInteger('inChannels', c.inChannels, who);
+  checkPositiveInteger('patch', c.patch, who, MAX_IMAGE_SIDE);
+  checkPositiveInteger('hiddenSize', c.hiddenSize, who);
+  checkChoice('summary', c.summary, ['mean', 'max'], who);
+  if (typeof c.coordinates !== 'boolean') throw new Error(`${who}expected coordinates to be true or false, got ${describeValue(c.coordinates)}`);
+  if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) throw new Error(`${who}expected a finite forgetBias, got ${describeValue(c.forgetBias)}`);
+  return c;
+}
+
+/**
+ * x → x' = [x ; X ; Y] (the coordinate channels of ImageEncoder; x' = x without coordinates)
+ * → blocks B [N, C'·p², H/p, W/p] (B[n, (c·p + a)·p + b, i, j] = x'[n, c, i·p + a, j·p + b])
+ * → F = MDLSTM(B) [N, 4·hiddenSize, H/p, W/p], read as ImageEncoder's feature map is.
+ *
+ * Inputs: images x [N, inChannels, H, W] (H and W divisible by p).
+ * Outputs: features [N, C, H/p, W/p], pooled [N, C], grid [N, (H/p)·(W/p), C], with C = 4·hiddenSize.
+ * Parameters: mdlstm.… (see MDLSTM, inputSize C'·p², C' = inChannels + 2 with coordinates).
+ */
+export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
+  readonly config: ResolvedMDLSTMImageEncoderConfig;
+  readonly mdlstm: MDLSTM;
+  private readonly coords = new CoordinateCache();
+
+  constructor(config: MDLSTMImageEncoderConfig, init: InitOptions = {}) {
+    super();
+    this.config = resolveMDLSTMImageEncoderConfig(config);
+    const { inChannels, patch, hiddenSize, forgetBias, coordinates } = this.config;
+    this.mdlstm = this.registerModule('mdlstm', new MDLSTM({ inputSize: (inChannels + (coordinates ? 2 : 0)) * patch * patch, hiddenSize, directions: 4, merge: 'concat', forgetBias }, init));
+  }
+
+  getConfig(): ResolvedMDLSTMImageEncoderConfig {
+    return { ...this.config };
+  }
+
+  get outputSize(): number { return this.mdlstm.outputSize; }
+
+  gridShape(height: number, width: number): [number, number] {
+    const p = this.config.patch;
+    if (height % p !== 0 || width % p !== 0) throw new Error(`MDLSTM image encoder: expected image sides divisible by the patch ${p}, got ${height}×${width}`);
+    return [height / p, width / p];
+  }
+
+  /** The feature map F [N, 4·hiddenSize, H/p, W/p]. */
+  featureMap(x: Tensor): Tensor {
+    const { inChannels: C, patch: p } = this.config;
+    if (x.rank !== 4 || x.shape[1] !== C) throw new Error(`MDLSTM image encoder: expected images of shape [N, ${C}, H, W], got ${formatShape(x.shape)}`);
+    const [N, , H, W] = x.shape;
+    if (N === 0) throw new Error(`MDLSTM image encoder: expected at least one image, got ${formatShape(x.shape)}`);
+    const [Hp, Wp] = this.gridShape(H, W);
+    const bad = firstNonFiniteIndex(x.dataSync());
+    if (bad >= 0) throw new Error(`MDLSTM image encoder: expected finite pixel values, got ${x.dataSync()[bad]} at flat index ${bad}`);
+    const xc = this.config.coordinates ? concat([x, this.coords.of(N, H, W, x.dtype)], 1) : x; // [N, C', H, W]
+    const C2 = xc.shape[1];
+    const blocks = p === 1 ? xc : reshape(permute(reshape(xc, [N, C2, Hp, p, Wp, p]), [0, 1, 3, 5, 2, 4]), [N, C2 * p * p, Hp, Wp]);
+    return this.mdlstm.forward(blocks);
+  }
+
+  forward(x: Tensor): ImageEncoding {
+    const features = this.featureMap(x);
+    const [N, C, Hf, Wf] = features.shape;
+    const pooled = this.config.summary === 'mean' ? globalAvgPool2d(features) : reshape(maxPool2d(features, [Hf, Wf]), [N, C]);
+    return { features, pooled, grid: spatialToSequence(features) };
+  }
+}
+
+registerClass('seq2seq.MDLSTMImageEncoder', MDLSTMImageEncoder, (config, init) => new MDLSTMImageEncoder(config, init));
