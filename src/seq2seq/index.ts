@@ -30,3 +30,8 @@ export { ImageEncoder, resolveImageEncoderConfig, type ImageEncoderConfig, type 
 export {
   CaptionModel, CaptionSession, captionImages, checkCaptionModelConfig, type CaptionModelConfig, type CaptionOptions,
 } from './caption_model.js';
+export { tokenTreeOf, treeOfTokens, breadthFirst, tokenStream, tokenTreeFromStream, type TokenTree } from './token_tree.js';
+export { TreeDecoder, type TreeDecoderConfig, type ResolvedTreeDecoderConfig, type TreeSource } from './tree_decoder.js';
+export { treeLevels, treeTeacherForcing, type TreeLevel, type TreeForward } from './tree_teacher_forcing.js';
+export { TreeSession, type TreeSessionOptions } from './tree_session.js';
+export { Seq2Tree, decodeTrees, type Seq2TreeConfig, type TreeDecodeOptions, type TreeHypothesis } from './seq2tree.js';
