@@ -18,6 +18,7 @@ import { BitSequenceModel } from '../../src/tasks/ntm_tasks.js';
 import { SequenceModel } from '../../src/tasks/tree_task_sequence_baseline.js';
 import { CharModel } from '../../src/train/char_model.js';
 import { ESN, timeSeries } from '../../src/esn/index.js';
+import { Seq2Tree, TreeDecoder, decodeTrees, type TokenTree } from '../../src/seq2seq/index.js';
 
 export interface ZooCase {
   className: string;
@@ -165,4 +166,14 @@ export const ZOO: readonly ZooCase[] = [
     net.fit(timeSeries(u.slice(0, 59)), timeSeries(u.slice(1)), { washout: 10 });
     return net;
   }, (m, r) => [m.run(timeSeries(Array.from({ length: 8 }, () => r.uniform(-1, 1)))).data, m.generate(5).data], true),
+  zooCase('seq2seq.TreeDecoder', (rng) => new TreeDecoder({
+    vocabSize: 8, nonTerminal: 7, embeddingSize: 3, hiddenSize: 4, numLayers: 2, cell: 'gru', contextSize: 5, memorySize: 6, attention: 'general',
+  }, { rng }), (m, r) => { const s = m.source(x(r, 2, 5), x(r, 2, 3, 6), [3, 2]); return [m.decoder.step(Int32Array.of(1, 1), m.rootState(s), s.ctx).logits]; }),
+  zooCase('seq2seq.Seq2Tree', (rng) => new Seq2Tree({
+    srcVocabSize: 9, tgtVocabSize: 8, nonTerminal: 7, embeddingSize: 3, hiddenSize: 4, cell: 'lstm', bidirectional: true, attention: 'additive', attentionSize: 3, forgetBias: 1,
+  }, { rng }), (m, r) => {
+    const src = padBatch([[4, 5, 6], [7, 4 + r.int(4)]]);
+    const trees: TokenTree[] = [{ tokens: [4, 7, 5], children: [{ tokens: [6, 6], children: [] }] }, { tokens: [5], children: [] }];
+    return [...m.forward(src.ids, src.lengths, trees).logits, decodeTrees(m, src.ids, src.lengths, { beamWidth: 2, maxNodes: 4, maxNodeLength: 3 }).map((h) => h.logProb)];
+  }, true),
 ];
