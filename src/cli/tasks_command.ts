@@ -19,6 +19,7 @@ import { allTasks } from './tasks/all.js';
 import { datesTask } from './tasks/dates.js';
 import { captionsTask } from './tasks/captions.js';
 import { ntmCopyTask, ntmRecallTask } from './tasks/ntm.js';
+import { exprParseTask } from './tasks/expr_parse.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -30,6 +31,7 @@ export const TASKS: Array<() => Command> = [
   datesTask,
   captionsTask,
   ntmCopyTask, ntmRecallTask,
+  exprParseTask,
 ];
 
 export function tasksCommand(): Command {
