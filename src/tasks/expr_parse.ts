@@ -73,6 +73,9 @@ export interface ExprParseModelResult {
   long: number;
   steps: number;
   trainSeconds: number;
+  /** Mean loss (nats per target token) over the last 50 steps, and the first step's. */
+  loss: number;
+  firstLoss: number;
   parameters: number;
   interrupted: boolean;
   /** The first held-out string of each longer length, with the model's tree (bracketed) or null. */
@@ -177,7 +180,7 @@ export async function exprParse(options: ExprParseOptions = {}): Promise<ExprPar
     results.push({
       model: kind, perLength: perLength.map(({ operators, exact }) => ({ operators, exact })),
       short: mean(perLength.slice(0, trainOps)), long: mean(perLength.slice(trainOps)),
-      steps: res.steps, trainSeconds: res.elapsed, parameters: model.numParameters(), interrupted: res.stopped === 'interrupted',
+      steps: res.steps, trainSeconds: res.elapsed, loss: res.loss, firstLoss: res.firstLoss, parameters: model.numParameters(), interrupted: res.stopped === 'interrupted',
       examples: perLength.slice(trainOps).map((p, k) => ({ source: tests[trainOps + k][0], target: treeToString(parseInfix(tests[trainOps + k][0])), output: p.outputs[0] })),
     });
     if (res.stopped === 'interrupted') break;
