@@ -1,8 +1,8 @@
 // Sequence-to-tree: token trees convert to and from bracketed trees and breadth-first streams; the
 // level-batched teacher-forced loss equals a plain recursive walk over each tree's nodes (weights set
 // by a formula); gradients agree with finite differences; beam width 1 is greedy, wider beams never
-// score below greedy, decoded trees are whole, and a decoded tree's log-probability is its
-// teacher-forced log-likelihood.
+// score below greedy, decoded trees are whole; a model fitted to a few trees decodes them, and a
+// decoded tree's log-probability is its teacher-forced log-likelihood.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,8 @@ import { Tensor, zeros } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/grad_mode.js';
 import { tanh } from '../../src/autograd/ops/elementwise.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
+import { backward } from '../../src/autograd/engine.js';
+import { Adam } from '../../src/optim/adam.js';
 import { padBatch } from '../../src/seq2seq/batch.js';
 import type { DecoderState, SourceContext } from '../../src/seq2seq/decoder.js';
 import { logSoftmaxRow } from '../../src/seq2seq/step_decoder.js';
@@ -111,18 +113,20 @@ test('gradcheck (float64): LSTM with additive attention; two-layer GRU without a
   }
 });
 
-// Untrained models with EOS and <n> favoured enough that trees stay small but branch.
+// Untrained models with EOS and <n> favoured: greedy often wanders into big branching trees (up to
+// the bounds) where a beam finds far likelier small ones.
 function smallTreeModel(seed: number): Seq2Tree {
   const model = new Seq2Tree(config({ hiddenSize: 6 }), { dtype: 'float64', rng: new Rng(seed) });
   const bias = model.decoder.decoder.head.bias!;
-  bias.data[EOS] += 1.5;
-  bias.data[NT] += 0.3;
+  bias.data[EOS] += 0.5;
+  bias.data[NT] += 0.5;
   return model;
 }
 
 test('beam width 1 is greedy; wider beams never score below greedy; decoded trees are whole', () => {
   const sources = Array.from({ length: 6 }, (_, b) => Array.from({ length: 2 + (b % 4) }, (_, i) => 4 + ((b * 3 + i * 5) % 5)));
   const { ids, lengths } = padBatch(sources);
+  let better = 0, branching = 0;
   for (const seed of [1, 2, 3]) {
     const model = smallTreeModel(seed);
     const opts = { maxNodes: 12, maxNodeLength: 6 };
@@ -133,11 +137,13 @@ test('beam width 1 is greedy; wider beams never score below greedy; decoded tree
     for (const k of [2, 3, 5]) {
       const beam = decodeTrees(model, ids, lengths, { ...opts, beamWidth: k });
       beam.forEach((h, b) => assert.ok(h.logProb >= greedy[b].logProb - 1e-12, `seed ${seed}, k ${k}, row ${b}: ${h.logProb} < greedy ${greedy[b].logProb}`));
+      better += beam.filter((h, b) => h.logProb > greedy[b].logProb + 1).length;
     }
     for (const h of [...greedy, ...decodeTrees(model, ids, lengths, { ...opts, beamWidth: 3 })]) {
       assert.ok(h.tree !== null, 'a finished tree');
       const nodes = breadthFirst(h.tree);
       assert.ok(nodes.length <= 12);
+      if (nodes.length > 2) branching++;
       for (const n of nodes) {
         assert.equal(n.tokens.filter((v) => v === NT).length, n.children.length, 'one child per <n>');
         assert.ok(n.tokens.length <= 6);
@@ -145,25 +151,29 @@ test('beam width 1 is greedy; wider beams never score below greedy; decoded tree
       assert.deepEqual(tokenStream(h.tree, V), h.stream, 'the stream is the tree breadth-first');
     }
   }
+  assert.ok(better >= 10, `the beam beat greedy by a nat on ${better} rows`);
+  assert.ok(branching >= 5, `${branching} trees of more than two nodes`);
 });
 
-test("a decoded tree's log-probability is its teacher-forced log-likelihood", () => {
-  const model = smallTreeModel(4);
-  const sources = [[4, 5, 6], [7, 8], [5, 5, 6, 4]];
-  const { ids, lengths } = padBatch(sources);
-  const opts = { maxNodes: 40, maxNodeLength: 20 };
-  const hyps = decodeTrees(model, ids, lengths, { ...opts, beamWidth: 3 });
-  let checked = 0;
-  hyps.forEach((h, b) => {
-    const nodes = breadthFirst(h.tree!);
-    // Trees that met a bound were scored with a masked softmax; the rest must match exactly.
-    if (nodes.length >= opts.maxNodes || nodes.some((n) => n.tokens.length >= opts.maxNodeLength)) return;
-    const one = padBatch([sources[b]]);
-    const f = noGrad(() => model.forward(one.ids, one.lengths, [h.tree!]));
-    assert.ok(Math.abs(-f.loss.item() * f.tokens - h.logProb) < 1e-9, `row ${b}: ${-f.loss.item() * f.tokens} vs ${h.logProb}`);
-    checked++;
-  });
-  assert.ok(checked >= 2, `checked ${checked} trees`);
+test("a model fitted to three trees decodes them, each scored at its teacher-forced log-likelihood", () => {
+  const model = new Seq2Tree(config({ hiddenSize: 8 }), { dtype: 'float64', rng: new Rng(4) });
+  const { ids, lengths } = padBatch(SOURCES);
+  const opt = new Adam(model.parameters(), { lr: 0.02 });
+  for (let i = 0; i < 150; i++) {
+    opt.zeroGrad();
+    backward(model.loss(ids, lengths, TREES));
+    opt.step();
+  }
+  const opts = { maxNodes: 8, maxNodeLength: 6 };
+  for (const beamWidth of [0, 3]) {
+    const hyps = decodeTrees(model, ids, lengths, { ...opts, beamWidth });
+    assert.deepEqual(hyps.map((h) => h.tree), TREES, `beam ${beamWidth}`);
+    hyps.forEach((h, b) => {
+      const one = padBatch([SOURCES[b]]);
+      const f = noGrad(() => model.forward(one.ids, one.lengths, [h.tree!]));
+      assert.ok(Math.abs(-f.loss.item() * f.tokens - h.logProb) < 1e-9, `row ${b}: ${-f.loss.item() * f.tokens} vs ${h.logProb}`);
+    });
+  }
 });
 
 test('configs: a bad non-terminal is refused naming the range', () => {
