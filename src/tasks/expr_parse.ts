@@ -44,7 +44,11 @@ export interface ExprParseOptions {
   embeddingSize?: number;
   batchSize?: number;
   lr?: number;
-  /** Training budget per model: steps and/or seconds (default 240 s when neither is given). */
+  /**
+   * Training budget per model, whichever runs out first: steps (default 400, the same for both
+   * models, so that they see the same examples) and seconds (default 270, 0 for none: a cap that
+   * keeps the default run within ten minutes on a loaded machine).
+   */
   steps?: number;
   time?: number;
   /** Beam width at test time (0: greedy, default). */
@@ -61,7 +65,7 @@ export interface ExprParseOptions {
 }
 
 export const EXPR_PARSE_DEFAULTS = {
-  trainOperators: 4, testOperators: 8, testSize: 100, hiddenSize: 64, embeddingSize: 32, batchSize: 32, lr: 3e-3, time: 240, beamWidth: 0, seed: 0,
+  trainOperators: 4, testOperators: 8, testSize: 100, hiddenSize: 64, embeddingSize: 32, batchSize: 32, lr: 3e-3, steps: 400, time: 270, beamWidth: 0, seed: 0,
 } as const;
 
 export interface ExprParseModelResult {
@@ -117,7 +121,6 @@ export async function exprParse(options: ExprParseOptions = {}): Promise<ExprPar
   const { trainOperators: trainOps, testOperators: testOps } = o;
   if (!(Number.isInteger(trainOps) && trainOps >= 1 && trainOps <= MAX_INFIX_OPERATORS)) throw new Error(`expected training lengths of 1 to n operators with n in [1, ${MAX_INFIX_OPERATORS}], got ${trainOps}`);
   if (!(Number.isInteger(testOps) && testOps >= 1 && testOps <= MAX_INFIX_OPERATORS)) throw new Error(`expected test lengths of 1 to n operators with n in [1, ${MAX_INFIX_OPERATORS}], got ${testOps}`);
-  const time = options.time ?? (options.steps === undefined ? o.time : 0);
   const vocabs = exprParseVocabs();
   const nt = vocabs.tree.idOf(NON_TERMINAL);
   const base = { srcVocabSize: vocabs.src.size, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, cell: 'lstm' as const, bidirectional: true, attention: 'additive' as const };
@@ -144,7 +147,7 @@ export async function exprParse(options: ExprParseOptions = {}): Promise<ExprPar
     const train = <B extends ParseBatch | Seq2SeqBatch>(next: () => B, lossOf: (b: B) => Tensor): Promise<DecoderTrainResult> => {
       const path = o.checkpointDir === undefined ? null : join(o.checkpointDir, `${kind}.safetensors`);
       const trainOptions: DecoderTrainOptions = {
-        steps: o.steps, time, lr: o.lr, seed: o.seed, resumables: { data: resumableRng(dataRng) },
+        steps: o.steps, time: o.time, lr: o.lr, seed: o.seed, resumables: { data: resumableRng(dataRng) },
         checkpoint: path === null ? undefined : modelCheckpoint(path, model as Module),
         resume: path !== null && o.resume && existsSync(path) ? resumeInto(path, model as Module) : null,
       };

@@ -16,7 +16,7 @@ import { reportTask, runs, say, seconds, taskOptions, type TaskFlags, type TaskR
 
 interface ExprParseFlags extends TaskFlags, CheckpointFlags {
   trainOps: number; testOps: number; test: number; hidden: number; embedding: number; batch: number; lr: number;
-  steps?: number; time?: number; beam: number; models: ExprParseModel[];
+  steps: number; time: number; beam: number; models: ExprParseModel[];
 }
 
 const MODELS: ExprParseModel[] = ['tree', 'seq'];
@@ -37,8 +37,8 @@ export function exprParseTask(): Command {
     .option('--embedding <n>', 'embedding width', int(1), d.embeddingSize)
     .option('--batch <n>', 'strings per batch', int(1), d.batchSize)
     .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed', learningRate(), d.lr)
-    .option('--steps <n>', 'training steps per model', int(1))
-    .option('--time <s>', `training seconds per model (default ${d.time} unless --steps is given)`, float(0))
+    .option('--steps <n>', 'training steps per model (the same for both: the same examples seen)', int(1), d.steps)
+    .option('--time <s>', 'training seconds per model at most, whichever of steps and time runs out first (0: no cap)', float(0), d.time)
     .option('--beam <k>', `beam width at test time (0: greedy; at most ${MAX_BEAM_WIDTH})`, int(0, MAX_BEAM_WIDTH), d.beamWidth)
     .option('--models <list>', `comma-separated, from ${MODELS.join(', ')}`, modelList, MODELS);
   cmd.addHelpText('after', `
