@@ -46,7 +46,7 @@ export interface ExprParseOptions {
   lr?: number;
   /**
    * Training budget per model, whichever runs out first: steps (default 400, the same for both
-   * models, so that they see the same examples) and seconds (default 270, 0 for none: a cap that
+   * models, so that they see the same examples) and seconds (default 280, 0 for none: a cap that
    * keeps the default run within ten minutes on a loaded machine).
    */
   steps?: number;
@@ -65,7 +65,7 @@ export interface ExprParseOptions {
 }
 
 export const EXPR_PARSE_DEFAULTS = {
-  trainOperators: 4, testOperators: 8, testSize: 100, hiddenSize: 64, embeddingSize: 32, batchSize: 32, lr: 3e-3, steps: 400, time: 270, beamWidth: 0, seed: 0,
+  trainOperators: 4, testOperators: 8, testSize: 100, hiddenSize: 64, embeddingSize: 32, batchSize: 32, lr: 3e-3, steps: 600, time: 280, beamWidth: 0, seed: 0,
 } as const;
 
 export interface ExprParseModelResult {
