@@ -25,6 +25,7 @@ import { deepLmTask } from './tasks/deep_lm.js';
 import { uncertaintyTask } from './tasks/uncertainty.js';
 import { shapes2dTask } from './tasks/shapes_2d.js';
 import { pixelsTask } from './tasks/pixels.js';
+import { exprParseTask } from './tasks/expr_parse.js';
 
 /** The subcommands of `unfold tasks`, in help order. */
 export const TASKS: Array<() => Command> = [
@@ -39,6 +40,7 @@ export const TASKS: Array<() => Command> = [
   graphPathsTask,
   deepLmTask, uncertaintyTask,
   shapes2dTask, pixelsTask,
+  exprParseTask,
 ];
 
 export function tasksCommand(): Command {

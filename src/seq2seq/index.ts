@@ -34,3 +34,8 @@ export { MDLSTMImageEncoder, resolveMDLSTMImageEncoderConfig, isMDLSTMEncoderCon
 export { imageEncoderFor } from './caption_model.js';
 export { mdlstmEncoderSize, mdlstmEncoderActivations } from './seq2seq_memory.js';
 export type { ImageEncoderModule } from './image_encoder.js';
+export { tokenTreeOf, treeOfTokens, breadthFirst, tokenStream, tokenTreeFromStream, type TokenTree } from './token_tree.js';
+export { TreeDecoder, type TreeDecoderConfig, type ResolvedTreeDecoderConfig, type TreeSource } from './tree_decoder.js';
+export { treeLevels, treeTeacherForcing, type TreeLevel, type TreeForward } from './tree_teacher_forcing.js';
+export { TreeSession, type TreeSessionOptions } from './tree_session.js';
+export { Seq2Tree, decodeTrees, type Seq2TreeConfig, type TreeDecodeOptions, type TreeHypothesis } from './seq2tree.js';

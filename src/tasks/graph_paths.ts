@@ -24,6 +24,7 @@ import { EdgeListModel, edgeListBatch } from './graph_paths_baseline.js';
 import { ggnnGraph, NUM_PATH_CLASSES, pathClass, pathGraphs, type PathGraph } from './graph_paths_data.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { definedOnly } from './defined_only.js';
 
 export type GraphPathsModelKind = 'ggnn' | 'lstm';
 
@@ -135,7 +136,7 @@ function classShares(graphs: readonly PathGraph[]): number[] {
 
 /** Runs the task: the test sets, each model trained in turn on fresh graphs, per-node accuracies. */
 export async function graphPaths(options: GraphPathsOptions = {}): Promise<GraphPathsResult> {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as GraphPathsOptions;
+  const defined = definedOnly(options) as GraphPathsOptions;
   const o = { ...GRAPH_PATHS_DEFAULTS, seed: 0, ...defined };
   checkLearningRate(o.lr);
   for (const [name, [lo, hi]] of [['training', o.trainNodes], ['test', o.testNodes]] as const) {

@@ -16,6 +16,7 @@ import { fit, type StepInfo } from '../train/fit.js';
 import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { shapesDataset, type ShapesImageConfig } from './shapes_images.js';
 import { heldOutSeed } from './captions.js';
+import { definedOnly } from './defined_only.js';
 
 /** The images: shapes on a 2×2 grid of 8-pixel cells (16×16), sides 5 to 7. */
 export const PIXEL_SHAPES: ShapesImageConfig = { grid: 2, cellSize: 8 };
@@ -114,7 +115,7 @@ function trainSeed(seed: number, step: number): number {
 
 /** Trains a fresh PixelRNN on fresh images every step, scores it and the baseline on held-out images, and samples. */
 export async function runPixels(o: PixelsOptions): Promise<PixelsResult> {
-  const d = PIXELS_DEFAULTS, s = { ...d, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as typeof d & PixelsOptions;
+  const d = PIXELS_DEFAULTS, s = { ...d, ...definedOnly(o) } as typeof d & PixelsOptions;
   const seed = o.seed ?? 0, L = s.levels;
   const heldOut = pixelImages(s.testSize, heldOutSeed(seed), L);
   const model = new PixelRNN({ levels: L, hiddenSize: s.hiddenSize, numLayers: s.numLayers }, { rng: new Rng(seed) });

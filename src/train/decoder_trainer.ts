@@ -86,10 +86,11 @@ export function trainCaptionModel(
 export interface TeacherForcingStep { teacherForcing: number; rng: Rng }
 
 /**
- * Any model whose loss on a batch with decoder targets `tgt` is `lossOf(batch, step)` (mean nats
- * per target token), trained by fit().
+ * Any model whose loss on a batch with decoder targets `tgt` (or `targetTokens` of them, for
+ * targets that are not one padded batch: trees) is `lossOf(batch, step)` (mean nats per target
+ * token), trained by fit().
  */
-export async function trainDecoderModel<B extends { tgt: TargetBatch }>(
+export async function trainDecoderModel<B extends { tgt: TargetBatch } | { targetTokens: number }>(
   model: Module, nextBatch: (step: number) => B, lossOf: (batch: B, step: TeacherForcingStep) => Tensor,
   options: DecoderTrainOptions = {}, callbacks: DecoderTrainCallbacks = {},
 ): Promise<DecoderTrainResult> {
@@ -108,7 +109,7 @@ export async function trainDecoderModel<B extends { tgt: TargetBatch }>(
     clip: options.clip ?? 1, steps, seconds: time,
     data: nextBatch,
     loss: (b, ctx) => lossOf(b, { teacherForcing: eps(ctx.step), rng }),
-    unitsOf: (b) => b.tgt.lengths.reduce((a, n) => a + n, 0),
+    unitsOf: (b) => ('tgt' in b ? b.tgt.lengths.reduce((a, n) => a + n, 0) : b.targetTokens),
     evaluate: options.evaluate, evalEvery: options.evalEvery, checkpoint: options.checkpoint,
     resumables: { ...options.resumables, teacherForcingRng: resumableRng(rng) }, resume: options.resume,
     callbacks: {

@@ -97,3 +97,7 @@ test('SIGTERM saves like Ctrl-C (exit status 143): unfold train and a task comma
   await checkResume('train', (out) => ['train', corpus, '--hidden', '16', '--embedding', '8', '--seq-len', '16', '--batch', '4', '--dropout', '0.1', '--steps', '60', '--out', out], '.safetensors', undefined, 'SIGTERM');
   await checkResume('expr-trees', (out) => ['tasks', 'expr-trees', '--train', '30', '--test', '6', '--epochs', '12', '--hidden', '8', '--embedding', '6', '--models', 'recursive', '--out', out], '', /epoch 1:/, 'SIGTERM');
 });
+
+test('unfold tasks expr-parse: Ctrl-C saves the models in --out, --resume ends where the run would have', async () => {
+  await checkResume('expr-parse', (out) => ['tasks', 'expr-parse', '--steps', '6', '--test', '3', '--train-ops', '1', '--test-ops', '2', '--hidden', '8', '--embedding', '4', '--batch', '4', '--out', out], '');
+});

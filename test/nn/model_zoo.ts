@@ -25,6 +25,7 @@ import { ESN, timeSeries } from '../../src/esn/index.js';
 import { GGNN, GraphBatch } from '../../src/graph/index.js';
 import { EdgeListModel, edgeListBatch } from '../../src/tasks/graph_paths_baseline.js';
 import { randomPathGraph } from '../../src/tasks/graph_paths_data.js';
+import { Seq2Tree, TreeDecoder, decodeTrees, type TokenTree } from '../../src/seq2seq/index.js';
 
 export interface ZooCase {
   className: string;
@@ -213,4 +214,14 @@ export const ZOO: readonly ZooCase[] = [
     (m, r) => [m.forward(x(r, 2, 3, 8, 8))], true),
   zooCase('tasks.RegionClassifier', (rng) => new RegionClassifier({ encoder: { channels: [3, 4] }, regions: 4, classes: 3 }, { rng }),
     (m, r) => [m.forward(x(r, 2, 3, 8, 8))], true),
+  zooCase('seq2seq.TreeDecoder', (rng) => new TreeDecoder({
+    vocabSize: 8, nonTerminal: 7, embeddingSize: 3, hiddenSize: 4, numLayers: 2, cell: 'gru', contextSize: 5, memorySize: 6, attention: 'general',
+  }, { rng }), (m, r) => { const s = m.source(x(r, 2, 5), x(r, 2, 3, 6), [3, 2]); return [m.decoder.step(Int32Array.of(1, 1), m.rootState(s), s.ctx).logits]; }),
+  zooCase('seq2seq.Seq2Tree', (rng) => new Seq2Tree({
+    srcVocabSize: 9, tgtVocabSize: 8, nonTerminal: 7, embeddingSize: 3, hiddenSize: 4, cell: 'lstm', bidirectional: true, attention: 'additive', attentionSize: 3, forgetBias: 1,
+  }, { rng }), (m, r) => {
+    const src = padBatch([[4, 5, 6], [7, 4 + r.int(4)]]);
+    const trees: TokenTree[] = [{ tokens: [4, 7, 5], children: [{ tokens: [6, 6], children: [] }] }, { tokens: [5], children: [] }];
+    return [...m.forward(src.ids, src.lengths, trees).logits, decodeTrees(m, src.ids, src.lengths, { beamWidth: 2, maxNodes: 4, maxNodeLength: 3 }).map((h) => h.logProb)];
+  }, true),
 ];

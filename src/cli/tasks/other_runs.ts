@@ -1,6 +1,6 @@
 // The runs `unfold tasks all` makes beyond the sequence suite's grid of tasks × lengths × cells:
 // tasks with their own commands and options (the NTM tasks, each against its LSTM baseline, the
-// graph, image, pixel and uncertainty tasks, whose result lines hold both models and whose TASKS.md
+// graph, parsing, image, pixel and uncertainty tasks, whose result lines hold both models and whose TASKS.md
 // sections are written by hand) and
 // suite tasks under a training option (the information-flow regulariser). Each is run as its own
 // `unfold tasks …` command in a child process, and its JSON result lines go into TASKS.md beside
@@ -45,6 +45,7 @@ export const OTHER_RUNS: readonly OtherRun[] = [
   { name: 'uncertainty', args: ['uncertainty'], quickArgs: ['--steps', '3', '--passes', '4', '--time', '10'] },
   { name: 'shapes-2d', args: ['shapes-2d'], quickArgs: ['--steps', '2', '--test', '4'] },
   { name: 'pixels', args: ['pixels'], quickArgs: ['--steps', '2', '--test', '4'] },
+  { name: 'expr-parse', args: ['expr-parse'], quickArgs: ['--steps', '2', '--test', '3'] },
   { name: 'info-flow', args: ['adding', '--cell', 'rnn', '--length', '100', '--info-flow', String(INFORMATION_FLOW_LAMBDA)], quickArgs: FLOW_QUICK },
 ];
 
