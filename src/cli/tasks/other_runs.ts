@@ -30,7 +30,7 @@ function bitTaskTable(task: BitTask): ReportedTask {
 export const OTHER_TABLES: readonly ReportedTask[] = [bitTaskTable(NTM_COPY), bitTaskTable(NTM_RECALL)];
 
 /** λ of the information-flow run (the weight of Ω in L + λΩ). */
-export const INFORMATION_FLOW_LAMBDA = 2;
+export const INFORMATION_FLOW_LAMBDA = 1;
 
 const NTM_QUICK = ['--steps', '3', '--time', '10', '--test', '4', '--hidden', '8', '--memory', '8', '--width', '4'];
 const FLOW_QUICK = ['--length', '12', '--steps', '5', '--time', '10', '--test', '20'];
