@@ -33,12 +33,17 @@ export class DecoderSession implements StepDecoder {
   }
 
   select(idx: Int32Array): void {
-    for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < this.rows)) throw new Error(`expected row indices in [0, ${this.rows}), got ${idx[i]} at ${i}`);
-    }
-    noGrad(() => {
-      this.ctx = selectSource(this.ctx, idx);
-      this.state = selectState(this.state, idx);
-    });
+    ({ ctx: this.ctx, state: this.state } = selectSessionRows(this.ctx, this.state, idx, this.rows));
   }
+}
+
+/**
+ * The rows idx of a decoding session's source context and state (beam search reordering its
+ * hypotheses), each index checked against the session's `rows`.
+ */
+export function selectSessionRows(ctx: SourceContext, state: DecoderState, idx: Int32Array, rows: number): { ctx: SourceContext; state: DecoderState } {
+  for (let i = 0; i < idx.length; i++) {
+    if (!(idx[i] >= 0 && idx[i] < rows)) throw new Error(`expected row indices in [0, ${rows}), got ${idx[i]} at ${i}`);
+  }
+  return noGrad(() => ({ ctx: selectSource(ctx, idx), state: selectState(state, idx) }));
 }

@@ -17,29 +17,16 @@ import type { InitOptions } from '../nn/init.js';
 import { registerClass } from '../nn/registry.js';
 import { checkChoice, checkPositiveInteger, MAX_LAYERS } from '../nn/config_check.js';
 import { describeValue } from '../tensor/describe_value.js';
-import { Decoder, type DecoderState, type SourceContext } from './decoder.js';
-import type { CellType } from './encoder.js';
+import { Decoder, type DecoderConfig, type DecoderState, type SourceContext } from './decoder.js';
 
-export interface TreeDecoderConfig {
-  /** Output tokens V, the specials and the non-terminal included. */
-  vocabSize: number;
+/**
+ * The Decoder's settings it shares (vocabSize counts the specials and the non-terminal; contextSize
+ * is the root's bridge input; attention defaults to 'additive' here), and the non-terminal's id.
+ */
+export interface TreeDecoderConfig extends Pick<DecoderConfig,
+  'vocabSize' | 'embeddingSize' | 'hiddenSize' | 'numLayers' | 'cell' | 'contextSize' | 'memorySize' | 'attention' | 'attentionSize' | 'forgetBias'> {
   /** Id of the non-terminal <n> in [0, vocabSize). */
   nonTerminal: number;
-  embeddingSize: number;
-  hiddenSize: number;
-  /** Stacked cells (default 1). */
-  numLayers?: number;
-  cell: CellType;
-  /** Width of the encoder's summary c (the root's bridge input). */
-  contextSize: number;
-  /** Width of the encoder's memory vectors (the attention keys). */
-  memorySize: number;
-  /** Score function, or 'none' (default 'additive'). */
-  attention?: 'additive' | 'general' | 'dot' | 'none';
-  /** Hidden width of additive attention (default hiddenSize). */
-  attentionSize?: number;
-  /** LSTM forget-gate bias at initialisation (default: PyTorch's uniform init). */
-  forgetBias?: number;
 }
 
 export type ResolvedTreeDecoderConfig = Required<Omit<TreeDecoderConfig, 'forgetBias'>> & { forgetBias?: number };

@@ -19,8 +19,9 @@ import { selectRows } from '../autograd/ops/gather.js';
 import { concat } from '../autograd/ops/shape_ops.js';
 import { checkPositiveInteger } from '../nn/config_check.js';
 import { BOS, EOS } from '../data/vocab.js';
-import { selectSource, selectState, type DecoderState, type SourceContext } from './decoder.js';
+import type { DecoderState, SourceContext } from './decoder.js';
 import type { StepDecoder } from './step_decoder.js';
+import { selectSessionRows } from './decoder_session.js';
 import type { TreeDecoder, TreeSource } from './tree_decoder.js';
 
 export interface TreeSessionOptions {
@@ -137,13 +138,7 @@ export class TreeSession implements StepDecoder {
   }
 
   select(idx: Int32Array): void {
-    for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < this.rows)) throw new Error(`expected row indices in [0, ${this.rows}), got ${idx[i]} at ${i}`);
-    }
-    noGrad(() => {
-      this.ctx = selectSource(this.ctx, idx);
-      this.state = selectState(this.state, idx);
-    });
+    ({ ctx: this.ctx, state: this.state } = selectSessionRows(this.ctx, this.state, idx, this.rows));
     // Queued entries point into states that never change, so copying the queue is enough.
     this.progress = Array.from(idx, (i) => ({ ...this.progress[i], queue: [...this.progress[i].queue] }));
   }
