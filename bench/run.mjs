@@ -20,12 +20,18 @@
 // separate process printing one JSON line; this script runs them one after the other (never two at
 // once), measures each one's peak resident memory, and prints Markdown tables with ratios unfold/peer.
 //
-//   node bench/run.mjs [--write] [--time 8] [--warmup 2] [--timeout 240] [--only unfold,torch,...]
-//                      [--full] [--json FILE]
+//   node bench/run.mjs [--write] [--time 8] [--warmup 2] [--rounds 3] [--timeout 240]
+//                      [--only unfold,torch,...] [--full] [--json FILE]
 //
 //   --write    replace the section between <!-- bench:start --> and <!-- bench:end --> in BENCHMARKS.md
 //   --time     seconds each run is timed for, after its warm-up (a run always times at least one step)
 //   --warmup   seconds of warm-up per run (at least one step)
+//   --rounds   times each unfold, PyTorch and onnxruntime run is repeated, the rounds alternating
+//              (every configuration's runs, then again), so that a change in the machine's speed
+//              (a busy neighbour on the host's other vCPU moves figures by tens of percent here) falls
+//              on every side alike; figures are medians over rounds, and each ratio unfold ÷ peer is
+//              the median of the rounds' ratios, each taken within one round. The slower peers
+//              (TensorFlow.js, brain.js, 26× and more behind) run once.
 //   --timeout  seconds after which a run is killed and reported as timed out
 //   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy, webgpu (default: all)
 //   --full     run tfjs-cpu at H = 512 with length 64 too (by default length 16: its pure-JavaScript
@@ -51,6 +57,7 @@ const { values: opt } = parseArgs({
     time: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
     timeout: { type: 'string', default: '240' },
+    rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
     full: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -61,6 +68,10 @@ const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : PEERS;
 for (const p of only) if (!PEERS.includes(p)) throw new Error(`--only: expected some of ${PEERS.join(', ')}, got '${p}'`);
 const timing = ['--warmup', opt.warmup, '--time', opt.time];
 const timeoutS = Number(opt.timeout);
+const rounds = Number(opt.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a whole number ≥ 1, got '${opt.rounds}'`);
+// Rows measured in every round; the others once, in the first.
+const REPEATED = new Set(['unfold', 'unfold-cli', 'torch1', 'torch1b2', 'torch2', 'ort1', 'ort2']);
 const PY = '/usr/bin/python3';
 const B = 32, T = 64, V = 65, E = 64;
 
@@ -210,13 +221,17 @@ if (only.includes('numpy')) {
 if (only.includes('unfold')) jobs.push({ id: 'gemm-unfold', kind: 'gemm', row: 'unfold', cmd: node, args: [bench('unfold_gemm.mjs')] });
 // Peers interleaved within each configuration, so that a change in the machine's load mid-run
 // touches every peer's figure for that configuration alike.
-for (const c of TRAIN) {
-  for (const r of ROWS) if (only.includes(r.peer) && !r.sampleOnly) jobs.push({ id: `train-${c.key}-${r.row}`, kind: 'train', config: c.key, row: r.row, ...trainJob(r.row, c) });
-}
 if (only.includes('ort')) jobs.push({ id: 'ort-export', kind: 'export', row: 'ort', cmd: PY, args: [bench('ort_export.py'), onnxFile] });
-for (const r of ROWS) {
-  const job = only.includes(r.peer) ? sampleJob(r.row) : null;
-  if (job) jobs.push({ id: `sample-${r.row}`, kind: 'sample', row: r.row, ...job });
+for (let round = 1; round <= rounds; round++) {
+  const inRound = (r) => only.includes(r.peer) && (round === 1 || REPEATED.has(r.row));
+  const tag = rounds > 1 ? `-r${round}` : '';
+  for (const c of TRAIN) {
+    for (const r of ROWS) if (inRound(r) && !r.sampleOnly) jobs.push({ id: `train-${c.key}-${r.row}${tag}`, kind: 'train', config: c.key, row: r.row, round, ...trainJob(r.row, c) });
+  }
+  for (const r of ROWS) {
+    const job = inRound(r) ? sampleJob(r.row) : null;
+    if (job) jobs.push({ id: `sample-${r.row}${tag}`, kind: 'sample', row: r.row, round, ...job });
+  }
 }
 // WebGPU in a browser: one run per (H, batch), each measuring unfold and TensorFlow.js in one page.
 const WEBGPU = [[128, 32], [128, 128], [512, 32], [512, 128]];
@@ -262,7 +277,35 @@ function fmt(x) {
   return x.toPrecision(3);
 }
 const ratio = (x) => (Number.isFinite(x) ? `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×` : '–');
-const get = (kind, row, config) => results.find((r) => r.kind === kind && r.row === row && (config === undefined || r.config === config));
+const median = (xs) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const runsOf = (kind, row, config) => results.filter((r) => r.kind === kind && r.row === row && (config === undefined || r.config === config));
+// The figure of a metric: the median over the rounds that gave one.
+const metricOf = (kind) => (kind === 'sample' ? 'us_per_char' : 'tokens_per_sec');
+// One entry per (kind, row, config): a repeated run's rounds folded into their median (its peak RSS the
+// largest of them; an error only when no round gave a figure).
+function get(kind, row, config) {
+  const all = runsOf(kind, row, config);
+  const ok = all.filter((r) => r.result);
+  if (ok.length <= 1 || !(kind === 'train' || kind === 'sample')) return ok[0] ?? all[0];
+  const m = metricOf(kind);
+  const rss = ok.map((r) => r.rssMiB).filter((x) => x !== null && x !== undefined);
+  return { ...ok[0], result: { ...ok[0].result, [m]: median(ok.map((r) => r.result[m])) }, rssMiB: rss.length ? Math.max(...rss) : null, rounds: ok.length };
+}
+// unfold's speed ÷ a peer's, the median of the rounds' ratios (each within one round, so that both
+// sides of a ratio saw the same machine); with one round, the plain ratio.
+function speedRatio(kind, row, peer, config) {
+  const m = metricOf(kind);
+  const per = [];
+  for (const a of runsOf(kind, row, config)) {
+    const b = runsOf(kind, peer, config).find((x) => x.round === a.round);
+    if (!a.result || !b?.result) continue;
+    per.push(kind === 'sample' ? b.result[m] / a.result[m] : a.result[m] / b.result[m]);
+  }
+  return per.length ? median(per) : NaN;
+}
 
 // Model FLOPs per training token: forward matmuls 2·G·H·(E+H) (G gates) + 2·H·V (head); backward
 // about twice the forward (gradients of inputs and of weights).
@@ -289,8 +332,7 @@ function cellTrain(row, c) {
   let v = fmt(r.result.tokens_per_sec);
   if (isTorch(row) && torchBest(c) === row && torchRuns((r) => tps(r, c)) > 1) v = `**${v}**`;
   if (r.result.seq_len !== T) v += ` (T=${r.result.seq_len})`;
-  const u = tps('unfold', c);
-  return [v, row === 'unfold' ? '1' : ratio(u / r.result.tokens_per_sec)];
+  return [v, row === 'unfold' ? '1' : ratio(speedRatio('train', 'unfold', row, c.key))];
 }
 
 const lines = [];
@@ -303,10 +345,10 @@ if (only.includes('unfold') && (only.includes('torch') || only.includes('ort')))
   out();
   out(`| unfold path | ${TRAIN.map((c) => `train ${c.label}`).join(' | ')} | sampling µs/char | peak RSS, LSTM H=512 |`);
   out(`| --- | ${TRAIN.map(() => '---:').join(' | ')} | ---: | ---: |`);
-  const pair = (x, y) => (Number.isFinite(x) && Number.isFinite(y) ? `${fmt(x)} (${ratio(x / y)})` : '–');
+  const pair = (x, y, q) => (Number.isFinite(x) && Number.isFinite(y) ? `${fmt(x)} (${ratio(q)})` : '–');
   const rssOf = (kind, row, config) => get(kind, row, config)?.rssMiB;
   for (const [row, name] of [['unfold', 'library API, as the README writes it'], ['unfold-cli', '`unfold train` step']]) {
-    const cells = TRAIN.map((c) => pair(tps(row, c), tps(torchBest(c), c)));
+    const cells = TRAIN.map((c) => pair(tps(row, c), tps(torchBest(c), c), speedRatio('train', row, torchBest(c), c.key)));
     const sampleCell = row === 'unfold' && us('unfold') ? `${fmt(us('unfold'))}` : '–';
     const rss = rssOf('train', row, 'lstm512');
     out(`| ${name} | ${cells.join(' | ')} | ${sampleCell} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
@@ -314,13 +356,13 @@ if (only.includes('unfold') && (only.includes('torch') || only.includes('ort')))
   if (only.includes('torch')) {
     const cells = TRAIN.map((c) => (tps(torchBest(c), c) ? `${fmt(tps(torchBest(c), c))} (${torchSetting(torchBest(c))})` : '–'));
     const sb = torchBestSample();
-    const sCell = us(sb) ? `${fmt(us(sb))} (${ratio(us(sb) / us('unfold'))})` : '–';
+    const sCell = us(sb) ? `${fmt(us(sb))} (${ratio(speedRatio('sample', 'unfold', sb))})` : '–';
     const rss = rssOf('train', torchBest(TRAIN.find((c) => c.key === 'lstm512')), 'lstm512');
     out(`| PyTorch, best setting | ${cells.join(' | ')} | ${sCell} | ${rss ? `${Math.round(rss)} MiB` : '–'} |`);
   }
   if (only.includes('ort')) {
     const ob = ortBestSample();
-    out(`| onnxruntime, best setting (${ROWS.find((r) => r.row === ob).name.replace(/^onnxruntime, /, '')}) | ${TRAIN.map(() => '').join(' | ')} | ${us(ob) ? `${fmt(us(ob))} (${ratio(us(ob) / us('unfold'))})` : '–'} | |`);
+    out(`| onnxruntime, best setting (${ROWS.find((r) => r.row === ob).name.replace(/^onnxruntime, /, '')}) | ${TRAIN.map(() => '').join(' | ')} | ${us(ob) ? `${fmt(us(ob))} (${ratio(speedRatio('sample', 'unfold', ob))})` : '–'} | |`);
   }
   out();
   out('Training cells: unfold\'s tokens/s (unfold ÷ PyTorch\'s best). Sampling cells: µs per character (the peer ÷ unfold, so above 1 unfold is faster).');
@@ -349,7 +391,7 @@ for (const r of activeRows) {
   if (s.error) { out(`| ${r.name} | – (${s.error.replace(/\|/g, '/')}) | | |`); continue; }
   let v = fmt(s.result.us_per_char);
   if (isTorch(r.row) && torchBestSample() === r.row && torchRuns(us) > 1) v = `**${v}**`;
-  out(`| ${r.name} | ${v} | ${r.row === 'unfold' ? '1' : ratio(s.result.us_per_char / us('unfold'))} | ${s.rssMiB ? `${Math.round(s.rssMiB)} MiB` : '–'} |`);
+  out(`| ${r.name} | ${v} | ${r.row === 'unfold' ? '1' : ratio(speedRatio('sample', 'unfold', r.row))} | ${s.rssMiB ? `${Math.round(s.rssMiB)} MiB` : '–'} |`);
 }
 out();
 
@@ -439,7 +481,7 @@ const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 const ran = (peer) => only.includes(peer);
 const header = [
-  `Measured ${date} with \`${command}\` (${Math.round(totalS)} s in all; each run ${opt.warmup} s warm-up, then ${opt.time} s timed, at least one step of each).`,
+  `Measured ${date} with \`${command}\` (${Math.round(totalS)} s in all; each run ${opt.warmup} s warm-up, then ${opt.time} s timed, at least one step of each${rounds > 1 ? `; unfold, PyTorch and onnxruntime in ${rounds} alternating rounds: figures are medians over the rounds, ratios the median of each round's own ratio` : ''}).`,
   `Machine: ${cpuModel}${flags ? ` (${flags})` : ''}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`,
   `Software: unfold ${unfoldV}${unfoldBackend ? ` (${unfoldBackend} backend; kernels on ${unfoldThreads ?? 1} thread${unfoldThreads > 1 ? 's' : ''}; sampling on ${unfoldSampleThreads ?? 1})` : ''}, Node.js ${process.version}` +
     `${torchV ? `, PyTorch ${torchV} (Debian python3-torch)` : ''}` +

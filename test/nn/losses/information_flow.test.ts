@@ -11,7 +11,7 @@ import { backwardWithInformationFlow, informationFlowPenalty, stateGradients } f
 import { mseLoss } from '../../../src/nn/losses/regression.js';
 import { Adam } from '../../../src/optim/adam.js';
 import { Rng } from '../../../src/tensor/random.js';
-import { randn, type Tensor } from '../../../src/tensor/tensor.js';
+import { randn, tensor, type Tensor } from '../../../src/tensor/tensor.js';
 import { assertClose, check, rand64 } from '../../helpers/tensors.js';
 
 const T = 5, B = 2, I = 2, H = 3;
@@ -32,7 +32,7 @@ for (const f of ['tanh', 'relu'] as const) {
     lossOf(out, hn).backward();
     const direct = Float64Array.from(out.grad!.dataSync());
     hn.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
-    const v = stateGradients(out.dataSync(), direct, rnn.cells[0][0].weight_hh.dataSync(), out.shape, f);
+    const v = stateGradients(out, tensor(direct, out.shape, f64), rnn.cells[0][0].weight_hh, f).toArray();
     // the same net, one RNNCell step at a time, each h_t kept
     const cell = new RNNCell({ inputSize: I, hiddenSize: H, nonlinearity: f }, f64);
     cell.loadStateDict({ weight_ih: rnn.stateDict().weight_ih_l0, weight_hh: rnn.stateDict().weight_hh_l0, bias_ih: rnn.stateDict().bias_ih_l0, bias_hh: rnn.stateDict().bias_hh_l0 });
@@ -43,6 +43,18 @@ for (const f of ['tanh', 'relu'] as const) {
     assertClose(v, hs.flatMap((ht) => ht.grad!.toArray()), 1e-14, 1e-12);
   });
 }
+
+test('stateGradients in float32 (the default backend\'s kernels) agrees with float64 to float32 rounding, variable T·B', () => {
+  for (const [t, b, h] of [[1, 3, 4], [7, 5, 9], [40, 2, 33]]) {
+    const hs = ops.tanh(rand64([t, b, h], 20, { grad: false })), d = rand64([t, b, h], 21, { grad: false });
+    const w = ops.mul(rand64([h, h], 22, { grad: false }), 1 / Math.sqrt(h));
+    const want = stateGradients(hs, d, w, 'tanh').toArray();
+    const f32 = (x: Tensor) => tensor(x.toArray(), x.shape);
+    const got = stateGradients(f32(hs), f32(d), f32(w), 'tanh');
+    assert.equal(got.dtype, 'float32');
+    assertClose(got.toArray(), want, 1e-4, 1e-4, `T ${t}, B ${b}, H ${h}`);
+  }
+});
 
 test('Ω equals Σ_t (‖(v_t ⊙ (1 − h_t²)) W_hh‖ / ‖v_t‖ − 1)² / B computed by hand, skipping v_t = 0', () => {
   const h = rand64([3, 1, 2], 3, { grad: false }), w = rand64([2, 2], 4, { grad: false });
@@ -86,7 +98,7 @@ test('backwardWithInformationFlow leaves ∇L + λ∇Ω in the parameters, and r
   const gL = rnn.parameters().map((p) => p.grad!.toArray());
   const direct = Float64Array.from(o2.grad!.dataSync());
   h2.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
-  const v = stateGradients(o2.dataSync(), direct, rnn.cells[0][0].weight_hh.dataSync(), o2.shape, 'tanh');
+  const v = stateGradients(o2, tensor(direct, o2.shape, f64), rnn.cells[0][0].weight_hh, 'tanh').dataSync();
   rnn.zeroGrad();
   const omega = informationFlowPenalty(rnn.forward(x)[0], rnn.cells[0][0].weight_hh, v, 'tanh');
   omega.backward();
