@@ -13,6 +13,7 @@ import { inputTensor, runTask, taskLoss } from '../../src/tasks/task_train.js';
 import { COPY_MEMORY } from '../../src/tasks/copy_memory.js';
 import type { TaskSettings } from '../../src/tasks/task_spec.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
+import { settingsFromFlags, type SequenceTaskFlags } from '../../src/cli/tasks/suite_command.js';
 
 function model(cell: TaskCell, bidirectional = false): TaskModel {
   return new TaskModel({ cell, inputSize: 10, hiddenSize: 6, outputSize: 9, readout: 'all', bidirectional }, 0);
@@ -78,4 +79,15 @@ test('runTask trains with the groups: A moves by at most lrOrth per Adam step wh
   assert.ok(change(orthogonalParameters(slow.model)[0], start) <= 5 * 1e-6 * 1.01, 'A moved faster than lrOrth');
   assert.ok(change(orthogonalParameters(same.model)[0], start) > 1e-3, 'A at lr 1e-3 barely moved');
   assert.ok(change(slow.model.head.weight, fresh.head.weight) > 1e-3, 'the head barely moved');
+});
+
+test('copy: the orth cell trains A at a tenth of its lr by default; other cells keep one group; --lr-orth overrides', () => {
+  const orth = COPY_MEMORY.settings('orth', 1000);
+  assert.equal(orth.lr, 1e-3);
+  assert.equal(orth.lrOrth, 1e-4);
+  for (const cell of ['rnn', 'lstm', 'gru', 'irnn', 'clockwork'] as const) {
+    assert.equal(COPY_MEMORY.settings(cell, 1000).lrOrth, undefined, cell);
+    assert.equal(COPY_MEMORY.settings(cell, 1000).optimizer, undefined, cell);
+  }
+  assert.deepEqual(settingsFromFlags({ cell: 'orth', lrOrth: 3e-5 } as SequenceTaskFlags), { lrOrth: 3e-5 });
 });
