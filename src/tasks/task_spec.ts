@@ -47,6 +47,10 @@ export interface TaskSettings {
   periods?: readonly number[];
   /** W_hh's initialisation in the tanh RNN, LSTM and GRU (default 'uniform'). */
   recurrentInit?: RecurrentInit;
+  /** The optimizer (default 'adam'). */
+  optimizer?: 'adam' | 'rmsprop';
+  /** Learning rate of the orthogonal cell's A (log_weight_hh); default: lr, one group for all. */
+  lrOrth?: number;
 }
 
 export interface SequenceTask {

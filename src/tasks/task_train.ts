@@ -1,5 +1,6 @@
 // Training and testing a model on a task of the suite, with fit():
-//   a fresh batch every step → forward → loss (MSE or cross-entropy) → backward → clip → Adam step
+//   a fresh batch every step → forward → loss (MSE or cross-entropy) → backward → clip → optimizer step
+// (Adam, or the task's choice: task_optimizer.ts)
 // every evalEvery steps: the metric on a validation batch, stopping early once it passes the task's
 // stopAt; at the end: the metric on testSize fresh test sequences. Budgets: steps and seconds.
 // Training, validation and test data come from three separate streams of one seed.
@@ -13,7 +14,6 @@ import { crossEntropy } from '../nn/losses/cross_entropy.js';
 import { mseLoss } from '../nn/losses/regression.js';
 import { backwardWithInformationFlow } from '../nn/losses/information_flow.js';
 import type { RNN } from '../nn/layers/rnn.js';
-import { Adam } from '../optim/adam.js';
 import { checkLearningRate } from '../optim/learning_rate_limit.js';
 import { checkMemory } from '../nn/memory_estimate.js';
 import { taskMemory, TEST_CHUNK } from './task_memory.js';
@@ -22,6 +22,7 @@ import { fit } from '../train/fit.js';
 import { resumableRng } from '../train/fit_state.js';
 import { modelCheckpoint, resumeInto } from '../train/fit_state_file.js';
 import { TaskModel, type TaskCell } from './task_model.js';
+import { taskOptimizer } from './task_optimizer.js';
 import { IGNORE, type SequenceTask, type TaskBatch, type TaskSettings } from './task_spec.js';
 
 export interface TaskRunOptions {
@@ -131,7 +132,7 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
     } }
     : { loss: (batch: TaskBatch) => taskLoss(task, model.forward(inputTensor(task, batch)), batch) };
   const res = await fit({
-    model, optimizer: new Adam(model.parameters(), { lr: s.lr }), clip: s.clip,
+    model, optimizer: taskOptimizer(model, s), clip: s.clip,
     steps: Math.max(0, s.steps), seconds: Math.max(0, s.time), lossWindow: 20,
     data: () => task.generate(trainRng, s.batchSize, T),
     ...step,

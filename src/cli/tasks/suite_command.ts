@@ -17,7 +17,7 @@ import { join } from 'node:path';
 
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; recurrentInit?: RecurrentInit;
+  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; recurrentInit?: RecurrentInit; lrOrth?: number;
 }
 
 /** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
@@ -44,6 +44,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.chrono !== undefined) s.chrono = f.chrono;
   if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
   if (f.recurrentInit !== undefined) s.recurrentInit = f.recurrentInit;
+  if (f.lrOrth !== undefined) s.lrOrth = f.lrOrth;
   return s;
 }
 
@@ -98,7 +99,8 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--steps <n>', 'training steps at most (defaults below)', int(1))
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
     .option('--hidden <n>', 'hidden units', int(1))
-    .option('--lr <x>', 'Adam learning rate', learningRate())
+    .option('--lr <x>', 'learning rate', learningRate())
+    .option('--lr-orth <x>', 'learning rate of the orth cell\'s A = log W_hh (expRNN trains it 10× slower; default: as set below, else --lr)', learningRate())
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
     .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
@@ -108,7 +110,8 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
   const defaults = TASK_CELLS.map((c) => {
     const d = task.settings(c, task.defaultLength);
     return `  ${c.padEnd(5)} hidden ${d.hiddenSize}, lr ${d.lr}, batch ${d.batchSize}, steps ${d.steps}, time ${d.time} s, ` +
-      `clip ${d.clip}, test ${d.testSize}${d.chrono ? `, chrono ${d.chrono}` : ''}`;
+      `clip ${d.clip}, test ${d.testSize}${d.chrono ? `, chrono ${d.chrono}` : ''}` +
+      `${d.optimizer && d.optimizer !== 'adam' ? `, ${d.optimizer}` : ''}${d.lrOrth !== undefined ? `, lr-orth ${d.lrOrth}` : ''}`;
   }).join('\n');
   cmd.addHelpText('after', `
 Defaults at T = ${task.defaultLength}:
@@ -116,14 +119,14 @@ ${defaults}
 
 Metric: ${task.metric} (${task.higherIsBetter ? 'higher' : 'lower'} is better) on fresh test sequences.
 Baseline: ${task.baselineText}.
-Training: Adam, gradient clipping at global norm 1, a fresh batch every step; stops at --steps or
---time${task.stopAt === null ? '' : `, or early once a validation batch passes ${task.stopAt}`}.`);
+Training: Adam unless listed above, gradient clipping at the listed global norm (0: none), a fresh
+batch every step; stops at --steps or --time${task.stopAt === null ? '' : `, or early once a validation batch passes ${task.stopAt}`}.`);
   return checkpointOptions(taskOptions(cmd, '1'))
     .action(async (f: SequenceTaskFlags) => {
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, lr ${s.lr}, batch ${s.batchSize}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {
