@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { firstNonFiniteIndex } from '../tensor/finite.js';
-import { concat, permute, reshape } from '../autograd/ops/shape_ops.js';
+import { concat, permute, reshape, slice } from '../autograd/ops/shape_ops.js';
 import { maxPool2d } from '../autograd/ops/pool2d.js';
 import { Module } from '../nn/module.js';
 import { MDLSTM } from '../nn/grid/md_lstm.js';
@@ -28,8 +28,12 @@ export interface MDLSTMImageEncoderConfig {
   patch?: number;
   /** Hidden units of each of the four scan directions (default 16; features are 4× as wide). */
   hiddenSize?: number;
-  /** How the grid becomes one vector: its mean or its maximum over locations (default 'mean'). */
-  summary?: 'mean' | 'max';
+  /**
+   * How the grid becomes one vector: its mean or its maximum over locations, or 'last': each
+   * direction's state at the corner where its scan ends, the one cell that has seen the whole image
+   * (default 'mean').
+   */
+  summary?: 'mean' | 'max' | 'last';
   /** Append x and y coordinate channels to the image, as the conv encoder does (default true). */
   coordinates?: boolean;
   /** The 2-D LSTM's forget-gate bias (default 0, see MDLSTMConfig). */
@@ -54,7 +58,7 @@ export function resolveMDLSTMImageEncoderConfig(config: MDLSTMImageEncoderConfig
   checkPositiveInteger('inChannels', c.inChannels, who);
   checkPositiveInteger('patch', c.patch, who, MAX_IMAGE_SIDE);
   checkPositiveInteger('hiddenSize', c.hiddenSize, who);
-  checkChoice('summary', c.summary, ['mean', 'max'], who);
+  checkChoice('summary', c.summary, ['mean', 'max', 'last'], who);
   if (typeof c.coordinates !== 'boolean') throw new Error(`${who}expected coordinates to be true or false, got ${describeValue(c.coordinates)}`);
   if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) throw new Error(`${who}expected a finite forgetBias, got ${describeValue(c.forgetBias)}`);
   return c;
@@ -111,9 +115,26 @@ export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
   forward(x: Tensor): ImageEncoding {
     const features = this.featureMap(x);
     const [N, C, Hf, Wf] = features.shape;
-    const pooled = this.config.summary === 'mean' ? globalAvgPool2d(features) : reshape(maxPool2d(features, [Hf, Wf]), [N, C]);
+    const { summary } = this.config;
+    const pooled = summary === 'mean' ? globalAvgPool2d(features)
+      : summary === 'max' ? reshape(maxPool2d(features, [Hf, Wf]), [N, C])
+        : scanEnds(features, this.config.hiddenSize);
     return { features, pooled, grid: spatialToSequence(features) };
   }
+}
+
+/**
+ * Each direction's hidden state at the corner its scan ends in ([N, 4·H]): direction k starts at
+ * the top-left, top-right, bottom-left, bottom-right corner for k = 0 … 3 (see MDLSTM), so it ends
+ * at the opposite one, the only cell whose rectangle is the whole grid.
+ */
+function scanEnds(features: Tensor, H: number): Tensor {
+  const [N, , Hf, Wf] = features.shape;
+  const ends = [0, 1, 2, 3].map((k) => {
+    const r = k & 2 ? 0 : Hf - 1, c = k & 1 ? 0 : Wf - 1;
+    return slice(slice(slice(features, 1, k * H, (k + 1) * H), 2, r, r + 1), 3, c, c + 1); // [N, H, 1, 1]
+  });
+  return reshape(concat(ends, 1), [N, 4 * H]);
 }
 
 registerClass('seq2seq.MDLSTMImageEncoder', MDLSTMImageEncoder, (config, init) => new MDLSTMImageEncoder(config, init));
