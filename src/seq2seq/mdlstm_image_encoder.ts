@@ -11,6 +11,8 @@ import { concat, permute, reshape, slice } from '../autograd/ops/shape_ops.js';
 import { maxPool2d } from '../autograd/ops/pool2d.js';
 import { Module } from '../nn/module.js';
 import { MDLSTM } from '../nn/grid/md_lstm.js';
+import { Conv2d } from '../nn/conv/conv2d.js';
+import { tanh } from '../autograd/ops/elementwise.js';
 import { globalAvgPool2d, spatialToSequence } from '../nn/conv/spatial.js';
 import { CoordinateCache } from '../nn/conv/coordinate_channels.js';
 import type { InitOptions } from '../nn/init.js';
@@ -38,6 +40,13 @@ export interface MDLSTMImageEncoderConfig {
   coordinates?: boolean;
   /** The 2-D LSTM's forget-gate bias (default 0, see MDLSTMConfig). */
   forgetBias?: number;
+  /**
+   * Width E of a tanh layer each block passes through before the 2-D LSTM (a p×p, stride-p
+   * convolution), or 0 for none (default): a single linear map of raw pixels into the gates is a
+   * weak shape detector, and Graves & Schmidhuber (2009) put such feed-forward layers between
+   * their 2-D LSTM layers too.
+   */
+  embedding?: number;
 }
 
 export type ResolvedMDLSTMImageEncoderConfig = Required<MDLSTMImageEncoderConfig>;
@@ -52,7 +61,7 @@ export function isMDLSTMEncoderConfig(config: object | undefined | null): config
 
 /** Fills in the defaults and checks every field, naming the first bad one. */
 export function resolveMDLSTMImageEncoderConfig(config: MDLSTMImageEncoderConfig): ResolvedMDLSTMImageEncoderConfig {
-  const c: ResolvedMDLSTMImageEncoderConfig = { inChannels: 3, patch: 2, hiddenSize: 16, summary: 'mean', coordinates: true, forgetBias: 0, ...config };
+  const c: ResolvedMDLSTMImageEncoderConfig = { inChannels: 3, patch: 2, hiddenSize: 16, summary: 'mean', coordinates: true, forgetBias: 0, embedding: 0, ...config };
   const who = 'MDLSTM image encoder: ';
   checkChoice('kind', c.kind, ['mdlstm'], who);
   checkPositiveInteger('inChannels', c.inChannels, who);
@@ -61,28 +70,34 @@ export function resolveMDLSTMImageEncoderConfig(config: MDLSTMImageEncoderConfig
   checkChoice('summary', c.summary, ['mean', 'max', 'last'], who);
   if (typeof c.coordinates !== 'boolean') throw new Error(`${who}expected coordinates to be true or false, got ${describeValue(c.coordinates)}`);
   if (typeof c.forgetBias !== 'number' || !Number.isFinite(c.forgetBias)) throw new Error(`${who}expected a finite forgetBias, got ${describeValue(c.forgetBias)}`);
+  if (c.embedding !== 0) checkPositiveInteger('embedding', c.embedding, who);
   return c;
 }
 
 /**
  * x → x' = [x ; X ; Y] (the coordinate channels of ImageEncoder; x' = x without coordinates)
  * → blocks B [N, C'·p², H/p, W/p] (B[n, (c·p + a)·p + b, i, j] = x'[n, c, i·p + a, j·p + b])
+ *   (with an embedding: B = tanh(conv_{p×p, stride p}(x')) [N, E, H/p, W/p])
  * → F = MDLSTM(B) [N, 4·hiddenSize, H/p, W/p], read as ImageEncoder's feature map is.
  *
  * Inputs: images x [N, inChannels, H, W] (H and W divisible by p).
  * Outputs: features [N, C, H/p, W/p], pooled [N, C], grid [N, (H/p)·(W/p), C], with C = 4·hiddenSize.
- * Parameters: mdlstm.… (see MDLSTM, inputSize C'·p², C' = inChannels + 2 with coordinates).
+ * Parameters: embed.weight [E, C', p, p] and embed.bias [E] (see Conv2d) with an embedding;
+ * mdlstm.… (see MDLSTM, inputSize E, or C'·p² without an embedding; C' = inChannels + 2 with coordinates).
  */
 export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
   readonly config: ResolvedMDLSTMImageEncoderConfig;
   readonly mdlstm: MDLSTM;
+  readonly embed: Conv2d | null;
   private readonly coords = new CoordinateCache();
 
   constructor(config: MDLSTMImageEncoderConfig, init: InitOptions = {}) {
     super();
     this.config = resolveMDLSTMImageEncoderConfig(config);
-    const { inChannels, patch, hiddenSize, forgetBias, coordinates } = this.config;
-    this.mdlstm = this.registerModule('mdlstm', new MDLSTM({ inputSize: (inChannels + (coordinates ? 2 : 0)) * patch * patch, hiddenSize, directions: 4, merge: 'concat', forgetBias }, init));
+    const { inChannels, patch, hiddenSize, forgetBias, coordinates, embedding } = this.config;
+    const C2 = inChannels + (coordinates ? 2 : 0);
+    this.embed = embedding > 0 ? this.registerModule('embed', new Conv2d({ inChannels: C2, outChannels: embedding, kernelSize: patch, stride: patch }, init)) : null;
+    this.mdlstm = this.registerModule('mdlstm', new MDLSTM({ inputSize: embedding > 0 ? embedding : C2 * patch * patch, hiddenSize, directions: 4, merge: 'concat', forgetBias }, init));
   }
 
   getConfig(): ResolvedMDLSTMImageEncoderConfig {
@@ -108,6 +123,7 @@ export class MDLSTMImageEncoder extends Module implements ImageEncoderModule {
     if (bad >= 0) throw new Error(`MDLSTM image encoder: expected finite pixel values, got ${x.dataSync()[bad]} at flat index ${bad}`);
     const xc = this.config.coordinates ? concat([x, this.coords.of(N, H, W, x.dtype)], 1) : x; // [N, C', H, W]
     const C2 = xc.shape[1];
+    if (this.embed !== null) return this.mdlstm.forward(tanh(this.embed.forward(xc)));
     const blocks = p === 1 ? xc : reshape(permute(reshape(xc, [N, C2, Hp, p, Wp, p]), [0, 1, 3, 5, 2, 4]), [N, C2 * p * p, Hp, Wp]);
     return this.mdlstm.forward(blocks);
   }

@@ -137,6 +137,8 @@ export interface Shapes2dOptions {
   mdlstmSummary?: 'mean' | 'max' | 'last';
   /** The 2-D LSTM's forget-gate bias (default 0). */
   forgetBias?: number;
+  /** Width of the 2-D LSTM encoder's tanh layer over each block (0: none; see MDLSTMImageEncoderConfig.embedding). */
+  embedding?: number;
   /** Peak learning rate of Adam (default: the encoder's own, SHAPES_2D_DEFAULTS.lr or .convLr). */
   lr?: number;
   batchSize?: number;
@@ -178,7 +180,7 @@ export interface Shapes2dResult extends RegionAccuracy {
 export function shapes2dEncoder(o: Shapes2dOptions): ImageEncoderConfig | MDLSTMImageEncoderConfig {
   const d = SHAPES_2D_DEFAULTS;
   return o.encoder === 'mdlstm'
-    ? { kind: 'mdlstm', hiddenSize: o.hiddenSize ?? d.hiddenSize, patch: o.patch ?? d.patch, summary: o.mdlstmSummary ?? o.summary ?? 'mean', forgetBias: o.forgetBias ?? 0 }
+    ? { kind: 'mdlstm', hiddenSize: o.hiddenSize ?? d.hiddenSize, patch: o.patch ?? d.patch, summary: o.mdlstmSummary ?? o.summary ?? 'mean', forgetBias: o.forgetBias ?? 0, embedding: o.embedding ?? 0 }
     : { channels: [...(o.channels ?? d.channels)], summary: o.summary ?? 'mean' };
 }
 
