@@ -224,4 +224,6 @@ export const ZOO: readonly ZooCase[] = [
     const trees: TokenTree[] = [{ tokens: [4, 7, 5], children: [{ tokens: [6, 6], children: [] }] }, { tokens: [5], children: [] }];
     return [...m.forward(src.ids, src.lengths, trees).logits, decodeTrees(m, src.ids, src.lengths, { beamWidth: 2, maxNodes: 4, maxNodeLength: 3 }).map((h) => h.logProb)];
   }, true),
+  zooCase('seq2seq.MDLSTMImageEncoder', (rng) => new MDLSTMImageEncoder({ kind: 'mdlstm', inChannels: 2, patch: 2, hiddenSize: 3, summary: 'last', embedding: 4 }, { rng }),
+    (m, r) => { const e = m.forward(x(r, 2, 2, 4, 6)); return [e.pooled, e.grid]; }),
 ];

@@ -48,6 +48,52 @@ test('MDLSTMImageEncoder reads p×p blocks of [x ; X ; Y] into the 2-D LSTM; poo
   assert.deepEqual(enc.gridShape(8, 4), [4, 2]);
 });
 
+test("MDLSTMImageEncoder summary 'last': each direction's state at the corner opposite its start, which every pixel reaches", () => {
+  const N = 2, C = 1, H = 6, W = 4, Hd = 2; // a 3×2 grid of 2×2 blocks
+  const enc = new MDLSTMImageEncoder({ kind: 'mdlstm', inChannels: C, patch: 2, hiddenSize: Hd, summary: 'last' }, { ...f64, rng: new Rng(3) });
+  const x = rand64([N, C, H, W], 4, { grad: false });
+  const out = enc.forward(x), f = out.features.toArray(), pooled = out.pooled.toArray();
+  assert.deepEqual([...out.pooled.shape], [N, 4 * Hd]);
+  // directions 0 … 3 start top-left, top-right, bottom-left, bottom-right: they end at (2, 1), (2, 0), (0, 1), (0, 0)
+  const ends = [[2, 1], [2, 0], [0, 1], [0, 0]];
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < 4; k++) {
+      for (let j = 0; j < Hd; j++) assert.equal(pooled[n * 4 * Hd + k * Hd + j], f[((n * 4 * Hd + k * Hd + j) * 3 + ends[k][0]) * 2 + ends[k][1]]);
+    }
+  }
+  // the pixel in the start corner of direction 0 (top left) moves every direction's end state
+  const xv = x.toArray();
+  xv[0] += 1;
+  const moved = enc.forward(tensor(xv, [N, C, H, W], f64)).pooled.toArray();
+  for (let i = 0; i < 4 * Hd; i++) assert.notEqual(moved[i], pooled[i]);
+});
+
+test('MDLSTMImageEncoder with an embedding: each p×p block of [x ; X ; Y] through tanh(w · block + b), then the 2-D LSTM', () => {
+  const N = 2, C = 1, H = 4, W = 6, p = 2, Hp = 2, Wp = 3, E = 3, C2 = C + 2;
+  const enc = new MDLSTMImageEncoder({ kind: 'mdlstm', inChannels: C, patch: p, hiddenSize: 2, embedding: E }, { ...f64, rng: new Rng(5) });
+  assert.equal(enc.mdlstm.config.inputSize, E);
+  const x = rand64([N, C, H, W], 6, { grad: false }), xv = x.toArray();
+  const w = enc.embed!.weight.toArray(), b = enc.embed!.bias!.toArray();
+  const pixel = (n: number, c: number, h: number, v: number): number =>
+    c < C ? xv[((n * C + c) * H + h) * W + v] : c === C ? (2 * v) / (W - 1) - 1 : (2 * h) / (H - 1) - 1;
+  const blocks = new Array<number>(N * E * Hp * Wp);
+  for (let n = 0; n < N; n++) {
+    for (let e = 0; e < E; e++) {
+      for (let i = 0; i < Hp; i++) {
+        for (let j = 0; j < Wp; j++) {
+          let s = b[e];
+          for (let c = 0; c < C2; c++) for (let a = 0; a < p; a++) for (let q = 0; q < p; q++) s += w[((e * C2 + c) * p + a) * p + q] * pixel(n, c, i * p + a, j * p + q);
+          blocks[((n * E + e) * Hp + i) * Wp + j] = Math.tanh(s);
+        }
+      }
+    }
+  }
+  const want = enc.mdlstm.forward(tensor(blocks, [N, E, Hp, Wp], f64)).toArray();
+  assertClose(enc.forward(x).features.toArray(), want, 1e-13);
+  assert.equal(enc.numParameters(), E * C2 * p * p + E + enc.mdlstm.numParameters());
+  assert.throws(() => new MDLSTMImageEncoder({ kind: 'mdlstm', embedding: 2.5 }), /embedding/);
+});
+
 test('a caption model on the 2-D LSTM encoder: the loss gradient reaches the 2-D LSTM weights', () => {
   const model = new CaptionModel({ vocabSize: 7, embeddingSize: 3, hiddenSize: 5, cell: 'lstm', attention: 'additive', encoder: { kind: 'mdlstm', patch: 4, hiddenSize: 3 } }, { rng: new Rng(4) });
   const images = astype(rand64([2, 3, 8, 8], 5, { lo: 0, hi: 1, grad: false }), 'float32');

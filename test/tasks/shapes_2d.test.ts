@@ -5,7 +5,7 @@
 import '../../src/autograd/methods.js';
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { REGION_CLASSES, RegionClassifier, noneAccuracy, regionAccuracy, regionLabels, runShapes2d } from '../../src/tasks/shapes_2d.js';
+import { REGION_CLASSES, RegionClassifier, SHAPES_2D_DEFAULTS, noneAccuracy, regionAccuracy, regionLabels, runShapes2d } from '../../src/tasks/shapes_2d.js';
 import { shapesDataset, type PlacedShape } from '../../src/tasks/shapes_images.js';
 import { Rng } from '../../src/tensor/random.js';
 import { runCommand } from '../helpers/command.js';
@@ -36,6 +36,21 @@ test('runShapes2d: a short 2-D LSTM run lowers the loss and scores held-out imag
   assert.ok(res.loss < 0.7 * res.firstLoss, `loss ${res.firstLoss} → ${res.loss}`);
   assert.ok(res.cells >= 0 && res.cells <= 1 && res.images >= 0 && res.images <= 1);
   assert.equal(res.parameters, res.model.numParameters());
+});
+
+test('runShapes2d: each encoder starts at its own default learning rate; the 2-D LSTM reads blocks through its embedding', async () => {
+  const firstLr = async (encoder: 'mdlstm' | 'conv'): Promise<{ lr: number; model: RegionClassifier }> => {
+    const lrs: number[] = [];
+    const res = await runShapes2d({ encoder, hiddenSize: 2, channels: [2, 2, 2], embedding: 3, steps: 2, batchSize: 2, testSize: 2, onStep: (i) => lrs.push(i.lr) });
+    return { lr: lrs[0], model: res.model };
+  };
+  const md = await firstLr('mdlstm'), conv = await firstLr('conv');
+  // the cosine schedule's first value, peak · (1 + cos 0) / 2 … up to rounding
+  assert.ok(Math.abs(md.lr - SHAPES_2D_DEFAULTS.lr) < 1e-12, `${md.lr}`);
+  assert.ok(Math.abs(conv.lr - SHAPES_2D_DEFAULTS.convLr) < 1e-12, `${conv.lr}`);
+  assert.notEqual(SHAPES_2D_DEFAULTS.lr, SHAPES_2D_DEFAULTS.convLr);
+  const enc = md.model.encoder.getConfig() as { embedding: number; hiddenSize: number };
+  assert.deepEqual([enc.embedding, enc.hiddenSize], [3, 2]);
 });
 
 test('unfold tasks shapes-2d --json: the result line with both encoders', () => {

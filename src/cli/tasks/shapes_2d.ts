@@ -14,7 +14,7 @@ import { checkpointOptions, runFolder, stoppedEarly, type CheckpointFlags } from
 import { reportTask, say, seconds, taskOptions, type TaskFlags, type TaskResult } from '../task_report.js';
 
 interface Shapes2dFlags extends TaskFlags, CheckpointFlags {
-  hidden: number; patch: number; summary: 'mean' | 'max'; lr: number; batch: number; time?: number; steps?: number; test: number; baseline: boolean;
+  hidden: number; embed: number; patch: number; summary: 'mean' | 'max'; lr: number; convLr: number; batch: number; time?: number; steps?: number; test: number; baseline: boolean;
 }
 
 /** The result line: region accuracy of the 2-D LSTM (value) and of the conv encoder (baseline), then image accuracies. */
@@ -37,9 +37,11 @@ export function shapes2dTask(): Command {
   const cmd = new Command('shapes-2d')
     .description('which shape is in each of the 9 regions of a shapes image, from one pooled vector: 2-D LSTM encoder vs convolutional encoder')
     .option('--hidden <n>', 'units per scan direction of the 2-D LSTM', int(1), d.hiddenSize)
+    .option('--embed <n>', 'width of the tanh layer each block passes through before the 2-D LSTM (0: none)', int(0), d.embedding)
     .option('--patch <p>', 'side of the pixel blocks each 2-D LSTM cell reads (must divide 24)', int(1, 24), d.patch)
     .option('--summary <how>', 'how both encoders pool their grid into one vector: mean or max', choice('mean', 'max'), 'mean')
-    .option('--lr <x>', 'peak learning rate of Adam, cosine-decayed to a tenth', learningRate(), d.lr)
+    .option('--lr <x>', 'peak learning rate of Adam for the 2-D LSTM, cosine-decayed to a tenth', learningRate(), d.lr)
+    .option('--conv-lr <x>', 'the same for the convolutional encoder', learningRate(), d.convLr)
     .option('--batch <n>', 'images per batch', int(1), d.batchSize)
     .option('--time <seconds>', 'training seconds of each model (default 240 unless --steps is given)', float(0))
     .option('--steps <n>', 'training steps of each model', int(1))
@@ -55,7 +57,7 @@ export function shapes2dTask(): Command {
       progress.log(`${encoder === 'mdlstm' ? '2-D LSTM' : 'convolutional'} encoder, run seed ${seed}`);
       try {
         return await runShapes2d({
-          encoder, hiddenSize: f.hidden, patch: f.patch, summary: f.summary, lr: f.lr, batchSize: f.batch, testSize: f.test, seed,
+          encoder, hiddenSize: f.hidden, embedding: f.embed, patch: f.patch, summary: f.summary, lr: encoder === 'mdlstm' ? f.lr : f.convLr, batchSize: f.batch, testSize: f.test, seed,
           time, steps: f.steps,
           checkpoint: folder === undefined ? undefined : join(folder, `${encoder}.safetensors`), resume: f.resume,
           shouldStop: interrupt.requested, onStep: (i) => progress.update(i),
