@@ -10,9 +10,7 @@
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
-import { getBackend } from '../../backend/backend.js';
-import { Storage } from '../../backend/storage.js';
-import { PackedLayout } from '../../autograd/recurrent/packed_output.js';
+import { rnnStateGradients } from '../../autograd/recurrent/rnn_state_gradients.js';
 import { Tensor, tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { backward } from '../../autograd/engine.js';
@@ -26,38 +24,8 @@ import { RNN } from '../layers/rnn.js';
 // Inside the square root of ‖v̂_t J_t‖, so that its gradient stays finite where v̂_t J_t = 0.
 const NORM_EPS = 1e-12;
 
-/**
- * The total state gradients v_t = ∂L/∂h_t of a one-layer vanilla RNN from the direct ones d_t (what
- * reaches h_t from the loss without passing through h_{t+1}): v_{T−1} = d_{T−1},
- * v_t = d_t + (v_{t+1} ⊙ f′_{t+1}) W_hh — the backward recurrence of BPTT. It runs as the backend's
- * RNN backward (the same kernel as training's), whose dz_t is v_t ⊙ f′_t; then
- * v_t = d_t + dz_{t+1} W_hh for every t in one product.
- *
- * Inputs: states h [T, B, H], direct [T, B, H], weightHh [H, H] (values; nothing is recorded).
- * Output: v [T, B, H], in the states' dtype.
- */
-export function stateGradients(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu'): Tensor {
-  const [T, B, H] = states.shape;
-  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H) {
-    throw new Error(`stateGradients: expected states [T, B, H], direct [T, B, H] and W_hh [H, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)} and ${formatShape(weightHh.shape)}`);
-  }
-  const be = getBackend(), dtype = states.dtype, BH = B * H;
-  const L = new PackedLayout(T, B, H, false);
-  // hs and g packed as the kernel reads them: an initial block (unused: h_init's gradient is not
-  // asked for), then the T steps
-  const hs = new Storage(dtype, L.size(0)), g = new Storage(dtype, L.size(0));
-  for (const [dst, src] of [[hs, states], [g, direct]] as const) {
-    be.fill(dst, 0, L.init * BH, BH);
-    be.copy(src.storage, 0, dst, L.seq * BH, T * BH);
-  }
-  const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
-  be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
-  const v = new Storage(dtype, T * BH);
-  be.copy(direct.storage, 0, v, 0, T * BH);
-  // v_t += dz_{t+1} · W_hh for t = 0 … T−2: [(T−1)·B, H] · [H, H]
-  if (T > 1) be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, v, 0, true);
-  return new Tensor(v, [T, B, H]);
-}
+/** v_t = ∂L/∂h_t of a one-layer vanilla RNN from its direct gradients (see rnnStateGradients). */
+export const stateGradients = rnnStateGradients;
 
 /**
  * Ω = (1/B) Σ_b Σ_{t=1}^{T−1} ( ‖(v_t ⊙ f′(h_t)) W_hh‖ / ‖v_t‖ − 1 )², the terms with v_t = 0 left
@@ -130,7 +98,7 @@ export function backwardWithInformationFlow(loss: Tensor, run: { layer: RNN; out
     for (let k = 0; k < B * H; k++) direct[(T - 1) * B * H + k] += g[k];
   }
   const cell = layer.cells[0][0];
-  const v = stateGradients(output, tensor(direct, output.shape, { dtype: output.dtype }), cell.weight_hh, layer.nonlinearity);
+  const v = rnnStateGradients(output, tensor(direct, output.shape, { dtype: output.dtype }), cell.weight_hh, layer.nonlinearity);
   const omega = informationFlowPenalty(output, cell.weight_hh, v.dataSync(), layer.nonlinearity);
   const penalty = omega.item();
   backward(mul(omega, weight));

@@ -1,0 +1,39 @@
+// The total state gradients of a vanilla RNN, v_t = ∂L/∂h_t, from the direct ones d_t (what reaches
+// h_t from the loss without passing through h_{t+1}): the backward recurrence of BPTT,
+// v_{T−1} = d_{T−1}, v_t = d_t + (v_{t+1} ⊙ f′_{t+1}) W_hh. The information-flow regulariser
+// (nn/losses/information_flow.ts) needs every v_t, which training's backward keeps only as
+// dz_t = v_t ⊙ f′_t; so this runs the backend's RNN backward (the same kernel) and then
+// v_t = d_t + dz_{t+1} W_hh for every t in one product. T = time, B = batch, H = hidden.
+
+import { getBackend } from '../../backend/backend.js';
+import { Storage } from '../../backend/storage.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { formatShape } from '../../tensor/shape.js';
+import { PackedLayout } from './packed_output.js';
+
+/**
+ * v [T, B, H] from states h [T, B, H], direct [T, B, H] and W_hh [H, H] (values; nothing is
+ * recorded), in the states' dtype.
+ */
+export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu'): Tensor {
+  const [T, B, H] = states.shape;
+  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H) {
+    throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H] and W_hh [H, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)} and ${formatShape(weightHh.shape)}`);
+  }
+  const be = getBackend(), dtype = states.dtype, BH = B * H;
+  const L = new PackedLayout(T, B, H, false);
+  // hs and g packed as the kernel reads them: an initial block (unused: h_init's gradient is not
+  // asked for), then the T steps
+  const hs = new Storage(dtype, L.size(0)), g = new Storage(dtype, L.size(0));
+  for (const [dst, src] of [[hs, states], [g, direct]] as const) {
+    be.fill(dst, 0, L.init * BH, BH);
+    be.copy(src.storage, 0, dst, L.seq * BH, T * BH);
+  }
+  const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
+  be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
+  const v = new Storage(dtype, T * BH);
+  be.copy(direct.storage, 0, v, 0, T * BH);
+  // v_t += dz_{t+1} · W_hh for t = 0 … T−2: [(T−1)·B, H] · [H, H]
+  if (T > 1) be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, v, 0, true);
+  return new Tensor(v, [T, B, H]);
+}
