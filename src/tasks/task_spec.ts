@@ -48,10 +48,16 @@ export interface TaskSettings {
   /** W_hh's initialisation in the tanh RNN, LSTM and GRU (default 'uniform'). */
   recurrentInit?: RecurrentInit;
   /** The optimizer (default 'adam'). */
-  optimizer?: 'adam' | 'rmsprop';
+  optimizer?: TaskOptimizerName;
+  /** SGD's momentum (heavy ball; default 0); only with optimizer 'sgd'. */
+  momentum?: number;
   /** Learning rate of the orthogonal cell's A (log_weight_hh); default: lr, one group for all. */
   lrOrth?: number;
 }
+
+/** The optimizers a task can train with: Adam (default), RMSprop (expRNN's), plain or momentum SGD (Pascanu et al.'s). */
+export const TASK_OPTIMIZERS = ['adam', 'rmsprop', 'sgd'] as const;
+export type TaskOptimizerName = typeof TASK_OPTIMIZERS[number];
 
 export interface SequenceTask {
   name: string;

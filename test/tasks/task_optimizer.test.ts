@@ -91,3 +91,43 @@ test('copy: the orth cell trains A at a tenth of its lr by default; other cells 
   }
   assert.deepEqual(settingsFromFlags({ cell: 'orth', lrOrth: 3e-5 } as SequenceTaskFlags), { lrOrth: 3e-5 });
 });
+
+test('SGD: the first update moves every parameter by exactly lr · g (with momentum too: the buffer starts at g)', () => {
+  for (const momentum of [undefined, 0.9]) {
+    for (const [name, d] of oneStep(model('orth'), { optimizer: 'sgd', lr: 0.05, momentum, lrOrth: 0.01 })) {
+      const lr = name.endsWith('log_weight_hh') ? 0.01 : 0.05;
+      d.grad.forEach((g, i) => assert.ok(Math.abs(d.delta[i] + lr * g) <= 1e-6 * Math.max(1, Math.abs(lr * g)) + 1e-7,
+        `${name}[${i}] (momentum ${momentum}): moved ${d.delta[i]}, expected ${-lr * g}`));
+    }
+  }
+});
+
+test('SGD with momentum: the second update is lr · (μ g₁ + g₂) (heavy ball, as torch.optim.SGD)', () => {
+  const m = model('rnn');
+  const opt = taskOptimizer(m, { ...COPY_MEMORY.settings('rnn', 4), optimizer: 'sgd', lr: 0.1, momentum: 0.5 });
+  const w = m.head.weight;
+  const grads: number[][] = [];
+  let before: number[] = [];
+  for (let step = 0; step < 2; step++) {
+    const batch = COPY_MEMORY.generate(new Rng(7 + step), 3, 4);
+    opt.zeroGrad();
+    taskLoss(COPY_MEMORY, m.forward(inputTensor(COPY_MEMORY, batch)), batch).backward();
+    grads.push(Array.from(w.grad!.data as Float32Array));
+    before = Array.from(w.data as Float32Array);
+    opt.step();
+  }
+  const after = w.data as Float32Array;
+  before.forEach((v, i) => {
+    const expected = -0.1 * (0.5 * grads[0][i] + grads[1][i]);
+    assert.ok(Math.abs(after[i] - v - expected) <= 1e-6, `head.weight[${i}]: moved ${after[i] - v}, expected ${expected}`);
+  });
+});
+
+test('--optimizer, --momentum and --clip reach the settings; momentum without sgd is refused by name', () => {
+  assert.deepEqual(settingsFromFlags({ cell: 'rnn', optimizer: 'sgd', momentum: 0.9, clip: 0.5 } as SequenceTaskFlags),
+    { optimizer: 'sgd', momentum: 0.9, clip: 0.5 });
+  assert.throws(() => taskOptimizer(model('rnn'), { ...COPY_MEMORY.settings('rnn', 4), momentum: 0.9 }),
+    /expected momentum only with the sgd optimizer, got momentum 0.9 with adam/);
+  assert.throws(() => taskOptimizer(model('rnn'), { ...COPY_MEMORY.settings('rnn', 4), optimizer: 'lbfgs' as 'sgd' }),
+    /expected an optimizer adam, rmsprop, sgd, got lbfgs/);
+});

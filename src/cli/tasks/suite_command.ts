@@ -5,7 +5,7 @@
 
 import { RECURRENT_INITS, type RecurrentInit } from '../../nn/init.js';
 import { Command } from 'commander';
-import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
+import { TASK_OPTIMIZERS, type SequenceTask, type TaskOptimizerName, type TaskSettings } from '../../tasks/task_spec.js';
 import { runTask, type TaskRunResult } from '../../tasks/task_train.js';
 import { TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
 import type { SuiteResult } from '../../tasks/suite_report.js';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
   direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; recurrentInit?: RecurrentInit; lrOrth?: number;
+  optimizer?: TaskOptimizerName; momentum?: number; clip?: number;
 }
 
 /** Most --test sequences: scored in chunks, so memory stays flat, but 10^9 of them would never finish. */
@@ -45,6 +46,9 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
   if (f.recurrentInit !== undefined) s.recurrentInit = f.recurrentInit;
   if (f.lrOrth !== undefined) s.lrOrth = f.lrOrth;
+  if (f.optimizer !== undefined) s.optimizer = f.optimizer;
+  if (f.momentum !== undefined) s.momentum = f.momentum;
+  if (f.clip !== undefined) s.clip = f.clip;
   return s;
 }
 
@@ -100,6 +104,9 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--time <s>', 'seconds of training at most, per run', float(0.01))
     .option('--hidden <n>', 'hidden units', int(1))
     .option('--lr <x>', 'learning rate', learningRate())
+    .option('--optimizer <name>', `${TASK_OPTIMIZERS.join(', ')} (default: as set below, else adam)`, choice(...TASK_OPTIMIZERS))
+    .option('--momentum <m>', 'momentum of the sgd optimizer (default 0: plain SGD)', float(0, 0.999999))
+    .option('--clip <norm>', 'clip gradients to this global norm (0: none; default as set below)', float(0))
     .option('--lr-orth <x>', 'learning rate of the orth cell\'s A = log W_hh (expRNN trains it 10× slower; default: as set below, else --lr)', learningRate())
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
@@ -126,7 +133,7 @@ batch every step; stops at --steps or --time${task.stopAt === null ? '' : `, or 
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'}${s.momentum ? ` (momentum ${s.momentum})` : ''} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {
