@@ -30,6 +30,20 @@ export function markdownTail(markdown: string): string {
   return end < 0 ? '' : markdown.slice(end + 3).replace(/^\n+/, '');
 }
 
+const TITLE = '# Task suite results';
+
+/**
+ * The text written by hand between an earlier TASKS.md's generated first paragraph and its first
+ * table ('' when there is none), so that rewriting the tables keeps dated notes added above them.
+ */
+export function markdownPreamble(markdown: string): string {
+  if (!markdown.startsWith(`${TITLE}\n\n`)) return '';
+  const headerEnd = markdown.indexOf('\n\n', TITLE.length + 2);
+  const firstSection = markdown.indexOf('\n## ', TITLE.length);
+  if (headerEnd < 0 || firstSection < 0 || headerEnd >= firstSection) return '';
+  return markdown.slice(headerEnd + 2, firstSection + 1).trim();
+}
+
 /** The result lines kept in an earlier TASKS.md (none when there is no such block). */
 export function parseResults(markdown: string): SuiteResult[] {
   const at = markdown.indexOf(RAW_START);
@@ -69,9 +83,12 @@ function fmt(x: number | null): string {
 
 const CELL_ORDER = ['rnn', 'rnn+flow', 'lstm', 'gru', 'irnn', 'irnn+flow', 'orth', 'clockwork', 'bi-rnn', 'bi-lstm', 'bi-gru', 'bi-irnn', 'bi-orth', 'bi-clockwork'];
 
-/** The whole TASKS.md for `results`, with the tasks described by `tasks`, and `tail` (kept text) at the end. */
-export function suiteMarkdown(tasks: readonly ReportedTask[], results: readonly SuiteResult[], header: string, tail = ''): string {
-  const lines: string[] = ['# Task suite results', '', header, ''];
+/**
+ * The whole TASKS.md for `results`, with the tasks described by `tasks`, `preamble` (kept text) after
+ * the header paragraph and `tail` (kept text) at the end.
+ */
+export function suiteMarkdown(tasks: readonly ReportedTask[], results: readonly SuiteResult[], header: string, tail = '', preamble = ''): string {
+  const lines: string[] = [TITLE, '', header, '', ...(preamble === '' ? [] : [preamble, ''])];
   for (const task of tasks) {
     const rs = results.filter((r) => r.task === task.name);
     if (rs.length === 0) continue;

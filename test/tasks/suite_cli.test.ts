@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../src/tasks/suite_report.js';
+import { markdownPreamble, markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../src/tasks/suite_report.js';
 import { SUITE } from '../../src/tasks/suite_tasks.js';
 import { CLI as main } from '../helpers/files.js';
 
@@ -54,7 +54,9 @@ test('tasks all --quick writes a table per task and merges re-runs', () => {
 test('tasks all --quick --only ntm-copy,info-flow: the other runs as child commands, in tables of their own; text after the raw block is kept', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'unfold-suite-')), 'TASKS.md');
   const notes = '## Notes by hand\n\nkept as written\n';
-  writeFileSync(out, suiteMarkdown(SUITE, [], 'header', notes));
+  const dated = 'Runs of 2026-12-03, by hand.\n\nA second paragraph.';
+  writeFileSync(out, suiteMarkdown(SUITE, [], 'header', notes, dated));
+  assert.equal(markdownPreamble(readFileSync(out, 'utf8')), dated);
   const r = unfold('tasks', 'all', '--quick', '--only', 'ntm-copy,info-flow', '--out', out);
   assert.equal(r.status, 0, r.stderr);
   const md = readFileSync(out, 'utf8');
@@ -64,6 +66,8 @@ test('tasks all --quick --only ntm-copy,info-flow: the other runs as child comma
   assert.match(md, /\| vectors \| baseline \| lstm \| ntm \|/);
   assert.match(md, /\| 12 \| 0\.1667 \| [^|]+ \|/);          // the adding table's one column: rnn+flow
   assert.equal(markdownTail(md), notes);
+  assert.equal(markdownPreamble(md), dated, 'the hand-written paragraphs above the tables were not kept');
+  assert.ok(md.indexOf(dated) < md.indexOf('## adding'));
 });
 
 test('tasks all --collect merges saved result lines without running anything', () => {
@@ -76,6 +80,16 @@ test('tasks all --collect merges saved result lines without running anything', (
   const md = readFileSync(out, 'utf8');
   assert.deepEqual(parseResults(md), [line]);
   assert.match(md, /\| 200 \| 0\.1667 \| 0\.004200 \(1234 steps, 322 s\) \|/);
+  // A paragraph added by hand above the tables survives the next merge, and a --note given twice appears once.
+  writeFileSync(out, md.replace('\n## adding', '\nAdded by hand.\n\n## adding'));
+  for (let i = 0; i < 2; i++) {
+    const again = unfold('tasks', 'all', '--collect', saved, '--out', out, '--note', 'Merged twice.');
+    assert.equal(again.status, 0, again.stderr);
+  }
+  const twice = readFileSync(out, 'utf8');
+  assert.equal(markdownPreamble(twice), 'Merged twice.\n\nAdded by hand.'); // the note is the header's second paragraph
+  assert.equal(twice.split('Merged twice.').length, 2);
+  assert.deepEqual(parseResults(twice), [line]);
   writeFileSync(saved, 'no results here\n');
   const none = unfold('tasks', 'all', '--collect', saved, '--out', out);
   assert.equal(none.status, 1);

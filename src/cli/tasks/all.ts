@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SUITE, suiteTask } from '../../tasks/suite_tasks.js';
 import { SUITE_CELLS, TASK_CELLS, type TaskCell } from '../../tasks/task_model.js';
-import { markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
+import { markdownPreamble, markdownTail, mergeResults, parseResults, suiteMarkdown, type SuiteResult } from '../../tasks/suite_report.js';
 import { OTHER_RUNS, OTHER_TABLES, runOtherTask } from './other_runs.js';
 import type { SequenceTask, TaskSettings } from '../../tasks/task_spec.js';
 import { runSequenceTask } from './suite_command.js';
@@ -64,7 +64,7 @@ export function allTasks(): Command {
       const out = f.out ?? (f.quick ? null : 'TASKS.md');
       const before = out && existsSync(out) ? readFileSync(out, 'utf8') : '';
       let results: SuiteResult[] = parseResults(before);
-      const tail = markdownTail(before);
+      const tail = markdownTail(before), preamble = keptPreamble(before, f.note);
       const log = (t: string): void => { process.stderr.write(`${t}\n`); };
       const header = 'Written by `unfold tasks all` on a 2-core machine shared with other jobs (so the seconds are ' +
         'wall time under load). Each entry: the test metric on fresh sequences, the training steps taken and the ' +
@@ -75,7 +75,7 @@ export function allTasks(): Command {
         const added = f.collect.flatMap((file) => readResultLines(file));
         const old = existsSync(target) ? readFileSync(target, 'utf8') : '';
         results = mergeResults(parseResults(old), added);
-        writeFileSync(target, suiteMarkdown(tables, results, header, markdownTail(old)));
+        writeFileSync(target, suiteMarkdown(tables, results, header, markdownTail(old), keptPreamble(old, f.note)));
         say(f.json, `${target}: merged ${added.length} result line(s); ${results.length} in all`);
         return;
       }
@@ -99,7 +99,7 @@ export function allTasks(): Command {
               say(f.json, `${task.name} T ${T} ${result.cell}: ${task.metric} ${fmt(result.value)} (${result.steps} steps, ${result.seconds} s)`);
               if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
               results = mergeResults(results, [result]);
-              if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail));
+              if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail, preamble));
             }
           }
         }
@@ -113,10 +113,16 @@ export function allTasks(): Command {
           if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
         }
         results = mergeResults(results, lines);
-        if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail));
+        if (out) writeFileSync(out, suiteMarkdown(tables, results, header, tail, preamble));
       }
       if (!out && !f.json) process.stdout.write(suiteMarkdown(tables, results, '(--quick: smoke-test settings, not results)'));
     });
+}
+
+/** The hand-written text above an earlier file's tables, less a --note given again (the header carries it). */
+function keptPreamble(markdown: string, note: string | undefined): string {
+  const p = markdownPreamble(markdown);
+  return note !== undefined && p.startsWith(note) ? p.slice(note.length).trim() : p;
 }
 
 /** The JSON result lines in a file (other lines, such as progress text, are skipped). */
