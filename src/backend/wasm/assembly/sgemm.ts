@@ -5,7 +5,15 @@
 // The blocking is GotoBLAS's: for each depth block of KC, the KC×N slice of op(B) is packed into
 // panels of NR columns and each MC×KC block of op(A) into panels of MR rows, so that the micro-kernel
 // reads both operands contiguously. The micro-kernel keeps an MR×NR = 4×8 tile of C in eight f32x4
-// registers, broadcasting one element of A against two vectors of B per step along K. Packing pads
+// registers, broadcasting one element of A against two vectors of B per step along K. Why 4×8 (measured
+// 2026-12-03 on Zen 3 in Node 20, V8's TurboFan on x64, which keeps one of the sixteen xmm registers
+// as scratch): TurboFan issues all of a step's loads before its multiply-adds, so the tile's live
+// registers are accumulators + B vectors + every broadcast of A. 4×8 needs 8 + 2 + 4 = 14 and runs
+// without spills; 6×8 (12 + 2 + 6) and an unroll of k by 2 spilled accumulators to the stack and
+// ran 0.5–0.85× as fast in the whole gemm; 4×12 and XNNPACK-style splats of A by lane shuffle over
+// 4 k spilled too and were slower alone; one shuffle-splat of a 4-row A vector per k, or KC = 256,
+// measured the same as this kernel (bench/kernel_peak.mjs: about 55% of the FMA pipes' peak).
+// Packing pads
 // ragged panels with zeros; tiles that overhang C's edge go through a scratch tile and only their
 // valid part is written. With fewer than MR rows (sampling: M = 1) packing would mostly be padding, so
 // each row is a vector-matrix product over B in place instead. The plain build multiplies then adds in
