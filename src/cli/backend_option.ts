@@ -5,7 +5,7 @@
 import { refBackend, setBackend, wasmBackend } from '../backend/backend.js';
 import { initWasm } from '../backend/wasm/module.js';
 import { webgpuBackend } from '../backend/webgpu/webgpu_backend.js';
-import { initWebGPU, webgpuUnavailable } from '../backend/webgpu/init.js';
+import { initWebGPU, webgpuAdapter, webgpuUnavailable } from '../backend/webgpu/init.js';
 
 export type BackendChoice = 'ref' | 'wasm' | 'webgpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['ref', 'wasm', 'webgpu'];
@@ -13,11 +13,11 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['ref', 'wasm', 'webgpu
 /** The option's help text. */
 export const BACKEND_HELP = 'kernels to run on: wasm (default), ref (the TypeScript reference), or webgpu (falls back to wasm without a WebGPU adapter)';
 
-/** Installs the chosen backend; returns a line to show when the choice could not be honoured (else ''). */
+/** Installs the chosen backend; returns a line to show: which adapter webgpu runs on, or why the choice could not be honoured ('' for ref and wasm as asked). */
 export async function selectBackend(choice: BackendChoice): Promise<string> {
   if (choice === 'ref') { setBackend(refBackend); return ''; }
   if (choice === 'webgpu') {
-    if (await initWebGPU()) { setBackend(webgpuBackend); return ''; }
+    if (await initWebGPU()) { setBackend(webgpuBackend); return `--backend webgpu: running on ${webgpuAdapter}`; }
     if (await initWasm()) setBackend(wasmBackend);
     return `--backend webgpu: no WebGPU here (${webgpuUnavailable}); running on ${(await initWasm()) ? 'wasm' : 'ref'}`;
   }
