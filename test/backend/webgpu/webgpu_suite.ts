@@ -73,7 +73,28 @@ async function trainLosses(be: Backend): Promise<number[]> {
   return losses;
 }
 
+// A burst of large tensors freed to the pool, then small work: the pool's idle bytes after the burst
+// and after the small work, and what its trimming destroyed meanwhile (./buffer_pool.ts's age rule).
+async function poolAfterBurst(): Promise<WebGPUReport['pool']> {
+  const dev = webgpuDevice()!;
+  const n = 1 << 20; // 4 MiB each, a size class of its own
+  const burst = Array.from({ length: 4 }, () => new Storage('float32', n));
+  for (const s of burst) webgpuBackend.fill(s, 1, 0, n);
+  const sums = new Storage('float32', 4);
+  burst.forEach((s, i) => sumSquaresTo(s, sums, i));
+  const sumsRead = Array.from(await sums.readAsync());
+  for (const s of burst) dev.release(s);
+  const afterBurst = dev.pool.idleBytes(), trimmed0 = dev.pool.trimmedBytes;
+  const small = new Storage('float32', 16);
+  const rounds = dev.pool.limits.maxIdleSubmissions + dev.pool.limits.sweepEvery;
+  for (let i = 0; i < rounds; i++) webgpuBackend.affineScalar(small, 1, 1, small);
+  const last = (await small.readAsync())[0];
+  return { burstBytes: 4 * 4 * n, sums: sumsRead, afterBurst, afterWork: dev.pool.idleBytes(), trimmed: dev.pool.trimmedBytes - trimmed0, rounds, last };
+}
+
 export interface WebGPUReport {
+  /** The pool's idle bytes after a burst of 4 × 4 MiB tensors was freed, then after `rounds` small submissions; bytes trimmed meanwhile. */
+  pool: { burstBytes: number; sums: number[]; afterBurst: number; afterWork: number; trimmed: number; rounds: number; last: number } | { error: string };
   /** max(1) of a [3, 5, 4] tensor and its gradient, on webgpu and on wasm. */
   max: { webgpu: number[][]; wasm: number[][] } | { error: string };
   /** Milliseconds each part took (diagnostics, never asserted). */
@@ -98,7 +119,7 @@ export interface WebGPUReport {
 
 /** Runs the suite on the webgpu backend (opening its device); the report says what came out. */
 export async function runWebGPUSuite(): Promise<WebGPUReport> {
-  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, max: { error: 'no adapter' }, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps15: 0 } };
+  if (!(await initWebGPU())) return { adapter: null, cases: 0, failures: [webgpuUnavailable], syncReadError: '', afterAwait: [], sumSquares: 0, deviceErrors: [], submissions: 0, max: { error: 'no adapter' }, pool: { error: 'no adapter' }, train: { error: 'no adapter' }, fit: { error: 'no adapter' }, liveBytes: { afterTraining: 0, afterGc: 0, steps15: 0 } };
   const ms: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string): void => { const now = performance.now(); ms[name] = Math.round(now - t); t = now; };
@@ -136,6 +157,9 @@ export async function runWebGPUSuite(): Promise<WebGPUReport> {
   let fitted: WebGPUReport['fit'];
   try { fitted = { webgpu: await fitLosses(webgpuBackend), wasm: await fitLosses(wasmBackend) }; } catch (e) { fitted = { error: String((e as Error).stack ?? e) }; }
   lap('fit');
+  let pool: WebGPUReport['pool'];
+  try { pool = await poolAfterBurst(); } catch (e) { pool = { error: String((e as Error).stack ?? e) }; }
+  lap('pool');
   const dev = webgpuDevice()!;
-  return { ms, max: maxes, train, fit: fitted, liveBytes, adapter: webgpuAdapter, cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
+  return { ms, pool, max: maxes, train, fit: fitted, liveBytes, adapter: webgpuAdapter, cases: cases.length, failures, syncReadError, afterAwait, sumSquares: (await ss.readAsync())[0], deviceErrors: dev.errors, submissions: dev.submissions };
 }

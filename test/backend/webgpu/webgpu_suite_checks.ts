@@ -1,6 +1,7 @@
 // What the WebGPU suite's report (./webgpu_suite.ts) must show, wherever it ran (Chromium or Node):
 // every kernel case matches the reference, the synchronous-read rule holds, training matches wasm
-// reading back only its losses, and GPU buffers come back once their tensors are garbage.
+// reading back only its losses, GPU buffers come back once their tensors are garbage, and the
+// buffer pool gives a burst's buffers back once they go unused.
 
 import assert from 'node:assert/strict';
 import type { WebGPUReport } from './webgpu_suite.js';
@@ -34,4 +35,12 @@ export function checkWebGPUReport(r: WebGPUReport, errors: readonly string[]): v
   f.webgpu.losses.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.losses[i]) <= 1e-4 * f.wasm.losses[i], `fit step ${i}: webgpu ${l}, wasm ${f.wasm.losses[i]}`));
   f.webgpu.val.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.val[i]) <= 1e-4 * f.wasm.val[i], `evaluation ${i}: webgpu ${l}, wasm ${f.wasm.val[i]}`));
   assert.ok(f.webgpu.val[1] < f.webgpu.val[0], `validation loss goes down: ${f.webgpu.val.join(', ')}`);
+  // The pool shrinks after a burst: 4 × 4 MiB freed to it, then small work past the idle limit.
+  if ('error' in r.pool) assert.fail(`the pool check failed: ${r.pool.error}`);
+  const p = r.pool;
+  assert.deepEqual(p.sums, [1 << 20, 1 << 20, 1 << 20, 1 << 20], 'the burst was computed');
+  assert.equal(p.last, p.rounds, 'the small work ran');
+  assert.ok(p.afterBurst >= p.burstBytes, `idle bytes after the burst: ${p.afterBurst}, expected at least ${p.burstBytes}`);
+  assert.ok(p.trimmed >= p.burstBytes, `bytes trimmed: ${p.trimmed}, expected at least ${p.burstBytes}`);
+  assert.ok(p.afterWork <= p.afterBurst - p.burstBytes, `idle bytes: ${p.afterBurst} after the burst, ${p.afterWork} after ${p.rounds} small submissions`);
 }
