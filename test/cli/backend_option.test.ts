@@ -12,7 +12,6 @@ import { writeFileSync } from 'node:fs';
 import { getBackend, setBackend } from '../../src/backend/backend.js';
 import { selectBackend } from '../../src/cli/backend_option.js';
 import { initWebGPU, webgpuUnavailable } from '../../src/backend/webgpu/init.js';
-import { everyCommand, unfoldProgram } from '../../src/cli/program.js';
 import { generatedCorpus } from '../helpers/corpus.js';
 import { tempDir, CLI } from '../helpers/files.js';
 
@@ -77,45 +76,4 @@ test('unfold train --backend webgpu trains on the Node adapter (the `webgpu` pac
   const [g, w] = [loss(gpu.stdout), loss(wasm.stdout)];
   assert.equal(g.length, 2, gpu.stdout);
   g.forEach((v, i) => assert.ok(Math.abs(v - w[i]) <= 2e-4 * w[i], `loss ${i}: webgpu ${v}, wasm ${w[i]}`));
-});
-
-test('every command that runs a model takes --backend, parsed by the one choice parser; the converters do not', () => {
-  const withBackend: string[] = [], without: string[] = [];
-  for (const c of everyCommand(unfoldProgram())) {
-    if (c.commands.length > 0) continue;
-    const o = c.options.find((x) => x.long === '--backend');
-    let name = c.name();
-    for (let p = c.parent; p !== null && p.parent !== null; p = p.parent) name = `${p.name()} ${name}`;
-    (o === undefined ? without : withBackend).push(name);
-    if (o !== undefined) assert.throws(() => (o.parseArg as (v: string, prev: unknown) => string)('cuda', undefined), /expected one of ref, wasm, webgpu, got 'cuda'/, name);
-  }
-  for (const name of ['train', 'sample', 'eval', 'esn', 'viz', 'seq2seq train', 'seq2seq translate', 'tasks adding', 'tasks expr-trees', 'tasks all']) assert.ok(withBackend.includes(name), `${name} has --backend`);
-  assert.deepEqual(without.sort(), ['export onnx', 'export pytorch', 'export tfjs', 'import keras', 'import onnx', 'ngram'].sort());
-});
-
-test('sample, eval and a task: --backend webgpu says it runs on wasm, and ref gives wasm\'s output', () => {
-  const dir = tempDir();
-  const corpus = join(dir, 'c.txt'), ckpt = join(dir, 'c.safetensors');
-  writeFileSync(corpus, generatedCorpus());
-  assert.equal(unfold(['train', corpus, '--hidden', '16', '--embedding', '8', '--seq-len', '16', '--batch', '4', '--steps', '3', '--out', ckpt]).status, 0);
-  const commands: [string, string[]][] = [
-    ['unfold sample', ['sample', '--checkpoint', ckpt, '--length', '40', '--temperature', '0']],
-    ['unfold eval', ['eval', corpus, '--checkpoint', ckpt]],
-    ['unfold tasks adding', ['tasks', 'adding', '--steps', '1', '--length', '10', '--test', '50', '--out', join(dir, 'adding')]],
-  ];
-  for (const [name, args] of commands) {
-    const out = (backend: string): string => {
-      const r = unfold([...args, '--backend', backend]);
-      assert.equal(r.status, 0, `${name} --backend ${backend}: ${r.stderr}`);
-      if (backend === 'webgpu') assert.match(r.stderr, new RegExp(`^--backend webgpu: ${name} reads values as it computes, which WebGPU allows only asynchronously; running on wasm$`, 'm'));
-      else assert.doesNotMatch(r.stderr, /--backend/);
-      return r.stdout.replace(/\(?[\d.]+ s\)?/g, ''); // wall times differ
-    };
-    const wasm = out('wasm'), ref = out('ref');
-    assert.equal(out('webgpu'), wasm, `${name} on webgpu (wasm) as on wasm`);
-    // Same text, and the printed figures (4 significant digits) to float32 tolerance.
-    const numbers = (s: string): number[] => [...s.matchAll(/-?\d+\.\d+/g)].map((m) => Number(m[0]));
-    assert.equal(ref.replace(/-?\d+\.\d+/g, '#'), wasm.replace(/-?\d+\.\d+/g, '#'), `${name}: ref's output has wasm's words`);
-    numbers(ref).forEach((v, i) => assert.ok(Math.abs(v - numbers(wasm)[i]) <= 1e-3 * Math.abs(numbers(wasm)[i]) + 1e-4, `${name} figure ${i}: ref ${v}, wasm ${numbers(wasm)[i]}`));
-  }
 });
