@@ -8,8 +8,9 @@
 //     Dawn's dlopen('libvulkan.so.1') then finds it by its soname).
 //  2. Where the system has Vulkan drivers (manifests in the loader's folders, or named in the
 //     environment), Dawn asks for an adapter as usual: a GPU, or whatever software driver is set up.
-//  3. Where that finds none, or there are no drivers to ask, SwiftShader's driver is named to the loader (VK_ICD_FILENAMES /
-//     VK_DRIVER_FILES, set only while Dawn enumerates adapters) and Dawn asks again.
+//  3. Where that finds none, or there are no drivers to ask, SwiftShader's driver is named to the
+//     loader (VK_ICD_FILENAMES / VK_DRIVER_FILES, set only while Dawn enumerates adapters) and Dawn
+//     asks again.
 // Why the entry point must outlive initWebGPU: Dawn's instance lives as long as the JS object that
 // `create()` returns, and devices do not keep it alive; once that object was garbage collected,
 // Dawn's event processing (which every mapAsync goes through) ran on a freed instance and aborted
