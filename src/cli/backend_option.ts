@@ -1,10 +1,10 @@
 // The --backend option: which kernels a command runs on, on every command that computes (program.ts
 // adds it; the choice is installed by a hook before the command's action runs). webgpu needs an
 // adapter (in Node, through the optional `webgpu` package); where there is none the command says so
-// and runs on wasm, the default, rather than failing. `unfold train` and `unfold eval` compute on
-// WebGPU (their reads are awaited: the loss of each step or chunk); the other commands read values
-// as they compute (a sampled character, an activation, a task's metric), which WebGPU allows only
-// asynchronously, so on them webgpu means wasm, and they say so.
+// and runs on wasm, the default, rather than failing. `unfold train`, `eval` and `sample` compute
+// on WebGPU (their reads are awaited: the loss of each step or chunk, each character's logits); the
+// other commands read values as they compute (an activation, a task's metric), which WebGPU allows
+// only asynchronously, so on them webgpu means wasm, and they say so.
 
 import type { Command } from 'commander';
 import { refBackend, setBackend, wasmBackend } from '../backend/backend.js';
@@ -47,7 +47,7 @@ function commandPath(c: Command): string {
 
 /**
  * Adds --backend to `cmd`: the choice is installed before its action runs, its line (if any) on
- * stderr. `use` 'device' for a command that computes with awaited reads (train through `fit`, eval),
+ * stderr. `use` 'device' for a command that computes with awaited reads (train through `fit`, eval, sample),
  * 'host' for one that reads values as it computes.
  */
 export function addBackendOption(cmd: Command, use: 'device' | 'host'): Command {

@@ -36,7 +36,7 @@ export function unfoldProgram(): Command {
   // --backend on every command that runs a model: all but the converters and the n-gram counts.
   for (const top of program.commands) {
     if (['export', 'import', 'ngram'].includes(top.name())) continue;
-    for (const c of everyCommand(top)) if (c.commands.length === 0) addBackendOption(c, ['train', 'eval'].includes(top.name()) ? 'device' : 'host');
+    for (const c of everyCommand(top)) if (c.commands.length === 0) addBackendOption(c, ['train', 'eval', 'sample'].includes(top.name()) ? 'device' : 'host');
   }
   for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${shortened(text)}`) });
   return program;

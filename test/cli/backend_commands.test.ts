@@ -1,7 +1,7 @@
 // --backend on every command that runs a model (one option, added in src/cli/program.ts): the
 // converters do not take it; sample, eval and a task on `--backend webgpu` without an adapter
 // (UNFOLD_WEBGPU=0) fall back to wasm saying why and print wasm's output, and on ref print it to
-// float32 tolerance; where Node has an adapter, eval computes on it to wasm's loss.
+// float32 tolerance; where Node has an adapter, eval and sample compute on it as on wasm.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,8 +46,8 @@ test('every command that runs a model takes --backend, parsed by the one choice 
 
 test('sample, eval and a task: --backend webgpu falls back to wasm saying why, and ref gives wasm\'s output', () => {
   const { dir, corpus, ckpt } = trained();
-  // eval computes on WebGPU (here none: UNFOLD_WEBGPU=0); sample and the tasks read as they compute.
-  const noGpu = (name: string): RegExp => new RegExp(`^--backend webgpu: ${name === 'unfold eval'
+  // eval and sample compute on WebGPU (here none: UNFOLD_WEBGPU=0); the tasks read as they compute.
+  const noGpu = (name: string): RegExp => new RegExp(`^--backend webgpu: ${name !== 'unfold tasks adding'
     ? 'no WebGPU here \\(UNFOLD_WEBGPU=0 turns WebGPU off in Node\\)'
     : `${name} reads values as it computes, which WebGPU allows only asynchronously`}; running on wasm$`, 'm');
   const commands: [string, string[]][] = [
@@ -77,11 +77,14 @@ function assertSameFigures(got: string, want: string, what: string): void {
   numbers(got).forEach((v, i) => assert.ok(Math.abs(v - w[i]) <= 1e-3 * Math.abs(w[i]) + 1e-4, `${what}, figure ${i}: ${v}, expected ${w[i]}`));
 }
 
-test('unfold eval --backend webgpu computes on the Node adapter (the `webgpu` package) to wasm\'s loss', async (t) => {
+test('unfold eval and sample --backend webgpu compute on the Node adapter (the `webgpu` package) as on wasm', async (t) => {
   if (!(await initWebGPU())) { t.skip(`no WebGPU in this Node: ${webgpuUnavailable}`); return; }
   const { corpus, ckpt } = trained();
-  const gpu = unfold(['eval', corpus, '--checkpoint', ckpt, '--backend', 'webgpu']), wasm = unfold(['eval', corpus, '--checkpoint', ckpt]);
-  assert.equal(gpu.status, 0, gpu.stderr);
-  assert.match(gpu.stderr, /^--backend webgpu: running on \S/m);
-  assertSameFigures(gpu.stdout, wasm.stdout, 'eval on webgpu');
+  for (const args of [['eval', corpus, '--checkpoint', ckpt], ['sample', '--checkpoint', ckpt, '--length', '40', '--temperature', '0', '--prime', '(one']]) {
+    const gpu = unfold([...args, '--backend', 'webgpu']), wasm = unfold(args);
+    assert.equal(gpu.status, 0, gpu.stderr);
+    assert.match(gpu.stderr, /^--backend webgpu: running on \S/m);
+    // The greedy sample is the same text: the logits agree to float32 rounding, far inside their gaps.
+    assertSameFigures(gpu.stdout, wasm.stdout, `${args[0]} on webgpu`);
+  }
 });
