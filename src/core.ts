@@ -19,3 +19,4 @@ export * as metrics from './metrics/index.js';
 export * as graph from './graph/index.js';
 export { webgpuBackend, sumSquaresTo } from './backend/webgpu/webgpu_backend.js';
 export { initWebGPU, webgpuUnavailable, type InitWebGPUOptions } from './backend/webgpu/init.js';
+export { webgpuAdapter } from './backend/webgpu/init.js';

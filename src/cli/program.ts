@@ -12,6 +12,7 @@ import { seq2seqCommand } from './seq2seq_command.js';
 import { exportCommand } from './export_command.js';
 import { importCommand } from './import_command.js';
 import { ngramCommand } from './ngram_command.js';
+import { addBackendOption } from './backend_option.js';
 
 /** The command and every command under it, depth-first. */
 export function everyCommand(c: Command): Command[] {
@@ -32,6 +33,11 @@ export function unfoldProgram(): Command {
     .description('recurrent and recursive neural networks in TypeScript: train, sample and evaluate models, run the task suite, draw reports')
     .showHelpAfterError();
   for (const make of [trainCommand, sampleCommand, evalCommand, esnCommand, tasksCommand, vizCommand, seq2seqCommand, ngramCommand, exportCommand, importCommand]) program.addCommand(make());
+  // --backend on every command that runs a model: all but the converters and the n-gram counts.
+  for (const top of program.commands) {
+    if (['export', 'import', 'ngram'].includes(top.name())) continue;
+    for (const c of everyCommand(top)) if (c.commands.length === 0) addBackendOption(c, ['train', 'eval', 'sample'].includes(top.name()) ? 'device' : 'host');
+  }
   for (const c of everyCommand(program)) c.exitOverride().configureOutput({ outputError: (text, write) => write(`unfold: ${shortened(text)}`) });
   return program;
 }

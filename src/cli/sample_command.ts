@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { Rng } from '../tensor/random.js';
 import { CharModel } from '../train/char_model.js';
 import { openCheckpoint } from './open_checkpoint.js';
-import { sample } from '../train/sample.js';
+import { sampleAsync } from '../train/sample.js';
 import { DEFAULT_CHECKPOINT } from './train_command.js';
 import { filePath, float, int } from './parse.js';
 
@@ -20,9 +20,10 @@ export function sampleCommand(): Command {
     .option('--top-k <k>', 'draw only among the k most likely characters', int(1))
     .option('--length <n>', `characters to generate (at most ${MAX_SAMPLE_LENGTH})`, int(0, MAX_SAMPLE_LENGTH), 500)
     .option('--seed <n>', 'random seed', int(0), 0)
-    .action((f: { checkpoint: string; prime: string; temperature: number; topK?: number; length: number; seed: number }) => {
+    .action(async (f: { checkpoint: string; prime: string; temperature: number; topK?: number; length: number; seed: number }) => {
       const { model, vocabs } = openCheckpoint(f.checkpoint, CharModel, 'a character-level language model', 'unfold sample');
-      const text = sample(model, vocabs.text, { prime: f.prime, temperature: f.temperature, topK: f.topK, length: f.length, rng: new Rng(f.seed) });
+      // sample() itself except where the backend reads back only asynchronously (webgpu).
+      const text = await sampleAsync(model, vocabs.text, { prime: f.prime, temperature: f.temperature, topK: f.topK, length: f.length, rng: new Rng(f.seed) });
       process.stdout.write(`${f.prime}${text}\n`);
     });
 }

@@ -14,7 +14,6 @@ import { createProgress } from './progress.js';
 import { interruptExitStatus, onInterrupt } from './interrupt.js';
 import { choice, filePath, float, int, learningRate, memorySize } from './parse.js';
 import { finiteMetric } from './finite_metric.js';
-import { BACKEND_CHOICES, BACKEND_HELP, selectBackend, type BackendChoice } from './backend_option.js';
 import { Dashboard, dashboardCallbacks } from '../viz/dashboard.js';
 import { readMetrics } from '../viz/metrics_reader.js';
 
@@ -25,7 +24,7 @@ interface TrainFlags {
   lr?: number; minLrRatio?: number; warmup?: number; dropout?: number; clip?: number; weightDecay?: number; beta1?: number; beta2?: number; schedule?: TrainOptions['schedule'];
   steps?: number; time?: number; seed?: number; evalEvery?: number; checkpointEvery?: number; evalChars?: number; stateful?: boolean;
   out: string; resume?: boolean; forgetBias?: number; dashboard?: boolean; port?: number; threads?: number;
-  maxMemory?: number; maxVocab?: number; backend?: BackendChoice;
+  maxMemory?: number; maxVocab?: number;
 }
 
 export function trainCommand(): Command {
@@ -59,7 +58,6 @@ export function trainCommand(): Command {
     .option('--max-memory <size>', 'refuse a run estimated to need more memory than this, such as 512M or 16G (default 4G)', memorySize())
     .option('--max-vocab <n>', `refuse a corpus with more distinct characters than this (default ${d.maxVocab})`, int(1))
     .option('--threads <n>', 'threads the kernels split their work over (default: UNFOLD_THREADS, else every core)', int(1))
-    .option('--backend <name>', BACKEND_HELP, choice(...BACKEND_CHOICES))
     .option('--out <path>', 'checkpoint file (the training state and metrics log go beside it)', filePath(), DEFAULT_CHECKPOINT)
     .option('--resume', 'continue the run saved at --out')
     .option('--dashboard', 'serve a live report of the run on localhost while training')
@@ -79,11 +77,6 @@ export function trainCommand(): Command {
       // --steps alone means no time limit; --time alone, no step limit.
       if (f.time !== undefined) set('time', f.time); else if (f.steps !== undefined) set('time', 0);
       if (f.steps === undefined && f.time !== undefined) set('steps', 0);
-
-      if (f.backend !== undefined) {
-        const note = await selectBackend(f.backend);
-        if (note !== '') process.stderr.write(`${note}\n`);
-      }
 
       // The live report: loss at every step, a fresh analysis of the model at every evaluation.
       const dash = f.dashboard ? await Dashboard.start({ port: f.port ?? 8000, title: `unfold training: ${description}` }) : null;

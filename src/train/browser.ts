@@ -18,3 +18,5 @@ export {
   type Checkpoint, type CheckpointContents, type ReadCheckpointOptions,
 } from './checkpoint.js';
 export { onHostBackend, stateStorages } from './host_pass.js';
+export { sampleAsync } from './sample.js';
+export { evaluateAsync } from './evaluate.js';

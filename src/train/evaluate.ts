@@ -9,6 +9,7 @@ import { softmaxCrossEntropy } from '../autograd/ops/cross_entropy.js';
 import { reshape } from '../autograd/ops/shape_ops.js';
 import { StreamBatcher } from '../data/batches.js';
 import type { CharPredictor, CharPredictorState } from './char_predictor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface EvaluateOptions {
   /** Parallel streams (default 16; fewer for short texts). */
@@ -21,27 +22,48 @@ export interface EvaluateOptions {
 
 /** Mean cross-entropy (nats/char) of predicting ids[i + 1] from ids[0..i]. */
 export function evaluate(model: CharPredictor, ids: Int32Array, options: EvaluateOptions = {}): number {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    let total = 0, count = 0;
+    for (const c of chunkLosses(model, ids, options)) { total += c.loss.item(); count += c.count; }
+    return total / count;
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * evaluate() for backends that read back only asynchronously (WebGPU): the same chunks and sum,
+ * each chunk's loss awaited (one round trip per chunk of B × seqLen characters).
+ */
+export async function evaluateAsync(model: CharPredictor, ids: Int32Array, options: EvaluateOptions = {}): Promise<number> {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    let total = 0, count = 0;
+    for (const c of chunkLosses(model, ids, options)) { total += (await c.loss.read())[0]; count += c.count; }
+    return total / count;
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+// The text as B long streams in chunks of seqLen, the state carried across: each chunk's summed loss
+// (a one-element tensor, computed without a graph) and how many targets it covers.
+function* chunkLosses(model: CharPredictor, ids: Int32Array, options: EvaluateOptions): Generator<{ loss: Tensor; count: number }> {
   const text = options.maxChars !== undefined && options.maxChars < ids.length ? ids.subarray(0, options.maxChars) : ids;
   if (text.length < 2) throw new Error(`expected at least 2 characters to evaluate, got ${text.length}`);
   const B = Math.max(1, Math.min(options.batchSize ?? 16, Math.floor((text.length - 1) / 64)));
   const batcher = new StreamBatcher(text, { batchSize: B, seqLen: options.seqLen ?? 128 });
   const V = model.config.vocabSize;
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(() => {
-      let state: CharPredictorState | null = null;
-      let total = 0, count = 0;
-      for (const chunk of batcher.rest()) {
-        const [logits, next] = model.forward(indices(chunk.inputs, [B, chunk.length]), state);
-        state = next;
-        const loss = softmaxCrossEntropy(reshape(logits, [B * chunk.length, V]), chunk.targets, null, 'sum');
-        total += loss.item();
-        count += B * chunk.length;
-      }
-      return total / count;
+  let state: CharPredictorState | null = null;
+  for (const chunk of batcher.rest()) {
+    const loss = noGrad(() => {
+      const [logits, next] = model.forward(indices(chunk.inputs, [B, chunk.length]), state);
+      state = next;
+      return softmaxCrossEntropy(reshape(logits, [B * chunk.length, V]), chunk.targets, null, 'sum');
     });
-  } finally {
-    model.train(wasTraining);
+    yield { loss, count: B * chunk.length };
   }
 }

@@ -101,30 +101,17 @@ export interface SampleOptions {
 
 /** Returns the generated continuation (without the prime). */
 export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = {}): string {
-  const length = options.length ?? 200;
-  const temperature = options.temperature ?? 1;
-  const topK = options.topK;
-  const rng = options.rng ?? defaultRng();
-  if (!(Number.isInteger(length) && length >= 0)) throw new Error(`expected a non-negative integer length, got ${length}`);
-  checkChooseOptions({ temperature, topK });
-  const choice: ChooseOptions = { choose: 'sample', temperature, topK, rng };
-  const prime = options.prime === undefined || options.prime === '' ? '\n' : options.prime;
+  const { length, choice, prime } = samplingPlan(options);
   const wasTraining = model.training;
   model.eval();
   try {
     return noGrad(() => {
-      const primeIds = vocab.encode(prime);
       const stepper = charStepper(model, { threads: options.threads });
       try {
-        let last: ArrayLike<number> = [];
-        for (const id of primeIds) last = stepper.step(id);
-        const out: number[] = [];
-        for (let i = 0; i < length; i++) {
-          const id = chooseSymbol(last, 0, last.length, choice, i + 1);
-          out.push(id);
-          if (i + 1 < length) last = stepper.step(id);
-        }
-        return vocab.decode(out);
+        const loop = samplingLoop(vocab.encode(prime), length, choice);
+        let r = loop.next();
+        while (!r.done) r = loop.next(stepper.step(r.value));
+        return vocab.decode(r.value);
       } finally {
         void stepper.close();
       }
@@ -132,4 +119,58 @@ export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = 
   } finally {
     model.train(wasTraining);
   }
+}
+
+/**
+ * sample() where the backend reads back only asynchronously (WebGPU): model.forward one token at a
+ * time with the state carried, each step's logits awaited (one round trip per character). On other
+ * backends it is sample().
+ */
+export async function sampleAsync(model: CharModel, vocab: Vocab, options: SampleOptions = {}): Promise<string> {
+  if (!getBackend().asyncReadback) return sample(model, vocab, options);
+  const { length, choice, prime } = samplingPlan(options);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    let state: CharModelState | null = null;
+    const loop = samplingLoop(vocab.encode(prime), length, choice);
+    let r = loop.next();
+    while (!r.done) {
+      const id = r.value;
+      const logits = noGrad(() => {
+        const [l, next] = model.forward(indices([id], [1, 1]), state);
+        state = next;
+        return l;
+      });
+      r = loop.next(await logits.read());
+    }
+    return vocab.decode(r.value);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+// The checked options of a sampling run.
+function samplingPlan(options: SampleOptions): { length: number; choice: ChooseOptions; prime: string } {
+  const length = options.length ?? 200;
+  const temperature = options.temperature ?? 1;
+  const topK = options.topK;
+  if (!(Number.isInteger(length) && length >= 0)) throw new Error(`expected a non-negative integer length, got ${length}`);
+  checkChooseOptions({ temperature, topK });
+  const prime = options.prime === undefined || options.prime === '' ? '\n' : options.prime;
+  return { length, choice: { choose: 'sample', temperature, topK, rng: options.rng ?? defaultRng() }, prime };
+}
+
+// The sampling loop, whatever steps the model: yields each id to feed, takes the logits that follow
+// it, and returns the ids drawn.
+function* samplingLoop(primeIds: ArrayLike<number>, length: number, choice: ChooseOptions): Generator<number, number[], ArrayLike<number>> {
+  let last: ArrayLike<number> = [];
+  for (let i = 0; i < primeIds.length; i++) last = yield primeIds[i];
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const id = chooseSymbol(last, 0, last.length, choice, i + 1);
+    out.push(id);
+    if (i + 1 < length) last = yield id;
+  }
+  return out;
 }

@@ -119,7 +119,7 @@ export class Call {
     gpu.queue.submit([enc.finish()]);
     metaBuf?.destroy(); // freed once the submitted work is done
     for (const t of this.temps) t.destroy();
-    this.dev.submissions++;
+    this.dev.submitted();
   }
 }
 

@@ -7,7 +7,8 @@
 // (`await tensor.read()`, Storage.readAsync). downloadAsync is that read.
 //
 // Memory: the wasm heap's young generation works by copying young blocks to the host at safe points,
-// which needs a synchronous read. Here blocks are instead freed (back to the pool) when their
+// which needs a synchronous read. Here blocks are instead freed (back to the pool, ./buffer_pool.ts,
+// which destroys what is not reused: it shrinks after a burst) when their
 // Storage is garbage collected (FinalizationRegistry) or dropped by the backward engine. Finalizers
 // run only when the event loop turns, so a loop that trains on the GPU must await now and then;
 // that is no extra cost here, because reading any value back (the loss) awaits anyway, and the
@@ -20,6 +21,7 @@
 import type { FloatArray } from '../dtype.js';
 import { registerDevice, type Device, type Storage } from '../storage.js';
 import { Call } from './call.js';
+import { BufferPool } from './buffer_pool.js';
 
 // GPUBufferUsage / GPUMapMode flags (the globals are absent in Node without a binding).
 const MAP_READ = 0x1, COPY_SRC = 0x4, COPY_DST = 0x8, STORAGE = 0x80;
@@ -44,12 +46,13 @@ export class GpuDevice implements Device {
   readonly metaAlign: number;
   private readonly buffers = new Map<number, GPUBuffer>(); // storage ptr (an id here) → its buffer
   private nextId = 1;
-  private readonly pool = new Map<number, GPUBuffer[]>();
+  /** The idle buffers kept for reuse (and trimmed: see ./buffer_pool.ts). */
+  readonly pool = new BufferPool<GPUBuffer>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly finalizer = new FinalizationRegistry<number>((id) => this.freeId(id));
   /** Bytes moved each way and command submissions so far (diagnostics: a chain of kernels uploads nothing). */
   readonly traffic = { uploaded: 0, downloaded: 0 };
-  submissions = 0;
+  private submitCount = 0;
   /** Validation and out-of-memory errors the device reported (WebGPU reports them asynchronously). */
   readonly errors: string[] = [];
 
@@ -73,29 +76,31 @@ export class GpuDevice implements Device {
   /** A new call to build dispatches into. */
   call(): Call { return new Call(this); }
 
+  /** Backend calls submitted so far. */
+  get submissions(): number { return this.submitCount; }
+
+  /** Counts a call's submission (the pool's clock). */
+  submitted(): void {
+    this.submitCount++;
+    this.pool.submitted();
+  }
+
   // ---- buffers ----
 
   private take(bytes: number): GPUBuffer {
     const size = sizeClass(bytes);
-    const list = this.pool.get(size);
-    if (list !== undefined && list.length > 0) return list.pop()!;
-    return this.gpu.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
+    return this.pool.take(size) ?? this.gpu.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
   }
 
   private freeId(id: number): void {
     const b = this.buffers.get(id);
     if (b === undefined) return;
     this.buffers.delete(id);
-    let list = this.pool.get(b.size);
-    if (list === undefined) this.pool.set(b.size, (list = []));
-    list.push(b);
+    this.pool.give(b);
   }
 
   /** Destroys the pooled buffers no storage holds (tests and diagnostics). */
-  trim(): void {
-    for (const list of this.pool.values()) for (const b of list) b.destroy();
-    this.pool.clear();
-  }
+  trim(): void { this.pool.clear(); }
 
   /** Bytes in buffers that storages hold now. */
   liveBytes(): number {

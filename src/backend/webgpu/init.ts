@@ -1,9 +1,10 @@
 // Starting the WebGPU backend: find an adapter (the browser's navigator.gpu, or in Node the `webgpu`
-// package, Dawn's binding, when it is installed), open a device, and hand it to the backend. Where
-// there is no adapter the answer is false and nothing changes, so callers fall back to wasm.
+// package, Dawn's binding, when it is installed: ./node_gpu.ts), open a device, and hand it to the
+// backend. Where there is no adapter the answer is false and nothing changes, so callers fall back to wasm.
 
 import { GpuDevice } from './gpu_device.js';
 import { setWebGPUDevice, webgpuDevice } from './encode.js';
+import { nodeGpu } from './node_gpu.js';
 
 /** Options of initWebGPU. */
 export interface InitWebGPUOptions {
@@ -15,21 +16,27 @@ export interface InitWebGPUOptions {
 /** Why the last initWebGPU found no device ('' after a success). */
 export let webgpuUnavailable = '';
 
-// navigator.gpu where there is one; in Node, Dawn through the optional `webgpu` package.
-async function findGpu(): Promise<GPU | null> {
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  if (!isNode) return null;
-  const name = 'webgpu'; // a variable, so that bundlers leave this optional Node-only import alone
-  try {
-    const m = (await import(name)) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
-    Object.assign(globalThis, m.globals); // GPUBufferUsage and the other constants the binding's objects expect
-    return m.create([]);
-  } catch (e) {
-    webgpuUnavailable = `the optional 'webgpu' package did not load (${(e as Error).message.split('\n')[0]})`;
-    return null;
+/** The adapter the device runs on, as `vendor architecture` with ", a software adapter" for CPU ones ('' before a success). */
+export let webgpuAdapter = '';
+
+const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+// The adapter of the given entry point, navigator.gpu's, or in Node the `webgpu` package's; or why there is none.
+async function findAdapter(options: InitWebGPUOptions): Promise<GPUAdapter | string> {
+  const request = options.powerPreference ? { powerPreference: options.powerPreference } : undefined;
+  const gpu = options.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (gpu === undefined) {
+    if (!isNode()) return 'this environment has no WebGPU (no navigator.gpu)';
+    const found = await nodeGpu(request);
+    return 'reason' in found ? found.reason : found.adapter;
   }
+  return (await gpu.requestAdapter(request)) ?? 'navigator.gpu.requestAdapter() found no adapter';
+}
+
+function describeAdapter(a: GPUAdapter): string {
+  const info = a.info as GPUAdapterInfo | undefined; // absent in older browsers
+  const name = [info?.vendor, info?.architecture].filter((s) => s !== undefined && s !== '').join(' ') || 'an unnamed adapter';
+  return info?.isFallbackAdapter ? `${name}, a software adapter` : name;
 }
 
 /**
@@ -39,13 +46,8 @@ async function findGpu(): Promise<GPU | null> {
  */
 export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<boolean> {
   if (webgpuDevice() !== null) return true;
-  const gpu = options.gpu ?? (await findGpu());
-  if (gpu === null) {
-    webgpuUnavailable ||= 'this environment has no WebGPU (no navigator.gpu)';
-    return false;
-  }
-  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
-  if (adapter === null) { webgpuUnavailable = 'navigator.gpu.requestAdapter() found no adapter'; return false; }
+  const adapter = await findAdapter(options);
+  if (typeof adapter === 'string') { webgpuUnavailable = adapter; return false; }
   const need = (name: keyof GPUSupportedLimits): number => adapter.limits[name] as number;
   // Large models want the adapter's largest buffers, not the default 128 MiB bindings.
   const device = await adapter.requestDevice({
@@ -53,5 +55,6 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<boole
   });
   setWebGPUDevice(new GpuDevice(device));
   webgpuUnavailable = '';
+  webgpuAdapter = describeAdapter(adapter);
   return true;
 }

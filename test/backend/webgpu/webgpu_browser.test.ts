@@ -1,50 +1,25 @@
-// The WebGPU backend in headless Chromium, on its software adapter (SwiftShader): the kernel-case
+// The WebGPU suite (./webgpu_suite.ts) in headless Chromium, on its software adapter (SwiftShader): the kernel-case
 // table (../kernel_cases.ts) runs over the webgpu backend against the reference, to float32
 // tolerance; a synchronous read of values only the GPU holds throws the documented error, and the
 // awaited read brings them back; five Adam steps of an LSTM train to wasm's losses reading back
 // nothing but the five losses; `fit` trains a character model there (clipping on the device,
 // evaluations on the host from the GPU's weights) to wasm's losses; and GPU buffers come back when
-// their tensors are garbage collected. The page is ./browser_suite.ts (see ./page.ts for how it is
-// served). Skipped, saying why, where Chromium or its WebGPU adapter is missing.
+// their tensors are garbage collected (./webgpu_suite_checks.ts). The page is ./browser_suite.ts (see
+// ./page.ts for how it is served). Skipped, saying why, where Chromium or its WebGPU adapter is missing.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { CHROMIUM } from '../../viz/browser.js';
 import { onPage } from './page.js';
-import type { BrowserReport } from './browser_suite.js';
+import type { WebGPUReport } from './webgpu_suite.js';
+import { checkWebGPUReport } from './webgpu_suite_checks.js';
 
 test('the kernel suite passes on the webgpu backend in headless Chromium (SwiftShader)', { skip: !existsSync(CHROMIUM) && 'needs Chromium at /usr/bin/chromium', timeout: 240_000 }, async (t) => {
   // --expose-gc: gc() for the memory check.
-  await onPage<BrowserReport | { error: string }>('browser_suite.ts', 'unfoldWebGPU', ['--js-flags=--expose-gc'], (r, errors) => {
+  await onPage<WebGPUReport | { error: string }>('browser_suite.ts', 'unfoldWebGPU', ['--js-flags=--expose-gc'], (r, errors) => {
     if ('error' in r) assert.fail(`the page failed: ${r.error}`);
     if (r.adapter === null) { t.skip(`Chromium has no WebGPU adapter here: ${r.failures.join('; ')}`); return; }
-    assert.deepEqual(r.failures, [], 'every case matches the reference');
-    assert.ok(r.cases > 80, `cases run: ${r.cases}`);
-    assert.deepEqual(r.deviceErrors, [], 'no validation errors');
-    assert.match(r.syncReadError, /live in GPU memory \(webgpu backend\).*expected `await tensor\.read\(\)`/);
-    assert.deepEqual(r.afterAwait, [2, 4, 6]);
-    assert.equal(r.sumSquares, 56);
-    assert.deepEqual(errors, []);
-    // max keeps its positions on the device (maxAxisTo / maxAxisBackward): values and gradient as on wasm.
-    if ('error' in r.max) assert.fail(`max on webgpu failed: ${r.max.error}`);
-    assert.deepEqual(r.max.webgpu, r.max.wasm);
-    if ('error' in r.train) assert.fail(`training on webgpu failed: ${r.train.error}`);
-    const { webgpu, wasm, downloadedBytes } = r.train;
-    assert.ok(webgpu[4] < webgpu[0], `the loss goes down on webgpu: ${webgpu.join(', ')}`);
-    webgpu.forEach((l, i) => assert.ok(Math.abs(l - wasm[i]) <= 1e-4 * Math.abs(wasm[i]), `step ${i}: webgpu ${l}, wasm ${wasm[i]}`));
-    // Five steps read back five losses (4 bytes each) and nothing else: no per-op round trips.
-    assert.equal(downloadedBytes, 20);
-    // No dispose() anywhere: once the page's tensors are garbage, a collection gives their GPU buffers back.
-    const { steps15, afterGc } = r.liveBytes;
-    assert.ok(steps15 > 0 && afterGc < steps15 / 10, `bytes held in GPU buffers: ${steps15} after 15 more steps, ${afterGc} after a collection`);
-    // fit with clipping (on the device) and evaluations (on the host, from the GPU's weights).
-    if ('error' in r.fit) assert.fail(`fit on webgpu failed: ${r.fit.error}`);
-    const f = r.fit;
-    assert.equal(f.webgpu.losses.length, 6);
-    assert.equal(f.webgpu.val.length, 2);
-    f.webgpu.losses.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.losses[i]) <= 1e-4 * f.wasm.losses[i], `fit step ${i}: webgpu ${l}, wasm ${f.wasm.losses[i]}`));
-    f.webgpu.val.forEach((l, i) => assert.ok(Math.abs(l - f.wasm.val[i]) <= 1e-4 * f.wasm.val[i], `evaluation ${i}: webgpu ${l}, wasm ${f.wasm.val[i]}`));
-    assert.ok(f.webgpu.val[1] < f.webgpu.val[0], `validation loss goes down: ${f.webgpu.val.join(', ')}`);
+    checkWebGPUReport(r, errors);
   });
 });
