@@ -33,11 +33,13 @@
 //              the median of the rounds' ratios, each taken within one round. The slower peers
 //              (TensorFlow.js, brain.js, 26× and more behind) run once.
 //   --timeout  seconds after which a run is killed and reported as timed out
-//   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy, webgpu (default: all)
+//   --only     peers to run: unfold, torch, ort, tfjs-wasm, tfjs-cpu, brain, numpy, webgpu, webgpu-node (default: all)
 //   --full     run tfjs-cpu at H = 512 with length 64 too (by default length 16: its pure-JavaScript
 //              matmul takes about two minutes per length-64 step there, and tokens/s of a recurrent
 //              net does not depend on the length, as the same per-step matmuls just repeat)
 //   --json     also write every run's raw result to FILE
+//   --gpu-sizes the WebGPU rows' H×batch pairs, e.g. 128x32,512x128 (default: H 128, 512, 1024 × batch 32, 128;
+//              on a software adapter H = 512 and up take minutes per step)
 //
 // Needs the built library (npm run build) and, for the peers, `npm install` (tfjs, brain.js) and
 // /usr/bin/python3 with python3-torch and python3-numpy. A peer that is missing is reported as such.
@@ -61,9 +63,10 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     full: { type: 'boolean', default: false },
     json: { type: 'string' },
+    'gpu-sizes': { type: 'string' },
   },
 });
-const PEERS = ['unfold', 'torch', 'ort', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy', 'webgpu'];
+const PEERS = ['unfold', 'torch', 'ort', 'tfjs-wasm', 'tfjs-cpu', 'brain', 'numpy', 'webgpu', 'webgpu-node'];
 const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : PEERS;
 for (const p of only) if (!PEERS.includes(p)) throw new Error(`--only: expected some of ${PEERS.join(', ')}, got '${p}'`);
 const timing = ['--warmup', opt.warmup, '--time', opt.time];
@@ -233,12 +236,22 @@ for (let round = 1; round <= rounds; round++) {
     if (job) jobs.push({ id: `sample-${r.row}${tag}`, kind: 'sample', row: r.row, round, ...job });
   }
 }
-// WebGPU in a browser: one run per (H, batch), each measuring unfold and TensorFlow.js in one page.
-const WEBGPU = [[128, 32], [128, 128], [512, 32], [512, 128]];
-if (only.includes('webgpu')) {
-  for (const [h, b] of WEBGPU) {
+// WebGPU in a browser: one run per (H, batch), each measuring unfold and TensorFlow.js in one page;
+// and in Node through the optional `webgpu` package (unfold only: TensorFlow.js has no GPU backend there).
+const WEBGPU = opt['gpu-sizes'] === undefined ? [[128, 32], [128, 128], [512, 32], [512, 128], [1024, 32], [1024, 128]]
+  : opt['gpu-sizes'].split(',').map((pair) => {
+    const m = /^(\d+)x(\d+)$/.exec(pair.trim());
+    if (!m) throw new Error(`--gpu-sizes: expected pairs like 128x32, got '${pair}'`);
+    return [Number(m[1]), Number(m[2])];
+  });
+for (const [h, b] of WEBGPU) {
+  if (only.includes('webgpu')) {
     jobs.push({ id: `webgpu-${h}-${b}`, kind: 'webgpu', row: 'webgpu', config: `${h}x${b}`, cmd: node,
       args: [bench('webgpu_browser.mjs'), '--hidden', String(h), '--batch', String(b), ...timing, '--timeout', String(Math.max(30, timeoutS - 10))] });
+  }
+  if (only.includes('webgpu-node')) {
+    jobs.push({ id: `webgpu-node-${h}-${b}`, kind: 'webgpu', row: 'webgpu-node', config: `${h}x${b}`, cmd: node,
+      args: [bench('webgpu_node.mjs'), '--hidden', String(h), '--batch', String(b), ...timing] });
   }
 }
 // Memory over 10,000 steps of plain library code (no dispose): the README's training loop, and a
@@ -258,7 +271,8 @@ for (const [i, job] of jobs.entries()) {
   const r = await runOne(job);
   results.push(r);
   const r0 = r.result;
-  const fig = r0?.runner === 'webgpu' ? `unfold ${fmt(r0.unfold?.tokens_per_sec)} tokens/s, tfjs webgl ${fmt(r0.tfjs_webgl?.tokens_per_sec)} tokens/s`
+  const fig = r0?.skipped ? `skipped: ${r0.skipped}` : r0?.runner === 'webgpu-node' ? `unfold ${fmt(r0.unfold?.tokens_per_sec)} tokens/s`
+    : r0?.runner === 'webgpu' ? `unfold ${fmt(r0.unfold?.tokens_per_sec)} tokens/s, tfjs webgl ${fmt(r0.tfjs_webgl?.tokens_per_sec)} tokens/s`
     : r0?.tokens_per_sec !== undefined ? `${fmt(r0.tokens_per_sec)} tokens/s`
     : r0?.us_per_char !== undefined ? `${fmt(r0.us_per_char)} µs/char`
       : r0?.gflops !== undefined ? `${r0.gflops.toFixed(1)} GFLOP/s` : r0?.exported ? `${r0.bytes} bytes`
@@ -414,18 +428,21 @@ if (memory.length) {
 const gpuRuns = results.filter((r) => r.kind === 'webgpu');
 if (gpuRuns.length) {
   const adapter = gpuRuns.find((r) => r.result?.adapter)?.result;
-  out(`WebGPU in headless Chromium (adapter: ${adapter ? adapter.adapter : 'none'}): LSTM training tokens/s (embedding 64 → LSTM → linear, V = 65,`);
-  out('length 64; unfold AdamW with clip 5, awaiting its loss once per step; TensorFlow.js Adam, one-hot input) and unfold\'s batch-1 sampling.');
+  out(`WebGPU (adapter: ${adapter ? adapter.adapter : 'none'}), in headless Chromium and in Node (the \`webgpu\` package): LSTM training tokens/s (embedding 64 → LSTM → linear, V = 65,`);
+  out('length 64; unfold AdamW with clip 5, awaiting its loss once per step; TensorFlow.js Adam, one-hot input, in the same page) and unfold\'s batch-1 sampling.');
   if (adapter?.software) out('**Software adapter (SwiftShader, the CPU emulating a GPU): these figures only show that the path runs; they say nothing of GPU speed.**');
   out();
-  out('| H × batch | unfold webgpu | TensorFlow.js webgl | TensorFlow.js webgpu | unfold / best tfjs | unfold sampling, µs/char |');
-  out('| --- | ---: | ---: | ---: | ---: | ---: |');
+  out('| H × batch | unfold webgpu, Chromium | unfold webgpu, Node | TensorFlow.js webgl | TensorFlow.js webgpu | unfold (Chromium) / best tfjs | unfold sampling, µs/char (Chromium / Node) |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const cell = (x) => (x === undefined ? '–' : x.skipped ? `– (${x.skipped})` : fmt(x.tokens_per_sec));
-  for (const r of gpuRuns) {
-    if (r.error || !r.result) { out(`| ${r.config} | – (${(r.error ?? 'no result').replace(/\|/g, '/')}) | | | | |`); continue; }
-    const x = r.result;
+  const why = (r) => (r === undefined ? '–' : r.error || !r.result ? `– (${(r.error ?? 'no result').replace(/\|/g, '/')})` : undefined);
+  for (const config of [...new Set(gpuRuns.map((r) => r.config))]) {
+    const page = gpuRuns.find((r) => r.config === config && r.row === 'webgpu');
+    const nodeRun = gpuRuns.find((r) => r.config === config && r.row === 'webgpu-node');
+    const x = page?.result ?? {}, y = nodeRun?.result ?? {};
     const best = Math.max(x.tfjs_webgl?.tokens_per_sec ?? 0, x.tfjs_webgpu?.tokens_per_sec ?? 0);
-    out(`| ${r.config.replace('x', ' × ')} | ${cell(x.unfold)} | ${cell(x.tfjs_webgl)} | ${cell(x.tfjs_webgpu)} | ${best > 0 && x.unfold?.tokens_per_sec ? ratio(x.unfold.tokens_per_sec / best) : '–'} | ${x.unfold_sample ? fmt(x.unfold_sample.us_per_char) : '–'} |`);
+    const sampling = `${x.unfold_sample ? fmt(x.unfold_sample.us_per_char) : '–'} / ${y.unfold_sample ? fmt(y.unfold_sample.us_per_char) : '–'}`;
+    out(`| ${config.replace('x', ' × ')} | ${why(page) ?? cell(x.unfold)} | ${why(nodeRun) ?? (y.skipped ? `– (${y.skipped})` : cell(y.unfold))} | ${cell(x.tfjs_webgl)} | ${cell(x.tfjs_webgpu)} | ${best > 0 && x.unfold?.tokens_per_sec ? ratio(x.unfold.tokens_per_sec / best) : '–'} | ${sampling} |`);
   }
   out();
 }

@@ -40,6 +40,7 @@ try { ({ chromium } = await import('playwright-core')); } catch { skip('needs pl
 const files = {
   '/unfold.js': bundle,
   '/page.js': join(root, 'bench', 'webgpu_page.js'),
+  '/work.js': join(root, 'bench', 'webgpu_work.js'),
   '/tf.min.js': join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js'),
   // Not a dependency of the project (yet): used when installed.
   '/tf-webgpu.js': join(root, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu', 'dist', 'tf-backend-webgpu.min.js'),

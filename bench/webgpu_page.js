@@ -1,70 +1,18 @@
 // The page side of bench/webgpu_browser.mjs: runs in headless Chromium, loaded as a module next to
 // the project's browser bundle (./unfold.js) and TensorFlow.js (window.tf, its webgl backend). Reads
 // its job from the query string and leaves one result object in window.benchResult:
-//   unfold on webgpu: char-model training tokens/s (embedding 64 → LSTM H → linear V, batch B, length
-//   T, AdamW, clipping at 5, the loss awaited once per step) and batch-1 sampling µs/char (one LSTM
-//   step and a read of the logits per character); TensorFlow.js webgl: the same training model, the
-//   Keras way (one-hot input, as bench/tfjs_train.mjs).
+//   unfold on webgpu: bench/webgpu_work.js (served as ./work.js); TensorFlow.js webgl: the same
+//   training model, the Keras way (one-hot input, as bench/tfjs_train.mjs).
 
 import * as u from './unfold.js';
+import { timed as timedFor, unfoldSample, unfoldTrain } from './work.js';
 
 const q = new URLSearchParams(location.search);
 const H = Number(q.get('hidden')), B = Number(q.get('batch')), T = Number(q.get('seqLen')), V = 65, E = 64;
 const warmup = Number(q.get('warmup')), time = Number(q.get('time'));
 
 async function timed(work) {
-  let t0 = performance.now();
-  do await work(); while (performance.now() - t0 < warmup * 1000);
-  let units = 0;
-  t0 = performance.now();
-  do units += await work(); while (performance.now() - t0 < time * 1000);
-  return { units, seconds: (performance.now() - t0) / 1000 };
-}
-
-async function unfoldTrain() {
-  const rng = new u.Rng(1);
-  const emb = new u.nn.Embedding({ numEmbeddings: V, embeddingDim: E }, { rng });
-  const rnn = new u.nn.LSTM({ inputSize: E, hiddenSize: H, batchFirst: true }, { rng });
-  const head = new u.nn.Linear({ inFeatures: H, outFeatures: V }, { rng });
-  const params = [...emb.parameters(), ...rnn.parameters(), ...head.parameters()];
-  const opt = new u.optim.AdamW(params, { lr: 3e-3, weightDecay: 0 });
-  const ids = () => Array.from({ length: B * T }, () => Math.floor(rng.random() * V));
-  const pool = Array.from({ length: 4 }, () => ({ x: u.ops.indices(ids(), [B, T]), y: u.ops.indices(ids(), [B * T]) }));
-  let k = 0, loss = NaN;
-  const r = await timed(async () => {
-    const { x, y } = pool[k++ % pool.length];
-    const [out] = rnn.forward(emb.forward(x));
-    const l = u.nn.crossEntropy(head.forward(out).reshape([B * T, V]), y);
-    l.backward();
-    u.optim.clipGradNorm(params, 5);
-    opt.step();
-    opt.zeroGrad();
-    await l.read();
-    loss = l.item();
-    return 1;
-  });
-  return { tokens_per_sec: (r.units * B * T) / r.seconds, steps: r.units, loss };
-}
-
-async function unfoldSample() {
-  const rng = new u.Rng(2);
-  const emb = new u.nn.Embedding({ numEmbeddings: V, embeddingDim: E }, { rng });
-  const rnn = new u.nn.LSTM({ inputSize: E, hiddenSize: H, batchFirst: true }, { rng });
-  const head = new u.nn.Linear({ inFeatures: H, outFeatures: V }, { rng });
-  let state = null, next = 0;
-  const r = await timed(async () => {
-    const logits = u.noGrad(() => {
-      const [out, s] = rnn.forward(emb.forward(u.ops.indices([next], [1, 1])), state);
-      state = s;
-      return head.forward(out);
-    });
-    const p = await logits.read();
-    let best = 0;
-    for (let i = 1; i < V; i++) if (p[i] > p[best]) best = i;
-    next = best;
-    return 1;
-  });
-  return { us_per_char: (r.seconds * 1e6) / r.units, chars: r.units };
+  return timedFor(work, warmup, time);
 }
 
 async function tfjsTrain(backend) {
@@ -98,8 +46,9 @@ async function tfjsTrain(backend) {
       u.setBackend(u.webgpuBackend);
       const info = (await navigator.gpu.requestAdapter()).info;
       result.adapter = `${info.vendor} ${info.architecture}`.trim();
-      result.unfold = await unfoldTrain();
-      result.unfold_sample = await unfoldSample();
+      const job = { H, B, T, V, E, warmup, time };
+      result.unfold = await unfoldTrain(u, job);
+      result.unfold_sample = await unfoldSample(u, job);
     }
     result.tfjs_webgl = await tfjsTrain('webgl');
     result.tfjs_webgpu = window.tf?.findBackendFactory?.('webgpu') ? await tfjsTrain('webgpu')
