@@ -17,18 +17,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { JOB_OPTIONS } from './webgpu_work.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: a } = parseArgs({
-  options: {
-    hidden: { type: 'string', default: '128' },
-    batch: { type: 'string', default: '32' },
-    'seq-len': { type: 'string', default: '64' },
-    warmup: { type: 'string', default: '2' },
-    time: { type: 'string', default: '8' },
-    timeout: { type: 'string', default: '600' },
-  },
-});
+const { values: a } = parseArgs({ options: { ...JOB_OPTIONS, timeout: { type: 'string', default: '600' } } });
 const CHROMIUM = '/usr/bin/chromium';
 const skip = (why) => { console.log(JSON.stringify({ runner: 'webgpu', skipped: why })); process.exit(0); };
 if (!existsSync(CHROMIUM)) skip(`needs Chromium at ${CHROMIUM}`);
@@ -41,6 +33,7 @@ const files = {
   '/unfold.js': bundle,
   '/page.js': join(root, 'bench', 'webgpu_page.js'),
   '/work.js': join(root, 'bench', 'webgpu_work.js'),
+  '/timed.mjs': join(root, 'bench', 'timed.mjs'),
   '/tf.min.js': join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js'),
   // Not a dependency of the project (yet): used when installed.
   '/tf-webgpu.js': join(root, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu', 'dist', 'tf-backend-webgpu.min.js'),

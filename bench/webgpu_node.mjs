@@ -12,17 +12,9 @@
 
 import { parseArgs } from 'node:util';
 import * as u from '../dist/src/index.js';
-import { unfoldSample, unfoldTrain } from './webgpu_work.js';
+import { JOB_OPTIONS, unfoldSample, unfoldTrain } from './webgpu_work.js';
 
-const { values: a } = parseArgs({
-  options: {
-    hidden: { type: 'string', default: '128' },
-    batch: { type: 'string', default: '32' },
-    'seq-len': { type: 'string', default: '64' },
-    warmup: { type: 'string', default: '2' },
-    time: { type: 'string', default: '8' },
-  },
-});
+const { values: a } = parseArgs({ options: JOB_OPTIONS });
 const job = { H: Number(a.hidden), B: Number(a.batch), T: Number(a['seq-len']), V: 65, E: 64, warmup: Number(a.warmup), time: Number(a.time) };
 if (!(await u.initWebGPU())) {
   console.log(JSON.stringify({ runner: 'webgpu-node', skipped: `no WebGPU adapter (${u.webgpuUnavailable})` }));

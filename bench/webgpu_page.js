@@ -5,7 +5,8 @@
 //   training model, the Keras way (one-hot input, as bench/tfjs_train.mjs).
 
 import * as u from './unfold.js';
-import { timed as timedFor, unfoldSample, unfoldTrain } from './work.js';
+import { timed as timedFor } from './timed.mjs';
+import { unfoldSample, unfoldTrain } from './work.js';
 
 const q = new URLSearchParams(location.search);
 const H = Number(q.get('hidden')), B = Number(q.get('batch')), T = Number(q.get('seqLen')), V = 65, E = 64;

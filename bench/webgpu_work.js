@@ -4,15 +4,16 @@
 // linear V, batch B, length T, AdamW, clipping at 5, the loss awaited once per step) in tokens/s, and
 // batch-1 sampling (one LSTM step and a read of the logits per character) in µs/char.
 
-/** Runs work (async, returning units done) for warmup seconds, then for time seconds: { units, seconds }. */
-export async function timed(work, warmup, time) {
-  let t0 = performance.now();
-  do await work(); while (performance.now() - t0 < warmup * 1000);
-  let units = 0;
-  t0 = performance.now();
-  do units += await work(); while (performance.now() - t0 < time * 1000);
-  return { units, seconds: (performance.now() - t0) / 1000 };
-}
+import { timed } from './timed.mjs';
+
+/** The command-line options of a WebGPU job (bench/webgpu_browser.mjs, bench/webgpu_node.mjs), for node:util's parseArgs. */
+export const JOB_OPTIONS = {
+  hidden: { type: 'string', default: '128' },
+  batch: { type: 'string', default: '32' },
+  'seq-len': { type: 'string', default: '64' },
+  warmup: { type: 'string', default: '2' },
+  time: { type: 'string', default: '8' },
+};
 
 /** Training tokens/s of the char model on the current backend. */
 export async function unfoldTrain(u, { H, B, T, V, E, warmup, time }) {
