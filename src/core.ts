@@ -18,5 +18,4 @@ export * as seq2seq from './seq2seq/index.js';
 export * as metrics from './metrics/index.js';
 export * as graph from './graph/index.js';
 export { webgpuBackend, sumSquaresTo } from './backend/webgpu/webgpu_backend.js';
-export { initWebGPU, webgpuUnavailable, type InitWebGPUOptions } from './backend/webgpu/init.js';
-export { webgpuAdapter } from './backend/webgpu/init.js';
+export { initWebGPU, webgpuUnavailable, webgpuAdapter, type InitWebGPUOptions } from './backend/webgpu/init.js';

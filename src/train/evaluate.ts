@@ -22,15 +22,9 @@ export interface EvaluateOptions {
 
 /** Mean cross-entropy (nats/char) of predicting ids[i + 1] from ids[0..i]. */
 export function evaluate(model: CharPredictor, ids: Int32Array, options: EvaluateOptions = {}): number {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    let total = 0, count = 0;
-    for (const c of chunkLosses(model, ids, options)) { total += c.loss.item(); count += c.count; }
-    return total / count;
-  } finally {
-    model.train(wasTraining);
-  }
+  let total = 0, count = 0;
+  for (const c of chunkLosses(model, ids, options)) { total += c.loss.item(); count += c.count; }
+  return total / count;
 }
 
 /**
@@ -38,32 +32,33 @@ export function evaluate(model: CharPredictor, ids: Int32Array, options: Evaluat
  * each chunk's loss awaited (one round trip per chunk of B × seqLen characters).
  */
 export async function evaluateAsync(model: CharPredictor, ids: Int32Array, options: EvaluateOptions = {}): Promise<number> {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    let total = 0, count = 0;
-    for (const c of chunkLosses(model, ids, options)) { total += (await c.loss.read())[0]; count += c.count; }
-    return total / count;
-  } finally {
-    model.train(wasTraining);
-  }
+  let total = 0, count = 0;
+  for (const c of chunkLosses(model, ids, options)) { total += (await c.loss.read())[0]; count += c.count; }
+  return total / count;
 }
 
 // The text as B long streams in chunks of seqLen, the state carried across: each chunk's summed loss
-// (a one-element tensor, computed without a graph) and how many targets it covers.
+// (a one-element tensor, computed without a graph) and how many targets it covers. The model is in
+// evaluation mode while the chunks are drawn, and back in its own mode once the loop ends or is left.
 function* chunkLosses(model: CharPredictor, ids: Int32Array, options: EvaluateOptions): Generator<{ loss: Tensor; count: number }> {
   const text = options.maxChars !== undefined && options.maxChars < ids.length ? ids.subarray(0, options.maxChars) : ids;
   if (text.length < 2) throw new Error(`expected at least 2 characters to evaluate, got ${text.length}`);
   const B = Math.max(1, Math.min(options.batchSize ?? 16, Math.floor((text.length - 1) / 64)));
   const batcher = new StreamBatcher(text, { batchSize: B, seqLen: options.seqLen ?? 128 });
   const V = model.config.vocabSize;
-  let state: CharPredictorState | null = null;
-  for (const chunk of batcher.rest()) {
-    const loss = noGrad(() => {
-      const [logits, next] = model.forward(indices(chunk.inputs, [B, chunk.length]), state);
-      state = next;
-      return softmaxCrossEntropy(reshape(logits, [B * chunk.length, V]), chunk.targets, null, 'sum');
-    });
-    yield { loss, count: B * chunk.length };
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    let state: CharPredictorState | null = null;
+    for (const chunk of batcher.rest()) {
+      const loss = noGrad(() => {
+        const [logits, next] = model.forward(indices(chunk.inputs, [B, chunk.length]), state);
+        state = next;
+        return softmaxCrossEntropy(reshape(logits, [B * chunk.length, V]), chunk.targets, null, 'sum');
+      });
+      yield { loss, count: B * chunk.length };
+    }
+  } finally {
+    model.train(wasTraining);
   }
 }
