@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The WebGPU row of `npm run bench`: unfold's webgpu backend and TensorFlow.js's webgl (and webgpu,
-// when @tensorflow/tfjs-backend-webgpu is installed) backends, side by side in one headless
+// The WebGPU row of `npm run bench`: unfold's webgpu backend and TensorFlow.js's webgl and webgpu
+// (@tensorflow/tfjs-backend-webgpu, a dev dependency) backends, side by side in one headless
 // Chromium, on the same char-model training step and unfold's batch-1 sampling (bench/webgpu_page.js
 // does the measuring). Without a GPU, Chromium's adapter is SwiftShader, a CPU emulation: the figures
 // then only show that the path runs, not what a GPU does.
@@ -35,7 +35,7 @@ const files = {
   '/work.js': join(root, 'bench', 'webgpu_work.js'),
   '/timed.mjs': join(root, 'bench', 'timed.mjs'),
   '/tf.min.js': join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js'),
-  // Not a dependency of the project (yet): used when installed.
+  // A dev dependency: missing only where dev dependencies were not installed.
   '/tf-webgpu.js': join(root, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu', 'dist', 'tf-backend-webgpu.min.js'),
 };
 const tfWebgpu = existsSync(files['/tf-webgpu.js']) ? '<script src="/tf-webgpu.js"></script>' : '';
