@@ -42,5 +42,7 @@ export function checkWebGPUReport(r: WebGPUReport, errors: readonly string[]): v
   assert.equal(p.last, p.rounds, 'the small work ran');
   assert.ok(p.afterBurst >= p.burstBytes, `idle bytes after the burst: ${p.afterBurst}, expected at least ${p.burstBytes}`);
   assert.ok(p.trimmed >= p.burstBytes, `bytes trimmed: ${p.trimmed}, expected at least ${p.burstBytes}`);
-  assert.ok(p.afterWork <= p.afterBurst - p.burstBytes, `idle bytes: ${p.afterBurst} after the burst, ${p.afterWork} after ${p.rounds} small submissions`);
+  // Not one of the burst's four 4 MiB buffers is still idle (what is idle now is the small work's own
+  // buffers, freed as the collector happens to run: a few hundred KiB, not a fixed amount).
+  assert.ok(p.afterWork < p.burstBytes / 4, `idle bytes: ${p.afterBurst} after the burst, ${p.afterWork} after ${p.rounds} small submissions`);
 }
