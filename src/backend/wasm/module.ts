@@ -21,6 +21,12 @@ export interface WasmExports {
   packedBBytes(N: number, K: number): number;
   packB(transB: boolean, N: number, K: number, b: number, dst: number): void;
   sgemmPackedB(transA: boolean, M: number, N: number, K: number, a: number, pb: number, c: number, accumulate: boolean, work: number): void;
+  /** Bytes of W [N, K] packed for gemvPacked. */
+  packedRowsBytes(N: number, K: number): number;
+  /** Packs W [N, K] (row stride ldw floats) into dst for gemvPacked. */
+  packRows(N: number, K: number, w: number, ldw: number, dst: number): void;
+  /** y (+)= W·x, W packed by packRows: the batch-1 product of sampling, the same bits as sgemm at M = 1. */
+  gemvPacked(N: number, K: number, x: number, pw: number, y: number, add: boolean): void;
   sgemmLd(
     transA: boolean, transB: boolean, M: number, N: number, K: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean, work: number,

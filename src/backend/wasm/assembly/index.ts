@@ -2,6 +2,7 @@
 // (see ../module.ts for the signatures as the wrappers see them).
 
 export { heapBase, workspaceBytes, sgemm, sgemmLd, packB, packedBBytes, sgemmPackedB } from './sgemm';
+export { packedRowsBytes, packRows, gemvPacked } from './gemv';
 export { lstmForwardSeq, lstmBackwardSeq, lstmStep } from './lstm';
 export { gruForwardSeq, gruBackwardSeq } from './gru';
 export { colSums, colSumsRange, softmaxRows } from './rows';

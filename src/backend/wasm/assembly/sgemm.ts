@@ -368,7 +368,7 @@ function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, 
 
 // c + a·b on four lanes: fused where the relaxed-SIMD build runs on FMA hardware.
 // @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }

@@ -1,0 +1,124 @@
+// Matrix-vector products over a weight kept packed for them: y (+)= W·x with W [N, K] row-major,
+// the batch-1 step of sampling, where each weight is read once per character. Packing puts six rows'
+// four consecutive k side by side (panel j of 6 rows: [K4/4][6][4] floats, K4 = K rounded up to 4,
+// rows and k past the edge zero), so one pointer walks one contiguous stream with the six loads of a
+// step at fixed offsets. Why six (measured 2026-12-04, Zen 3, Node 20): each row's sum is one chain of
+// multiply-adds, and sgemm's M = 1 path (rowTimesBt: four rows in place, an address add per load)
+// leaves the FMA latency exposed at about 21–25 GF/s; eight packed rows spill (TurboFan issues a
+// step's loads before its multiply-adds: 8 sums + 8 loaded vectors + x exceed its 15 registers) and
+// ran no faster; six fit in 13 and ran 1.2–1.5× sgemm's M = 1 (28–33 GF/s, 1024 × 512 in L2: 1.23×);
+// seven were no better; six rows in place, without the packing, were no faster than four.
+// Each row's summation order (one f32x4 sum along k, then its lanes) is sgemm's at M = 1 over the
+// same W (rowTimesBt in ./sgemm.ts) for the rows it takes four at a time (all when 4 divides N), so
+// there the two give the same bits.
+
+import { madd } from './sgemm';
+
+const ROWS: usize = 6;
+
+// @ts-ignore: decorator
+@inline function roundUp(x: usize, m: usize): usize {
+  return (x + m - 1) / m * m;
+}
+
+/** Bytes of W [N, K] packed by packRows. */
+export function packedRowsBytes(N: usize, K: usize): f64 {
+  return f64(roundUp(N, ROWS) * roundUp(K, 4) * 4);
+}
+
+/** Packs W [N, K] (row stride ldw floats) at w into dst for gemvPacked. */
+export function packRows(N: usize, K: usize, w: usize, ldw: usize, dst: usize): void {
+  const K4 = roundUp(K, 4);
+  for (let j: usize = 0; j < N; j += ROWS) {
+    const panel = dst + ((j * K4) << 2);
+    for (let r: usize = 0; r < ROWS; r++) {
+      const row = w + (((j + r) * ldw) << 2);
+      for (let k: usize = 0; k < K4; k++) {
+        const v: f32 = j + r < N && k < K ? load<f32>(row + (k << 2)) : 0;
+        store<f32>(panel + ((((k >> 2) * ROWS + r) * 4 + (k & 3)) << 2), v);
+      }
+    }
+  }
+}
+
+/** y[j] (+)= Σ_k W[j, k]·x[k] for j < N, W packed by packRows (x: K floats, y: N floats). */
+export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, add: bool): void {
+  const k4 = K & ~3;
+  let p = pw;
+  for (let j: usize = 0; j < N; j += ROWS) {
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let s4 = f32x4.splat(0), s5 = f32x4.splat(0);
+    for (let k: usize = 0; k < k4; k += 4, p += ROWS * 16) {
+      const xv = v128.load(x + (k << 2));
+      s0 = madd(xv, v128.load(p), s0);
+      s1 = madd(xv, v128.load(p, 16), s1);
+      s2 = madd(xv, v128.load(p, 32), s2);
+      s3 = madd(xv, v128.load(p, 48), s3);
+      s4 = madd(xv, v128.load(p, 64), s4);
+      s5 = madd(xv, v128.load(p, 80), s5);
+    }
+    let lo = lanes(s0, s1, s2, s3), hi = lanes(s4, s5, s4, s5);
+    if (k4 < K) {
+      // the last k (fewer than four), one at a time: x past K is never read
+      lo = tail(lo, x, p, k4, K, 0);
+      hi = tail2(hi, x, p, k4, K, 4);
+      p += ROWS * 16;
+    }
+    const q = y + (j << 2);
+    if (j + ROWS <= N) {
+      v128.store(q, add ? f32x4.add(v128.load(q), lo) : lo);
+      v128.store64_lane(q, add ? f32x4.add(v128.load64_zero(q + 16), hi) : hi, 0, 16);
+    } else {
+      for (let r: usize = 0; j + r < N; r++) {
+        const v = r < 4 ? laneOf(lo, r) : laneOf(hi, r - 4);
+        const at = q + (r << 2);
+        store<f32>(at, add ? load<f32>(at) + v : v);
+      }
+    }
+  }
+}
+
+// Lane r = the horizontal sum of s_r (the order rowTimesBt uses).
+// @ts-ignore: decorator
+@inline function lanes(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const u23 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
+}
+
+// r + the products of the k in [k4, K) for rows r0..r0+3 of the panel group at p, one k at a time in
+// rowTimesBt's order (each added after the lane sum).
+// @ts-ignore: decorator
+@inline function tail(r: v128, x: usize, p: usize, k4: usize, K: usize, r0: usize): v128 {
+  for (let k = k4; k < K; k++) {
+    const l = k - k4;
+    let bv = f32x4.splat(load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 1, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 2, load<f32>(p + (((r0 + 2) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 3, load<f32>(p + (((r0 + 3) * 4 + l) << 2)));
+    r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
+  }
+  return r;
+}
+
+// tail for rows r0, r0 + 1 only (lanes 0, 1; lanes 2, 3 repeat them and are not stored).
+// @ts-ignore: decorator
+@inline function tail2(r: v128, x: usize, p: usize, k4: usize, K: usize, r0: usize): v128 {
+  for (let k = k4; k < K; k++) {
+    const l = k - k4;
+    let bv = f32x4.splat(load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 1, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 2, load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 3, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
+    r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function laneOf(v: v128, r: usize): f32 {
+  if (r == 0) return f32x4.extract_lane(v, 0);
+  if (r == 1) return f32x4.extract_lane(v, 1);
+  if (r == 2) return f32x4.extract_lane(v, 2);
+  return f32x4.extract_lane(v, 3);
+}
