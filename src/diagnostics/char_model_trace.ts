@@ -46,31 +46,30 @@ export function traceCharModel(model: CharModel, ids: Int32Array, options: CharM
   for (let i = 0; i < ids.length; i++) {
     if (!(ids[i] >= 0 && ids[i] < V)) throw new Error(`expected character ids in [0, ${V}), got ${ids[i]} at ${i}`);
   }
-  const wasTraining = model.training;
   // Gradients of the caller's parameters are put back afterwards: tracing must not disturb training.
   const saved = model.parameters().map((p) => p.grad);
-  model.eval();
   try {
-    const x = transpose(model.embedding.forward(indices(ids.subarray(0, T), [1, T])), 0, 1); // [T, 1, E]
-    const cells = model.rnn.cells.map((row) => row[0]);
-    const layers = traceCells(cells, x);
-    const top = stack(layers[layers.length - 1].hidden, 0); // [T, 1, H]
-    const logits = model.head.forward(top); // [T, 1, V]
-    const probs = Float64Array.from(softmax(logits, -1).data);
-    let gradNorms: Float64Array[] = [], loss = NaN;
-    if (wantGrad) {
-      const kind = options.loss ?? 'last';
-      const L = kind === 'last'
-        ? crossEntropy(slice(logits, 0, T - 1, T), indices([ids[T]], [1, 1]))
-        : crossEntropy(transpose(logits, 0, 1), indices(ids.subarray(1, T + 1), [1, T]));
-      backward(L);
-      gradNorms = layers.map(hiddenGradientNorms);
-      loss = L.item();
-    }
-    return { layers, probs, gradNorms, loss };
+    return model.inEvalMode(() => {
+      const x = transpose(model.embedding.forward(indices(ids.subarray(0, T), [1, T])), 0, 1); // [T, 1, E]
+      const cells = model.rnn.cells.map((row) => row[0]);
+      const layers = traceCells(cells, x);
+      const top = stack(layers[layers.length - 1].hidden, 0); // [T, 1, H]
+      const logits = model.head.forward(top); // [T, 1, V]
+      const probs = Float64Array.from(softmax(logits, -1).data);
+      let gradNorms: Float64Array[] = [], loss = NaN;
+      if (wantGrad) {
+        const kind = options.loss ?? 'last';
+        const L = kind === 'last'
+          ? crossEntropy(slice(logits, 0, T - 1, T), indices([ids[T]], [1, 1]))
+          : crossEntropy(transpose(logits, 0, 1), indices(ids.subarray(1, T + 1), [1, T]));
+        backward(L);
+        gradNorms = layers.map(hiddenGradientNorms);
+        loss = L.item();
+      }
+      return { layers, probs, gradNorms, loss };
+    });
   } finally {
     model.parameters().forEach((p, k) => { p.grad = saved[k]; });
-    model.train(wasTraining);
   }
 }
 

@@ -139,6 +139,27 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Runs `fn` with this module in evaluation mode, then sets back the mode it was in (every
+   * submodule takes the root's, as train() sets them): when fn returns, throws, or, where it returns
+   * a promise, once that settles. What inference helpers (sample, decode, evaluate a held-out set)
+   * wrap their work in, so that calling them in the middle of training leaves dropout as it was.
+   */
+  inEvalMode<T>(fn: () => T): T {
+    const was = this.training;
+    this.eval();
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      this.train(was);
+      throw err;
+    }
+    if (result instanceof Promise) return result.finally(() => this.train(was)) as T;
+    this.train(was);
+    return result;
+  }
+
   /** Drops every parameter's gradient. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;

@@ -164,9 +164,7 @@ export function captionImages(model: CaptionModel, images: Tensor, options: Capt
   const [N, ...rest] = images.shape;
   const per = rest.reduce((a, d) => a * d, 1);
   const out: Hypothesis[] = [];
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  model.inEvalMode(() => {
     for (let k = 0; k < N; k += batchSize) {
       const n = Math.min(batchSize, N - k);
       const chunk = new Tensor(images.data.subarray(k * per, (k + n) * per), [n, ...rest]);
@@ -176,8 +174,6 @@ export function captionImages(model: CaptionModel, images: Tensor, options: Capt
         : decode(session, { maxLength });
       appendAll(out, hyps.map((h) => ({ tokens: h.tokens, logProb: h.logProb, finished: h.finished })));
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return out;
 }

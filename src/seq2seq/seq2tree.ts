@@ -123,9 +123,7 @@ export interface TreeHypothesis {
 export function decodeTrees(model: Seq2Tree, src: IndexTensor, lengths: ArrayLike<number>, options: TreeDecodeOptions = {}): TreeHypothesis[] {
   const k = options.beamWidth ?? 0;
   if (!(Number.isInteger(k) && k >= 0 && k <= MAX_BEAM_WIDTH)) throw new Error(`expected a beam width in [0, ${MAX_BEAM_WIDTH}], got ${describeValue(k)}`);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return model.inEvalMode(() => {
     const run = (beam: number): TreeHypothesis[] => {
       const session = model.session(src, lengths, options);
       const maxLength = session.maxStreamLength;
@@ -138,7 +136,5 @@ export function decodeTrees(model: Seq2Tree, src: IndexTensor, lengths: ArrayLik
     if (k <= 1) return out;
     const greedy = run(0);
     return out.map((h, b) => (greedy[b].tree !== null && (h.tree === null || greedy[b].logProb > h.logProb) ? greedy[b] : h));
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }

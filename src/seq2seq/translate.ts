@@ -30,9 +30,7 @@ export function translate(model: Seq2Seq, srcVocab: Vocab, tgtVocab: Vocab, text
   if (!(Number.isInteger(beam) && beam >= 0)) throw new Error(`expected a beam width >= 0, got ${beam}`);
   const out = new Array<string>(texts.length).fill('');
   const todo = texts.map((t, i) => ({ i, ids: srcVocab.encode(t) })).filter((x) => x.ids.length > 0);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  model.inEvalMode(() => {
     for (let k = 0; k < todo.length; k += batchSize) {
       const chunk = todo.slice(k, k + batchSize);
       const { ids, lengths } = padBatch(chunk.map((x) => x.ids));
@@ -42,9 +40,7 @@ export function translate(model: Seq2Seq, srcVocab: Vocab, tgtVocab: Vocab, text
         : decode(session, { maxLength: options.maxLength, temperature: options.temperature, topK: options.topK, rng: options.rng });
       hyps.forEach((h, j) => { out[chunk[j].i] = tgtVocab.decode(h.tokens); });
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return out;
 }
 

@@ -90,9 +90,7 @@ export interface RegionAccuracy {
 export function regionAccuracy(model: RegionClassifier, data: ShapesDataset, grid: number): RegionAccuracy {
   const [N, ...rest] = data.images.shape, R = grid * grid, C = model.config.classes, per = data.images.size / N;
   let cells = 0, images = 0;
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  model.inEvalMode(() => {
     for (let k = 0; k < N; k += 100) {
       const n = Math.min(100, N - k);
       const chunk = new Tensor(data.images.dataSync().subarray(k * per, (k + n) * per), [n, ...rest]);
@@ -109,9 +107,7 @@ export function regionAccuracy(model: RegionClassifier, data: ShapesDataset, gri
         if (right === R) images++;
       }
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { cells: cells / (N * R), images: images / N };
 }
 

@@ -102,23 +102,17 @@ export interface SampleOptions {
 /** Returns the generated continuation (without the prime). */
 export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = {}): string {
   const { length, choice, prime } = samplingPlan(options);
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(() => {
-      const stepper = charStepper(model, { threads: options.threads });
-      try {
-        const loop = samplingLoop(vocab.encode(prime), length, choice);
-        let r = loop.next();
-        while (!r.done) r = loop.next(stepper.step(r.value));
-        return vocab.decode(r.value);
-      } finally {
-        void stepper.close();
-      }
-    });
-  } finally {
-    model.train(wasTraining);
-  }
+  return model.inEvalMode(() => noGrad(() => {
+    const stepper = charStepper(model, { threads: options.threads });
+    try {
+      const loop = samplingLoop(vocab.encode(prime), length, choice);
+      let r = loop.next();
+      while (!r.done) r = loop.next(stepper.step(r.value));
+      return vocab.decode(r.value);
+    } finally {
+      void stepper.close();
+    }
+  }));
 }
 
 /**
@@ -129,9 +123,7 @@ export function sample(model: CharModel, vocab: Vocab, options: SampleOptions = 
 export async function sampleAsync(model: CharModel, vocab: Vocab, options: SampleOptions = {}): Promise<string> {
   if (!getBackend().asyncReadback) return sample(model, vocab, options);
   const { length, choice, prime } = samplingPlan(options);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return model.inEvalMode(async () => {
     let state: CharModelState | null = null;
     const loop = samplingLoop(vocab.encode(prime), length, choice);
     let r = loop.next();
@@ -145,9 +137,7 @@ export async function sampleAsync(model: CharModel, vocab: Vocab, options: Sampl
       r = loop.next(await logits.read());
     }
     return vocab.decode(r.value);
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
 
 // The checked options of a sampling run.

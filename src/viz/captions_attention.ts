@@ -35,9 +35,7 @@ export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab:
   const per = rest.reduce((a, d) => a * d, 1);
   const [gh, gw] = model.encoder.gridShape(rest[1], rest[2]);
   const source = gridCellNames(gh, gw);
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return model.inEvalMode(() => {
     const maps: AttentionMap[] = [];
     for (let i = 0; i < N; i++) {
       const session = model.session(new Tensor(images.data.slice(i * per, (i + 1) * per), [1, ...rest]));
@@ -50,9 +48,7 @@ export function captionAttentionMaps(model: CaptionModel, images: Tensor, vocab:
       maps.push({ title, source, target, weights: h.weights ?? [] });
     }
     return maps;
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
 
 /** An RGB image [3, H, W] with values in [0, 1] as an inline SVG, one rectangle per non-black pixel. */

@@ -18,9 +18,7 @@ export function seq2seqAttentionMaps(model: Seq2Seq, srcVocab: Vocab, tgtVocab: 
   if ((model.config.attention ?? 'none') === 'none') {
     throw new Error("expected a seq2seq model with attention (additive, general or dot), got attention 'none': there is nothing to draw");
   }
-  const wasTraining = model.training;
-  model.eval();
-  try {
+  return model.inEvalMode(() => {
     return sources.filter((s) => s.length > 0).map((src) => {
       const { ids, lengths } = padBatch([srcVocab.encode(src)]);
       const [h] = greedyDecode(model.session(ids, lengths), { maxLength, keepWeights: true });
@@ -28,7 +26,5 @@ export function seq2seqAttentionMaps(model: Seq2Seq, srcVocab: Vocab, tgtVocab: 
       if (h.finished) target.push('<eos>');
       return { title: `“${src}” → “${target.filter((c) => c !== '<eos>').join('').replace(/␣/g, ' ')}”`, source: Array.from(src, shown), target, weights: h.weights ?? [] };
     });
-  } finally {
-    model.train(wasTraining);
-  }
+  });
 }
