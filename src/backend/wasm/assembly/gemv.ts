@@ -60,8 +60,8 @@ export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, ad
     let lo = lanes(s0, s1, s2, s3), hi = lanes(s4, s5, s4, s5);
     if (k4 < K) {
       // the last k (fewer than four), one at a time: x past K is never read
-      lo = tail(lo, x, p, k4, K, 0);
-      hi = tail2(hi, x, p, k4, K, 4);
+      lo = tail(lo, x, p, k4, K, 0, 1, 2, 3);
+      hi = tail(hi, x, p, k4, K, 4, 5, 4, 5); // lanes 2, 3 repeat rows 4, 5 and are not stored
       p += ROWS * 16;
     }
     const q = y + (j << 2);
@@ -86,30 +86,16 @@ export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, ad
   return f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
 }
 
-// r + the products of the k in [k4, K) for rows r0..r0+3 of the panel group at p, one k at a time in
-// rowTimesBt's order (each added after the lane sum).
+// r + the products of the k in [k4, K) for the panel's rows ra, rb, rc, rd (lanes 0–3) of the k
+// group at p, one k at a time in rowTimesBt's order (each added after the lane sum).
 // @ts-ignore: decorator
-@inline function tail(r: v128, x: usize, p: usize, k4: usize, K: usize, r0: usize): v128 {
+@inline function tail(r: v128, x: usize, p: usize, k4: usize, K: usize, ra: usize, rb: usize, rc: usize, rd: usize): v128 {
   for (let k = k4; k < K; k++) {
     const l = k - k4;
-    let bv = f32x4.splat(load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 1, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 2, load<f32>(p + (((r0 + 2) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 3, load<f32>(p + (((r0 + 3) * 4 + l) << 2)));
-    r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
-  }
-  return r;
-}
-
-// tail for rows r0, r0 + 1 only (lanes 0, 1; lanes 2, 3 repeat them and are not stored).
-// @ts-ignore: decorator
-@inline function tail2(r: v128, x: usize, p: usize, k4: usize, K: usize, r0: usize): v128 {
-  for (let k = k4; k < K; k++) {
-    const l = k - k4;
-    let bv = f32x4.splat(load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 1, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 2, load<f32>(p + (((r0 + 0) * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 3, load<f32>(p + (((r0 + 1) * 4 + l) << 2)));
+    let bv = f32x4.splat(load<f32>(p + ((ra * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 1, load<f32>(p + ((rb * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 2, load<f32>(p + ((rc * 4 + l) << 2)));
+    bv = f32x4.replace_lane(bv, 3, load<f32>(p + ((rd * 4 + l) << 2)));
     r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
   }
   return r;
