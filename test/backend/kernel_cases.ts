@@ -194,8 +194,15 @@ function layout(T: number, B: number, H: number, reverse: boolean): SequenceLayo
 
 function recurrentCases(): KernelCase[] {
   const out: KernelCase[] = [];
-  for (const [reverse, lens] of [[false, null], [true, null], [false, Int32Array.from([5, 2, 4])], [true, Int32Array.from([1, 5, 3])]] as const) {
-    const T = 5, B = 3, H = 7, BH = B * H, tag = `reverse=${reverse} lens=${lens === null ? 'none' : Array.from(lens).join(',')}`;
+  // B = 3: fewer rows than the product's 4-row micro-tile (the products read W_hh in place, as in
+  // batch-1 sampling); B = 5: W_hh packed once per sequence, one full tile and a ragged one.
+  const runs = [
+    [3, false, null], [3, true, null], [3, false, [5, 2, 4]], [3, true, [1, 5, 3]],
+    [5, false, null], [5, true, [2, 5, 1, 4, 3]],
+  ] as const;
+  for (const [B, reverse, lengths] of runs) {
+    const lens = lengths === null ? null : Int32Array.from(lengths);
+    const T = 5, H = 7, BH = B * H, tag = `B=${B} reverse=${reverse} lens=${lens === null ? 'none' : Array.from(lens).join(',')}`;
     out.push(caseOf(`lstm forward and backward, ${tag}`, 13, (be, rng) => {
       const L = layout(T, B, H, reverse);
       const z = dev(be, rand(rng, T * B * 4 * H, -2, 2)), hs = dev(be, rand(rng, (T + 1) * BH)), c = dev(be, rand(rng, (T + 1) * BH));

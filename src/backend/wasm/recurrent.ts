@@ -1,6 +1,6 @@
 // The recurrent time loops on the WebAssembly module (./assembly/{lstm,gru,rnn}.ts): each direction's
 // whole sequence in one call, on the storages' blocks of linear memory, so the activations a forward
-// leaves for its backward stay where they are. Per call, W_hh is packed once (not once per step);
+// leaves for its backward stay where they are. Per call, W_hh is packed once (not once per step; not at all for fewer than 4 rows, see packStepWeight);
 // the packed copy, the sgemm workspace, the lengths and the padded rows' scratch are temporary blocks.
 // The same contracts as the reference loops (../ref/recurrent.ts); float64 runs those.
 

@@ -5,12 +5,12 @@
 //   hn [T·B, H]  W_hn·h_{t−1} + b_hn (what r scaled), time order
 //   hs [(T+1)·B, H] packed hidden blocks (h_prev of step t at prevBlock + t, h_t at seqBlock + t)
 //   gh [B, G] the step's h_{t−1}·W_hhᵀ; bhh [G]; whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh
-//   packed once per sequence; work: sgemm workspace.
+//   packed once per sequence (with fewer than 4 rows unused: see packStepWeight); work: sgemm workspace.
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h unchanged (and pass its
 //   gradient straight through), as in the reference; keep: B·H floats of scratch.
 // Each call runs the batch rows [b0, b1) only (see ./lstm.ts); gh is then [b1 − b0, G].
 
-import { packB, sgemmPackedB } from './sgemm';
+import { packStepWeight, stepProduct } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 import { keepPadded, restorePadded, zeroRows } from './lstm';
 
@@ -21,13 +21,13 @@ export function gruForwardSeq(
 ): void {
   const G = 3 * H, BH = B * H, H4 = H & ~3, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2;
-  packB(true, G, H, whh, pw);
+  packStepWeight(<usize>nb, true, G, H, whh, pw);
   const hb = <usize>H << 2;
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = zx + (<usize>((t * B + b0) * G) << 2), hnt = hn + (<usize>(t * BH) << 2) + r0;
-    sgemmPackedB(false, nb, G, H, prev, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
+    stepProduct(<usize>nb, true, G, H, prev, whh, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
     for (let b = 0; b < nb; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;
       const gr = gh + <usize>(b * 3) * hb, gz = gr + hb, gn = gz + hb;
@@ -74,7 +74,7 @@ export function gruBackwardSeq(
 ): void {
   const G = 3 * H, BH = B * H, H4 = H & ~3, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2;
-  packB(false, H, G, whh, pw);
+  packStepWeight(<usize>nb, false, H, G, whh, pw);
   const hb = <usize>H << 2;
   dh += r0;
   if (lens != 0) lens += <usize>b0 << 2;
@@ -117,6 +117,6 @@ export function gruBackwardSeq(
     }
     if (lens != 0) { zeroRows(nb, G, t, lens, xt); zeroRows(nb, G, t, lens, ht); restorePadded(nb, H, t, lens, keep, dh, 0); }
     // dh_{t−1} += dgh_t [B, G] · W_hh [G, H]
-    if (s > 0 || needH0) sgemmPackedB(false, nb, H, G, ht, pw, dh, true, work);
+    if (s > 0 || needH0) stepProduct(<usize>nb, false, H, G, ht, whh, pw, dh, true, work);
   }
 }

@@ -5,14 +5,14 @@
 //   z  [T·B, G]   in: x·W_ihᵀ + biases; out: σ(z_i) | σ(z_f) | tanh(z_g) | σ(z_o)
 //   hs [(T+1)·B, H] packed hidden blocks (h_prev of step t is block prevBlock + t, h_t is seqBlock + t)
 //   c  [(T+1)·B, H] cell states in the same blocks; tc [T·B, H] tanh(c_t) in time order
-//   whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh packed once per sequence (forward as W_hhᵀ);
+//   whh [G, H]; pw: packedBBytes(G, H) bytes for W_hh packed once per sequence (forward as W_hhᵀ; with fewer than 4 rows unused: see packStepWeight);
 //   work: sgemm workspace for (B, G, H) and (B, H, G).
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h and c unchanged (and
 //   pass their gradients straight through), as in the reference; keep: 2·B·H floats of scratch.
 // Each call runs the batch rows [b0, b1) only: rows never interact, so threads can take a range each
 // (each with its own pw, work and keep), and every row's numbers are the same whatever the cut.
 
-import { packB, sgemmPackedB } from './sgemm';
+import { packStepWeight, stepProduct } from './sgemm';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
@@ -22,12 +22,12 @@ export function lstmForwardSeq(
 ): void {
   const G = 4 * H, BH = B * H, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2; // byte offset of row b0 in a [B, H] block
-  packB(true, G, H, whh, pw);
+  packStepWeight(<usize>nb, true, G, H, whh, pw);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = (<usize>((prevBlock + t) * BH) << 2) + r0, cur = (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = z + (<usize>((t * B + b0) * G) << 2);
-    sgemmPackedB(false, nb, G, H, hs + prev, pw, zt, true, work);
+    stepProduct(<usize>nb, true, G, H, hs + prev, whh, pw, zt, true, work);
     lstmGates(nb, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2) + r0, hs + cur);
     if (lens != 0) {
       const hb = <usize>H << 2;
@@ -92,7 +92,7 @@ export function lstmBackwardSeq(
 ): void {
   const G = 4 * H, BH = B * H, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2;
-  packB(false, H, G, whh, pw);
+  packStepWeight(<usize>nb, false, H, G, whh, pw);
   // this range's rows of dh and dc [B, H]; lens and keep seen from row b0 on
   dh += r0; dc += r0;
   if (lens != 0) lens += <usize>b0 << 2;
@@ -140,7 +140,7 @@ export function lstmBackwardSeq(
     }
     if (lens != 0) zeroRows(nb, G, t, lens, dzt);
     // dh_{t−1} = dz_t [B, G] · W_hh [G, H]
-    if (s > 0 || needH0) sgemmPackedB(false, nb, H, G, dzt, pw, dh, false, work);
+    if (s > 0 || needH0) stepProduct(<usize>nb, false, H, G, dzt, whh, pw, dh, false, work);
     if (lens != 0) restorePadded(nb, H, t, lens, keep, dh, dc);
   }
 }

@@ -2,12 +2,12 @@
 // relu or modReLU; act 0, 1, 2), with the buffers of src/nn/fused/fused_rnn.ts (the TypeScript reference); T = time,
 // B = batch, H = hidden, all float32 at byte addresses:
 //   hs [(T+1)·B, H] packed hidden blocks; the sequence blocks hold the input projections on entry
-//   whh [H, H]; pw: packedBBytes(H, H) bytes for W_hh packed once per sequence; work: sgemm workspace
+//   whh [H, H]; pw: packedBBytes(H, H) bytes for W_hh packed once per sequence (unused with fewer than 4 rows: see packStepWeight); work: sgemm workspace
 //   lens: 0, or i32 [B] valid steps per row (steps t >= len_b carry h unchanged); keep: B·H floats;
 //   modBias: modReLU's b [H] (act 2): h = sign(z)·max(|z| + b, 0), so h ≠ 0 exactly where f' = 1.
 // Each call runs the batch rows [b0, b1) only (see ./lstm.ts).
 
-import { packB, sgemmPackedB } from './sgemm';
+import { packStepWeight, stepProduct } from './sgemm';
 import { tanhs, tanhv } from './vmath';
 import { keepPadded, restorePadded, zeroRows } from './lstm';
 
@@ -19,11 +19,11 @@ export function rnnForwardSeq(
   const BH = B * H, nb = b1 - b0, n = nb * H, n4 = n & ~3;
   const r0 = <usize>(b0 * H) << 2;
   const hb = <usize>H << 2;
-  packB(true, H, H, whh, pw);
+  packStepWeight(<usize>nb, true, H, H, whh, pw);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
-    sgemmPackedB(false, nb, H, H, prev, pw, cur, true, work); // pre_t += h_{t−1} · W_hhᵀ
+    stepProduct(<usize>nb, true, H, H, prev, whh, pw, cur, true, work); // pre_t += h_{t−1} · W_hhᵀ
     let j = 0;
     if (act == 1) {
       const zero = f32x4.splat(0);
@@ -58,7 +58,7 @@ export function rnnBackwardSeq(
 ): void {
   const BH = B * H, nb = b1 - b0, n = nb * H, n4 = n & ~3;
   const r0 = <usize>(b0 * H) << 2;
-  packB(false, H, H, whh, pw);
+  packStepWeight(<usize>nb, false, H, H, whh, pw);
   dh += r0;
   if (lens != 0) lens += <usize>b0 << 2;
   memory.fill(dh, 0, <usize>n << 2);
@@ -97,7 +97,7 @@ export function rnnBackwardSeq(
       }
     }
     if (lens != 0) zeroRows(nb, H, t, lens, dzt);
-    if (s > 0 || needH0) sgemmPackedB(false, nb, H, H, dzt, pw, dh, false, work); // dh_{t−1} = dz_t · W_hh
+    if (s > 0 || needH0) stepProduct(<usize>nb, false, H, H, dzt, whh, pw, dh, false, work); // dh_{t−1} = dz_t · W_hh
     if (lens != 0) restorePadded(nb, H, t, lens, keep, dh, 0);
   }
 }

@@ -108,6 +108,23 @@ export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usiz
   }
 }
 
+/**
+ * A weight used once per time step (W_hh in the recurrent loops) with steps of M rows of A: packs
+ * op(B) into pb when a step has at least MR rows. With fewer (batch-1 sampling and decoding) a step
+ * would be mostly padding in the 4-row micro-tile, and packing alone reads and writes the weight once
+ * more than a step's product does, so the products read it where it lies (sgemm's M < MR path).
+ * Pair with stepProduct, given the same M.
+ */
+export function packStepWeight(M: usize, transB: bool, N: usize, K: usize, b: usize, pb: usize): void {
+  if (M >= MR) packB(transB, N, K, b, pb);
+}
+
+/** One time step's C (+)= A[M, K] · op(B), over the weight b as packStepWeight left it (pb). */
+export function stepProduct(M: usize, transB: bool, N: usize, K: usize, a: usize, b: usize, pb: usize, c: usize, accumulate: bool, work: usize): void {
+  if (M >= MR) sgemmPackedB(false, M, N, K, a, pb, c, accumulate, work);
+  else sgemm(false, transB, M, N, K, a, b, c, accumulate, work);
+}
+
 // op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*ldb + j], or B[j*ldb + k] when transB.
 function packBBlock(transB: bool, N: usize, ldb: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
   if (!transB) {
