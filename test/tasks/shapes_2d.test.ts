@@ -38,17 +38,20 @@ test('runShapes2d: a short 2-D LSTM run lowers the loss and scores held-out imag
   assert.equal(res.parameters, res.model.numParameters());
 });
 
-test('runShapes2d: each encoder starts at its own default learning rate; the 2-D LSTM reads blocks through its embedding', async () => {
-  const firstLr = async (encoder: 'mdlstm' | 'conv'): Promise<{ lr: number; model: RegionClassifier }> => {
+test('runShapes2d: each encoder starts at its own default learning rate unless given one; the 2-D LSTM reads blocks through its embedding', async () => {
+  const firstLr = async (encoder: 'mdlstm' | 'conv', lr?: number): Promise<{ lr: number; model: RegionClassifier }> => {
     const lrs: number[] = [];
-    const res = await runShapes2d({ encoder, hiddenSize: 2, channels: [2, 2, 2], embedding: 3, steps: 2, batchSize: 2, testSize: 2, onStep: (i) => lrs.push(i.lr) });
+    const res = await runShapes2d({ encoder, lr, hiddenSize: 2, channels: [2, 2, 2], embedding: 3, steps: 2, batchSize: 2, testSize: 2, onStep: (i) => lrs.push(i.lr) });
     return { lr: lrs[0], model: res.model };
   };
   const md = await firstLr('mdlstm'), conv = await firstLr('conv');
   // the cosine schedule's first value, peak · (1 + cos 0) / 2 … up to rounding
   assert.ok(Math.abs(md.lr - SHAPES_2D_DEFAULTS.lr) < 1e-12, `${md.lr}`);
   assert.ok(Math.abs(conv.lr - SHAPES_2D_DEFAULTS.convLr) < 1e-12, `${conv.lr}`);
-  assert.notEqual(SHAPES_2D_DEFAULTS.lr, SHAPES_2D_DEFAULTS.convLr);
+  for (const encoder of ['mdlstm', 'conv'] as const) {
+    const given = await firstLr(encoder, 3e-3);
+    assert.ok(Math.abs(given.lr - 3e-3) < 1e-12, `${encoder}: expected the given peak 0.003, got ${given.lr}`);
+  }
   const enc = md.model.encoder.getConfig() as { embedding: number; hiddenSize: number };
   assert.deepEqual([enc.embedding, enc.hiddenSize], [3, 2]);
 });
