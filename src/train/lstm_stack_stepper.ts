@@ -1,5 +1,6 @@
 // One step of an embedding → stacked LSTM → linear head model at batch 1 without autograd: the
-// sampling fast path, on whatever backend is current (on wasm every buffer stays in linear memory).
+// sampling fast path on any backend but wasm (there ./split_sampler's slice steppers run it from rows
+// packed for matrix-vector products), through the Backend's kernels.
 // Per step: layer 0 reads its input projection from a table P = E·W_ih0ᵀ + b (one row per token id,
 // made once), adds h·W_hh0ᵀ (one product of one row), and runs the backend's LSTM cell step; each
 // later layer does one product with [W_ih | W_hh] [4H, 2H] over [h_below; h] (kept adjacent, so no

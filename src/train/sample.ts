@@ -13,6 +13,7 @@ import { getBackend } from '../backend/backend.js';
 import { wasmModule } from '../backend/wasm/module.js';
 import { LstmStackStepper, type LstmStackWeights } from './lstm_stack_stepper.js';
 import { SplitLstmStackStepper } from './split_sampler/lstm_split_step.js';
+import { OneThreadLstmStackStepper } from './split_sampler/lstm_one_thread_step.js';
 
 /** Feeds one token id at a time at batch 1 and returns the logits [V] for the next one. */
 export interface CharStepper {
@@ -81,6 +82,10 @@ function lstmStepper(model: CharModel, threads: number): CharStepper | null {
   const e = getBackend().name === 'wasm' ? wasmModule() : null;
   const split = threads >= 2 && e !== null ? SplitLstmStackStepper.create(e, weights) : null;
   if (split !== null) return { path: 'fused', threads: 2, step: (id) => split.step(id), close: () => split.close() };
+  if (e !== null) {
+    const one = new OneThreadLstmStackStepper(e, weights);
+    return { path: 'fused', threads: 1, step: (id) => one.step(id), close: async () => {} };
+  }
   const stepper = new LstmStackStepper(weights);
   return { path: 'fused', threads: 1, step: (id) => stepper.step(id), close: async () => {} };
 }

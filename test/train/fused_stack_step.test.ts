@@ -1,8 +1,9 @@
-// The batch-1 sampling fast path (charStepper over an LSTM CharModel: the backend's kernels without
-// autograd, one product of one row per layer) against the model's own forward (the generic
-// reference) on the same token sequence: the logits after every token within float32 tolerance, for
-// 1–3 layers and hidden sizes not a multiple of the vector width; two steppers interleaved still
-// agree; a GRU model takes the generic stepper.
+// The batch-1 sampling fast path (charStepper over an LSTM CharModel, without autograd: on wasm the
+// one-thread slice stepper over packed rows, on other backends LstmStackStepper over the backend's
+// kernels) against the model's own forward (the generic reference) on the same token sequence: the
+// logits after every token within float32 tolerance, for 1–3 layers and hidden sizes not a multiple
+// of the vector width, on both backends; two steppers interleaved still agree; a GRU model takes the
+// generic stepper.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import { indices } from '../../src/autograd/ops/gather.js';
 import { Rng } from '../../src/tensor/random.js';
 import { CharModel, type CellType } from '../../src/train/char_model.js';
 import { charStepper } from '../../src/train/sample.js';
+import { getBackend, refBackend, setBackend, wasmBackend, type Backend } from '../../src/backend/backend.js';
+import { wasmModule } from '../../src/backend/wasm/module.js';
 
 function model(cell: CellType, H: number, numLayers: number, seed: number): CharModel {
   const m = new CharModel({ vocabSize: 7, cell, hiddenSize: H, numLayers, embeddingSize: 3, dropout: 0, forgetBias: 1 }, { rng: new Rng(seed) });
@@ -26,15 +29,25 @@ function reference(m: CharModel, ids: number[]): Float32Array {
 
 const ids = [3, 0, 6, 6, 1, 5, 2, 0, 4];
 
-test('charStepper on an LSTM model equals model.forward after every token', () => {
-  for (const [H, L] of [[1, 1], [5, 2], [17, 3], [8, 2]]) {
-    const m = model('lstm', H, L, 4 + H);
-    const want = reference(m, ids);
-    noGrad(() => {
-      const s = charStepper(m);
-      assert.equal(s.path, 'fused', 'the fast path is what gets compared');
-      ids.forEach((id, t) => assertClose(s.step(id), want.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `H=${H} L=${L} t=${t}`));
-    });
+const backends: Backend[] = wasmModule() === null ? [refBackend] : [wasmBackend, refBackend];
+
+test('charStepper on an LSTM model equals model.forward after every token, on every backend', () => {
+  const before = getBackend();
+  try {
+    for (const be of backends) {
+      setBackend(be);
+      for (const [H, L] of [[1, 1], [5, 2], [17, 3], [8, 2]]) {
+        const m = model('lstm', H, L, 4 + H);
+        const want = reference(m, ids);
+        noGrad(() => {
+          const s = charStepper(m);
+          assert.equal(s.path, 'fused', 'the fast path is what gets compared');
+          ids.forEach((id, t) => assertClose(s.step(id), want.subarray(t * 7, (t + 1) * 7), 2e-5, 2e-4, `${be.name} H=${H} L=${L} t=${t}`));
+        });
+      }
+    }
+  } finally {
+    setBackend(before);
   }
 });
 
