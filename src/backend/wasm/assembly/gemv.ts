@@ -12,14 +12,9 @@
 // same W (rowTimesBt in ./sgemm.ts) for the rows it takes four at a time (all when 4 divides N), so
 // there the two give the same bits.
 
-import { madd } from './sgemm';
+import { madd, roundUp } from './sgemm';
 
 const ROWS: usize = 6;
-
-// @ts-ignore: decorator
-@inline function roundUp(x: usize, m: usize): usize {
-  return (x + m - 1) / m * m;
-}
 
 /** Bytes of W [N, K] packed by packRows. */
 export function packedRowsBytes(N: usize, K: usize): f64 {

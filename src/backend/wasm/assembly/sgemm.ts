@@ -391,6 +391,6 @@ function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, 
 }
 
 // @ts-ignore: decorator
-@inline function roundUp(x: usize, m: usize): usize {
+@inline export function roundUp(x: usize, m: usize): usize {
   return (x + m - 1) / m * m;
 }
