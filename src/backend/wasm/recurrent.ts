@@ -37,11 +37,21 @@ class Temps {
   free(): void { for (const p of this.blocks) this.h.free(p); }
 }
 
-// The batch rows each thread takes: parts of at least 4 rows (the product's micro-tile height, so
-// every part computes exactly what one thread would), when the loop's products are worth cutting.
+// Rows of sgemm's micro-tile (MR in ./assembly/sgemm.ts): a part with fewer rows reads W_hh in place
+// instead of packing it (packStepWeight).
+const TILE_ROWS = 4;
+
+// The batch rows each thread takes: parts of at least TILE_ROWS rows (so every part computes exactly
+// what one thread would), when the loop's products are worth cutting.
 function batchCut(B: number, flops: number): [number, number][] {
   const pool = flops >= PARALLEL_FLOPS ? wasmPool() : null;
-  return pool === null ? [[0, B]] : ranges(B, pool.size, 1, 4);
+  return pool === null ? [[0, B]] : ranges(B, pool.size, 1, TILE_ROWS);
+}
+
+// Per part, a block for W_hh packed as the loop packs it ([N, K] op(B) of its products), or 0 where
+// the part has too few rows to pack it.
+function packedWeights(tmp: Temps, e: WasmExports, cut: [number, number][], N: number, K: number): number[] {
+  return cut.map(([b0, b1]) => (b1 - b0 >= TILE_ROWS ? tmp.take(e.packedBBytes(N, K)) : 0));
 }
 
 // Runs fn over the cut, one part per thread (here only when there is one part).
@@ -60,7 +70,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const pw = cut.map(() => tmp.take(e.packedBBytes(G, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
+    const pw = packedWeights(tmp, e, cut, G, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp], e.lstmForwardSeq);
     tmp.free();
   },
@@ -74,7 +84,7 @@ export const wasmRecurrent: Recurrent = {
     const dzp = h.overwritePtr(dz), dhp = h.overwritePtr(dh), dcp = h.overwritePtr(dc);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const pw = cut.map(() => tmp.take(e.packedBBytes(H, G))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
+    const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(8 * (b1 - b0) * H) : 0));
     runCut(cut, 'lstmBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw[i], work[i], lp, keep[i]],
       e.lstmBackwardSeq);
@@ -90,7 +100,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = cut.map(() => tmp.take(e.packedBBytes(G, H)));
+    const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H);
     const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp], e.gruForwardSeq);
     tmp.free();
@@ -105,7 +115,7 @@ export const wasmRecurrent: Recurrent = {
     const xp = h.overwritePtr(dgx), yp = h.overwritePtr(dgh), dhp = h.overwritePtr(dh);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const pw = cut.map(() => tmp.take(e.packedBBytes(H, G))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
+    const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
     runCut(cut, 'gruBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw[i], work[i], lp, keep[i]],
       e.gruBackwardSeq);
@@ -122,7 +132,7 @@ export const wasmRecurrent: Recurrent = {
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * H * H);
-    const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
+    const pw = packedWeights(tmp, e, cut, H, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, ACT[act], hp, wp, pw[i], work[i], lp, bp], e.rnnForwardSeq);
     tmp.free();
   },
@@ -136,7 +146,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.overwritePtr(dz), dhp = h.overwritePtr(dh);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * H * H);
-    const pw = cut.map(() => tmp.take(e.packedBBytes(H, H))), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
+    const pw = packedWeights(tmp, e, cut, H, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
     runCut(cut, 'rnnBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.seq, +needH0, ACT[act], hp, gp, zp, dhp, wp, pw[i], work[i], lp, keep[i]], e.rnnBackwardSeq);
     tmp.free();

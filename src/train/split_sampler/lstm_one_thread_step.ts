@@ -3,7 +3,7 @@
 // products (gemvPacked) and resident in linear memory. charStepper's wasm path at one thread; with
 // two, SplitLstmStackStepper runs two slices. It replaced stepping through the backend's gemm at
 // M = 1 (LstmStackStepper, still the path on other backends): 6 rows per packed panel run about
-// 1.2–1.5× the in-place product. Like the two-thread sampler's, its weights live in the module's one
+// 1.2–1.6× the in-place product. Like the two-thread sampler's, its weights live in the module's one
 // resident block (call_scratch.ts): steppers used in turn each take it back, packing their weights
 // again, so interleaving two steppers is correct but slow. L = layers, H = hidden, V = vocabulary.
 

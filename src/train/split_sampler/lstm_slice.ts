@@ -2,7 +2,7 @@
 // units [u0, u1) of every layer, with their rows of the weights resident in this thread's WebAssembly
 // memory. Per layer it takes the full input vector (h of the layer below, just computed, and this
 // layer's previous h, both from the threads' shared state), does one matrix-vector product for its
-// 4·U gate rows (gemvPacked over the rows packed once at upload: 1.2–1.5× sgemm at M = 1) and the
+// 4·U gate rows (gemvPacked over the rows packed once at upload: 1.2–1.6× sgemm at M = 1) and the
 // gate math for its U units, and writes its part of the new h and c back.
 // L = layers, H = hidden, E = embedding, V = vocabulary, U = u1 − u0; gate order i | f | g | o.
 

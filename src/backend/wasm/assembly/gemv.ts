@@ -6,13 +6,13 @@
 // multiply-adds, and sgemm's M = 1 path (rowTimesBt: four rows in place, an address add per load)
 // leaves the FMA latency exposed at about 21–25 GF/s; eight packed rows spill (TurboFan issues a
 // step's loads before its multiply-adds: 8 sums + 8 loaded vectors + x exceed its 15 registers) and
-// ran no faster; six fit in 13 and ran 1.2–1.5× sgemm's M = 1 (28–33 GF/s, 1024 × 512 in L2: 1.23×);
+// ran no faster; six fit in 13 and ran 1.2–1.6× sgemm's M = 1 (27–34 GF/s; 1024 × 512 in L2: 1.23–1.35×);
 // seven were no better; six rows in place, without the packing, were no faster than four.
 // Each row's summation order (one f32x4 sum along k, then its lanes) is sgemm's at M = 1 over the
 // same W (rowTimesBt in ./sgemm.ts) for the rows it takes four at a time (all when 4 divides N), so
 // there the two give the same bits.
 
-import { madd, roundUp } from './sgemm';
+import { addTail, laneSums, madd, roundUp } from './sgemm';
 
 const ROWS: usize = 6;
 
@@ -52,11 +52,11 @@ export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, ad
       s4 = madd(xv, v128.load(p, 64), s4);
       s5 = madd(xv, v128.load(p, 80), s5);
     }
-    let lo = lanes(s0, s1, s2, s3), hi = lanes(s4, s5, s4, s5);
+    let lo = laneSums(s0, s1, s2, s3), hi = laneSums(s4, s5, s4, s5);
     if (k4 < K) {
-      // the last k (fewer than four), one at a time: x past K is never read
-      lo = tail(lo, x, p, k4, K, 0, 1, 2, 3);
-      hi = tail(hi, x, p, k4, K, 4, 5, 4, 5); // lanes 2, 3 repeat rows 4, 5 and are not stored
+      // the last k (fewer than four), one at a time: x past K is never read; row r's are at p + 16·r
+      lo = addTail(lo, x, k4, K, p, p + 16, p + 32, p + 48);
+      hi = addTail(hi, x, k4, K, p + 64, p + 80, p + 64, p + 80); // lanes 2, 3 repeat rows 4, 5, not stored
       p += ROWS * 16;
     }
     const q = y + (j << 2);
@@ -71,29 +71,6 @@ export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, ad
       }
     }
   }
-}
-
-// Lane r = the horizontal sum of s_r (the order rowTimesBt uses).
-// @ts-ignore: decorator
-@inline function lanes(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
-  const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
-  const u23 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
-  return f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
-}
-
-// r + the products of the k in [k4, K) for the panel's rows ra, rb, rc, rd (lanes 0–3) of the k
-// group at p, one k at a time in rowTimesBt's order (each added after the lane sum).
-// @ts-ignore: decorator
-@inline function tail(r: v128, x: usize, p: usize, k4: usize, K: usize, ra: usize, rb: usize, rc: usize, rd: usize): v128 {
-  for (let k = k4; k < K; k++) {
-    const l = k - k4;
-    let bv = f32x4.splat(load<f32>(p + ((ra * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 1, load<f32>(p + ((rb * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 2, load<f32>(p + ((rc * 4 + l) << 2)));
-    bv = f32x4.replace_lane(bv, 3, load<f32>(p + ((rd * 4 + l) << 2)));
-    r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
-  }
-  return r;
 }
 
 // @ts-ignore: decorator

@@ -209,18 +209,8 @@ function rowTimesBt(x: usize, b: usize, ldb: usize, y: usize, N: usize, K: usize
       s2 = madd(xv, v128.load(b2 + o), s2);
       s3 = madd(xv, v128.load(b3 + o), s3);
     }
-    // Lane r of the result is the horizontal sum of s_r.
-    const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
-    const u23 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
-    let r = f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
-    for (let k = k4; k < K; k++) {
-      const o = k << 2;
-      let bv = f32x4.splat(load<f32>(b0 + o));
-      bv = f32x4.replace_lane(bv, 1, load<f32>(b1 + o));
-      bv = f32x4.replace_lane(bv, 2, load<f32>(b2 + o));
-      bv = f32x4.replace_lane(bv, 3, load<f32>(b3 + o));
-      r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + o), bv));
-    }
+    const o4 = k4 << 2;
+    const r = addTail(laneSums(s0, s1, s2, s3), x, k4, K, b0 + o4, b1 + o4, b2 + o4, b3 + o4);
     const q = y + (j << 2);
     v128.store(q, add ? f32x4.add(v128.load(q), r) : r);
   }
@@ -231,6 +221,30 @@ function rowTimesBt(x: usize, b: usize, ldb: usize, y: usize, N: usize, K: usize
     const q = y + (j << 2);
     store<f32>(q, add ? load<f32>(q) + s : s);
   }
+}
+
+// Lane r = the horizontal sum of s_r, as (s[0] + s[2]) + (s[1] + s[3]): the order of every M = 1
+// product here (rowTimesBt, ./gemv.ts), so that they agree bit for bit.
+// @ts-ignore: decorator
+@inline export function laneSums(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u01 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const u23 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(i32x4.shuffle(u01, u23, 0, 1, 4, 5), i32x4.shuffle(u01, u23, 2, 3, 6, 7));
+}
+
+// r + the products of x[k] for k in [k4, K) with four rows, one k at a time after the lane sums; a0..a3
+// point at each row's element k4, the rest of its k following contiguously.
+// @ts-ignore: decorator
+@inline export function addTail(r: v128, x: usize, k4: usize, K: usize, a0: usize, a1: usize, a2: usize, a3: usize): v128 {
+  for (let k = k4; k < K; k++) {
+    const l = (k - k4) << 2;
+    let bv = f32x4.splat(load<f32>(a0 + l));
+    bv = f32x4.replace_lane(bv, 1, load<f32>(a1 + l));
+    bv = f32x4.replace_lane(bv, 2, load<f32>(a2 + l));
+    bv = f32x4.replace_lane(bv, 3, load<f32>(a3 + l));
+    r = f32x4.add(r, f32x4.mul(v128.load32_splat(x + (k << 2)), bv));
+  }
+  return r;
 }
 
 // y[j] (+)= Σ_k x[k]·B[k*ldb + j]: sixteen columns of y in registers while walking down B, then fours,
