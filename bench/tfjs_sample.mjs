@@ -32,6 +32,8 @@ try {
   console.log(JSON.stringify({ runner: 'tfjs', backend, skipped: `@tensorflow/tfjs is not installed (${e.code ?? e.message}); run npm install` }));
   process.exit(0);
 }
+let adapter;
+if (backend === 'webgpu') adapter = await (await import('./tfjs_node_webgpu.mjs')).tfjsWebGPUInNode();
 if (backend === 'wasm') {
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
   const require = createRequire(import.meta.url);
@@ -49,19 +51,24 @@ for (let l = 0; l < L; l++) {
 }
 model.add(tf.layers.dense({ units: V, activation: 'softmax' }));
 
+// Each input is a float32 one-hot made in JavaScript (see bench/tfjs_train.mjs on webgpu and int32);
+// on webgpu the probabilities are read with the asynchronous data() (dataSync there needs OffscreenCanvas).
 let id = 0;
-function next() {
-  const probs = tf.tidy(() => model.predict(tf.oneHot(tf.tensor1d([id], 'int32'), V).reshape([1, 1, V])));
-  const p = probs.dataSync();
+const x = new Float32Array(V);
+async function next() {
+  x.fill(0);
+  x[id] = 1;
+  const probs = tf.tidy(() => model.predict(tf.tensor3d(x, [1, 1, V])));
+  const p = backend === 'webgpu' ? await probs.data() : probs.dataSync();
   probs.dispose();
   let u = Math.random(), i = 0;
   for (; i < V - 1; i++) { u -= p[i]; if (u < 0) break; }
   id = i;
 }
 
-const { units: chars, seconds } = await timed(() => { for (let i = 0; i < 4; i++) next(); return 4; }, Number(a.warmup), Number(a.time));
+const { units: chars, seconds } = await timed(async () => { for (let i = 0; i < 4; i++) await next(); return 4; }, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
-  runner: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs, cell: 'lstm', hidden: H, layers: L, input: 'one-hot', vocab: V, batch: 1,
+  runner: 'tfjs', backend: tf.getBackend(), ...(adapter ? { adapter } : {}), tfjs: tf.version.tfjs, cell: 'lstm', hidden: H, layers: L, input: 'one-hot', vocab: V, batch: 1,
   chars, seconds: +seconds.toFixed(3), us_per_char: (seconds * 1e6) / chars, tensors: tf.memory().numTensors,
 }));

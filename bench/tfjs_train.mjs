@@ -33,7 +33,7 @@ const { values: a } = parseArgs({
   },
 });
 const backend = a.backend, cell = a.cell, H = Number(a.hidden), V = Number(a.vocab), B = Number(a.batch), T = Number(a['seq-len']);
-if (!['cpu', 'wasm'].includes(backend)) throw new Error(`expected --backend cpu or wasm, got ${backend}`);
+if (!['cpu', 'wasm', 'webgpu'].includes(backend)) throw new Error(`expected --backend cpu, wasm or webgpu, got ${backend}`);
 if (!['lstm', 'gru'].includes(cell)) throw new Error(`expected --cell lstm or gru, got ${cell}`);
 
 let tf;
@@ -45,6 +45,8 @@ try {
 }
 // tfjs greets Node users on stdout ("Hi, looks like you are running TensorFlow.js in Node.js"); the
 // runner reads the last JSON line, so the greeting is harmless.
+let adapter;
+if (backend === 'webgpu') adapter = await (await import('./tfjs_node_webgpu.mjs')).tfjsWebGPUInNode();
 if (backend === 'wasm') {
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
   const require = createRequire(import.meta.url);
@@ -59,13 +61,18 @@ model.add(layer({ units: H, returnSequences: true, inputShape: [T, V], recurrent
 model.add(tf.layers.dense({ units: V, activation: 'softmax' }));
 model.compile({ optimizer: tf.train.adam(3e-3), loss: 'categoricalCrossentropy' });
 
-// A small pool of random one-hot batches (inputs and next-token targets), made once.
-const pool = Array.from({ length: 4 }, () => tf.tidy(() => {
-  const ids = tf.randomUniform([B, T + 1], 0, V, 'int32');
-  const x = tf.oneHot(ids.slice([0, 0], [B, T]), V).toFloat();
-  const y = tf.oneHot(ids.slice([0, 1], [B, T]), V).toFloat();
-  return { x, y };
-}));
+// A small pool of random one-hot batches (inputs and next-token targets), made once in JavaScript:
+// float32 from the start, because the webgpu backend's transpose of a tensor cast from int32 (what
+// tf.oneHot returns) fails to compile in Dawn's WGSL ("expected 'f32', got 'i32'").
+function oneHot(ids, from) {
+  const out = new Float32Array(B * T * V);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out[(b * T + t) * V + ids[b * (T + 1) + t + from]] = 1;
+  return tf.tensor3d(out, [B, T, V]);
+}
+const pool = Array.from({ length: 4 }, () => {
+  const ids = Array.from({ length: B * (T + 1) }, () => Math.floor(Math.random() * V));
+  return { x: oneHot(ids, 0), y: oneHot(ids, 1) };
+});
 
 let k = 0, lastLoss = NaN;
 async function step() {
@@ -77,6 +84,6 @@ async function step() {
 const { units: steps, seconds } = await timed(async () => { await step(); return 1; }, Number(a.warmup), Number(a.time));
 
 console.log(JSON.stringify({
-  runner: 'tfjs', backend: tf.getBackend(), tfjs: tf.version.tfjs, cell, hidden: H, layers: 1, input: 'one-hot', vocab: V, batch: B, seq_len: T,
+  runner: 'tfjs', backend: tf.getBackend(), ...(adapter ? { adapter } : {}), tfjs: tf.version.tfjs, cell, hidden: H, layers: 1, input: 'one-hot', vocab: V, batch: B, seq_len: T,
   steps, seconds: +seconds.toFixed(3), tokens_per_sec: (steps * B * T) / seconds, loss: lastLoss, tensors: tf.memory().numTensors,
 }));

@@ -5,6 +5,8 @@ step, under torch.no_grad() (no graph recorded), in eval mode. Each character is
 one token, then draw from softmax(logits) with torch.multinomial.
 
   /usr/bin/python3 bench/torch_sample.py --threads 1 [--hidden 512] [--layers 2] [--warmup 2] [--time 10]
+  python3 bench/torch_sample.py --device cuda   (on a GPU: the model and the draw on the device; reading
+      the drawn character back each step is the one synchronisation, as in every peer)
 
 Prints one JSON line: {runner, torch, threads, ..., chars, seconds, us_per_char}.
 """
@@ -18,6 +20,7 @@ ap.add_argument('--embedding', type=int, default=64)
 ap.add_argument('--vocab', type=int, default=65)
 ap.add_argument('--threads', type=int, default=1)
 ap.add_argument('--blas-threads', type=int, default=0, help="OpenBLAS's threads (default: --threads)")
+ap.add_argument('--device', default='cpu', help='cpu, or cuda on a machine with a GPU')
 ap.add_argument('--warmup', type=float, default=2)
 ap.add_argument('--time', type=float, default=10)
 a = ap.parse_args()
@@ -34,10 +37,10 @@ from torch_charlm import CharModel
 
 torch.set_num_threads(a.threads)
 torch.manual_seed(2)
-model = CharModel(a.vocab, a.cell, a.hidden, a.layers, a.embedding, 0.0).eval()
+model = CharModel(a.vocab, a.cell, a.hidden, a.layers, a.embedding, 0.0).to(a.device).eval()
 
 with torch.no_grad():
-    x = torch.zeros((1, 1), dtype=torch.long)
+    x = torch.zeros((1, 1), dtype=torch.long, device=a.device)
     logits, state = model(x)
 
     def nxt():
@@ -61,6 +64,6 @@ with torch.no_grad():
             break
     seconds = time.perf_counter() - t0
 
-print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'threads': a.threads, 'blas_threads': a.blas_threads or a.threads, 'cell': a.cell, 'hidden': a.hidden,
+print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'device': torch.cuda.get_device_name() if a.device == 'cuda' else 'cpu', 'threads': a.threads, 'blas_threads': a.blas_threads or a.threads, 'cell': a.cell, 'hidden': a.hidden,
                   'layers': a.layers, 'embedding': a.embedding, 'vocab': a.vocab, 'batch': 1, 'chars': chars,
                   'seconds': round(seconds, 3), 'us_per_char': seconds * 1e6 / chars}))

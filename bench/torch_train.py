@@ -6,6 +6,9 @@ linear head, V = 65, batch 32, length 64; cross-entropy, backward, global-norm c
 with weight decay 0, on random tokens.
 
   /usr/bin/python3 bench/torch_train.py --cell lstm --hidden 512 --threads 1 [--warmup 3] [--time 10]
+  python3 bench/torch_train.py --device cuda --hidden 512 --batch 128   (a GPU machine's PyTorch: cuDNN's
+      fused LSTM, AdamW's fused CUDA update; loss.item() each step waits for the GPU, as every peer's
+      step reads its loss)
 
 The thread count is fixed before torch is imported (OMP/OpenBLAS environment variables) and again
 with torch.set_num_threads, so that "1 thread" means one core for every kernel torch calls;
@@ -24,6 +27,7 @@ ap.add_argument('--batch', type=int, default=32)
 ap.add_argument('--seq-len', type=int, default=64)
 ap.add_argument('--threads', type=int, default=1)
 ap.add_argument('--blas-threads', type=int, default=0, help="OpenBLAS's threads (default: --threads)")
+ap.add_argument('--device', default='cpu', help='cpu, or cuda on a machine with a GPU')
 ap.add_argument('--warmup', type=float, default=3)
 ap.add_argument('--time', type=float, default=10)
 a = ap.parse_args()
@@ -47,9 +51,9 @@ if a.cell == 'lstm':  # forget-gate bias 1, split over b_ih and b_hh, as unfold'
     for name, p in model.rnn.named_parameters():
         if name.startswith('bias'):
             p.data[H:2 * H] = 0.5
-model.train()
-opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
-pool = [torch.randint(V, (B, T + 1)) for _ in range(8)]
+model.to(a.device).train()
+opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0, **({'fused': True} if a.device == 'cuda' else {}))
+pool = [torch.randint(V, (B, T + 1), device=a.device) for _ in range(8)]
 k = 0
 last = float('nan')
 
@@ -81,6 +85,6 @@ while True:
     if time.perf_counter() - t0 >= a.time:
         break
 seconds = time.perf_counter() - t0
-print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'threads': a.threads, 'blas_threads': a.blas_threads or a.threads, 'cell': a.cell, 'hidden': H,
+print(json.dumps({'runner': 'torch', 'torch': torch.__version__, 'device': torch.cuda.get_device_name() if a.device == 'cuda' else 'cpu', 'threads': a.threads, 'blas_threads': a.blas_threads or a.threads, 'cell': a.cell, 'hidden': H,
                   'layers': a.layers, 'embedding': a.embedding, 'vocab': V, 'batch': B, 'seq_len': T, 'steps': steps,
                   'seconds': round(seconds, 3), 'tokens_per_sec': steps * B * T / seconds, 'loss': last}))

@@ -16,7 +16,7 @@ import { JOB_OPTIONS, unfoldSample, unfoldTrain } from './webgpu_work.js';
 
 const { values: a } = parseArgs({ options: JOB_OPTIONS });
 const job = { H: Number(a.hidden), B: Number(a.batch), T: Number(a['seq-len']), V: 65, E: 64, warmup: Number(a.warmup), time: Number(a.time) };
-if (!(await u.initWebGPU())) {
+if (!(await u.initWebGPU({ powerPreference: 'high-performance' }))) {
   console.log(JSON.stringify({ runner: 'webgpu-node', skipped: `no WebGPU adapter (${u.webgpuUnavailable})` }));
   process.exit(0);
 }
