@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// TensorFlow.js's side of the sampling-latency benchmark (cpu or wasm backend): two stateful
+// TensorFlow.js's side of the sampling-latency benchmark (cpu, wasm, or webgpu in Node as in tfjs_train.mjs): two stateful
 // tf.layers.lstm of H = 512 (batchInputShape [1, 1, V], so the state carries from call to call) →
 // dense softmax over V = 65, fed one-hot characters one at a time with model.predict (no gradient
 // tape), each character drawn from the softmax in JavaScript. The .wasm files load from node_modules.

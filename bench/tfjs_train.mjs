@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// TensorFlow.js's side of the training-throughput benchmark, on its pure-JavaScript `cpu` backend or
-// its WebAssembly `wasm` backend (XNNPACK, SIMD, one thread in Node). The model is the Keras way of
+// TensorFlow.js's side of the training-throughput benchmark, on its pure-JavaScript `cpu` backend, its
+// WebAssembly `wasm` backend (XNNPACK, SIMD, one thread in Node), or its `webgpu` backend in Node (Dawn
+// through the `webgpu` package: bench/tfjs_node_webgpu.mjs; the GPU rows, bench/gpu_run.sh). The model is the Keras way of
 // writing unfold's char model: one-hot input [B, T, V] → tf.layers.lstm / gru (returnSequences) →
 // dense softmax over V, categorical cross-entropy, Adam at 3e-3, batch 32 × length 64, random tokens.
 // One-hot rather than an embedding layer because the wasm backend has no gradient for the gather an
