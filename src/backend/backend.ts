@@ -84,8 +84,12 @@ export interface Backend {
   softmaxRows(x: Storage, rows: number, n: number, out: Storage, log: boolean): void;
   /** out = x with its axes reordered: out axis i is x axis perm[i]. */
   permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void;
-  /** dst[dstOff + i] = src[srcOff + i] for i < n (the ranges may overlap when src is dst). */
-  copy(src: Storage, srcOff: number, dst: Storage, dstOff: number, n: number): void;
+  /**
+   * dst[dstOff + r·dstStride + i] = src[srcOff + r·srcStride + i] for r < rows, i < n: one run of n
+   * by default (the ranges may then overlap when src is dst), or a block of rows in one call, as
+   * slices and concatenations along inner axes need (src and dst then different storages).
+   */
+  copy(src: Storage, srcOff: number, dst: Storage, dstOff: number, n: number, rows?: number, srcStride?: number, dstStride?: number): void;
   /** dst[dstOff + i] += src[srcOff + i] for i < n. */
   addInto(src: Storage, srcOff: number, dst: Storage, dstOff: number, n: number): void;
   /** x[off + i] = value for i < n. */

@@ -104,6 +104,16 @@ function pointwiseCases(): KernelCase[] {
     be.fill(filled, -3, 0, 9);
     return [a, b, whole, filled];
   }));
+  out.push(caseOf('copy of row blocks (slices and concatenations along inner axes)', 4, (be, rng) => {
+    const a = dev(be, rand(rng, 7 * 40)); // [7, 40]
+    const cols = new Storage('float32', 7 * 12), wide = dev(be, rand(rng, 7 * 50)), whole = new Storage('float32', 7 * 40);
+    be.copy(a, 5, cols, 0, 12, 7, 40, 12);   // columns 5..16 of every row
+    be.copy(a, 3, wide, 30, 9, 6, 40, 50);   // into a window of another matrix, its other values kept
+    be.copy(a, 0, whole, 0, 40, 7, 40, 40);  // rows laid end to end: the whole matrix
+    const short = new Storage('float32', 4 * 3);
+    be.copy(a, 37, short, 0, 3, 4, 80, 3);   // a stride of two rows
+    return [cols, wide, whole, short];
+  }));
   return out;
 }
 

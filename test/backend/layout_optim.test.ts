@@ -25,6 +25,19 @@ test('reference gather and scatter-add on a case worked by hand', () => {
   assert.deepEqual(Array.from(t), [4, 5, 1, 1, 7, 9]);
 });
 
+test('reference copy of row blocks on cases worked by hand (short rows by the loop, long rows by views)', () => {
+  const src = Float64Array.from({ length: 12 }, (_, i) => i); // [3, 4]
+  const cols = new Float64Array(6);
+  layout.copyRows(src, 1, 4, cols, 0, 2, 3, 2); // columns 1..2 of each row
+  assert.deepEqual(Array.from(cols), [1, 2, 5, 6, 9, 10]);
+  const wide = new Float64Array(12).fill(-1);
+  layout.copyRows(Float64Array.from([7, 8, 9, 10]), 0, 2, wide, 2, 6, 2, 2); // [2, 2] into columns 2..3 of a [2, 6]
+  assert.deepEqual(Array.from(wide), [-1, -1, 7, 8, -1, -1, -1, -1, 9, 10, -1, -1]);
+  const long = Float64Array.from({ length: 200 }, (_, i) => i), out = new Float64Array(80);
+  layout.copyRows(long, 10, 100, out, 0, 40, 2, 40); // rows of 40 (the view path)
+  assert.deepEqual(Array.from(out), [...Array.from({ length: 40 }, (_, i) => 10 + i), ...Array.from({ length: 40 }, (_, i) => 110 + i)]);
+});
+
 test('gather and scatter-add equal the reference bit for bit on every backend', () => onEveryBackend((be, name) => {
   const rng = new Rng(3);
   for (const W of [1, 3, 5, 17, 64]) for (const V of [1, 5, 65]) for (const n of [1, 3, 17, 2048]) {

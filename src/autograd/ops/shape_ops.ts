@@ -65,11 +65,12 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const shape = x.shape.map((d, i) => (i === a ? len : d));
   const be = getBackend();
   const data = new Storage(x.dtype, outer * len * inner);
-  for (let o = 0; o < outer; o++) be.copy(x.storage, (o * size + start) * inner, data, o * len * inner, len * inner);
+  // x as [outer, size·inner] rows, of which each keeps the run start·inner … end·inner: one block copy
+  be.copy(x.storage, start * inner, data, 0, len * inner, outer, size * inner, len * inner);
   return record('slice', data, shape, [x], (g) => {
     if (outer === 1) return [{ offset: start * inner, data: g }];
     const gx = new Storage(x.dtype, x.size);
-    for (let o = 0; o < outer; o++) be.copy(g, o * len * inner, gx, (o * size + start) * inner, len * inner);
+    be.copy(g, 0, gx, start * inner, len * inner, outer, len * inner, size * inner);
     return [gx];
   });
 }
@@ -107,14 +108,14 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   for (const t of xs) {
     starts.push(at);
     const w = t.shape[a] * inner;
-    for (let o = 0; o < outer; o++) be.copy(t.storage, o * w, data, (o * total + at) * inner, w);
+    be.copy(t.storage, 0, data, at * inner, w, outer, w, total * inner);
     at += t.shape[a];
   }
   return record('concat', data, shape, xs, (g) => xs.map((t, k) => {
     if (!t.requiresGrad) return null;
     const w = t.shape[a] * inner;
     const gt = new Storage(t.dtype, t.size);
-    for (let o = 0; o < outer; o++) be.copy(g, (o * total + starts[k]) * inner, gt, o * w, w);
+    be.copy(g, starts[k] * inner, gt, 0, w, outer, total * inner, w);
     return gt;
   }));
 }

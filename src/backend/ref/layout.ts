@@ -3,6 +3,14 @@
 
 import type { FloatArray } from '../dtype.js';
 
+/** dst[dstOff + r·dstStride + i] = src[srcOff + r·srcStride + i] for r < rows, i < n (distinct ranges when src is dst). */
+export function copyRows(src: FloatArray, srcOff: number, srcStride: number, dst: FloatArray, dstOff: number, dstStride: number, rows: number, n: number): void {
+  for (let r = 0, a = srcOff, b = dstOff; r < rows; r++, a += srcStride, b += dstStride) {
+    if (n >= 32) dst.set(src.subarray(a, a + n), b); // below ~32 elements a view costs more than the loop
+    else for (let i = 0; i < n; i++) dst[b + i] = src[a + i];
+  }
+}
+
 /** out = x permuted so that out axis i is x axis perm[i]. */
 export function permute(x: FloatArray, shape: readonly number[], perm: readonly number[], out: FloatArray): void {
   const rank = shape.length;

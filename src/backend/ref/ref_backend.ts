@@ -30,9 +30,10 @@ export const refBackend: Backend = {
   maxAxis: (x, outer, size, inner, o, arg) => reduce.maxAxis(x.read(), outer, size, inner, out(o, x), arg),
   softmaxRows: (x, rows, n, o, log) => reduce.softmaxRows(x.read(), rows, n, out(o, x), log),
   permute: (x, shape, perm, o) => layout.permute(x.read(), shape, perm, out(o, x)),
-  copy: (src, srcOff, dst, dstOff, n) => {
+  copy: (src, srcOff, dst, dstOff, n, rows = 1, srcStride = n, dstStride = n) => {
     const s = src.read(), d = dst.write();
-    d.set(s === d ? s.slice(srcOff, srcOff + n) : s.subarray(srcOff, srcOff + n), dstOff);
+    if (rows === 1) d.set(s === d ? s.slice(srcOff, srcOff + n) : s.subarray(srcOff, srcOff + n), dstOff);
+    else layout.copyRows(s, srcOff, srcStride, d, dstOff, dstStride, rows, n);
   },
   addInto: (src, srcOff, dst, dstOff, n) => {
     const s = src.read(), d = dst.write();

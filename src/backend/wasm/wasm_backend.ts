@@ -10,6 +10,7 @@
 import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
+import { copyRows } from '../ref/layout.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
 import { PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
@@ -217,13 +218,16 @@ export const wasmBackend: Backend = {
     byRows(rows, n, (lo, hi) => [hi - lo, n, xp + 4 * lo * n, op + 4 * lo * n, +log], 'softmaxRows', e.softmaxRows);
   },
 
-  copy(src, srcOff, dst, dstOff, n) {
+  copy(src, srcOff, dst, dstOff, n, rows = 1, srcStride = n, dstStride = n) {
     const m = on(src, dst);
-    if (m === null) { refBackend.copy(src, srcOff, dst, dstOff, n); return; }
+    if (m === null) { refBackend.copy(src, srcOff, dst, dstOff, n, rows, srcStride, dstStride); return; }
     const h = m[1];
     const s = h.readPtr(src) >> 2;
-    const d = (dstOff === 0 && n === dst.length && src !== dst ? h.overwritePtr(dst) : h.writePtr(dst)) >> 2;
-    h.f32().copyWithin(d + dstOff, s + srcOff, s + srcOff + n);
+    const covers = dstOff === 0 && src !== dst && rows * n === dst.length && (rows === 1 || dstStride === n);
+    const d = (covers ? h.overwritePtr(dst) : h.writePtr(dst)) >> 2;
+    const f = h.f32();
+    if (rows === 1) f.copyWithin(d + dstOff, s + srcOff, s + srcOff + n);
+    else copyRows(f, s + srcOff, srcStride, f, d + dstOff, dstStride, rows, n);
   },
 
   addInto(src, srcOff, dst, dstOff, n) {

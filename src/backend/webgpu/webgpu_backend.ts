@@ -28,7 +28,7 @@ import { encodeGemm, onGpu, submit } from './encode.js';
 import { f32Bits } from './shader.js';
 import { addIntoBody, affineBody, binaryBody, fillBody, powScalarBody, unaryBody, unaryGradBody } from './kernels/elementwise.js';
 import { colSumsBody, crossEntropyBackwardBody, crossEntropyForwardBody, maxAxisBackwardBody, maxAxisBody, softmaxRowsBody, sumSquaresBody, sumToBody } from './kernels/reduce.js';
-import { gatherRowsBody, permuteBody, scatterAddRowsBody, scatterGroups } from './kernels/layout.js';
+import { copyRowsBody, gatherRowsBody, permuteBody, scatterAddRowsBody, scatterGroups } from './kernels/layout.js';
 import { adamBody, sgdBody } from './kernels/optim.js';
 import { webgpuRecurrent } from './recurrent.js';
 
@@ -161,9 +161,15 @@ export const webgpuBackend: Backend = {
       [x.length, shape.length, ...perm.map((p) => shape[p]), ...perm.map((p) => inStrides[p])], grid(x.length)));
   },
 
-  copy(src, srcOff, dst, dstOff, n) {
+  copy(src, srcOff, dst, dstOff, n, rows = 1, srcStride = n, dstStride = n) {
     const d = onGpu(src, dst);
-    if (d === null || n <= 0) { refBackend.copy(src, srcOff, dst, dstOff, n); return; }
+    if (d === null || n <= 0 || rows <= 0 || (rows > 1 && src.root === dst.root)) { refBackend.copy(src, srcOff, dst, dstOff, n, rows, srcStride, dstStride); return; }
+    if (rows > 1) {
+      const covers = dstOff === 0 && dstStride === n && rows * n === dst.length;
+      submit(d, (c) => c.dispatch('copyRows', copyRowsBody, [['src', src, 'read', srcOff], ['dst', dst, covers ? 'overwrite' : 'write', covers ? undefined : dstOff]],
+        [rows, n, srcStride, dstStride], grid(rows * n)));
+      return;
+    }
     submit(d, (c) => {
       const s = c.buffer(src, 'read');
       const t = c.buffer(dst, dstOff === 0 && n === dst.length && src.root !== dst.root ? 'overwrite' : 'write');

@@ -101,19 +101,23 @@ export class MDLSTM extends Module {
     if (x.rank !== 4 || x.shape[1] !== I) throw new Error(`MDLSTM: expected input of shape [N, ${I}, H, W], got ${formatShape(x.shape)}`);
     const [N, , H, W] = x.shape, P = H * W, G = GATES * Hd;
     if (N === 0 || P === 0) throw new Error(`MDLSTM: expected a non-empty input, got ${formatShape(x.shape)}`);
-    const { diagonals, gather, scatter } = this.wavefront(H, W);
+    const { diagonals, order, scatter } = this.wavefront(H, W);
     // Input projections of every pixel for every direction in one product: [D, P·N, 5H] → rows (k, p).
     const pixels = reshape(permute(reshape(x, [N, I, P]), [2, 0, 1]), [1, P * N, I]); // [1, P·N, I]
     const wIh = stack(this.weightsIh.map((w) => transpose(w)));                        // [D, I, 5H]
     const wHh = stack(this.weightsHh.map((w) => transpose(w)));                        // [D, 2H, 5H]
     const bias = unsqueeze(stack(this.biases), 1);                                     // [D, 1, 5H]
     const xp = reshape(add(matmul(pixels, wIh), bias), [D * P, N * G]);                // [D·P, N·5H]
+    // Rows in diagonal order, so that each diagonal reads a contiguous block: a slice of the leading
+    // axis, whose gradient is that block alone (a gather per diagonal would scatter into a zero
+    // gradient of all of xp once per diagonal).
+    const xd = selectRows(xp, order);                                                  // [D·P, N·5H]
     const zero = zeros([D, 1, N, Hd], { dtype: x.dtype });
     const hs: Tensor[] = [];
     let h: Tensor | null = null, c: Tensor | null = null; // previous diagonal: [D, len', N, H]
-    diagonals.forEach(({ lo, hi }, d) => {
+    diagonals.forEach(({ lo, hi, offset }, d) => {
       const len = hi - lo + 1;
-      let gates = reshape(selectRows(xp, gather[d]), [D, len * N, G]); // [D, len·N, 5H]
+      let gates = reshape(slice(xd, 0, D * offset, D * (offset + len)), [D, len * N, G]); // [D, len·N, 5H]
       let cUp: Tensor | null = null, cLeft: Tensor | null = null;
       if (h !== null && c !== null) {
         // Previous diagonal padded to rows lo − 1 … hi: a zero row before it when this one starts

@@ -39,6 +39,8 @@ export interface WavefrontTables {
   diagonals: Diagonal[];
   /** For diagonal d: [D · len_d] rows k·H·W + pixel, direction-major (what each cell reads). */
   gather: Int32Array[];
+  /** Every diagonal's gather rows end to end ([D · H·W]): diagonal d's start at row D · offset_d. */
+  order: Int32Array;
   /** [H·W · D]: for pixel p and direction k (p-major), the row k·H·W + position of p in direction k's diagonal order. */
   scatter: Int32Array;
 }
@@ -58,5 +60,7 @@ export function wavefrontTables(H: number, W: number, D: number): WavefrontTable
     }
     return idx;
   });
-  return { diagonals: diags, gather, scatter };
+  const order = new Int32Array(D * P);
+  gather.forEach((idx, d) => order.set(idx, D * diags[d].offset));
+  return { diagonals: diags, gather, order, scatter };
 }

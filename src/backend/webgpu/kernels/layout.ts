@@ -20,6 +20,14 @@ export const permuteBody = `${HEAD}
   $out[i] = $x[at];
 }`;
 
+/** dst[r·dstStride + k] = src[r·srcStride + k] for r < rows, k < n (the operands' offsets hold srcOff and dstOff). Params: rows, n, srcStride, dstStride. */
+export const copyRowsBody = `${HEAD}
+  let n = p(1u);
+  if (i >= p(0u) * n) { return; }
+  let r = i / n;
+  $dst[r * p(3u) + i % n] = $src[r * p(2u) + i % n];
+}`;
+
 /** out[r, :] = table[index[r], :]. Params: rows, width, then rows indices. */
 export const gatherRowsBody = `${HEAD}
   let w = p(1u);
