@@ -4,7 +4,8 @@
 # H = 128, 512, 1024 and batch 32, 128, and batch-1 sampling (1 layer, H as above), for
 #   unfold's webgpu backend in Node (Dawn, the `webgpu` package), TensorFlow.js's webgpu backend in Node
 #   (the same Dawn and adapter), and PyTorch on CUDA (cuDNN's LSTM, fused AdamW).
-# TensorFlow.js's webgl backend needs a browser, which such a machine may not have.
+# TensorFlow.js's webgl backend needs a browser, which such a machine may not have. First, the shared
+# WebGPU test suite on that GPU (its result line: {label: 'suite', rc, result: {pass, fail, adapter}}).
 # Uses the folder bench/gpu_pack.sh made (default .gpu/): its node when none is installed.
 #
 #   bash bench/gpu_run.sh [.gpu] [results.jsonl]     env: TIME (s per figure, 4), WARMUP (2), SIZES, PY (python3)
@@ -32,6 +33,12 @@ fig() {
   fi
   echo "{\"label\":\"$label\",\"rc\":$rc,\"result\":$line}" | tee -a "$out"
 }
+# The kernel cases and training checks on this GPU (node:test's summary lines read into one result).
+log=$(timeout 300 "$NODE" --test "$dir/b/webgpu_suite.test.mjs" 2>&1); rc=$?
+printf '%s\n' "$log" | tail -40 > "$(dirname "$out")/suite.log"
+pass=$(printf '%s\n' "$log" | sed -n 's/^# pass //p'); fail=$(printf '%s\n' "$log" | sed -n 's/^# fail //p'); skip=$(printf '%s\n' "$log" | sed -n 's/^# skipped //p')
+adapter=$(printf '%s\n' "$log" | sed -n 's/.*# adapter: \([^;]*\);.*/\1/p' | head -1)
+echo "{\"label\":\"suite\",\"rc\":$rc,\"result\":{\"pass\":${pass:-0},\"fail\":${fail:-0},\"skipped\":${skip:-0},\"adapter\":\"$adapter\"}}" | tee -a "$out"
 # Is there a GPU adapter at all? Without one the WebGPU figures would be SwiftShader's or nothing.
 fig probe "$NODE" -e "import('./$dir/b/webgpu_node.mjs').catch(e => { console.log(JSON.stringify({ error: String(e) })); })" --input-type=module -- --hidden 8 --batch 1 --seq-len 2 --warmup 0 --time 0.1
 for s in $SIZES; do
