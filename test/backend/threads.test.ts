@@ -58,6 +58,33 @@ for (const cell of ['lstm', 'gru', 'rnn'] as const) {
   });
 }
 
+test('how long idle workers spin changes nothing computed: no spin at all, and a long one, give the one-thread bits', { skip: noWasm }, () => {
+  const before = getBackend(), threads = threadCount();
+  setBackend(wasmBackend);
+  try {
+    const config: CharModelConfig = { vocabSize: 70, cell: 'gru', hiddenSize: 96, numLayers: 1, embeddingSize: 16, dropout: 0 };
+    const one = train(config, 1, 24, 40);
+    setThreads(2);
+    const pool = wasmPool();
+    assert.ok(pool !== null, 'two threads: a pool');
+    const was = pool.spin;
+    try {
+      for (const spin of [0, 5_000_000]) {
+        pool.spin = spin;
+        assert.equal(pool.spin, spin);
+        const many = train(config, 2, 24, 40);
+        assert.deepEqual(many.losses, one.losses, `spin ${spin}: losses`);
+        many.params.forEach((p, i) => assert.deepEqual(p, one.params[i], `spin ${spin}: parameter ${i}`));
+      }
+    } finally {
+      pool.spin = was;
+    }
+  } finally {
+    setThreads(threads);
+    setBackend(before);
+  }
+});
+
 test('UNFOLD_THREADS sets the count, 1 runs without workers, and a bad value names what was expected', { skip: noWasm }, () => {
   const url = new URL('../../src/backend/wasm/module.js', import.meta.url).href;
   const probe = (v: string): { status: number | null; out: string; err: string } => {
