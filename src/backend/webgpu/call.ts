@@ -93,7 +93,7 @@ export class Call {
     const blockBytes = (d: Pending): number => Math.max(d.meta.byteLength, 4);
     let total = 0;
     for (const step of this.steps) if ('pass' in step) for (const d of step.pass) total += Math.ceil(blockBytes(d) / align) * align;
-    const metaBuf = total > 0 ? gpu.createBuffer({ size: total, usage: STORAGE | COPY_DST }) : null;
+    const metaBuf = total > 0 ? this.dev.metaBuffer(total) : null;
     if (metaBuf !== null) {
       const all = new Uint32Array(total / 4);
       let at = 0;
@@ -117,7 +117,6 @@ export class Call {
       pass.end();
     }
     gpu.queue.submit([enc.finish()]);
-    metaBuf?.destroy(); // freed once the submitted work is done
     for (const t of this.temps) t.destroy();
     this.dev.submitted();
   }

@@ -33,6 +33,9 @@ function sizeClass(bytes: number): number {
   return Math.ceil(b / (1 << 20)) * (1 << 20);
 }
 
+/** Parameter-block buffers used in turn by successive calls (see GpuDevice.metaBuffer). */
+const META_RING = 16;
+
 /** An error for a synchronous read of values that only the GPU holds. */
 export function gpuOnlyError(what: string): Error {
   return new Error(`${what}: the values live in GPU memory (webgpu backend), and WebGPU reads back only asynchronously;`
@@ -71,6 +74,30 @@ export class GpuDevice implements Device {
       this.pipelines.set(key, p);
     }
     return p;
+  }
+
+  private readonly metas: (GPUBuffer | null)[] = new Array<GPUBuffer | null>(META_RING).fill(null);
+  private metaAt = 0;
+
+  /**
+   * The buffer a call's parameter blocks go into, at least `bytes` long, taken in turn from a ring of
+   * META_RING buffers and written with queue.writeBuffer, which the queue orders after the work
+   * already submitted, so a call never overwrites parameters an earlier call still reads. A ring
+   * rather than a buffer made per call (a creation and a destruction each time) or one buffer for
+   * every call (each call's upload then waits for the previous call's reads). A buffer grows by
+   * doubling; the old one is destroyed, which WebGPU defers until the work that uses it is done.
+   * On SwiftShader, alternated runs of the char-model step measured the same as per-call buffers;
+   * what it saves on a GPU is not measured yet.
+   */
+  metaBuffer(bytes: number): GPUBuffer {
+    const k = this.metaAt;
+    this.metaAt = (k + 1) % META_RING;
+    let b = this.metas[k];
+    if (b === null || b.size < bytes) {
+      b?.destroy();
+      b = this.metas[k] = this.gpu.createBuffer({ size: Math.max(4096, 2 ** Math.ceil(Math.log2(bytes))), usage: STORAGE | COPY_DST });
+    }
+    return b;
   }
 
   /** A new call to build dispatches into. */
