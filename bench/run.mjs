@@ -12,7 +12,10 @@
 //
 // WebGPU (bench/webgpu_browser.mjs): unfold's webgpu backend beside TensorFlow.js's webgl (and webgpu,
 // when installed) in one headless Chromium, LSTM training at H = 128, 512 × batch 32, 128 and batch-1
-// sampling; on a software adapter (SwiftShader, no GPU) those figures only show that it runs.
+// sampling; on a software adapter (SwiftShader, no GPU) those figures only show that it runs. In Node
+// (webgpu-node): unfold and TensorFlow.js's webgpu backend on the same Dawn adapter, and PyTorch CUDA
+// where there is one. On a machine with a GPU but no npm registry, bench/gpu_pack.sh and gpu_run.sh
+// run the same Node rows from one folder (BENCHMARKS.md, "On a GPU").
 //
 // Peers: PyTorch CPU (Debian's python3-torch; 1 thread, 1 thread with OpenBLAS on 2, and 2 threads, the best one marked), TensorFlow.js
 // cpu and wasm backends (one-hot input), brain.js (batch 1), and for sampling onnxruntime-node (CPU;
@@ -237,7 +240,8 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 // WebGPU in a browser: one run per (H, batch), each measuring unfold and TensorFlow.js in one page;
-// and in Node through the optional `webgpu` package (unfold only: TensorFlow.js has no GPU backend there).
+// and in Node through the optional `webgpu` package: unfold, TensorFlow.js's webgpu backend on the same
+// Dawn (bench/tfjs_node_webgpu.mjs), and PyTorch on CUDA where the machine has it (else skipped).
 const WEBGPU = opt['gpu-sizes'] === undefined ? [[128, 32], [128, 128], [512, 32], [512, 128], [1024, 32], [1024, 128]]
   : opt['gpu-sizes'].split(',').map((pair) => {
     const m = /^(\d+)x(\d+)$/.exec(pair.trim());
@@ -252,6 +256,10 @@ for (const [h, b] of WEBGPU) {
   if (only.includes('webgpu-node')) {
     jobs.push({ id: `webgpu-node-${h}-${b}`, kind: 'webgpu', row: 'webgpu-node', config: `${h}x${b}`, cmd: node,
       args: [bench('webgpu_node.mjs'), '--hidden', String(h), '--batch', String(b), ...timing] });
+    jobs.push({ id: `tfjs-webgpu-node-${h}-${b}`, kind: 'webgpu', row: 'tfjs-webgpu-node', config: `${h}x${b}`, cmd: node,
+      args: [bench('tfjs_train.mjs'), '--backend', 'webgpu', '--hidden', String(h), '--batch', String(b), ...timing] });
+    jobs.push({ id: `torch-cuda-${h}-${b}`, kind: 'webgpu', row: 'torch-cuda', config: `${h}x${b}`, cmd: PY,
+      args: [bench('torch_train.py'), '--device', 'cuda', '--hidden', String(h), '--batch', String(b), ...timing] });
   }
 }
 // Memory over 10,000 steps of plain library code (no dispose): the README's training loop, and a
@@ -432,17 +440,19 @@ if (gpuRuns.length) {
   out('length 64; unfold AdamW with clip 5, awaiting its loss once per step; TensorFlow.js Adam, one-hot input, in the same page) and unfold\'s batch-1 sampling.');
   if (adapter?.software) out('**Software adapter (SwiftShader, the CPU emulating a GPU): these figures only show that the path runs; they say nothing of GPU speed.**');
   out();
-  out('| H × batch | unfold webgpu, Chromium | unfold webgpu, Node | TensorFlow.js webgl | TensorFlow.js webgpu | unfold (Chromium) / best tfjs | unfold sampling, µs/char (Chromium / Node) |');
-  out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out('| H × batch | unfold webgpu, Chromium | unfold webgpu, Node | TensorFlow.js webgl | TensorFlow.js webgpu | TensorFlow.js webgpu, Node | PyTorch CUDA | unfold (Chromium) / best tfjs | unfold sampling, µs/char (Chromium / Node) |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const cell = (x) => (x === undefined ? '–' : x.skipped ? `– (${x.skipped})` : fmt(x.tokens_per_sec));
   const why = (r) => (r === undefined ? '–' : r.error || !r.result ? `– (${(r.error ?? 'no result').replace(/\|/g, '/')})` : undefined);
   for (const config of [...new Set(gpuRuns.map((r) => r.config))]) {
     const page = gpuRuns.find((r) => r.config === config && r.row === 'webgpu');
     const nodeRun = gpuRuns.find((r) => r.config === config && r.row === 'webgpu-node');
+    const tfNode = gpuRuns.find((r) => r.config === config && r.row === 'tfjs-webgpu-node');
+    const cuda = gpuRuns.find((r) => r.config === config && r.row === 'torch-cuda');
     const x = page?.result ?? {}, y = nodeRun?.result ?? {};
     const best = Math.max(x.tfjs_webgl?.tokens_per_sec ?? 0, x.tfjs_webgpu?.tokens_per_sec ?? 0);
     const sampling = `${x.unfold_sample ? fmt(x.unfold_sample.us_per_char) : '–'} / ${y.unfold_sample ? fmt(y.unfold_sample.us_per_char) : '–'}`;
-    out(`| ${config.replace('x', ' × ')} | ${why(page) ?? cell(x.unfold)} | ${why(nodeRun) ?? (y.skipped ? `– (${y.skipped})` : cell(y.unfold))} | ${cell(x.tfjs_webgl)} | ${cell(x.tfjs_webgpu)} | ${best > 0 && x.unfold?.tokens_per_sec ? ratio(x.unfold.tokens_per_sec / best) : '–'} | ${sampling} |`);
+    out(`| ${config.replace('x', ' × ')} | ${why(page) ?? cell(x.unfold)} | ${why(nodeRun) ?? (y.skipped ? `– (${y.skipped})` : cell(y.unfold))} | ${cell(x.tfjs_webgl)} | ${cell(x.tfjs_webgpu)} | ${tfNode === undefined ? '–' : why(tfNode) ?? cell(tfNode.result)} | ${cuda === undefined ? '–' : why(cuda) ?? cell(cuda.result)} | ${best > 0 && x.unfold?.tokens_per_sec ? ratio(x.unfold.tokens_per_sec / best) : '–'} | ${sampling} |`);
   }
   out();
 }

@@ -40,6 +40,10 @@ for var in ('OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
 import torch
 import torch.nn as nn
 
+if a.device == 'cuda' and not torch.cuda.is_available():
+    print(json.dumps({'runner': 'torch', 'device': 'cuda', 'skipped': 'no CUDA device here'}))
+    sys.exit(0)
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))
 from torch_charlm import CharModel  # the PyTorch twin of unfold's CharModel
 
