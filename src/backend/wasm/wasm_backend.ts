@@ -11,6 +11,7 @@ import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { copyRows } from '../ref/layout.js';
+import { packedWeight } from './packed_weights.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
 import { PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
@@ -87,6 +88,11 @@ export const wasmBackend: Backend = {
     const [e, h] = m;
     const a = h.readPtr(A) + 4 * aOff, b = h.readPtr(B) + 4 * bOff;
     const c = (acc ? h.writePtr(C) : outPtr(h, C, cOff === 0 ? M * N : -1, A, B)) + 4 * cOff;
+    if (M === 1 && tB && bOff === 0) {
+      // a batch-1 product with a weight that stays put: one contiguous stream (./packed_weights.ts)
+      const pw = packedWeight(e, h, B, N, K);
+      if (pw !== 0) { e.gemvPacked(N, K, a, pw, c, acc); return; }
+    }
     const pool = 2 * M * N * K >= PARALLEL_FLOPS ? wasmPool() : null;
     const lda = tA ? M : K, ldb = tB ? K : N;
     // Cut C into blocks of rows (or, for few rows, of columns), each computed in place.

@@ -1,0 +1,57 @@
+// Packed-rows copies of weights for batch-1 products (y = x·Wᵀ at M = 1, the input and output
+// projections of a loop that calls model.forward one token at a time). Read in place, a weight
+// streams as four rows side by side (sgemm's M = 1 path), about 10 GB/s on this machine's Zen 3 for
+// a 2-layer LSTM H = 512 whose 13 MB of weights do not fit in L2; packed six rows at a time
+// (./assembly/gemv.ts) it is one contiguous stream, as charStepper reads it. The copy is made on the
+// second product that finds the weight unchanged (its Storage version), so a training loop, whose
+// weights change every step, never pays for packing; it is rebuilt when the version moves and freed
+// with the weight (FinalizationRegistry). gemvPacked gives sgemm's bits at M = 1 when 4 divides N,
+// the only case served here.
+
+import type { Storage } from '../storage.js';
+import type { WasmHeap } from './heap.js';
+import type { WasmExports } from './module.js';
+
+interface Packed {
+  /** The weight version the copy (or the sighting, while ptr is 0) is of. */
+  version: number;
+  /** The packed block in linear memory, 0 until packed. */
+  ptr: number;
+}
+
+const packs = new WeakMap<Storage, Packed>();
+const blocks = new Map<Packed, WasmHeap>();
+const freed = new FinalizationRegistry<{ entry: Packed }>(({ entry }) => {
+  const h = blocks.get(entry);
+  if (h !== undefined && entry.ptr !== 0) h.free(entry.ptr);
+  blocks.delete(entry);
+});
+
+/**
+ * The address of W [N, K] (the whole of root storage w, row-major) packed for gemvPacked, or 0
+ * where this product should read W in place: N not a multiple of 4, a view, or the first sighting of
+ * this version of W.
+ */
+export function packedWeight(e: WasmExports, h: WasmHeap, w: Storage, N: number, K: number): number {
+  if (N % 4 !== 0 || w.base !== null || w.length !== N * K) return 0;
+  const wp = h.readPtr(w); // brings the values in (and so settles the version) before it is compared
+  let p = packs.get(w);
+  if (p === undefined) {
+    p = { version: w.version, ptr: 0 };
+    packs.set(w, p);
+    freed.register(w, { entry: p });
+    return 0;
+  }
+  if (p.version !== w.version) {
+    // changed since: a sighting again (a weight that changes between products is not packed)
+    if (p.ptr !== 0) { h.free(p.ptr); p.ptr = 0; blocks.delete(p); }
+    p.version = w.version;
+    return 0;
+  }
+  if (p.ptr === 0) {
+    p.ptr = h.alloc(e.packedRowsBytes(N, K));
+    blocks.set(p, h);
+    e.packRows(N, K, wp, K, p.ptr);
+  }
+  return p.ptr;
+}
