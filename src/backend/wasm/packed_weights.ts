@@ -1,5 +1,6 @@
-// Packed-rows copies of weights for batch-1 products (y = x·Wᵀ at M = 1, the input and output
-// projections of a loop that calls model.forward one token at a time). Read in place, a weight
+// Packed-rows copies of weights for batch-1 products (y = x·Wᵀ at M = 1: the input and output
+// projections of a loop that calls model.forward one token at a time, through gemm, and the recurrent
+// W_hh of a one-row forward loop, through forwardStep in ./assembly/gemv.ts). Read in place, a weight
 // streams as four rows side by side (sgemm's M = 1 path), about 10 GB/s on this machine's Zen 3 for
 // a 2-layer LSTM H = 512 whose 13 MB of weights do not fit in L2; packed six rows at a time
 // (./assembly/gemv.ts) it is one contiguous stream, as charStepper reads it. The copy is made on the

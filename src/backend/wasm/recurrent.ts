@@ -11,6 +11,7 @@ import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
 import { PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
+import { packedWeight } from './packed_weights.js';
 
 type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward' | 'lstmCell'>;
 
@@ -49,9 +50,11 @@ function batchCut(B: number, flops: number): [number, number][] {
 }
 
 // Per part, a block for W_hh packed as the loop packs it ([N, K] op(B) of its products), or 0 where
-// the part has too few rows to pack it.
-function packedWeights(tmp: Temps, e: WasmExports, cut: [number, number][], N: number, K: number): number[] {
-  return cut.map(([b0, b1]) => (b1 - b0 >= TILE_ROWS ? tmp.take(e.packedBBytes(N, K)) : 0));
+// the part has too few rows to pack it; a one-row part of a forward loop gets `oneRow`, the weight's
+// kept packed-rows copy (./packed_weights.ts; 0 where there is none), which its steps read with
+// gemvPacked (forwardStep in ./assembly/gemv.ts).
+function packedWeights(tmp: Temps, e: WasmExports, cut: [number, number][], N: number, K: number, oneRow = 0): number[] {
+  return cut.map(([b0, b1]) => (b1 - b0 >= TILE_ROWS ? tmp.take(e.packedBBytes(N, K)) : b1 - b0 === 1 ? oneRow : 0));
 }
 
 // Runs fn over the cut, one part per thread (here only when there is one part).
@@ -70,7 +73,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const pw = packedWeights(tmp, e, cut, G, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
+    const pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp], e.lstmForwardSeq);
     tmp.free();
   },
@@ -100,7 +103,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * G * H);
-    const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H);
+    const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0);
     const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp], e.gruForwardSeq);
     tmp.free();
@@ -132,7 +135,7 @@ export const wasmRecurrent: Recurrent = {
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
     const cut = batchCut(B, 2 * T * B * H * H);
-    const pw = packedWeights(tmp, e, cut, H, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
+    const pw = packedWeights(tmp, e, cut, H, H, B === 1 ? packedWeight(e, h, whh, H, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, ACT[act], hp, wp, pw[i], work[i], lp, bp], e.rnnForwardSeq);
     tmp.free();
   },

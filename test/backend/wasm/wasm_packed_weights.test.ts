@@ -2,7 +2,10 @@
 // x·Wᵀ at M = 1 repeated with the same weight gives sgemm's bits every time (the first product reads W
 // in place, the second packs it, later ones reuse the copy); once the weight changes, through a kernel
 // or through the host array, the next products use the new values (a stale copy would not); views,
-// N not a multiple of 4 and products at M > 1 keep sgemm's path, all against the reference gemm.
+// N not a multiple of 4 and products at M > 1 keep sgemm's path, all against the reference gemm; and
+// LSTM, GRU and RNN layers stepped one token at a time (their W_hh read by the one-row forward loops
+// from the packed copies) give the bits of the same layers whose weights change version every token
+// (so never packed). Breaking a packed copy of W_hh alone fails the last (checked by hand).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,4 +69,39 @@ test('views of a weight, N not a multiple of 4, and more than one row keep sgemm
   for (let k = 0; k < 3; k++) assertClose(product(storage(x.subarray(0, 16)), view, 64, 16), reference(x.subarray(0, 16), wv, 64, 16), 1e-5, 1e-5, `a view, product ${k}`);
   const W2 = storage(rand(64 * 16)), xs = rand(3 * 16);
   for (let k = 0; k < 3; k++) assertClose(product(storage(xs), W2, 64, 16, 3), reference(xs, Float32Array.from(W2.read()), 64, 16, 3), 1e-5, 1e-5, `M = 3, product ${k}`);
+});
+
+test('stepping an LSTM, GRU or RNN one token at a time gives the same bits whether W_hh and W_ih are read in place or from their packed copies', { skip: noWasm }, async () => {
+  const { LSTM } = await import('../../../src/nn/layers/lstm.js');
+  const { GRU } = await import('../../../src/nn/layers/gru.js');
+  const { RNN } = await import('../../../src/nn/layers/rnn.js');
+  const { Tensor } = await import('../../../src/tensor/tensor.js');
+  const { noGrad } = await import('../../../src/autograd/grad_mode.js');
+  const { getBackend, setBackend } = await import('../../../src/backend/backend.js');
+  const before = getBackend();
+  setBackend(wasmBackend);
+  try {
+    const makers = {
+      lstm: (rng: Rng) => new LSTM({ inputSize: 12, hiddenSize: 16, numLayers: 2 }, { rng }),
+      gru8: (rng: Rng) => new GRU({ inputSize: 12, hiddenSize: 8, numLayers: 2 }, { rng }),
+      gru6: (rng: Rng) => new GRU({ inputSize: 12, hiddenSize: 6 }, { rng }), // 3H = 18: in place throughout
+      rnn: (rng: Rng) => new RNN({ inputSize: 12, hiddenSize: 20 }, { rng }),
+    };
+    for (const [name, make] of Object.entries(makers)) {
+      const inPlace = make(new Rng(3)), packed = make(new Rng(3));
+      const rng = new Rng(8);
+      let sa: unknown = null, sb: unknown = null;
+      for (let t = 0; t < 6; t++) {
+        const x = Float32Array.from({ length: 12 }, () => rng.uniform(-1, 1));
+        // a new version of every weight before each token: the copies are never made for this model
+        for (const p of inPlace.parameters()) p.storage.write();
+        const [ya, na] = noGrad(() => (inPlace.forward as (x: InstanceType<typeof Tensor>, s: unknown) => [InstanceType<typeof Tensor>, unknown])(new Tensor(Float32Array.from(x), [1, 1, 12]), sa));
+        const [yb, nb] = noGrad(() => (packed.forward as (x: InstanceType<typeof Tensor>, s: unknown) => [InstanceType<typeof Tensor>, unknown])(new Tensor(Float32Array.from(x), [1, 1, 12]), sb));
+        sa = na; sb = nb;
+        assert.deepEqual(Float32Array.from(yb.dataSync()), Float32Array.from(ya.dataSync()), `${name}, token ${t}`);
+      }
+    }
+  } finally {
+    setBackend(before);
+  }
 });

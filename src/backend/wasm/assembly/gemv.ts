@@ -12,7 +12,7 @@
 // same W (rowTimesBt in ./sgemm.ts) for the rows it takes four at a time (all when 4 divides N), so
 // there the two give the same bits.
 
-import { addTail, laneSums, madd, roundUp } from './sgemm';
+import { addTail, laneSums, madd, roundUp, stepProduct } from './sgemm';
 
 const ROWS: usize = 6;
 
@@ -79,4 +79,15 @@ export function gemvPacked(N: usize, K: usize, x: usize, pw: usize, y: usize, ad
   if (r == 1) return f32x4.extract_lane(v, 1);
   if (r == 2) return f32x4.extract_lane(v, 2);
   return f32x4.extract_lane(v, 3);
+}
+
+/**
+ * One time step's C (+)= A[M, K]·Wᵀ in a forward loop (W [N, K], the recurrent weight): with one row
+ * and pw set, gemvPacked over W as packRows left it (the caller's copy, kept across calls: see
+ * src/backend/wasm/packed_weights.ts); otherwise stepProduct over W as packStepWeight left it, which
+ * leaves pw untouched below four rows. The same bits either way when 4 divides N.
+ */
+export function forwardStep(M: usize, N: usize, K: usize, a: usize, w: usize, pw: usize, c: usize, accumulate: bool, work: usize): void {
+  if (M == 1 && pw != 0) gemvPacked(N, K, a, pw, c, accumulate);
+  else stepProduct(M, true, N, K, a, w, pw, c, accumulate, work);
 }

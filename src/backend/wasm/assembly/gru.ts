@@ -11,6 +11,7 @@
 // Each call runs the batch rows [b0, b1) only (see ./lstm.ts); gh is then [b1 − b0, G].
 
 import { packStepWeight, stepProduct } from './sgemm';
+import { forwardStep } from './gemv';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 import { keepPadded, restorePadded, zeroRows } from './lstm';
 
@@ -27,7 +28,7 @@ export function gruForwardSeq(
     const t = reverse ? T - 1 - s : s;
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = zx + (<usize>((t * B + b0) * G) << 2), hnt = hn + (<usize>(t * BH) << 2) + r0;
-    stepProduct(<usize>nb, true, G, H, prev, whh, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
+    forwardStep(<usize>nb, G, H, prev, whh, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
     for (let b = 0; b < nb; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;
       const gr = gh + <usize>(b * 3) * hb, gz = gr + hb, gn = gz + hb;

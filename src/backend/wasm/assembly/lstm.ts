@@ -13,6 +13,7 @@
 // (each with its own pw, work and keep), and every row's numbers are the same whatever the cut.
 
 import { packStepWeight, stepProduct } from './sgemm';
+import { forwardStep } from './gemv';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
@@ -27,7 +28,7 @@ export function lstmForwardSeq(
     const t = reverse ? T - 1 - s : s;
     const prev = (<usize>((prevBlock + t) * BH) << 2) + r0, cur = (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = z + (<usize>((t * B + b0) * G) << 2);
-    stepProduct(<usize>nb, true, G, H, hs + prev, whh, pw, zt, true, work);
+    forwardStep(<usize>nb, G, H, hs + prev, whh, pw, zt, true, work);
     lstmGates(nb, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2) + r0, hs + cur);
     if (lens != 0) {
       const hb = <usize>H << 2;

@@ -8,6 +8,7 @@
 // Each call runs the batch rows [b0, b1) only (see ./lstm.ts).
 
 import { packStepWeight, stepProduct } from './sgemm';
+import { forwardStep } from './gemv';
 import { tanhs, tanhv } from './vmath';
 import { keepPadded, restorePadded, zeroRows } from './lstm';
 
@@ -23,7 +24,7 @@ export function rnnForwardSeq(
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
-    stepProduct(<usize>nb, true, H, H, prev, whh, pw, cur, true, work); // pre_t += h_{t−1} · W_hhᵀ
+    forwardStep(<usize>nb, H, H, prev, whh, pw, cur, true, work); // pre_t += h_{t−1} · W_hhᵀ
     let j = 0;
     if (act == 1) {
       const zero = f32x4.splat(0);
