@@ -9,10 +9,12 @@
 // ran no faster; six fit in 13 and ran 1.2–1.6× sgemm's M = 1 (27–34 GF/s; 1024 × 512 in L2: 1.23–1.35×);
 // seven were no better; six rows in place, without the packing, were no faster than four.
 // Each row's summation order (one f32x4 sum along k, then its lanes) is sgemm's at M = 1 over the
-// same W (rowTimesBt in ./sgemm.ts) for the rows it takes four at a time (all when 4 divides N), so
+// same W (rowTimesBt in ./row_products.ts) for the rows it takes four at a time (all when 4 divides N), so
 // there the two give the same bits.
 
-import { addTail, laneSums, madd, roundUp, stepProduct } from './sgemm';
+import { roundUp, stepProduct } from './sgemm';
+import { addTail, laneSums } from './row_products';
+import { madd } from './vmath';
 
 const ROWS: usize = 6;
 

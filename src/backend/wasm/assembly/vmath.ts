@@ -55,3 +55,10 @@ const P5: f32 = 5.0000001201e-1;
 @inline export function tanhs(x: f32): f32 {
   return f32x4.extract_lane(tanhv(f32x4.splat(x)), 0);
 }
+
+// c + a·b on four lanes: fused where the relaxed-SIMD build runs on FMA hardware.
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
