@@ -16,17 +16,14 @@ import type { WasmExports } from './module.js';
 interface Packed {
   /** The weight version the copy (or the sighting, while ptr is 0) is of. */
   version: number;
-  /** The packed block in linear memory, 0 until packed. */
+  /** The packed block in the heap's linear memory, 0 until packed. */
   ptr: number;
+  heap: WasmHeap;
 }
 
 const packs = new WeakMap<Storage, Packed>();
-const blocks = new Map<Packed, WasmHeap>();
-const freed = new FinalizationRegistry<{ entry: Packed }>(({ entry }) => {
-  const h = blocks.get(entry);
-  if (h !== undefined && entry.ptr !== 0) h.free(entry.ptr);
-  blocks.delete(entry);
-});
+// The entry outlives its weight until this frees its block.
+const freed = new FinalizationRegistry<Packed>((p) => { if (p.ptr !== 0) p.heap.free(p.ptr); });
 
 /**
  * The address of W [N, K] (the whole of root storage w, row-major) packed for gemvPacked, or 0
@@ -35,24 +32,22 @@ const freed = new FinalizationRegistry<{ entry: Packed }>(({ entry }) => {
  */
 export function packedWeight(e: WasmExports, h: WasmHeap, w: Storage, N: number, K: number): number {
   if (N % 4 !== 0 || w.base !== null || w.length !== N * K) return 0;
-  const wp = h.readPtr(w); // brings the values in (and so settles the version) before it is compared
   let p = packs.get(w);
   if (p === undefined) {
-    p = { version: w.version, ptr: 0 };
+    p = { version: w.version, ptr: 0, heap: h };
     packs.set(w, p);
-    freed.register(w, { entry: p });
+    freed.register(w, p);
     return 0;
   }
   if (p.version !== w.version) {
     // changed since: a sighting again (a weight that changes between products is not packed)
-    if (p.ptr !== 0) { h.free(p.ptr); p.ptr = 0; blocks.delete(p); }
+    if (p.ptr !== 0) { h.free(p.ptr); p.ptr = 0; }
     p.version = w.version;
     return 0;
   }
   if (p.ptr === 0) {
     p.ptr = h.alloc(e.packedRowsBytes(N, K));
-    blocks.set(p, h);
-    e.packRows(N, K, wp, K, p.ptr);
+    e.packRows(N, K, h.readPtr(w), K, p.ptr);
   }
   return p.ptr;
 }
