@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { getBackend, setBackend, wasmBackend } from '../../src/backend/backend.js';
-import { setThreads, threadCount, wasmModule, wasmPool } from '../../src/backend/wasm/module.js';
+import { setThreads, threadCount, wasmHeap, wasmModule, wasmPool } from '../../src/backend/wasm/module.js';
+import { MAX_PARTS, ranges } from '../../src/backend/wasm/pool.js';
 import { Rng } from '../../src/tensor/random.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { clipGradNorm } from '../../src/optim/clip.js';
@@ -82,6 +83,39 @@ test('how long idle workers spin changes nothing computed: no spin at all, and a
   } finally {
     setThreads(threads);
     setBackend(before);
+  }
+});
+
+test('a job of more parts than threads runs each part exactly once, on 2 and 3 threads and with 2 of 3 in use', { skip: noWasm }, async () => {
+  const threads = threadCount();
+  const h = wasmHeap()!;
+  const n = 40_000;
+  const a = h.alloc(4 * n), b = h.alloc(4 * n);
+  try {
+    for (const [start, use] of [[2, 2], [3, 3], [3, 2]] as const) {
+      setThreads(start);
+      setThreads(use);
+      const pool = wasmPool()!;
+      assert.equal(pool.size, use);
+      assert.ok(await pool.whenReady(), 'workers up');
+      for (const parts of [use, 7, MAX_PARTS]) {
+        // a += b in place, part by part: a part computed twice would add b twice, one left out not at all
+        const f = h.f32();
+        for (let i = 0; i < n; i++) { f[(a >> 2) + i] = i; f[(b >> 2) + i] = 0.5; }
+        const cut = ranges(n, parts, 4, 4);
+        assert.equal(cut.length, parts);
+        for (let round = 0; round < 3; round++) pool.run('binarySame', cut.map(([lo, hi]) => [0, hi - lo, a + 4 * lo, b + 4 * lo, a + 4 * lo]));
+        const g = h.f32();
+        let wrong = 0;
+        for (let i = 0; i < n; i++) if (g[(a >> 2) + i] !== i + 1.5) wrong++;
+        assert.equal(wrong, 0, `${use} of ${start} threads, ${parts} parts: elements not equal to i + 3 × 0.5`);
+      }
+      assert.throws(() => pool.run('binarySame', ranges(n, MAX_PARTS + 1, 4, 4).map(([lo, hi]) => [0, hi - lo, a + 4 * lo, b + 4 * lo, a + 4 * lo])),
+        new RegExp(`pool: expected at most ${MAX_PARTS} parts, got ${MAX_PARTS + 1}`));
+    }
+  } finally {
+    h.free(a); h.free(b);
+    setThreads(threads);
   }
 });
 

@@ -14,7 +14,7 @@ import { copyRows } from '../ref/layout.js';
 import { packedWeight } from './packed_weights.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
-import { PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
+import { GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
 
@@ -95,8 +95,12 @@ export const wasmBackend: Backend = {
     }
     const pool = 2 * M * N * K >= PARALLEL_FLOPS ? wasmPool() : null;
     const lda = tA ? M : K, ldb = tB ? K : N;
-    // Cut C into blocks of rows (or, for few rows, of columns), each computed in place.
-    const cut = pool === null ? [] : M >= 16 * pool.size ? ranges(M, pool.size, 4, 4) : N >= 16 * pool.size ? ranges(N, pool.size, 16, 16) : [];
+    // Cut C into blocks of rows (or, for few rows, of columns), each computed in place. Many rows: up
+    // to GEMM_PARTS_PER_THREAD blocks per thread of at least GEMM_PART_ROWS, taken by whichever thread
+    // is free (pool.ts); a block repacks op(B), which costs N·K against its rows·N·K multiply-adds.
+    const cut = pool === null ? [] : M >= 16 * pool.size
+      ? ranges(M, Math.max(pool.size, Math.min(pool.size * GEMM_PARTS_PER_THREAD, Math.floor(M / GEMM_PART_ROWS))), 4, 4)
+      : N >= 16 * pool.size ? ranges(N, pool.size, 16, 16) : [];
     if (pool === null || cut.length < 2) {
       const work = h.alloc(e.workspaceBytes(M, N, K));
       e.sgemm(tA, tB, M, N, K, a, b, c, acc, work);
