@@ -3,7 +3,7 @@
 // that they can grow (explode). Gated cells have one square block per gate.
 
 import type { CellBase } from '../nn/cells/cell.js';
-import { spectralRadiusExact, spectralRadiusPower } from '../esn/eigen.js';
+import { spectralRadiusExact, spectralRadiusPower } from '../nn/eigen.js';
 import { LSTMCell } from '../nn/cells/lstm_cell.js';
 import { GRUCell } from '../nn/cells/gru_cell.js';
 

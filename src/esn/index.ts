@@ -11,9 +11,10 @@ export { timeSeries, emptyInputs, sliceSeries, component, type TimeSeries } from
 export { matVec, cholesky, choleskySolve, solveSPD, NotPositiveDefiniteError } from './dense.js';
 export { CsrMatrix } from './sparse.js';
 export {
-  eigenvalues, spectralRadiusExact, spectralRadiusPower, spectralRadiusSparse, balance, hessenberg, hessenbergEigenvalues,
+  eigenvalues, spectralRadiusExact, spectralRadiusPower, balance, hessenberg, hessenbergEigenvalues,
   type Eigenvalues, type PowerIterationOptions,
-} from './eigen.js';
+} from '../nn/eigen.js';
+export { spectralRadiusSparse } from './sparse_radius.js';
 export { Reservoir, RESERVOIR_DEFAULTS, EXACT_RADIUS_MAX_UNITS, spectralRadiusOf, type ReservoirConfig, type RadiusMethod } from './reservoir.js';
 export { RidgeAccumulator, ridgeRegression, type RidgeOptions } from './ridge.js';
 export { RidgeQR } from './ridge_qr.js';

@@ -12,7 +12,8 @@ import { Rng } from '../tensor/random.js';
 import { describeValue } from '../tensor/describe_value.js';
 import { chargeAllocation } from '../backend/allocation_budget.js';
 import { CsrMatrix } from './sparse.js';
-import { spectralRadiusExact, spectralRadiusSparse } from './eigen.js';
+import { spectralRadiusExact } from '../nn/eigen.js';
+import { spectralRadiusSparse } from './sparse_radius.js';
 
 /** How the recurrent matrix is rescaled to its target spectral radius. */
 export type RadiusMethod = 'exact' | 'power' | 'auto';

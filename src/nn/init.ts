@@ -6,6 +6,7 @@ import { Tensor, zeros } from '../tensor/tensor.js';
 import { defaultRng, type Rng } from '../tensor/random.js';
 import type { DType } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
+import { spectralRadiusExact } from './eigen.js';
 
 export interface InitOptions {
   dtype?: DType;
@@ -36,18 +37,48 @@ export function normalInit(shape: Shape, std: number, options: InitOptions = {})
  * torch.nn.init.orthogonal_ applied per gate: every singular value 1, so products of W_hh neither
  * grow nor shrink at the start; Saxe et al. 2014), or 'identity' (each gate's block the identity and
  * the biases zero: with ReLU this is the IRNN of Le et al. 2015, whose state is copied forward
- * unchanged until training says otherwise).
+ * unchanged until training says otherwise), or 'sparse' (each gate's block has
+ * SPARSE_INIT_NONZEROS standard normal entries per row at random columns, the rest zero, and is
+ * scaled to spectral radius SPARSE_INIT_RADIUS: the sparse initialisation of Sutskever et al. 2013
+ * that Pascanu et al. 2013 use for tanh nets on the long-range tasks, there with 15 and 0.95; a
+ * radius just under 1 lets the state's memory fade slowly from the start).
  */
-export type RecurrentInit = 'uniform' | 'orthogonal' | 'identity';
+export type RecurrentInit = 'uniform' | 'orthogonal' | 'identity' | 'sparse';
 
-export const RECURRENT_INITS: readonly RecurrentInit[] = ['uniform', 'orthogonal', 'identity'];
+export const RECURRENT_INITS: readonly RecurrentInit[] = ['uniform', 'orthogonal', 'identity', 'sparse'];
+
+/** Nonzero entries per row of a 'sparse' recurrent block (all of them when H is smaller). */
+export const SPARSE_INIT_NONZEROS = 15;
+/** Spectral radius of a 'sparse' recurrent block. */
+export const SPARSE_INIT_RADIUS = 0.95;
 
 /** Checks a recurrentInit option, naming what came. */
 export function checkRecurrentInit(v: unknown): RecurrentInit {
   if (!RECURRENT_INITS.includes(v as RecurrentInit)) {
-    throw new Error(`expected recurrentInit 'uniform', 'orthogonal' or 'identity', got ${typeof v === 'string' ? `'${v}'` : String(v)}`);
+    throw new Error(`expected recurrentInit ${RECURRENT_INITS.map((k) => `'${k}'`).join(', ')}, got ${typeof v === 'string' ? `'${v}'` : String(v)}`);
   }
   return v as RecurrentInit;
+}
+
+/**
+ * An n×n row-major matrix with min(nonzeros, n) standard normal entries per row at distinct random
+ * columns, scaled to spectral radius `radius` (max |λ|, exact: ./eigen.ts).
+ */
+export function sparseRecurrentMatrix(n: number, rng: Rng = defaultRng(), nonzeros = SPARSE_INIT_NONZEROS, radius = SPARSE_INIT_RADIUS): Float64Array {
+  const a = new Float64Array(n * n);
+  const cols = Array.from({ length: n }, (_, j) => j);
+  const k = Math.min(nonzeros, n);
+  for (let i = 0; i < n; i++) {
+    // the first k of a partial Fisher–Yates shuffle: k distinct columns
+    for (let j = 0; j < k; j++) {
+      const r = j + rng.int(n - j);
+      [cols[j], cols[r]] = [cols[r], cols[j]];
+      a[i * n + cols[j]] = rng.normal();
+    }
+  }
+  const rho = spectralRadiusExact(a, n);
+  if (rho > 0) for (let i = 0; i < a.length; i++) a[i] *= radius / rho;
+  return a;
 }
 
 /**
@@ -78,14 +109,14 @@ export function orthogonalMatrix(n: number, rng: Rng = defaultRng()): Float64Arr
 /**
  * Overwrites a recurrent weight [G·H, H] (G gate blocks stacked by rows, PyTorch's layout) with
  * `kind` per block; 'uniform' leaves it as it is. For 'identity' each block is gain·I (default 1)
- * and the biases given are zeroed.
+ * and the biases given are zeroed; a 'sparse' block's radius is SPARSE_INIT_RADIUS·gain.
  */
 export function initRecurrentWeight(weight: Tensor, kind: RecurrentInit, biases: readonly (Tensor | null)[], rng: Rng = defaultRng(), gain = 1): void {
   if (kind === 'uniform') return;
   const [rows, H] = weight.shape;
   const w = weight.data;
   for (let g = 0; g < rows / H; g++) {
-    const block = kind === 'orthogonal' ? orthogonalMatrix(H, rng) : null;
+    const block = kind === 'orthogonal' ? orthogonalMatrix(H, rng) : kind === 'sparse' ? sparseRecurrentMatrix(H, rng, SPARSE_INIT_NONZEROS, SPARSE_INIT_RADIUS * gain) : null;
     for (let i = 0; i < H; i++) {
       for (let j = 0; j < H; j++) w[(g * H + i) * H + j] = block ? block[i * H + j] : i === j ? gain : 0;
     }

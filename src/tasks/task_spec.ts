@@ -43,6 +43,11 @@ export interface TaskSettings {
    * one-direction tanh RNN and IRNN (0 or absent: off); see nn/losses/information_flow.ts.
    */
   informationFlow?: number;
+  /**
+   * Differentiate Ω with the states held constant, so that its gradient reaches W_hh alone
+   * (Pascanu et al.'s code; no second pass through time). Default false.
+   */
+  informationFlowHeld?: boolean;
   /** The clockwork cell's module periods for this task (default: the suite's 1, 2, 4, 8). */
   periods?: readonly number[];
   /** W_hh's initialisation in the tanh RNN, LSTM and GRU (default 'uniform'). */

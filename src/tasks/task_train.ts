@@ -128,7 +128,8 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
   const step = flow > 0
     ? { trainStep: (batch: TaskBatch) => {
       const r = model.forwardWithStates(inputTensor(task, batch));
-      return backwardWithInformationFlow(taskLoss(task, r.y, batch), { layer: model.rnn as RNN, output: r.output, final: r.final }, flow).loss;
+      return backwardWithInformationFlow(taskLoss(task, r.y, batch), { layer: model.rnn as RNN, output: r.output, final: r.final }, flow,
+        { heldStates: s.informationFlowHeld ?? false }).loss;
     } }
     : { loss: (batch: TaskBatch) => taskLoss(task, model.forward(inputTensor(task, batch)), batch) };
   const res = await fit({

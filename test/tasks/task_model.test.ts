@@ -114,5 +114,5 @@ test('recurrentInit orthogonal: W_hh of the tanh RNN starts with WᵀW = I; the 
   assert.equal(m.getConfig().recurrentInit, 'orthogonal');
   assert.equal(new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last' }).getConfig().recurrentInit, 'uniform');
   assert.throws(() => new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', recurrentInit: 'eye' as 'identity' }),
-    /expected recurrentInit 'uniform', 'orthogonal' or 'identity', got 'eye'/);
+    /expected recurrentInit 'uniform', 'orthogonal', 'identity', 'sparse', got 'eye'/);
 });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; recurrentInit?: RecurrentInit; lrOrth?: number;
+  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; infoFlowHeld?: boolean; recurrentInit?: RecurrentInit; lrOrth?: number;
   optimizer?: TaskOptimizerName; momentum?: number; clip?: number;
 }
 
@@ -29,8 +29,8 @@ export const MAX_TEST_SEQUENCES = 1_000_000;
  * trained with the information-flow regulariser, 'rnn@orthogonal' for one whose W_hh started
  * orthogonal (so TASKS.md keeps each beside the plain run).
  */
-export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0, recurrentInit: RecurrentInit = 'uniform'): string {
-  return `${bidirectional ? 'bi-' : ''}${cell}${recurrentInit !== 'uniform' ? `@${recurrentInit}` : ''}${informationFlow > 0 ? '+flow' : ''}`;
+export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0, recurrentInit: RecurrentInit = 'uniform', flowHeld = false): string {
+  return `${bidirectional ? 'bi-' : ''}${cell}${recurrentInit !== 'uniform' ? `@${recurrentInit}` : ''}${informationFlow > 0 ? (flowHeld ? '+flow-held' : '+flow') : ''}`;
 }
 
 /** Settings overrides from the flags that were given. */
@@ -44,6 +44,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.test !== undefined) s.testSize = f.test;
   if (f.chrono !== undefined) s.chrono = f.chrono;
   if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
+  if (f.infoFlowHeld) s.informationFlowHeld = true;
   if (f.recurrentInit !== undefined) s.recurrentInit = f.recurrentInit;
   if (f.lrOrth !== undefined) s.lrOrth = f.lrOrth;
   if (f.optimizer !== undefined) s.optimizer = f.optimizer;
@@ -74,7 +75,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
     const folder = o.checkpoints ? runFolder(o.checkpoints, r) : undefined;
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
-      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow, rinit)}.safetensors`),
+      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow, rinit, o.settings.informationFlowHeld)}.safetensors`),
       resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
@@ -87,7 +88,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
   const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
   return {
     result: {
-      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow, rinit), length: o.length, metric: task.metric, value: mean,
+      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow, rinit, o.settings.informationFlowHeld), length: o.length, metric: task.metric, value: mean,
       baseline: task.baseline(o.length), steps, seconds: seconds(start),
     },
     runs: done, interrupted,
@@ -111,6 +112,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
     .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
+    .option('--info-flow-held', 'differentiate Ω with the states held constant: its gradient reaches W_hh alone, as in Pascanu et al.\'s code (no second pass through time)')
     .option('--recurrent-init <init>', `W_hh's initialisation in the rnn, lstm and gru cells: ${RECURRENT_INITS.join(', ')} (default uniform)`, choice(...RECURRENT_INITS))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
@@ -133,7 +135,7 @@ batch every step; stops at --steps or --time${task.stopAt === null ? '' : `, or 
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'}${s.momentum ? ` (momentum ${s.momentum})` : ''} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit, s.informationFlowHeld)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'}${s.momentum ? ` (momentum ${s.momentum})` : ''} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {

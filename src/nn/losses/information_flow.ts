@@ -7,6 +7,10 @@
 // exploding side; this handles the vanishing one). As Pascanu et al. do, v_t is held constant when Ω
 // is differentiated: it is computed once, by the backward pass of L, and enters Ω as data; Ω's
 // gradient then flows through f′_t (the states h_t, hence every parameter and input) and W_hh.
+// Pascanu et al.'s code holds the states constant too, so that Ω's gradient reaches W_hh alone:
+// ∂Ω/∂W_hh = aᵀ diag(c) u with a_t = v̂_t ⊙ f′_t, u_t = a_t W_hh, c_t = 2(‖u_t‖ − 1)/(‖u_t‖·B), two
+// products and no second pass through time (informationFlowHeld, `heldStates` below): a step then
+// costs little more than a plain one.
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
@@ -18,7 +22,8 @@ import { add, div, mul, sqrt, square, sub } from '../../autograd/ops/elementwise
 import { gt } from '../../autograd/ops/compare.js';
 import { matmul } from '../../autograd/ops/matmul.js';
 import { sum } from '../../autograd/ops/reduce.js';
-import { reshape, slice } from '../../autograd/ops/shape_ops.js';
+import { reshape, slice, transpose } from '../../autograd/ops/shape_ops.js';
+import { noGrad } from '../../autograd/grad_mode.js';
 import { RNN } from '../layers/rnn.js';
 
 // Inside the square root of ‖v̂_t J_t‖, so that its gradient stays finite where v̂_t J_t = 0.
@@ -41,10 +46,17 @@ export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: Arra
   }
   const [T, B, H] = states.shape;
   if (T < 2) return mul(sum(states), 0);
-  // norms of v_t and which terms count, t = 1 … T−1: [T−1, B]
-  // v̂_t = v_t / ‖v_t‖ (t = 1 … T−1), so that the ratio is ‖v̂_t J_t‖: the same number, with no
-  // underflow when the gradient reaching early steps is tiny (vanishing is what Ω measures).
-  const dtype = states.dtype;
+  const { on, unit } = unitStateGradients(v, T, B, H, states.dtype);
+  const u = matmul(flowInputs(states, unit, nonlinearity), weightHh); // [(T−1)·B, H]
+  const ratio = reshape(sqrt(add(sum(square(u), 1), NORM_EPS)), [T - 1, B]);
+  const terms = mul(square(sub(ratio, 1)), on);
+  return div(sum(terms), B);
+}
+
+// v̂_t = v_t / ‖v_t‖ for t = 1 … T−1 ([T−1, B, H]) and which terms count (v_t ≠ 0: [T−1, B]), so
+// that the ratio is ‖v̂_t J_t‖: the same number, with no underflow when the gradient reaching early
+// steps is tiny (vanishing is what Ω measures); the norms are taken in float64 here.
+function unitStateGradients(v: ArrayLike<number>, T: number, B: number, H: number, dtype: Tensor['dtype']): { on: Tensor; unit: Tensor } {
   const on = zeros([T - 1, B], { dtype }), unit = zeros([T - 1, B, H], { dtype });
   const onv = on.data, uv = unit.data;
   for (let r = 0; r < (T - 1) * B; r++) {
@@ -55,12 +67,72 @@ export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: Arra
     for (let i = 0; i < H; i++) uv[r * H + i] = v[(B + r) * H + i] / n;
     onv[r] = 1;
   }
+  return { on, unit };
+}
+
+// a_t = v̂_t ⊙ f′(h_t) for t = 1 … T−1, as [(T−1)·B, H].
+function flowInputs(states: Tensor, unit: Tensor, nonlinearity: 'tanh' | 'relu'): Tensor {
+  const [T, B, H] = states.shape;
   const h = slice(states, 0, 1, T); // [T−1, B, H]
   const fPrime = nonlinearity === 'tanh' ? sub(1, square(h)) : gt(h, 0);
-  const u = matmul(reshape(mul(unit, fPrime), [(T - 1) * B, H]), weightHh); // [(T−1)·B, H]
-  const ratio = reshape(sqrt(add(sum(square(u), 1), NORM_EPS)), [T - 1, B]);
-  const terms = mul(square(sub(ratio, 1)), on);
-  return div(sum(terms), B);
+  return reshape(mul(unit, fPrime), [(T - 1) * B, H]);
+}
+
+/**
+ * Ω as informationFlowPenalty defines it and its gradient with respect to W_hh alone, the states
+ * held constant as well as v (as Pascanu et al.'s code differentiates it):
+ * ∂Ω/∂W_hh = aᵀ diag(c) u, a = v̂ ⊙ f′(h) [(T−1)·B, H], u = a W_hh, c = on · 2(‖u‖ − 1) / (‖u‖·B).
+ * Nothing is recorded. Inputs: states h [T, B, H], weightHh [H, H], v [T, B, H]. Outputs: the
+ * penalty and the gradient [H, H].
+ */
+export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLike<number>, nonlinearity: 'tanh' | 'relu'): { penalty: number; gradient: Tensor } {
+  if (states.rank !== 3 || weightHh.rank !== 2 || weightHh.shape[0] !== states.shape[2] || weightHh.shape[1] !== states.shape[2] || v.length !== states.size) {
+    throw new Error(`informationFlowHeld: expected states [T, B, H], W_hh [H, H] and ${states.size} state gradients, got ${formatShape(states.shape)}, ${formatShape(weightHh.shape)} and ${v.length}`);
+  }
+  const [T, B, H] = states.shape, N = (T - 1) * B, dtype = states.dtype;
+  return noGrad(() => {
+    if (T < 2) return { penalty: 0, gradient: zeros([H, H], { dtype }) };
+    // Everything but the two products on the host, in float64: a, then r, Ω and c·u from u.
+    // a_t = v̂_t ⊙ f′(h_t) [N, H] (zero where v_t = 0, whose terms are left out)
+    const h = states.dataSync(), a = new Float64Array(N * H), on = new Uint8Array(N);
+    for (let r = 0; r < N; r++) {
+      const o = (B + r) * H;
+      let s = 0;
+      for (let i = 0; i < H; i++) s += v[o + i] ** 2;
+      if (!(s > 0)) continue;
+      on[r] = 1;
+      const inv = 1 / Math.sqrt(s);
+      for (let i = 0; i < H; i++) {
+        const hi = h[o + i];
+        a[r * H + i] = v[o + i] * inv * (nonlinearity === 'tanh' ? 1 - hi * hi : hi > 0 ? 1 : 0);
+      }
+    }
+    const at = tensor(a, [N, H], { dtype });
+    const u = matmul(at, weightHh).dataSync(); // [N, H]
+    // Ω = Σ on·(‖u‖ − 1)² / B; rows of u scaled by c = on · 2(‖u‖ − 1) / (‖u‖·B)
+    const cu = new Float64Array(N * H);
+    let penalty = 0;
+    for (let r = 0; r < N; r++) {
+      if (!on[r]) continue;
+      let s = NORM_EPS;
+      for (let i = 0; i < H; i++) s += u[r * H + i] ** 2;
+      const norm = Math.sqrt(s), excess = norm - 1;
+      penalty += excess * excess;
+      const c = (2 * excess) / (norm * B);
+      for (let i = 0; i < H; i++) cu[r * H + i] = c * u[r * H + i];
+    }
+    return { penalty: penalty / B, gradient: matmul(transpose(at), tensor(cu, [N, H], { dtype })) };
+  });
+}
+
+/** Options of backwardWithInformationFlow. */
+export interface InformationFlowOptions {
+  /**
+   * Hold the states constant as well as v, so that Ω's gradient reaches W_hh alone (Pascanu et
+   * al.'s code; informationFlowHeld): no second backward pass through time. Default false: Ω's
+   * gradient also flows through the states to every parameter.
+   */
+  heldStates?: boolean;
 }
 
 /** What backwardWithInformationFlow reports. */
@@ -78,7 +150,10 @@ export interface InformationFlowStep {
  * reads it) are what layer.forward returned for this loss; they must not have been backpropagated.
  * Ω's v_t are L's state gradients, taken from this same backward pass.
  */
-export function backwardWithInformationFlow(loss: Tensor, run: { layer: RNN; output: Tensor; final?: Tensor | null }, weight: number): InformationFlowStep {
+export function backwardWithInformationFlow(
+  loss: Tensor, run: { layer: RNN; output: Tensor; final?: Tensor | null }, weight: number, options: InformationFlowOptions = {},
+): InformationFlowStep {
+  const held = options.heldStates ?? false;
   const { layer, output, final } = run;
   const c = layer.config;
   if (c.numLayers !== 1 || c.bidirectional || c.batchFirst) {
@@ -87,7 +162,7 @@ export function backwardWithInformationFlow(loss: Tensor, run: { layer: RNN; out
   if (!(weight >= 0 && Number.isFinite(weight))) throw new Error(`backwardWithInformationFlow: expected a weight >= 0, got ${weight}`);
   output.retainGrad();
   final?.retainGrad();
-  backward(loss, { retainGraph: weight > 0 });
+  backward(loss, { retainGraph: weight > 0 && !held });
   const value = loss.item();
   if (weight === 0) return { loss: value, penalty: 0 };
   const [T, B, H] = output.shape;
@@ -99,6 +174,12 @@ export function backwardWithInformationFlow(loss: Tensor, run: { layer: RNN; out
   }
   const cell = layer.cells[0][0];
   const v = rnnStateGradients(output, tensor(direct, output.shape, { dtype: output.dtype }), cell.weight_hh, layer.nonlinearity);
+  if (held) {
+    const { penalty, gradient } = informationFlowHeld(output, cell.weight_hh, v.dataSync(), layer.nonlinearity);
+    const w = cell.weight_hh;
+    w.grad = noGrad(() => (w.grad === null ? mul(gradient, weight) : add(w.grad, mul(gradient, weight))));
+    return { loss: value, penalty };
+  }
   const omega = informationFlowPenalty(output, cell.weight_hh, v.dataSync(), layer.nonlinearity);
   const penalty = omega.item();
   backward(mul(omega, weight));

@@ -1,5 +1,7 @@
 // recurrentInit: orthogonal blocks satisfy QᵀQ = I, identity blocks are I with zero biases (the
-// IRNN), every recurrent layer and cell takes the option, and a bad value is refused by name.
+// IRNN), sparse blocks have 15 entries per row and spectral radius 0.95 (measured as the growth rate
+// of ‖Wᵏx‖, not with the eigenvalue routine that set it), every recurrent layer and cell takes the
+// option, and a bad value is refused by name.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +55,40 @@ test("recurrentInit 'orthogonal' makes every gate block of weight_hh orthogonal,
   }
 });
 
+// log ρ(W) as the growth rate of ‖Wᵏx‖ between k = 200 and 800 (x normalised every step).
+function growthRadius(w: ArrayLike<number>, n: number): number {
+  let x = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+  let logNorm = 0, at200 = 0;
+  for (let k = 1; k <= 800; k++) {
+    const y = Array.from({ length: n }, (_, i) => { let s = 0; for (let j = 0; j < n; j++) s += w[i * n + j] * x[j]; return s; });
+    const norm = Math.hypot(...y);
+    logNorm += Math.log(norm);
+    x = y.map((v) => v / norm);
+    if (k === 200) at200 = logNorm;
+  }
+  return Math.exp((logNorm - at200) / 600);
+}
+
+test("recurrentInit 'sparse' gives each gate block 15 nonzeros per row and spectral radius 0.95", () => {
+  for (const [H, G, layer] of [
+    [40, 3, new GRU({ inputSize: 3, hiddenSize: 40, recurrentInit: 'sparse' }, { dtype: 'float64', rng: new Rng(5) })],
+    [50, 1, new RNN({ inputSize: 2, hiddenSize: 50, recurrentInit: 'sparse' }, { dtype: 'float64', rng: new Rng(6) })],
+    [6, 4, new LSTM({ inputSize: 2, hiddenSize: 6, recurrentInit: 'sparse' }, { dtype: 'float64', rng: new Rng(7) })],
+  ] as const) {
+    const w = layer.stateDict().weight_hh_l0;
+    for (let g = 0; g < G; g++) {
+      const b = block(w, g, H);
+      for (let i = 0; i < H; i++) {
+        const nz = b.slice(i * H, (i + 1) * H).filter((v) => v !== 0).length;
+        assert.equal(nz, Math.min(15, H), `H ${H} block ${g} row ${i}: nonzeros`);
+      }
+      const rho = growthRadius(b, H);
+      assert.ok(Math.abs(rho - 0.95) < 0.02, `H ${H} block ${g}: growth rate ${rho}, expected 0.95`);
+    }
+    assert.equal(layer.getConfig().recurrentInit, 'sparse');
+  }
+});
+
 test("recurrentInit 'identity' sets identity blocks and zero biases; LSTM's forgetBias still applies", () => {
   const H = 3, I3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
   const lstm = new LSTM({ inputSize: 2, hiddenSize: H, recurrentInit: 'identity', forgetBias: 1 });
@@ -85,7 +121,7 @@ test('an IRNN (ReLU, identity init) copies a non-negative state forward unchange
 });
 
 test('a bad recurrentInit is refused, naming what came', () => {
-  assert.throws(() => new RNN({ inputSize: 1, hiddenSize: 2, recurrentInit: 'xavier' as never }), /expected recurrentInit 'uniform', 'orthogonal' or 'identity', got 'xavier'/);
+  assert.throws(() => new RNN({ inputSize: 1, hiddenSize: 2, recurrentInit: 'xavier' as never }), /expected recurrentInit 'uniform', 'orthogonal', 'identity', 'sparse', got 'xavier'/);
   assert.throws(() => new GRUCell({ inputSize: 1, hiddenSize: 2, recurrentInit: 'eye' as never }), /expected recurrentInit .* got 'eye'/);
 });
 

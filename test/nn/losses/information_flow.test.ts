@@ -1,13 +1,15 @@
 // The information-flow regulariser: the state gradients v_t from the BPTT recurrence equal autograd's
 // ∂L/∂h_t of the same net unrolled step by step; Ω equals its definition computed by hand; Ω's
 // gradient with v held constant matches finite differences of exactly that quantity (float64, tanh
-// and relu); backwardWithInformationFlow leaves ∇L + λ∇Ω; and training with it drives Ω down.
+// and relu); with the states held too (Pascanu et al.'s code), Ω's gradient with respect to W_hh
+// matches central differences of Ω(W_hh) at fixed states and v; backwardWithInformationFlow leaves
+// ∇L + λ∇Ω in both forms; and training with it drives Ω down.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ops from '../../../src/autograd/index.js';
 import { Linear, RNN, RNNCell } from '../../../src/nn/index.js';
-import { backwardWithInformationFlow, informationFlowPenalty, stateGradients } from '../../../src/nn/losses/information_flow.js';
+import { backwardWithInformationFlow, informationFlowHeld, informationFlowPenalty, stateGradients } from '../../../src/nn/losses/information_flow.js';
 import { mseLoss } from '../../../src/nn/losses/regression.js';
 import { Adam } from '../../../src/optim/adam.js';
 import { Rng } from '../../../src/tensor/random.js';
@@ -81,6 +83,55 @@ test('gradcheck of Ω with v held constant (relu, float64): f′ is piecewise co
   check(() => informationFlowPenalty(rnn.forward(x)[0], whh, v, 'relu'), [whh]);
   assert.ok(whh.grad!.toArray().some((g) => g !== 0));
   assert.ok(x.grad === null || x.grad.toArray().every((g) => g === 0));
+});
+
+for (const f of ['tanh', 'relu'] as const) {
+  test(`informationFlowHeld (${f}): its penalty is Ω, and its W_hh gradient matches central differences of Ω(W_hh) at fixed states and v`, () => {
+    const h = rand64([T, B, H], 21, { grad: false }), w = rand64([H, H], 22, { grad: false });
+    const states = f === 'relu' ? ops.sub(h, 0.2) : ops.mul(ops.tanh(h), 0.9);
+    const v = rand64([T, B, H], 23, { grad: false }).toArray();
+    v.fill(0, B * H, 2 * B * H); // t = 1 has v = 0: left out
+    const { penalty, gradient } = informationFlowHeld(states, w, v, f);
+    assertClose([penalty], [informationFlowPenalty(states, w, v, f).item()], 1e-13);
+    const omegaAt = (wv: number[]): number => informationFlowPenalty(states, tensor(wv, [H, H], f64), v, f).item();
+    const wv = w.toArray(), eps = 1e-6;
+    const fd = wv.map((_, k) => {
+      const up = [...wv], down = [...wv];
+      up[k] += eps; down[k] -= eps;
+      return (omegaAt(up) - omegaAt(down)) / (2 * eps);
+    });
+    assertClose(gradient.toArray(), fd, 1e-7, 1e-6);
+    assert.ok(fd.some((g) => Math.abs(g) > 1e-3), 'a gradient that is not zero');
+  });
+}
+
+test('backwardWithInformationFlow with heldStates leaves ∇L + λ ∂Ω/∂W_hh (states held) in W_hh and ∇L in the other parameters', () => {
+  const rnn = new RNN({ inputSize: I, hiddenSize: H }, { ...f64, rng: new Rng(12) });
+  const x = rand64([T, B, I], 13, { grad: false });
+  const [out, hn] = rnn.forward(x);
+  const step = backwardWithInformationFlow(lossOf(out, hn), { layer: rnn, output: out, final: hn }, 0.7, { heldStates: true });
+  const got = rnn.parameters().map((p) => p.grad!.toArray());
+  rnn.zeroGrad();
+  const [o2, h2] = rnn.forward(x);
+  o2.retainGrad(); h2.retainGrad();
+  const l2 = lossOf(o2, h2);
+  l2.backward();
+  const gL = rnn.parameters().map((p) => p.grad!.toArray());
+  const direct = Float64Array.from(o2.grad!.dataSync());
+  h2.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
+  const whh = rnn.cells[0][0].weight_hh;
+  const v = stateGradients(o2, tensor(direct, o2.shape, f64), whh, 'tanh').dataSync();
+  // Ω differentiated by autograd with the states as data: only W_hh is a leaf that reaches it
+  const held = tensor(o2.toArray(), o2.shape, f64);
+  const w = tensor(whh.toArray(), whh.shape, { ...f64, requiresGrad: true });
+  const omega = informationFlowPenalty(held, w, v, 'tanh');
+  omega.backward();
+  const gW = w.grad!.toArray();
+  rnn.parameters().forEach((p, k) => {
+    const want = p === whh ? gL[k].map((a, j) => a + 0.7 * gW[j]) : gL[k];
+    assertClose(got[k], want, 1e-13, 1e-12, `parameter ${k}`);
+  });
+  assertClose([step.loss, step.penalty], [l2.item(), omega.item()], 1e-14, 1e-12);
 });
 
 test('backwardWithInformationFlow leaves ∇L + λ∇Ω in the parameters, and refuses stacks it does not cover', () => {

@@ -1,4 +1,5 @@
-// Eigenvalues of general (non-symmetric) real matrices, for the spectral radius of a reservoir.
+// Eigenvalues of general (non-symmetric) real matrices, for the spectral radius of a recurrent
+// weight (the sparse initialisation, ./init.ts) or of a reservoir (../esn).
 //
 // Exact: balance (Parlett–Reinsch), reduce to upper Hessenberg form by Householder reflections,
 // then run the Francis double-shift QR iteration (the EISPACK `hqr` scheme) until the matrix is
@@ -12,7 +13,6 @@
 // falls like |λ_{p+1} / λ₁|^k. Each step costs p sparse products, so this is the method of choice
 // for large sparse reservoirs.
 
-import type { CsrMatrix } from './sparse.js';
 import { Rng } from '../tensor/random.js';
 
 /** Eigenvalues λ_k = re[k] + i·im[k]; complex ones come in adjacent conjugate pairs. */
@@ -285,12 +285,6 @@ export function spectralRadiusPower(mul: (x: Float64Array, out: Float64Array) =>
     orthonormalize(Q, rng);
   }
   return last;
-}
-
-/** Spectral radius of a sparse matrix by {@link spectralRadiusPower}. */
-export function spectralRadiusSparse(W: CsrMatrix, opts: PowerIterationOptions = {}): number {
-  if (W.rows !== W.cols) throw new Error(`expected a square matrix, got ${W.rows}×${W.cols}`);
-  return spectralRadiusPower((x, out) => { W.mulVec(x, out); }, W.rows, opts);
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
