@@ -85,6 +85,20 @@ test('gradcheck of Ω with v held constant (relu, float64): f′ is piecewise co
   assert.ok(x.grad === null || x.grad.toArray().every((g) => g === 0));
 });
 
+// L's value and parameter gradients alone (from zeroed gradients), its state gradients v, and the states.
+function lossGradients(rnn: RNN, x: Tensor): { loss: number; gL: number[][]; v: ArrayLike<number>; states: Tensor } {
+  rnn.zeroGrad();
+  const [out, hn] = rnn.forward(x);
+  out.retainGrad(); hn.retainGrad();
+  const l = lossOf(out, hn);
+  l.backward();
+  const gL = rnn.parameters().map((p) => p.grad!.toArray());
+  const direct = Float64Array.from(out.grad!.dataSync());
+  hn.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
+  const v = stateGradients(out, tensor(direct, out.shape, f64), rnn.cells[0][0].weight_hh, 'tanh').dataSync();
+  return { loss: l.item(), gL, v, states: out };
+}
+
 for (const f of ['tanh', 'relu'] as const) {
   test(`informationFlowHeld (${f}): its penalty is Ω, and its W_hh gradient matches central differences of Ω(W_hh) at fixed states and v`, () => {
     const h = rand64([T, B, H], 21, { grad: false }), w = rand64([H, H], 22, { grad: false });
@@ -111,18 +125,10 @@ test('backwardWithInformationFlow with heldStates leaves ∇L + λ ∂Ω/∂W_hh
   const [out, hn] = rnn.forward(x);
   const step = backwardWithInformationFlow(lossOf(out, hn), { layer: rnn, output: out, final: hn }, 0.7, { heldStates: true });
   const got = rnn.parameters().map((p) => p.grad!.toArray());
-  rnn.zeroGrad();
-  const [o2, h2] = rnn.forward(x);
-  o2.retainGrad(); h2.retainGrad();
-  const l2 = lossOf(o2, h2);
-  l2.backward();
-  const gL = rnn.parameters().map((p) => p.grad!.toArray());
-  const direct = Float64Array.from(o2.grad!.dataSync());
-  h2.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
+  const { loss, gL, v, states } = lossGradients(rnn, x);
   const whh = rnn.cells[0][0].weight_hh;
-  const v = stateGradients(o2, tensor(direct, o2.shape, f64), whh, 'tanh').dataSync();
   // Ω differentiated by autograd with the states as data: only W_hh is a leaf that reaches it
-  const held = tensor(o2.toArray(), o2.shape, f64);
+  const held = tensor(states.toArray(), states.shape, f64);
   const w = tensor(whh.toArray(), whh.shape, { ...f64, requiresGrad: true });
   const omega = informationFlowPenalty(held, w, v, 'tanh');
   omega.backward();
@@ -131,7 +137,7 @@ test('backwardWithInformationFlow with heldStates leaves ∇L + λ ∂Ω/∂W_hh
     const want = p === whh ? gL[k].map((a, j) => a + 0.7 * gW[j]) : gL[k];
     assertClose(got[k], want, 1e-13, 1e-12, `parameter ${k}`);
   });
-  assertClose([step.loss, step.penalty], [l2.item(), omega.item()], 1e-14, 1e-12);
+  assertClose([step.loss, step.penalty], [loss, omega.item()], 1e-14, 1e-12);
 });
 
 test('backwardWithInformationFlow leaves ∇L + λ∇Ω in the parameters, and refuses stacks it does not cover', () => {
@@ -141,21 +147,13 @@ test('backwardWithInformationFlow leaves ∇L + λ∇Ω in the parameters, and r
   const step = backwardWithInformationFlow(lossOf(out, hn), { layer: rnn, output: out, final: hn }, 0.7);
   const got = rnn.parameters().map((p) => p.grad!.toArray());
   // the same two parts, separately
-  rnn.zeroGrad();
-  const [o2, h2] = rnn.forward(x);
-  o2.retainGrad(); h2.retainGrad();
-  const l2 = lossOf(o2, h2);
-  l2.backward();
-  const gL = rnn.parameters().map((p) => p.grad!.toArray());
-  const direct = Float64Array.from(o2.grad!.dataSync());
-  h2.grad!.dataSync().forEach((g, k) => { direct[(T - 1) * B * H + k] += g; });
-  const v = stateGradients(o2, tensor(direct, o2.shape, f64), rnn.cells[0][0].weight_hh, 'tanh').dataSync();
+  const { loss, gL, v } = lossGradients(rnn, x);
   rnn.zeroGrad();
   const omega = informationFlowPenalty(rnn.forward(x)[0], rnn.cells[0][0].weight_hh, v, 'tanh');
   omega.backward();
   const gO = rnn.parameters().map((p) => p.grad!.toArray());
   got.forEach((g, k) => assertClose(g, gL[k].map((a, j) => a + 0.7 * gO[k][j]), 1e-13, 1e-12, `parameter ${k}`));
-  assertClose([step.loss, step.penalty], [l2.item(), omega.item()], 1e-14, 1e-12);
+  assertClose([step.loss, step.penalty], [loss, omega.item()], 1e-14, 1e-12);
   assert.throws(() => backwardWithInformationFlow(lossOf(out, hn), { layer: new RNN({ inputSize: I, hiddenSize: H, numLayers: 2 }), output: out }, 1),
     /expected a one-layer, one-direction, time-major RNN, got numLayers 2/);
 });
