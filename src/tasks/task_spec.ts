@@ -45,7 +45,7 @@ export interface TaskSettings {
   informationFlow?: number;
   /**
    * Differentiate Ω with the states held constant, so that its gradient reaches W_hh alone
-   * (Pascanu et al.'s code; no second pass through time). Default false.
+   * (Pascanu et al.'s code; Ω is not backpropagated through the recorded net). Default false.
    */
   informationFlowHeld?: boolean;
   /** The clockwork cell's module periods for this task (default: the suite's 1, 2, 4, 8). */

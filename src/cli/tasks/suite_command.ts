@@ -112,7 +112,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--batch <n>', 'sequences per training batch', int(1))
     .option('--test <n>', `fresh test sequences the metric is measured on (at most ${MAX_TEST_SEQUENCES})`, int(1, MAX_TEST_SEQUENCES))
     .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
-    .option('--info-flow-held', 'differentiate Ω with the states held constant: its gradient reaches W_hh alone, as in Pascanu et al.\'s code (no second pass through time)')
+    .option('--info-flow-held', 'differentiate Ω with the states held constant: its gradient reaches W_hh alone, as in Pascanu et al.\'s code (Ω is not backpropagated through the recorded net)')
     .option('--recurrent-init <init>', `W_hh's initialisation in the rnn, lstm and gru cells: ${RECURRENT_INITS.join(', ')} (default uniform)`, choice(...RECURRENT_INITS))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));

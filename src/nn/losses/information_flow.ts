@@ -9,8 +9,9 @@
 // gradient then flows through f′_t (the states h_t, hence every parameter and input) and W_hh.
 // Pascanu et al.'s code holds the states constant too, so that Ω's gradient reaches W_hh alone:
 // ∂Ω/∂W_hh = aᵀ diag(c) u with a_t = v̂_t ⊙ f′_t, u_t = a_t W_hh, c_t = 2(‖u_t‖ − 1)/(‖u_t‖·B), two
-// products and no second pass through time (informationFlowHeld, `heldStates` below): a step then
-// costs little more than a plain one.
+// products and no backward of Ω through the recorded net (informationFlowHeld, `heldStates` below).
+// Either way v costs one more pass back through time, and Ω's products are as large as the
+// recurrence's own: at H = 50, T = 100, batch 20 a step with the held form measured 3–3.5 plain ones.
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
@@ -129,7 +130,7 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
 export interface InformationFlowOptions {
   /**
    * Hold the states constant as well as v, so that Ω's gradient reaches W_hh alone (Pascanu et
-   * al.'s code; informationFlowHeld): no second backward pass through time. Default false: Ω's
+   * al.'s code; informationFlowHeld): Ω is not backpropagated through the recorded net. Default false: Ω's
    * gradient also flows through the states to every parameter.
    */
   heldStates?: boolean;
