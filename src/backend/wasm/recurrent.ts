@@ -9,7 +9,7 @@ import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
-import { PARALLEL_FLOPS } from './wasm_backend_limits.js';
+import { PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { packedWeight } from './packed_weights.js';
 
@@ -42,11 +42,14 @@ class Temps {
 // instead of packing it (packStepWeight).
 const TILE_ROWS = 4;
 
-// The batch rows each thread takes: parts of at least TILE_ROWS rows (so every part computes exactly
-// what one thread would), when the loop's products are worth cutting.
+// The parts of the batch rows that threads take (./pool.ts), when the loop's products are worth
+// cutting: parts of at least TILE_ROWS rows, so that every part computes exactly what one thread
+// would, and with enough rows up to SEQ_PARTS_PER_THREAD per thread of at least SEQ_PART_ROWS.
 function batchCut(B: number, flops: number): [number, number][] {
   const pool = flops >= PARALLEL_FLOPS ? wasmPool() : null;
-  return pool === null ? [[0, B]] : ranges(B, pool.size, 1, TILE_ROWS);
+  if (pool === null) return [[0, B]];
+  const parts = Math.max(pool.size, Math.min(pool.size * SEQ_PARTS_PER_THREAD, Math.floor(B / SEQ_PART_ROWS)));
+  return ranges(B, parts, 1, TILE_ROWS);
 }
 
 // Per part, a block for W_hh packed as the loop packs it ([N, K] op(B) of its products), or 0 where

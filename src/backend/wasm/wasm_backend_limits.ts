@@ -9,9 +9,17 @@ export const PARALLEL_ELEMENTS = 1 << 17;
 // A product of many rows is cut into up to this many blocks per thread, taken by whichever thread is
 // free (./pool.ts), so that a thread slowed by the host holds up one small block, not half the
 // product: alternated in one process (GRU H = 128, the README-style loop, 12 rounds), the products'
-// time per step fell from 7.10 to 6.75 ms and the threads' waits from 2.6 to 1.5 ms. Cutting the
-// time loops' batch rows finer (8 rows per part) gained nothing: a part's rows share each step's
-// pass over W_hh.
+// time per step fell from 7.10 to 6.75 ms and the threads' waits from 2.6 to 1.5 ms.
 export const GEMM_PARTS_PER_THREAD = 4;
 /** The fewest rows of C in one such block. */
 export const GEMM_PART_ROWS = 128;
+
+// A time loop's batch rows are cut into up to this many parts per thread (each part runs the whole
+// sequence for its rows; a part's rows share each step's pass over W_hh, so fewer rows per part cost
+// a little when the threads run at one speed). Alternated in one process at batch 32 (4 parts of 8
+// rows against 2 of 16), per-round median ratios: GRU H=128 0.99 (12 rounds) and 1.03 (16), LSTM
+// H=128 1.03 (16), GRU H=512 0.99 (8), and GRU H=128 with a busy loop on the second core 1.11 (10):
+// level when the vCPUs are even, ahead when one is slowed, which is when the bench loses most.
+export const SEQ_PARTS_PER_THREAD = 2;
+/** The fewest batch rows in one such part (whole multiples of the 4-row micro-tile). */
+export const SEQ_PART_ROWS = 8;
