@@ -9,7 +9,7 @@ import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
-import { PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
+import { FINE_PART_BYTES, PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { packedWeight } from './packed_weights.js';
 
@@ -44,11 +44,13 @@ const TILE_ROWS = 4;
 
 // The parts of the batch rows that threads take (./pool.ts), when the loop's products are worth
 // cutting: parts of at least TILE_ROWS rows, so that every part computes exactly what one thread
-// would, and with enough rows up to SEQ_PARTS_PER_THREAD per thread of at least SEQ_PART_ROWS.
-function batchCut(B: number, flops: number): [number, number][] {
+// would, and with enough rows up to SEQ_PARTS_PER_THREAD per thread of at least SEQ_PART_ROWS while
+// a part's packed copy of W_hh (`weightBytes`) is small (FINE_PART_BYTES).
+function batchCut(B: number, flops: number, weightBytes: number): [number, number][] {
   const pool = flops >= PARALLEL_FLOPS ? wasmPool() : null;
   if (pool === null) return [[0, B]];
-  const parts = Math.max(pool.size, Math.min(pool.size * SEQ_PARTS_PER_THREAD, Math.floor(B / SEQ_PART_ROWS)));
+  const fine = weightBytes <= FINE_PART_BYTES ? SEQ_PARTS_PER_THREAD : 1;
+  const parts = Math.max(pool.size, Math.min(pool.size * fine, Math.floor(B / SEQ_PART_ROWS)));
   return ranges(B, parts, 1, TILE_ROWS);
 }
 
@@ -75,7 +77,7 @@ export const wasmRecurrent: Recurrent = {
     const wp = h.readPtr(whh);
     const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * G * H);
+    const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp], e.lstmForwardSeq);
     tmp.free();
@@ -89,7 +91,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.readPtr(z), hp = h.readPtr(hs), cp = h.readPtr(c), tp = h.readPtr(tc), gp = h.readPtr(g), wp = h.readPtr(whh);
     const dzp = h.overwritePtr(dz), dhp = h.overwritePtr(dh), dcp = h.overwritePtr(dc);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * G * H);
+    const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(8 * (b1 - b0) * H) : 0));
     runCut(cut, 'lstmBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, hp, cp, tp, gp, dzp, dhp, dcp, wp, pw[i], work[i], lp, keep[i]],
@@ -105,7 +107,7 @@ export const wasmRecurrent: Recurrent = {
     const bp = h.readPtr(bhh), wp = h.readPtr(whh);
     const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * G * H);
+    const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0);
     const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp], e.gruForwardSeq);
@@ -120,7 +122,7 @@ export const wasmRecurrent: Recurrent = {
     const zp = h.readPtr(zx), np = h.readPtr(hn), hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const xp = h.overwritePtr(dgx), yp = h.overwritePtr(dgh), dhp = h.overwritePtr(dh);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * G * H);
+    const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
     runCut(cut, 'gruBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, +needH0, zp, np, hp, gp, xp, yp, dhp, wp, pw[i], work[i], lp, keep[i]],
@@ -137,7 +139,7 @@ export const wasmRecurrent: Recurrent = {
     const bp = act === 'modrelu' ? h.readPtr(modBias!) : 0;
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * H * H);
+    const cut = batchCut(B, 2 * T * B * H * H, 4 * H * H);
     const pw = packedWeights(tmp, e, cut, H, H, B === 1 ? packedWeight(e, h, whh, H, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, ACT[act], hp, wp, pw[i], work[i], lp, bp], e.rnnForwardSeq);
     tmp.free();
@@ -151,7 +153,7 @@ export const wasmRecurrent: Recurrent = {
     const hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const zp = h.overwritePtr(dz), dhp = h.overwritePtr(dh);
     const tmp = new Temps(h), lp = tmp.lens(lens);
-    const cut = batchCut(B, 2 * T * B * H * H);
+    const cut = batchCut(B, 2 * T * B * H * H, 4 * H * H);
     const pw = packedWeights(tmp, e, cut, H, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
     runCut(cut, 'rnnBackwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.seq, +needH0, ACT[act], hp, gp, zp, dhp, wp, pw[i], work[i], lp, keep[i]], e.rnnBackwardSeq);

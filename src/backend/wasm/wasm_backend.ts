@@ -14,7 +14,7 @@ import { copyRows } from '../ref/layout.js';
 import { packedWeight } from './packed_weights.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { ranges, type PoolFunction } from './pool.js';
-import { GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
+import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
 
@@ -97,9 +97,11 @@ export const wasmBackend: Backend = {
     const lda = tA ? M : K, ldb = tB ? K : N;
     // Cut C into blocks of rows (or, for few rows, of columns), each computed in place. Many rows: up
     // to GEMM_PARTS_PER_THREAD blocks per thread of at least GEMM_PART_ROWS, taken by whichever thread
-    // is free (pool.ts); a block repacks op(B), which costs N·K against its rows·N·K multiply-adds.
+    // is free (pool.ts), while a block's workspace is small (FINE_PART_BYTES: each holds its own
+    // packed op(B)); a block repacks op(B), which costs N·K against its rows·N·K multiply-adds.
+    const fine = pool !== null && e.workspaceBytes(Math.ceil(M / pool.size), N, K) <= FINE_PART_BYTES ? GEMM_PARTS_PER_THREAD : 1;
     const cut = pool === null ? [] : M >= 16 * pool.size
-      ? ranges(M, Math.max(pool.size, Math.min(pool.size * GEMM_PARTS_PER_THREAD, Math.floor(M / GEMM_PART_ROWS))), 4, 4)
+      ? ranges(M, Math.max(pool.size, Math.min(pool.size * fine, Math.floor(M / GEMM_PART_ROWS))), 4, 4)
       : N >= 16 * pool.size ? ranges(N, pool.size, 16, 16) : [];
     if (pool === null || cut.length < 2) {
       const work = h.alloc(e.workspaceBytes(M, N, K));

@@ -23,3 +23,9 @@ export const GEMM_PART_ROWS = 128;
 export const SEQ_PARTS_PER_THREAD = 2;
 /** The fewest batch rows in one such part (whole multiples of the 4-row micro-tile). */
 export const SEQ_PART_ROWS = 8;
+
+// Finer parts only while a part's own buffers (a product block's workspace with its packed op(B), a
+// time loop part's packed W_hh) stay under this: each part holds its own, so at H = 512 eight
+// product blocks of 4 MiB each raised the LSTM run's peak RSS from 357 to 372 MiB (bench, 22:42),
+// and the finer cuts were measured to pay at H = 128, not at H = 512.
+export const FINE_PART_BYTES = 1 << 20;
