@@ -51,19 +51,10 @@ export class CsrMatrix {
     const chosen = new Uint8Array(n);
     const row = new Int32Array(k);
     for (let i = 0; i < n; i++) {
-      // Floyd's algorithm: k distinct columns from n in k draws.
-      let m = 0;
-      for (let j = n - k; j < n; j++) {
-        const t = rng.int(j + 1);
-        const c = chosen[t] ? j : t;
-        chosen[c] = 1;
-        row[m++] = c;
-      }
-      row.sort();
-      for (let m2 = 0; m2 < k; m2++) {
-        colIdx[i * k + m2] = row[m2];
-        values[i * k + m2] = draw();
-        chosen[row[m2]] = 0;
+      rng.distinct(n, k, row, chosen);
+      for (let m = 0; m < k; m++) {
+        colIdx[i * k + m] = row[m];
+        values[i * k + m] = draw();
       }
       rowPtr[i + 1] = (i + 1) * k;
     }

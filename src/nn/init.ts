@@ -66,15 +66,10 @@ export function checkRecurrentInit(v: unknown): RecurrentInit {
  */
 export function sparseRecurrentMatrix(n: number, rng: Rng = defaultRng(), nonzeros = SPARSE_INIT_NONZEROS, radius = SPARSE_INIT_RADIUS): Float64Array {
   const a = new Float64Array(n * n);
-  const cols = Array.from({ length: n }, (_, j) => j);
-  const k = Math.min(nonzeros, n);
+  const k = Math.min(nonzeros, n), cols = new Int32Array(k), mark = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    // the first k of a partial Fisher–Yates shuffle: k distinct columns
-    for (let j = 0; j < k; j++) {
-      const r = j + rng.int(n - j);
-      [cols[j], cols[r]] = [cols[r], cols[j]];
-      a[i * n + cols[j]] = rng.normal();
-    }
+    rng.distinct(n, k, cols, mark);
+    for (const j of cols) a[i * n + j] = rng.normal();
   }
   const rho = spectralRadiusExact(a, n);
   if (rho > 0) for (let i = 0; i < a.length; i++) a[i] *= radius / rho;

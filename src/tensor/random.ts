@@ -43,6 +43,23 @@ export class Rng {
     return Math.floor(this.random() * n);
   }
 
+  /**
+   * k distinct integers from [0, n), ascending, written into out[0..k) (Floyd's algorithm: k draws).
+   * `mark` is scratch of at least n zeros and is left zeroed, so a caller drawing many rows passes one.
+   */
+  distinct(n: number, k: number, out: Int32Array, mark: Uint8Array = new Uint8Array(n)): void {
+    if (!(k >= 0 && k <= n)) throw new Error(`distinct: expected 0 <= k <= n, got k = ${k}, n = ${n}`);
+    let m = 0;
+    for (let j = n - k; j < n; j++) {
+      const t = this.int(j + 1);
+      const c = mark[t] ? j : t;
+      mark[c] = 1;
+      out[m++] = c;
+    }
+    const row = out.subarray(0, k).sort();
+    for (let i = 0; i < k; i++) mark[row[i]] = 0;
+  }
+
   /** Standard normal. */
   normal(): number {
     if (this.spare !== null) { const s = this.spare; this.spare = null; return s; }

@@ -53,3 +53,24 @@ test('manualSeed makes the default generator reproducible', () => {
   assert.deepEqual(randn([5]).toArray(), a);
   assert.equal(typeof defaultRng().random(), 'number');
 });
+
+test('distinct draws k different integers from [0, n), ascending, each equally often, and leaves its scratch zeroed', () => {
+  const rng = new Rng(17), n = 10, k = 3, out = new Int32Array(k), mark = new Uint8Array(n);
+  const counts = new Array(n).fill(0);
+  const draws = 20_000;
+  for (let d = 0; d < draws; d++) {
+    rng.distinct(n, k, out, mark);
+    for (let i = 0; i < k; i++) {
+      assert.ok(out[i] >= 0 && out[i] < n, `in range: ${out[i]}`);
+      if (i > 0) assert.ok(out[i] > out[i - 1], `ascending and distinct: ${Array.from(out)}`);
+      counts[out[i]]++;
+    }
+    assert.ok(mark.every((m) => m === 0), 'scratch left zeroed');
+  }
+  // each integer is in a draw with probability k/n = 0.3: 6,000 expected, binomial sd ≈ 65
+  for (const c of counts) assert.ok(Math.abs(c - (draws * k) / n) < 400, `count ${c}`);
+  const all = new Int32Array(4);
+  rng.distinct(4, 4, all);
+  assert.deepEqual(Array.from(all), [0, 1, 2, 3]);
+  assert.throws(() => rng.distinct(3, 4, new Int32Array(4)), /distinct: expected 0 <= k <= n, got k = 4, n = 3/);
+});

@@ -138,6 +138,15 @@ export function ranges(n: number, parts: number, align: number, least: number): 
   return out;
 }
 
+/**
+ * How many parts to cut n rows into for `threads` threads: one per thread, or with `perThread` > 1
+ * up to that many per thread while each keeps at least `fewest` rows (so a slowed thread holds up
+ * one small part; run() lets the threads take them).
+ */
+export function partCount(n: number, threads: number, perThread: number, fewest: number): number {
+  return Math.max(threads, Math.min(threads * perThread, Math.floor(n / fewest)));
+}
+
 /** A pool of threads (this one included) computing on one memory: `capacity` started, `size` used. */
 export class WorkerPool {
   private readonly ctrl: Int32Array;

@@ -8,7 +8,7 @@ import type { Backend, RnnActivation } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
-import { ranges, type PoolFunction } from './pool.js';
+import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { packedWeight } from './packed_weights.js';
@@ -50,8 +50,7 @@ function batchCut(B: number, flops: number, weightBytes: number): [number, numbe
   const pool = flops >= PARALLEL_FLOPS ? wasmPool() : null;
   if (pool === null) return [[0, B]];
   const fine = weightBytes <= FINE_PART_BYTES ? SEQ_PARTS_PER_THREAD : 1;
-  const parts = Math.max(pool.size, Math.min(pool.size * fine, Math.floor(B / SEQ_PART_ROWS)));
-  return ranges(B, parts, 1, TILE_ROWS);
+  return ranges(B, partCount(B, pool.size, fine, SEQ_PART_ROWS), 1, TILE_ROWS);
 }
 
 // Per part, a block for W_hh packed as the loop packs it ([N, K] op(B) of its products), or 0 where
@@ -62,7 +61,7 @@ function packedWeights(tmp: Temps, e: WasmExports, cut: [number, number][], N: n
   return cut.map(([b0, b1]) => (b1 - b0 >= TILE_ROWS ? tmp.take(e.packedBBytes(N, K)) : b1 - b0 === 1 ? oneRow : 0));
 }
 
-// Runs fn over the cut, one part per thread (here only when there is one part).
+// Runs fn over the cut: the pool's threads take its parts (here when there is one part).
 function runCut(cut: [number, number][], fn: PoolFunction, part: (b0: number, b1: number, i: number) => number[], here: (...a: never[]) => unknown): void {
   if (cut.length > 1) wasmPool()!.run(fn, cut.map(([b0, b1], i) => part(b0, b1, i)));
   else (here as (...a: number[]) => unknown)(...part(cut[0][0], cut[0][1], 0));

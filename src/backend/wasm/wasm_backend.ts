@@ -13,7 +13,7 @@ import { refBackend } from '../ref/ref_backend.js';
 import { copyRows } from '../ref/layout.js';
 import { packedWeight } from './packed_weights.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
-import { ranges, type PoolFunction } from './pool.js';
+import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
@@ -101,7 +101,7 @@ export const wasmBackend: Backend = {
     // packed op(B)); a block repacks op(B), which costs N·K against its rows·N·K multiply-adds.
     const fine = pool !== null && e.workspaceBytes(Math.ceil(M / pool.size), N, K) <= FINE_PART_BYTES ? GEMM_PARTS_PER_THREAD : 1;
     const cut = pool === null ? [] : M >= 16 * pool.size
-      ? ranges(M, Math.max(pool.size, Math.min(pool.size * fine, Math.floor(M / GEMM_PART_ROWS))), 4, 4)
+      ? ranges(M, partCount(M, pool.size, fine, GEMM_PART_ROWS), 4, 4)
       : N >= 16 * pool.size ? ranges(N, pool.size, 16, 16) : [];
     if (pool === null || cut.length < 2) {
       const work = h.alloc(e.workspaceBytes(M, N, K));

@@ -21,7 +21,7 @@ export const GEMM_PART_ROWS = 128;
 // H=128 1.03 (16), GRU H=512 0.99 (8), and GRU H=128 with a busy loop on the second core 1.11 (10):
 // level when the vCPUs are even, ahead when one is slowed, which is when the bench loses most.
 export const SEQ_PARTS_PER_THREAD = 2;
-/** The fewest batch rows in one such part (whole multiples of the 4-row micro-tile). */
+/** The fewest batch rows in one such part (two 4-row micro-tiles). */
 export const SEQ_PART_ROWS = 8;
 
 // Finer parts only while a part's own buffers (a product block's workspace with its packed op(B), a

@@ -58,17 +58,16 @@ export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: Arra
 // that the ratio is ‖v̂_t J_t‖: the same number, with no underflow when the gradient reaching early
 // steps is tiny (vanishing is what Ω measures); the norms are taken in float64 here.
 function unitStateGradients(v: ArrayLike<number>, T: number, B: number, H: number, dtype: Tensor['dtype']): { on: Tensor; unit: Tensor } {
-  const on = zeros([T - 1, B], { dtype }), unit = zeros([T - 1, B, H], { dtype });
-  const onv = on.data, uv = unit.data;
-  for (let r = 0; r < (T - 1) * B; r++) {
+  const N = (T - 1) * B, on = new Float64Array(N), unit = new Float64Array(N * H);
+  for (let r = 0; r < N; r++) {
     let s = 0;
     for (let i = 0; i < H; i++) s += v[(B + r) * H + i] ** 2;
     if (!(s > 0)) continue;
     const n = Math.sqrt(s);
-    for (let i = 0; i < H; i++) uv[r * H + i] = v[(B + r) * H + i] / n;
-    onv[r] = 1;
+    for (let i = 0; i < H; i++) unit[r * H + i] = v[(B + r) * H + i] / n;
+    on[r] = 1;
   }
-  return { on, unit };
+  return { on: tensor(on, [T - 1, B], { dtype }), unit: tensor(unit, [T - 1, B, H], { dtype }) };
 }
 
 // a_t = v̂_t ⊙ f′(h_t) for t = 1 … T−1, as [(T−1)·B, H].
@@ -93,24 +92,10 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
   const [T, B, H] = states.shape, N = (T - 1) * B, dtype = states.dtype;
   return noGrad(() => {
     if (T < 2) return { penalty: 0, gradient: zeros([H, H], { dtype }) };
-    // Everything but the two products on the host, in float64: a, then r, Ω and c·u from u.
-    // a_t = v̂_t ⊙ f′(h_t) [N, H] (zero where v_t = 0, whose terms are left out)
-    const h = states.dataSync(), a = new Float64Array(N * H), on = new Uint8Array(N);
-    for (let r = 0; r < N; r++) {
-      const o = (B + r) * H;
-      let s = 0;
-      for (let i = 0; i < H; i++) s += v[o + i] ** 2;
-      if (!(s > 0)) continue;
-      on[r] = 1;
-      const inv = 1 / Math.sqrt(s);
-      for (let i = 0; i < H; i++) {
-        const hi = h[o + i];
-        a[r * H + i] = v[o + i] * inv * (nonlinearity === 'tanh' ? 1 - hi * hi : hi > 0 ? 1 : 0);
-      }
-    }
-    const at = tensor(a, [N, H], { dtype });
+    const { on: onT, unit } = unitStateGradients(v, T, B, H, dtype);
+    const at = flowInputs(states, unit, nonlinearity), on = onT.dataSync(); // a [N, H], zero where v_t = 0
     const u = matmul(at, weightHh).dataSync(); // [N, H]
-    // Ω = Σ on·(‖u‖ − 1)² / B; rows of u scaled by c = on · 2(‖u‖ − 1) / (‖u‖·B)
+    // on the host, in float64: Ω = Σ on·(‖u‖ − 1)² / B; rows of u scaled by c = on · 2(‖u‖ − 1) / (‖u‖·B)
     const cu = new Float64Array(N * H);
     let penalty = 0;
     for (let r = 0; r < N; r++) {
