@@ -68,6 +68,13 @@ export interface TaskModelConfig {
   periods?: readonly number[];
   /** W_hh's initialisation in the tanh RNN, LSTM and GRU layers (default 'uniform'; the IRNN is 'identity' by definition). */
   recurrentInit?: RecurrentInit;
+  /**
+   * When > 0, the input weights W_ih and the read-out's weights start N(0, ioInitStd²) and every
+   * bias at zero, as Pascanu et al. 2013 start their tanh nets (0.01); W_hh keeps recurrentInit.
+   * Default 0: PyTorch's uniform U(−1/√fan_in, 1/√fan_in) everywhere. The ungated layers (rnn, irnn)
+   * only: zero biases would undo the gated cells' forget-gate and chrono starts.
+   */
+  ioInitStd?: number;
 }
 
 /**
@@ -85,7 +92,7 @@ export class TaskModel extends Module {
 
   constructor(config: TaskModelConfig, seed = 0) {
     super();
-    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, periods: CLOCKWORK_PERIODS, recurrentInit: 'uniform', ...config };
+    this.config = { bidirectional: false, forgetBias: 1, chrono: 0, periods: CLOCKWORK_PERIODS, recurrentInit: 'uniform', ioInitStd: 0, ...config };
     checkRecurrentInit(this.config.recurrentInit);
     const { cell, inputSize, hiddenSize, outputSize, bidirectional, forgetBias } = this.config;
     if (!(inputSize >= 1 && hiddenSize >= 1 && outputSize >= 1)) {
@@ -103,6 +110,13 @@ export class TaskModel extends Module {
     if (this.config.chrono > 2 && isGated(cell)) chronoInit(this.rnn as RecurrentLayer, cell, hiddenSize, this.config.chrono, init.rng);
     const D = bidirectional ? 2 : 1;
     this.head = this.registerModule('head', new Linear({ inFeatures: D * hiddenSize, outFeatures: outputSize }, init));
+    const std = this.config.ioInitStd;
+    if (std !== 0) {
+      if (!(std > 0 && Number.isFinite(std)) || (cell !== 'rnn' && cell !== 'irnn')) {
+        throw new Error(`expected ioInitStd > 0 with an rnn or irnn cell, got ${std} with ${cell}`);
+      }
+      normalInputsAndReadout(this, std, init.rng);
+    }
   }
 
   getConfig(): Required<TaskModelConfig> {
@@ -110,7 +124,7 @@ export class TaskModel extends Module {
     return {
       cell: c.cell, inputSize: c.inputSize, hiddenSize: c.hiddenSize, outputSize: c.outputSize, readout: c.readout,
       bidirectional: c.bidirectional, forgetBias: c.forgetBias, chrono: c.chrono, periods: [...c.periods],
-      recurrentInit: c.recurrentInit,
+      recurrentInit: c.recurrentInit, ioInitStd: c.ioInitStd,
     };
   }
 
@@ -174,6 +188,17 @@ function chronoInit(layer: RecurrentLayer, cell: TaskCell, H: number, tMax: numb
           c.bias_ih.data[H + j] = b; c.bias_hh.data[H + j] = 0;
         }
       }
+    }
+  }
+}
+
+// W_ih (every layer and direction) and the read-out's weight N(0, std²), every bias zero; W_hh as it was.
+function normalInputsAndReadout(model: TaskModel, std: number, rng: Rng): void {
+  for (const [name, p] of model.namedParameters()) {
+    if (name.includes('bias')) p.storage.overwrite().fill(0);
+    else if (name.includes('weight_ih') || name === 'head.weight') {
+      const d = p.storage.overwrite();
+      for (let i = 0; i < d.length; i++) d[i] = std * rng.normal();
     }
   }
 }

@@ -52,6 +52,8 @@ export interface TaskSettings {
   periods?: readonly number[];
   /** W_hh's initialisation in the tanh RNN, LSTM and GRU (default 'uniform'). */
   recurrentInit?: RecurrentInit;
+  /** Start W_ih and the read-out N(0, std²) and the biases at zero (TaskModelConfig.ioInitStd; rnn and irnn). */
+  ioInitStd?: number;
   /** The optimizer (default 'adam'). */
   optimizer?: TaskOptimizerName;
   /** SGD's momentum (heavy ball; default 0); only with optimizer 'sgd'. */

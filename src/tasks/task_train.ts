@@ -117,7 +117,7 @@ export async function runTask(task: SequenceTask, o: TaskRunOptions): Promise<Ta
   const model = new TaskModel({
     cell: o.cell, inputSize: task.inputSize, hiddenSize: s.hiddenSize, outputSize: task.outputSize(T),
     readout: task.readout, bidirectional, chrono: s.chrono ?? 0, ...(s.periods ? { periods: s.periods } : {}),
-    ...(s.recurrentInit ? { recurrentInit: s.recurrentInit } : {}),
+    ...(s.recurrentInit ? { recurrentInit: s.recurrentInit } : {}), ...(s.ioInitStd ? { ioInitStd: s.ioInitStd } : {}),
   }, seed);
   const trainRng = new Rng(seed * 3 + 1), valRng = new Rng(seed * 3 + 2), testRng = new Rng(seed * 3 + 3);
   const valBatch = task.generate(valRng, Math.min(128, s.testSize), T);

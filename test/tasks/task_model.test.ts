@@ -116,3 +116,22 @@ test('recurrentInit orthogonal: W_hh of the tanh RNN starts with WᵀW = I; the 
   assert.throws(() => new TaskModel({ cell: 'rnn', inputSize: 2, hiddenSize: H, outputSize: 1, readout: 'last', recurrentInit: 'eye' as 'identity' }),
     /expected recurrentInit 'uniform', 'orthogonal', 'identity', 'sparse', got 'eye'/);
 });
+
+test('ioInitStd: W_ih and the read-out N(0, s²) (sample std within 10% of s over 4,000 draws), biases zero, W_hh as without it; gated cells are refused', () => {
+  const H = 40, I = 100, s = 0.01;
+  const base = { cell: 'rnn' as const, inputSize: I, hiddenSize: H, outputSize: 1, readout: 'last' as const, recurrentInit: 'sparse' as const };
+  const m = new TaskModel({ ...base, ioInitStd: s }, 5), plain = new TaskModel(base, 5);
+  const p = Object.fromEntries(m.namedParameters().map(([n, t]) => [n, t.toArray()]));
+  const q = Object.fromEntries(plain.namedParameters().map(([n, t]) => [n, t.toArray()]));
+  const w = p['rnn.weight_ih_l0'];
+  const mean = w.reduce((a, b) => a + b, 0) / w.length;
+  const std = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / (w.length - 1));
+  assert.ok(Math.abs(std - s) < 0.1 * s && Math.abs(mean) < 4 * s / Math.sqrt(w.length), `W_ih: mean ${mean}, std ${std}`);
+  assert.ok(p['head.weight'].every((v) => Math.abs(v) < 5 * s) && p['head.weight'].some((v) => v !== 0));
+  for (const n of ['rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.bias']) assert.ok(p[n].every((v) => v === 0), n);
+  assert.deepEqual(p['rnn.weight_hh_l0'], q['rnn.weight_hh_l0']);
+  assert.ok(q['rnn.bias_ih_l0'].some((v) => v !== 0)); // without it, PyTorch's uniform biases
+  assert.equal(m.getConfig().ioInitStd, s);
+  assert.throws(() => new TaskModel({ ...base, cell: 'lstm', ioInitStd: s }), /expected ioInitStd > 0 with an rnn or irnn cell, got 0.01 with lstm/);
+  assert.throws(() => new TaskModel({ ...base, ioInitStd: -1 }), /expected ioInitStd > 0 with an rnn or irnn cell, got -1 with rnn/);
+});

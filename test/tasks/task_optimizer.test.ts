@@ -13,7 +13,7 @@ import { inputTensor, runTask, taskLoss } from '../../src/tasks/task_train.js';
 import { COPY_MEMORY } from '../../src/tasks/copy_memory.js';
 import type { TaskSettings } from '../../src/tasks/task_spec.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { settingsFromFlags, type SequenceTaskFlags } from '../../src/cli/tasks/suite_command.js';
+import { cellLabel, settingsFromFlags, type SequenceTaskFlags } from '../../src/cli/tasks/suite_command.js';
 
 function model(cell: TaskCell, bidirectional = false): TaskModel {
   return new TaskModel({ cell, inputSize: 10, hiddenSize: 6, outputSize: 9, readout: 'all', bidirectional }, 0);
@@ -130,4 +130,18 @@ test('--optimizer, --momentum and --clip reach the settings; momentum without sg
     /expected momentum only with the sgd optimizer, got momentum 0.9 with adam/);
   assert.throws(() => taskOptimizer(model('rnn'), { ...COPY_MEMORY.settings('rnn', 4), optimizer: 'lbfgs' as 'sgd' }),
     /expected an optimizer adam, rmsprop, sgd, got lbfgs/);
+});
+
+test('--io-init-std reaches the settings and the task model: its read-out bias starts at zero and W_ih at N(0, s²) scale', async () => {
+  assert.deepEqual(settingsFromFlags({ cell: 'rnn', ioInitStd: 0.01 } as SequenceTaskFlags), { ioInitStd: 0.01 });
+  // the result line keeps such a run apart from the plain one
+  assert.equal(cellLabel('rnn', false, { recurrentInit: 'sparse', ioInitStd: 0.01, informationFlow: 0.02, informationFlowHeld: true }), 'rnn@sparse~io0.01+flow-held');
+  assert.equal(cellLabel('rnn', true, { informationFlow: 0.02 }), 'bi-rnn+flow');
+  assert.equal(cellLabel('gru', false), 'gru');
+  const settings = { steps: 1, time: 60, testSize: 4, evalEvery: 0, batchSize: 4, hiddenSize: 8, lr: 1e-9, ioInitStd: 0.01 };
+  const r = await runTask(COPY_MEMORY, { cell: 'rnn', length: 4, settings });
+  const p = Object.fromEntries(r.model.namedParameters().map(([n, t]) => [n, t.toArray()]));
+  assert.equal((r.model as TaskModel).getConfig().ioInitStd, 0.01);
+  assert.ok(p['rnn.weight_ih_l0'].every((v) => Math.abs(v) < 0.06), 'W_ih within 6 standard deviations');
+  assert.ok(p['head.bias'].every((v) => Math.abs(v) < 1e-6), 'read-out bias ~0 after one step at lr 1e-9');
 });

@@ -3,7 +3,9 @@
 // v_{T−1} = d_{T−1}, v_t = d_t + (v_{t+1} ⊙ f′_{t+1}) W_hh. The information-flow regulariser
 // (nn/losses/information_flow.ts) needs every v_t, which training's backward keeps only as
 // dz_t = v_t ⊙ f′_t; so this runs the backend's RNN backward (the same kernel) and then
-// v_t = d_t + dz_{t+1} W_hh for every t in one product. T = time, B = batch, H = hidden.
+// v_t = d_t + dz_{t+1} W_hh for every t in one product. The held form of Ω reads dz and those
+// products too (rnnStateGradientParts), so it needs no product of its own for them.
+// T = time, B = batch, H = hidden.
 
 import { getBackend } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
@@ -11,11 +13,26 @@ import { Tensor } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { PackedLayout } from './packed_output.js';
 
+/** What rnnStateGradientParts returns: v and the two pieces of the backward recurrence it is built from. */
+export interface RnnStateGradientParts {
+  /** v_t = ∂L/∂h_t, [T, B, H]. */
+  v: Tensor;
+  /** dz_t = v_t ⊙ f′_t, the gradient at step t's pre-activation, [T, B, H]. */
+  dz: Tensor;
+  /** r_t = dz_{t+1} W_hh for t = 0 … T−2, what step t + 1 passes back to h_t (v_t = d_t + r_t), [T−1, B, H]. */
+  carried: Tensor;
+}
+
 /**
  * v [T, B, H] from states h [T, B, H], direct [T, B, H] and W_hh [H, H] (values; nothing is
  * recorded), in the states' dtype.
  */
 export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu'): Tensor {
+  return rnnStateGradientParts(states, direct, weightHh, nonlinearity).v;
+}
+
+/** v with dz and the carried parts r (see RnnStateGradientParts); inputs as rnnStateGradients. */
+export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu'): RnnStateGradientParts {
   const [T, B, H] = states.shape;
   if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H) {
     throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H] and W_hh [H, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)} and ${formatShape(weightHh.shape)}`);
@@ -31,9 +48,13 @@ export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tens
   }
   const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
   be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
-  const v = new Storage(dtype, T * BH);
+  // r_t = dz_{t+1} · W_hh for t = 0 … T−2 in one product, [(T−1)·B, H] · [H, H]; v = d + r
+  const carried = new Storage(dtype, Math.max(0, T - 1) * BH), v = new Storage(dtype, T * BH);
   be.copy(direct.storage, 0, v, 0, T * BH);
-  // v_t += dz_{t+1} · W_hh for t = 0 … T−2: [(T−1)·B, H] · [H, H]
-  if (T > 1) be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, v, 0, true);
-  return new Tensor(v, [T, B, H]);
+  if (T > 1) {
+    be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, carried, 0, false);
+    be.addInto(carried, 0, v, 0, (T - 1) * BH);
+  }
+  hs.drop(); g.drop(); dh.drop(); // spent: dropped now rather than copied out at the next collection
+  return { v: new Tensor(v, [T, B, H]), dz: new Tensor(dz, [T, B, H]), carried: new Tensor(carried, [Math.max(0, T - 1), B, H]) };
 }

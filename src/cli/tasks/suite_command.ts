@@ -17,7 +17,7 @@ import { join } from 'node:path';
 
 export interface SequenceTaskFlags extends TaskFlags, CheckpointFlags {
   cell: TaskCell; length?: number; steps?: number; time?: number; hidden?: number; lr?: number; batch?: number; test?: number;
-  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; infoFlowHeld?: boolean; recurrentInit?: RecurrentInit; lrOrth?: number;
+  direction?: 'uni' | 'bi'; chrono?: number; infoFlow?: number; infoFlowHeld?: boolean; recurrentInit?: RecurrentInit; ioInitStd?: number; lrOrth?: number;
   optimizer?: TaskOptimizerName; momentum?: number; clip?: number;
 }
 
@@ -26,11 +26,14 @@ export const MAX_TEST_SEQUENCES = 1_000_000;
 
 /**
  * The cell name of the result line: 'bi-lstm' for a bidirectional LSTM, 'rnn+flow' for a tanh RNN
- * trained with the information-flow regulariser, 'rnn@orthogonal' for one whose W_hh started
- * orthogonal (so TASKS.md keeps each beside the plain run).
+ * trained with the information-flow regulariser ('+flow-held' with the states held), 'rnn@orthogonal'
+ * for one whose W_hh started orthogonal, 'rnn~io0.01' for one whose W_ih and read-out started
+ * N(0, 0.01²) (so TASKS.md keeps each beside the plain run).
  */
-export function cellLabel(cell: TaskCell, bidirectional: boolean, informationFlow = 0, recurrentInit: RecurrentInit = 'uniform', flowHeld = false): string {
-  return `${bidirectional ? 'bi-' : ''}${cell}${recurrentInit !== 'uniform' ? `@${recurrentInit}` : ''}${informationFlow > 0 ? (flowHeld ? '+flow-held' : '+flow') : ''}`;
+export function cellLabel(cell: TaskCell, bidirectional: boolean, s: Partial<TaskSettings> = {}): string {
+  const flow = (s.informationFlow ?? 0) > 0 ? (s.informationFlowHeld ? '+flow-held' : '+flow') : '';
+  const init = `${s.recurrentInit && s.recurrentInit !== 'uniform' ? `@${s.recurrentInit}` : ''}${s.ioInitStd ? `~io${s.ioInitStd}` : ''}`;
+  return `${bidirectional ? 'bi-' : ''}${cell}${init}${flow}`;
 }
 
 /** Settings overrides from the flags that were given. */
@@ -46,6 +49,7 @@ export function settingsFromFlags(f: SequenceTaskFlags): Partial<TaskSettings> {
   if (f.infoFlow !== undefined) s.informationFlow = f.infoFlow;
   if (f.infoFlowHeld) s.informationFlowHeld = true;
   if (f.recurrentInit !== undefined) s.recurrentInit = f.recurrentInit;
+  if (f.ioInitStd !== undefined) s.ioInitStd = f.ioInitStd;
   if (f.lrOrth !== undefined) s.lrOrth = f.lrOrth;
   if (f.optimizer !== undefined) s.optimizer = f.optimizer;
   if (f.momentum !== undefined) s.momentum = f.momentum;
@@ -68,14 +72,13 @@ export async function runSequenceTask(task: SequenceTask, o: {
   maxMemory?: number;
 }): Promise<{ result: SuiteResult; runs: TaskRunResult[]; interrupted: boolean }> {
   const start = performance.now();
-  const flow = o.settings.informationFlow ?? 0, rinit = o.settings.recurrentInit;
   const done: TaskRunResult[] = [];
   let interrupted = false;
   for (let r = 0; r < o.runs && !interrupted; r++) {
     const folder = o.checkpoints ? runFolder(o.checkpoints, r) : undefined;
     const res = await runTask(task, {
       cell: o.cell, length: o.length, seed: o.seed + r, settings: o.settings, bidirectional: o.bidirectional,
-      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, flow, rinit, o.settings.informationFlowHeld)}.safetensors`),
+      checkpoint: folder === undefined ? undefined : join(folder, `${task.name}-${cellLabel(o.cell, o.bidirectional, o.settings)}.safetensors`),
       resume: o.checkpoints?.resume, shouldStop: o.shouldStop, maxMemory: o.maxMemory,
       onEval: (e) => o.log(`  step ${e.step}: loss ${fmt(e.loss)}, validation ${task.metric} ${fmt(e.metric)} (${e.elapsed.toFixed(0)} s)`),
     });
@@ -88,7 +91,7 @@ export async function runSequenceTask(task: SequenceTask, o: {
   const steps = Math.round(done.reduce((s, r) => s + r.steps, 0) / done.length);
   return {
     result: {
-      task: task.name, cell: cellLabel(o.cell, o.bidirectional, flow, rinit, o.settings.informationFlowHeld), length: o.length, metric: task.metric, value: mean,
+      task: task.name, cell: cellLabel(o.cell, o.bidirectional, o.settings), length: o.length, metric: task.metric, value: mean,
       baseline: task.baseline(o.length), steps, seconds: seconds(start),
     },
     runs: done, interrupted,
@@ -114,6 +117,7 @@ export function sequenceTaskCommand(task: SequenceTask): Command {
     .option('--info-flow <lambda>', 'weight of the information-flow regulariser Ω (Pascanu et al. 2013; tanh RNN and IRNN, 0: off)', float(0))
     .option('--info-flow-held', 'differentiate Ω with the states held constant: its gradient reaches W_hh alone, as in Pascanu et al.\'s code (Ω is not backpropagated through the recorded net)')
     .option('--recurrent-init <init>', `W_hh's initialisation in the rnn, lstm and gru cells: ${RECURRENT_INITS.join(', ')} (default uniform)`, choice(...RECURRENT_INITS))
+    .option('--io-init-std <s>', 'start W_ih and the read-out N(0, s²) and every bias at zero, as Pascanu et al. 2013 (0.01; rnn and irnn cells; default: PyTorch\'s uniform)', float(0))
     .option('--chrono <n>', 'chrono initialisation of the LSTM/GRU gate biases for dependencies up to n steps (0: off)', int(0))
     .option('--direction <d>', `uni or bi(directional) (default ${task.bidirectional ? 'bi' : 'uni'})`, choice('uni', 'bi'));
   const defaults = TASK_CELLS.map((c) => {
@@ -135,7 +139,7 @@ batch every step; stops at --steps or --time${task.stopAt === null ? '' : `, or 
       const length = f.length ?? task.defaultLength;
       const bidirectional = f.direction === undefined ? task.bidirectional : f.direction === 'bi';
       const s = { ...task.settings(f.cell, length), ...settingsFromFlags(f) };
-      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s.informationFlow, s.recurrentInit, s.informationFlowHeld)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'}${s.momentum ? ` (momentum ${s.momentum})` : ''} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ` +
+      say(f.json, `${task.name}: ${cellLabel(f.cell, bidirectional, s)}, T ${length}, hidden ${s.hiddenSize}, ${s.optimizer ?? 'adam'}${s.momentum ? ` (momentum ${s.momentum})` : ''} lr ${s.lr}${s.lrOrth !== undefined ? ` (A: ${s.lrOrth})` : ''}, batch ${s.batchSize}, clip ${s.clip}, ${s.ioInitStd ? `W_ih and read-out N(0, ${s.ioInitStd}²), ` : ''}` +
         `at most ${s.steps} steps / ${s.time} s`);
       const interrupt = onInterrupt((t) => process.stderr.write(`${t}\n`));
       const { result, interrupted } = await runSequenceTask(task, {

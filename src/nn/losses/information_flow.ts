@@ -15,7 +15,7 @@
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
-import { rnnStateGradients } from '../../autograd/recurrent/rnn_state_gradients.js';
+import { rnnStateGradientParts, rnnStateGradients } from '../../autograd/recurrent/rnn_state_gradients.js';
 import { Tensor, tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { backward } from '../../autograd/engine.js';
@@ -70,7 +70,7 @@ function unitStateGradients(v: ArrayLike<number>, T: number, B: number, H: numbe
   return { on: tensor(on, [T - 1, B], { dtype }), unit: tensor(unit, [T - 1, B, H], { dtype }) };
 }
 
-// a_t = v̂_t ⊙ f′(h_t) for t = 1 … T−1, as [(T−1)·B, H].
+// g_t ⊙ f′(h_t) for t = 1 … T−1, as [(T−1)·B, H]: a_t with g = v̂, dz_t with g = v.
 function flowInputs(states: Tensor, unit: Tensor, nonlinearity: 'tanh' | 'relu'): Tensor {
   const [T, B, H] = states.shape;
   const h = slice(states, 0, 1, T); // [T−1, B, H]
@@ -89,26 +89,43 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
   if (states.rank !== 3 || weightHh.rank !== 2 || weightHh.shape[0] !== states.shape[2] || weightHh.shape[1] !== states.shape[2] || v.length !== states.size) {
     throw new Error(`informationFlowHeld: expected states [T, B, H], W_hh [H, H] and ${states.size} state gradients, got ${formatShape(states.shape)}, ${formatShape(weightHh.shape)} and ${v.length}`);
   }
-  const [T, B, H] = states.shape, N = (T - 1) * B, dtype = states.dtype;
+  const [T, B, H] = states.shape, dtype = states.dtype;
   return noGrad(() => {
     if (T < 2) return { penalty: 0, gradient: zeros([H, H], { dtype }) };
-    const { on: onT, unit } = unitStateGradients(v, T, B, H, dtype);
-    const at = flowInputs(states, unit, nonlinearity), on = onT.dataSync(); // a [N, H], zero where v_t = 0
-    const u = matmul(at, weightHh).dataSync(); // [N, H]
-    // on the host, in float64: Ω = Σ on·(‖u‖ − 1)² / B; rows of u scaled by c = on · 2(‖u‖ − 1) / (‖u‖·B)
-    const cu = new Float64Array(N * H);
-    let penalty = 0;
-    for (let r = 0; r < N; r++) {
-      if (!on[r]) continue;
-      let s = NORM_EPS;
-      for (let i = 0; i < H; i++) s += u[r * H + i] ** 2;
-      const norm = Math.sqrt(s), excess = norm - 1;
-      penalty += excess * excess;
-      const c = (2 * excess) / (norm * B);
-      for (let i = 0; i < H; i++) cu[r * H + i] = c * u[r * H + i];
-    }
-    return { penalty: penalty / B, gradient: matmul(transpose(at), tensor(cu, [N, H], { dtype })) };
+    // dz_t = v_t ⊙ f′(h_t) and r = dz_t W_hh for t = 1 … T−1, as the state-gradient pass has them
+    const dz = flowInputs(states, slice(tensor(v, [T, B, H], { dtype }), 0, 1, T), nonlinearity);
+    return heldFlow(v, dz, matmul(dz, weightHh), B, H, 1);
   });
+}
+
+// Held Ω and weight·∂Ω/∂W_hh from the backward recurrence's own pieces, so that no product is
+// repeated: with n_t = ‖v_t‖, a_t = dz_t / n_t and u_t = a_t W_hh = r_t / n_t, where r_t = dz_t W_hh
+// is what step t passed back to h_{t−1}; then ∂Ω/∂W_hh = Σ_t a_tᵀ c_t u_t = dzᵀ diag(c / n²) r, one
+// product. The row norms and c are taken on the host in float64 (n_t may be tiny: vanishing is what
+// Ω measures). Inputs: v [T, B, H] (values), dz and r [(T−1)·B, H] for t = 1 … T−1. Outputs: Ω
+// (unweighted) and weight·∂Ω/∂W_hh [H, H].
+function heldFlow(v: ArrayLike<number>, dz: Tensor, carried: Tensor, B: number, H: number, weight: number): { penalty: number; gradient: Tensor } {
+  const N = dz.shape[0], r = carried.dataSync(), scale = new Float64Array(N);
+  let penalty = 0;
+  for (let row = 0; row < N; row++) {
+    let n2 = 0, r2 = 0;
+    for (let i = 0, o = (B + row) * H; i < H; i++) n2 += v[o + i] * v[o + i];
+    if (!(n2 > 0)) continue; // no gradient reaches this step: its term is left out
+    for (let i = 0, o = row * H; i < H; i++) r2 += r[o + i] * r[o + i];
+    const norm = Math.sqrt(r2 / n2 + NORM_EPS), excess = norm - 1;
+    penalty += excess * excess;
+    scale[row] = (weight * 2 * excess) / (norm * B * n2);
+  }
+  const scaled = mul(carried, tensor(scale, [N, 1], { dtype: dz.dtype })), dzT = transpose(dz);
+  const gradient = matmul(dzT, scaled);
+  spend(scaled, dzT);
+  return { penalty: penalty / B, gradient };
+}
+
+// Frees temporaries made here that nothing else holds, now, instead of leaving the backend to copy
+// them out of its memory at its next collection (what it does with every young block still held).
+function spend(...ts: Tensor[]): void {
+  for (const t of ts) t.storage.drop();
 }
 
 /** Options of backwardWithInformationFlow. */
@@ -151,22 +168,32 @@ export function backwardWithInformationFlow(
   backward(loss, { retainGraph: weight > 0 && !held });
   const value = loss.item();
   if (weight === 0) return { loss: value, penalty: 0 };
-  const [T, B, H] = output.shape;
-  // d_t: the loss's gradient at each output, and at h_n for the last step
-  const direct = output.grad ? Float64Array.from(output.grad.dataSync()) : new Float64Array(T * B * H);
-  if (final?.grad) {
-    const g = final.grad.dataSync();
-    for (let k = 0; k < B * H; k++) direct[(T - 1) * B * H + k] += g[k];
-  }
+  const [T, B, H] = output.shape, dtype = output.dtype;
   const cell = layer.cells[0][0];
-  const v = rnnStateGradients(output, tensor(direct, output.shape, { dtype: output.dtype }), cell.weight_hh, layer.nonlinearity);
+  const { v, dz, carried } = noGrad(() => {
+    // d_t: the loss's gradient at each output, and at h_n for the last step
+    let direct = output.grad ?? zeros(output.shape, { dtype });
+    if (final?.grad) {
+      const last = new Float64Array(T);
+      last[T - 1] = 1;
+      direct = add(direct, mul(tensor(last, [T, 1, 1], { dtype }), final.grad));
+    }
+    return rnnStateGradientParts(output, direct, cell.weight_hh, layer.nonlinearity);
+  });
+  const vs = v.dataSync();
   if (held) {
-    const { penalty, gradient } = informationFlowHeld(output, cell.weight_hh, v.dataSync(), layer.nonlinearity);
+    if (T < 2) return { loss: value, penalty: 0 };
     const w = cell.weight_hh;
-    w.grad = noGrad(() => (w.grad === null ? mul(gradient, weight) : add(w.grad, mul(gradient, weight))));
+    const penalty = noGrad(() => {
+      const { penalty: p, gradient } = heldFlow(vs, reshape(slice(dz, 0, 1, T), [(T - 1) * B, H]), reshape(carried, [(T - 1) * B, H]), B, H, weight);
+      if (w.grad === null) w.grad = gradient;
+      else { w.grad = add(w.grad, gradient); spend(gradient); }
+      return p;
+    });
+    spend(v, dz, carried);
     return { loss: value, penalty };
   }
-  const omega = informationFlowPenalty(output, cell.weight_hh, v.dataSync(), layer.nonlinearity);
+  const omega = informationFlowPenalty(output, cell.weight_hh, vs, layer.nonlinearity);
   const penalty = omega.item();
   backward(mul(omega, weight));
   return { loss: value, penalty };
