@@ -31,11 +31,14 @@ export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tens
   return rnnStateGradientParts(states, direct, weightHh, nonlinearity).v;
 }
 
-/** v with dz and the carried parts r (see RnnStateGradientParts); inputs as rnnStateGradients. */
-export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu'): RnnStateGradientParts {
+/**
+ * v with dz and the carried parts r (see RnnStateGradientParts); inputs as rnnStateGradients, and
+ * optionally `final`, the gradient reaching h_n [1, B, H] (added to the last step's direct one).
+ */
+export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu', final: Tensor | null = null): RnnStateGradientParts {
   const [T, B, H] = states.shape;
-  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H) {
-    throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H] and W_hh [H, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)} and ${formatShape(weightHh.shape)}`);
+  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H || (final !== null && final.size !== B * H)) {
+    throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H], W_hh [H, H] and a final gradient [1, B, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)}, ${formatShape(weightHh.shape)} and ${final ? formatShape(final.shape) : 'none'}`);
   }
   const be = getBackend(), dtype = states.dtype, BH = B * H;
   const L = new PackedLayout(T, B, H, false);
@@ -46,15 +49,36 @@ export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: 
     be.fill(dst, 0, L.init * BH, BH);
     be.copy(src.storage, 0, dst, L.seq * BH, T * BH);
   }
+  if (final) be.addInto(final.storage, 0, g, L.last * BH, BH);
   const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
   be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
   // r_t = dz_{t+1} · W_hh for t = 0 … T−2 in one product, [(T−1)·B, H] · [H, H]; v = d + r
   const carried = new Storage(dtype, Math.max(0, T - 1) * BH), v = new Storage(dtype, T * BH);
   be.copy(direct.storage, 0, v, 0, T * BH);
+  if (final) be.addInto(final.storage, 0, v, (T - 1) * BH, BH);
   if (T > 1) {
     be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, carried, 0, false);
     be.addInto(carried, 0, v, 0, (T - 1) * BH);
   }
   hs.drop(); g.drop(); dh.drop(); // spent: dropped now rather than copied out at the next collection
   return { v: new Tensor(v, [T, B, H]), dz: new Tensor(dz, [T, B, H]), carried: new Tensor(carried, [Math.max(0, T - 1), B, H]) };
+}
+
+/**
+ * Σ_r s_r · dz_rᵀ r_r = dzᵀ diag(s) r [H, H] over rows r = 0 … N−1 of dz (starting at row `dzRow`)
+ * and carried [N, H], with row weights s (float64): the one product the held information-flow
+ * gradient needs (nn/losses/information_flow.ts), dz read in place rather than through a transposed
+ * copy. Values only; nothing is recorded.
+ */
+export function rowWeightedProduct(dz: Tensor, dzRow: number, carried: Tensor, s: Float64Array): Tensor {
+  const N = s.length, H = carried.size / Math.max(N, 1), dtype = carried.dtype;
+  if (!(Number.isInteger(H) && carried.size === N * H && dz.size >= (dzRow + N) * H && dz.dtype === dtype)) {
+    throw new Error(`rowWeightedProduct: expected carried [${N}, H] and dz of at least ${dzRow + N} rows of H, got ${formatShape(carried.shape)} and ${formatShape(dz.shape)}`);
+  }
+  const be = getBackend(), w = new Storage(dtype, N), scaled = new Storage(dtype, N * H), out = new Storage(dtype, H * H);
+  w.overwrite().set(s);
+  be.binary('mul', carried.storage, [N, H], w, [N, 1], scaled, [N, H]);
+  be.gemm(true, false, H, H, N, dz.storage, dzRow * H, scaled, 0, out, 0, false);
+  w.drop(); scaled.drop();
+  return new Tensor(out, [H, H]);
 }

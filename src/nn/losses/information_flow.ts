@@ -15,7 +15,7 @@
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
-import { rnnStateGradientParts, rnnStateGradients } from '../../autograd/recurrent/rnn_state_gradients.js';
+import { rnnStateGradientParts, rnnStateGradients, rowWeightedProduct } from '../../autograd/recurrent/rnn_state_gradients.js';
 import { Tensor, tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { backward } from '../../autograd/engine.js';
@@ -23,7 +23,7 @@ import { add, div, mul, sqrt, square, sub } from '../../autograd/ops/elementwise
 import { gt } from '../../autograd/ops/compare.js';
 import { matmul } from '../../autograd/ops/matmul.js';
 import { sum } from '../../autograd/ops/reduce.js';
-import { reshape, slice, transpose } from '../../autograd/ops/shape_ops.js';
+import { reshape, slice } from '../../autograd/ops/shape_ops.js';
 import { noGrad } from '../../autograd/grad_mode.js';
 import { RNN } from '../layers/rnn.js';
 
@@ -94,7 +94,9 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
     if (T < 2) return { penalty: 0, gradient: zeros([H, H], { dtype }) };
     // dz_t = v_t ⊙ f′(h_t) and r = dz_t W_hh for t = 1 … T−1, as the state-gradient pass has them
     const dz = flowInputs(states, slice(tensor(v, [T, B, H], { dtype }), 0, 1, T), nonlinearity);
-    return heldFlow(v, dz, matmul(dz, weightHh), B, H, 1);
+    const r = matmul(dz, weightHh), held = heldFlow(v, dz, 0, r, B, H, 1);
+    spend(dz, r);
+    return held;
   });
 }
 
@@ -102,10 +104,10 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
 // repeated: with n_t = ‖v_t‖, a_t = dz_t / n_t and u_t = a_t W_hh = r_t / n_t, where r_t = dz_t W_hh
 // is what step t passed back to h_{t−1}; then ∂Ω/∂W_hh = Σ_t a_tᵀ c_t u_t = dzᵀ diag(c / n²) r, one
 // product. The row norms and c are taken on the host in float64 (n_t may be tiny: vanishing is what
-// Ω measures). Inputs: v [T, B, H] (values), dz and r [(T−1)·B, H] for t = 1 … T−1. Outputs: Ω
-// (unweighted) and weight·∂Ω/∂W_hh [H, H].
-function heldFlow(v: ArrayLike<number>, dz: Tensor, carried: Tensor, B: number, H: number, weight: number): { penalty: number; gradient: Tensor } {
-  const N = dz.shape[0], r = carried.dataSync(), scale = new Float64Array(N);
+// Ω measures). Inputs: v [T, B, H] (values); dz, whose rows from `dzRow` on are dz_t for t = 1 … T−1;
+// r [(T−1)·B, H]. Outputs: Ω (unweighted) and weight·∂Ω/∂W_hh [H, H].
+function heldFlow(v: ArrayLike<number>, dz: Tensor, dzRow: number, carried: Tensor, B: number, H: number, weight: number): { penalty: number; gradient: Tensor } {
+  const N = carried.size / H, r = carried.dataSync(), scale = new Float64Array(N);
   let penalty = 0;
   for (let row = 0; row < N; row++) {
     let n2 = 0, r2 = 0;
@@ -116,10 +118,7 @@ function heldFlow(v: ArrayLike<number>, dz: Tensor, carried: Tensor, B: number, 
     penalty += excess * excess;
     scale[row] = (weight * 2 * excess) / (norm * B * n2);
   }
-  const scaled = mul(carried, tensor(scale, [N, 1], { dtype: dz.dtype })), dzT = transpose(dz);
-  const gradient = matmul(dzT, scaled);
-  spend(scaled, dzT);
-  return { penalty: penalty / B, gradient };
+  return { penalty: penalty / B, gradient: rowWeightedProduct(dz, dzRow, carried, scale) };
 }
 
 // Frees temporaries made here that nothing else holds, now, instead of leaving the backend to copy
@@ -170,22 +169,14 @@ export function backwardWithInformationFlow(
   if (weight === 0) return { loss: value, penalty: 0 };
   const [T, B, H] = output.shape, dtype = output.dtype;
   const cell = layer.cells[0][0];
-  const { v, dz, carried } = noGrad(() => {
-    // d_t: the loss's gradient at each output, and at h_n for the last step
-    let direct = output.grad ?? zeros(output.shape, { dtype });
-    if (final?.grad) {
-      const last = new Float64Array(T);
-      last[T - 1] = 1;
-      direct = add(direct, mul(tensor(last, [T, 1, 1], { dtype }), final.grad));
-    }
-    return rnnStateGradientParts(output, direct, cell.weight_hh, layer.nonlinearity);
-  });
+  // d_t: the loss's gradient at each output, and at h_n for the last step
+  const { v, dz, carried } = rnnStateGradientParts(output, output.grad ?? zeros(output.shape, { dtype }), cell.weight_hh, layer.nonlinearity, final?.grad ?? null);
   const vs = v.dataSync();
   if (held) {
     if (T < 2) return { loss: value, penalty: 0 };
     const w = cell.weight_hh;
     const penalty = noGrad(() => {
-      const { penalty: p, gradient } = heldFlow(vs, reshape(slice(dz, 0, 1, T), [(T - 1) * B, H]), reshape(carried, [(T - 1) * B, H]), B, H, weight);
+      const { penalty: p, gradient } = heldFlow(vs, dz, B, carried, B, H, weight);
       if (w.grad === null) w.grad = gradient;
       else { w.grad = add(w.grad, gradient); spend(gradient); }
       return p;
@@ -193,7 +184,9 @@ export function backwardWithInformationFlow(
     spend(v, dz, carried);
     return { loss: value, penalty };
   }
+  spend(dz, carried);
   const omega = informationFlowPenalty(output, cell.weight_hh, vs, layer.nonlinearity);
+  spend(v);
   const penalty = omega.item();
   backward(mul(omega, weight));
   return { loss: value, penalty };
