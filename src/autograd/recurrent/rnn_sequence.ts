@@ -6,7 +6,7 @@
 
 import { getBackend, type Backend, type RnnActivation } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
-import type { Tensor, InputGrad } from '../../tensor/tensor.js';
+import { Tensor, type InputGrad } from '../../tensor/tensor.js';
 import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
@@ -15,6 +15,23 @@ import {
 } from './sequence_inputs.js';
 import { PackedLayout, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
+
+// Who wants the dz of a fused RNN's backward (captureRnnGradients), by the W_hh it runs over.
+const captures = new Map<Tensor, Storage[]>();
+
+/**
+ * Runs `fn` (a backward pass) and returns dz_t = ∂L/∂z_t [T, B, H] of the full-length, forward-direction
+ * fused RNN over `weightHh` whose backward ran in it, copied out of its workspace; null when none ran,
+ * or more than one did. The information-flow regulariser reads it instead of running the backward
+ * recurrence a second time.
+ */
+export function captureRnnGradients(weightHh: Tensor, shape: readonly [number, number, number], fn: () => void): Tensor | null {
+  const got: Storage[] = [];
+  captures.set(weightHh, got);
+  try { fn(); } finally { captures.delete(weightHh); }
+  if (got.length !== 1 || got[0].length !== shape[0] * shape[1] * shape[2]) return null;
+  return new Tensor(got[0], [...shape]);
+}
 
 interface RnnWorkspace {
   z: Storage;  // [T·B, H] the input projection, before it moves into the packed blocks
@@ -53,6 +70,12 @@ export function fusedRnn(
   const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;
     be.rnnBackward(L, needH0, nonlinearity, packed, g, ws.dz, ws.dh, a.weightHh.storage, lens);
+    const wanted = captures.get(a.weightHh);
+    if (wanted && !lens && !L.reverse) {
+      const dz = new Storage(dtype, TB * H);
+      be.copy(ws.dz, 0, dz, 0, TB * H);
+      wanted.push(dz);
+    }
     const grads: InputGrad[] = [
       inputGradWriter(a, ws.dz, TB, I, H),                             // dX [T·B, I] = dZ [T·B, H] · W_ih [H, I]
       copyWriter(ws.dh),

@@ -2,8 +2,9 @@
 // h_t from the loss without passing through h_{t+1}): the backward recurrence of BPTT,
 // v_{T−1} = d_{T−1}, v_t = d_t + (v_{t+1} ⊙ f′_{t+1}) W_hh. The information-flow regulariser
 // (nn/losses/information_flow.ts) needs every v_t, which training's backward keeps only as
-// dz_t = v_t ⊙ f′_t; so this runs the backend's RNN backward (the same kernel) and then
-// v_t = d_t + dz_{t+1} W_hh for every t in one product. The held form of Ω reads dz and those
+// dz_t = v_t ⊙ f′_t; so this takes that dz when the caller captured it from the fused kernel's
+// backward (captureRnnGradients), or else runs the backend's RNN backward (the same kernel) for it,
+// and then v_t = d_t + dz_{t+1} W_hh for every t in one product. The held form of Ω reads dz and those
 // products too (rnnStateGradientParts), so it needs no product of its own for them.
 // T = time, B = batch, H = hidden.
 
@@ -33,25 +34,19 @@ export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tens
 
 /**
  * v with dz and the carried parts r (see RnnStateGradientParts); inputs as rnnStateGradients, and
- * optionally `final`, the gradient reaching h_n [1, B, H] (added to the last step's direct one).
+ * optionally `final`, the gradient reaching h_n [1, B, H] (added to the last step's direct one), and
+ * `dz` [T, B, H] when the training backward's own is at hand (captureRnnGradients): then the
+ * backward recurrence is not run again.
  */
-export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu', final: Tensor | null = null): RnnStateGradientParts {
+export function rnnStateGradientParts(
+  states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu', final: Tensor | null = null, known: Tensor | null = null,
+): RnnStateGradientParts {
   const [T, B, H] = states.shape;
-  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H || (final !== null && final.size !== B * H)) {
-    throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H], W_hh [H, H] and a final gradient [1, B, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)}, ${formatShape(weightHh.shape)} and ${final ? formatShape(final.shape) : 'none'}`);
+  if (states.rank !== 3 || direct.size !== states.size || weightHh.size !== H * H || (final !== null && final.size !== B * H) || (known !== null && known.size !== states.size)) {
+    throw new Error(`rnnStateGradients: expected states [T, B, H], direct [T, B, H], W_hh [H, H], a final gradient [1, B, H] and dz [T, B, H], got ${formatShape(states.shape)}, ${formatShape(direct.shape)}, ${formatShape(weightHh.shape)}, ${final ? formatShape(final.shape) : 'none'} and ${known ? formatShape(known.shape) : 'none'}`);
   }
   const be = getBackend(), dtype = states.dtype, BH = B * H;
-  const L = new PackedLayout(T, B, H, false);
-  // hs and g packed as the kernel reads them: an initial block (unused: h_init's gradient is not
-  // asked for), then the T steps
-  const hs = new Storage(dtype, L.size(0)), g = new Storage(dtype, L.size(0));
-  for (const [dst, src] of [[hs, states], [g, direct]] as const) {
-    be.fill(dst, 0, L.init * BH, BH);
-    be.copy(src.storage, 0, dst, L.seq * BH, T * BH);
-  }
-  if (final) be.addInto(final.storage, 0, g, L.last * BH, BH);
-  const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
-  be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
+  const dz = known?.storage ?? backwardRecurrence(states, direct, weightHh, nonlinearity, final);
   // r_t = dz_{t+1} · W_hh for t = 0 … T−2 in one product, [(T−1)·B, H] · [H, H]; v = d + r
   const carried = new Storage(dtype, Math.max(0, T - 1) * BH), v = new Storage(dtype, T * BH);
   be.copy(direct.storage, 0, v, 0, T * BH);
@@ -60,8 +55,24 @@ export function rnnStateGradientParts(states: Tensor, direct: Tensor, weightHh: 
     be.gemm(false, false, (T - 1) * B, H, H, dz, BH, weightHh.storage, 0, carried, 0, false);
     be.addInto(carried, 0, v, 0, (T - 1) * BH);
   }
-  hs.drop(); g.drop(); dh.drop(); // spent: dropped now rather than copied out at the next collection
   return { v: new Tensor(v, [T, B, H]), dz: new Tensor(dz, [T, B, H]), carried: new Tensor(carried, [Math.max(0, T - 1), B, H]) };
+}
+
+// dz_t for every step by the backend's RNN backward over the recorded states: hs and g packed as the
+// kernel reads them, an initial block (unused: h_init's gradient is not asked for), then the T steps.
+function backwardRecurrence(states: Tensor, direct: Tensor, weightHh: Tensor, nonlinearity: 'tanh' | 'relu', final: Tensor | null): Storage {
+  const [T, B, H] = states.shape, be = getBackend(), dtype = states.dtype, BH = B * H;
+  const L = new PackedLayout(T, B, H, false);
+  const hs = new Storage(dtype, L.size(0)), g = new Storage(dtype, L.size(0));
+  for (const [dst, src] of [[hs, states], [g, direct]] as const) {
+    be.fill(dst, 0, L.init * BH, BH);
+    be.copy(src.storage, 0, dst, L.seq * BH, T * BH);
+  }
+  if (final) be.addInto(final.storage, 0, g, L.last * BH, BH);
+  const dz = new Storage(dtype, T * BH), dh = new Storage(dtype, BH);
+  be.rnnBackward(L, false, nonlinearity, hs, g, dz, dh, weightHh.storage, null);
+  hs.drop(); g.drop(); dh.drop(); // spent: dropped now rather than copied out at the next collection
+  return dz;
 }
 
 /**

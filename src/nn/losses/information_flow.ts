@@ -8,14 +8,16 @@
 // is differentiated: it is computed once, by the backward pass of L, and enters Ω as data; Ω's
 // gradient then flows through f′_t (the states h_t, hence every parameter and input) and W_hh.
 // Pascanu et al.'s code holds the states constant too, so that Ω's gradient reaches W_hh alone:
-// ∂Ω/∂W_hh = aᵀ diag(c) u with a_t = v̂_t ⊙ f′_t, u_t = a_t W_hh, c_t = 2(‖u_t‖ − 1)/(‖u_t‖·B), two
-// products and no backward of Ω through the recorded net (informationFlowHeld, `heldStates` below).
-// Either way v costs one more pass back through time, and Ω's products are as large as the
-// recurrence's own: at H = 50, T = 100, batch 20 a step with the held form measured 3.4–3.9 plain ones.
+// ∂Ω/∂W_hh = aᵀ diag(c) u with a_t = v̂_t ⊙ f′_t, u_t = a_t W_hh, c_t = 2(‖u_t‖ − 1)/(‖u_t‖·B), and
+// no backward of Ω through the recorded net (informationFlowHeld, `heldStates` below).
+// v comes from L's own backward: its dz_t = v_t ⊙ f′_t (captured from the fused kernel, else one
+// more pass back through time) and r_t = dz_t W_hh, one product, give v_{t−1} = d_{t−1} + r_t and,
+// in the held form, u_t = r_t / ‖v_t‖, so that form adds a single product more (aᵀ diag(c) u).
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
 import { rnnStateGradientParts, rnnStateGradients, rowWeightedProduct } from '../../autograd/recurrent/rnn_state_gradients.js';
+import { captureRnnGradients } from '../../autograd/recurrent/rnn_sequence.js';
 import { Tensor, tensor, zeros } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
 import { backward } from '../../autograd/engine.js';
@@ -164,13 +166,15 @@ export function backwardWithInformationFlow(
   if (!(weight >= 0 && Number.isFinite(weight))) throw new Error(`backwardWithInformationFlow: expected a weight >= 0, got ${weight}`);
   output.retainGrad();
   final?.retainGrad();
-  backward(loss, { retainGraph: weight > 0 && !held });
-  const value = loss.item();
-  if (weight === 0) return { loss: value, penalty: 0 };
   const [T, B, H] = output.shape, dtype = output.dtype;
   const cell = layer.cells[0][0];
+  // L's backward, keeping its dz_t where the fused kernel ran (else the state pass runs its own)
+  const backwardL = (): void => backward(loss, { retainGraph: weight > 0 && !held });
+  const known = weight > 0 ? captureRnnGradients(cell.weight_hh, [T, B, H], backwardL) : (backwardL(), null);
+  const value = loss.item();
+  if (weight === 0) return { loss: value, penalty: 0 };
   // d_t: the loss's gradient at each output, and at h_n for the last step
-  const { v, dz, carried } = rnnStateGradientParts(output, output.grad ?? zeros(output.shape, { dtype }), cell.weight_hh, layer.nonlinearity, final?.grad ?? null);
+  const { v, dz, carried } = rnnStateGradientParts(output, output.grad ?? zeros(output.shape, { dtype }), cell.weight_hh, layer.nonlinearity, final?.grad ?? null, known);
   const vs = v.dataSync();
   if (held) {
     if (T < 2) return { loss: value, penalty: 0 };

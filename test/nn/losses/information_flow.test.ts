@@ -187,3 +187,16 @@ test('training with the regulariser drives Ω down from a vanishing start; witho
   assert.ok(regularised < 0.25 * start, `with Ω: ${start} → ${regularised}`);
   assert.ok(regularised < 0.5 * plain, `with Ω ${regularised}, without ${plain}`);
 });
+
+test('backwardWithInformationFlow: the fused layer (its backward\'s own dz reused) and the per-step one (v from a second backward pass) leave the same gradients', () => {
+  for (const heldStates of [false, true]) {
+    const grads = [true, false].map((fused) => {
+      const rnn = new RNN({ inputSize: I, hiddenSize: H, fused }, { ...f64, rng: new Rng(31) });
+      const [out, hn] = rnn.forward(rand64([T, B, I], 32, { grad: false }));
+      const step = backwardWithInformationFlow(lossOf(out, hn), { layer: rnn, output: out, final: hn }, 0.4, { heldStates });
+      return [step.loss, step.penalty, ...rnn.parameters().flatMap((p) => p.grad!.toArray())];
+    });
+    assert.ok(Math.abs(grads[0][1]) > 1e-3, 'a penalty that is not zero');
+    assertClose(grads[0], grads[1], 1e-12, 1e-11, `heldStates ${heldStates}`);
+  }
+});
