@@ -51,20 +51,20 @@ test('tasks all --quick writes a table per task and merges re-runs', () => {
   assert.deepEqual(cells, ['reber/gru', 'reber/lstm', 'tagging/bi-lstm', 'tagging/lstm']);
 });
 
-test('tasks all --quick --only ntm-copy,info-flow: the other runs as child commands, in tables of their own; text after the raw block is kept', () => {
+test('tasks all --quick --only ntm-copy,info-flow,info-flow-sgd: the other runs as child commands, in tables of their own; text after the raw block is kept', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'unfold-suite-')), 'TASKS.md');
   const notes = '## Notes by hand\n\nkept as written\n';
   const dated = 'Runs of 2026-12-03, by hand.\n\nA second paragraph.';
   writeFileSync(out, suiteMarkdown(SUITE, [], 'header', notes, dated));
   assert.equal(markdownPreamble(readFileSync(out, 'utf8')), dated);
-  const r = unfold('tasks', 'all', '--quick', '--only', 'ntm-copy,info-flow', '--out', out);
+  const r = unfold('tasks', 'all', '--quick', '--only', 'ntm-copy,info-flow,info-flow-sgd', '--out', out);
   assert.equal(r.status, 0, r.stderr);
   const md = readFileSync(out, 'utf8');
   const got = parseResults(md).map((x) => `${x.task}/${x.cell}/${x.length}`).sort();
-  assert.deepEqual(got, ['adding/rnn+flow/12', 'ntm-copy/lstm/4', 'ntm-copy/ntm/4']);
+  assert.deepEqual(got, ['adding/rnn+flow/12', 'adding/rnn@sparse~io0.01+flow-held/12', 'adding/rnn@sparse~io0.01/12', 'ntm-copy/lstm/4', 'ntm-copy/ntm/4']);
   assert.match(md, /## ntm-copy\n/);
   assert.match(md, /\| vectors \| baseline \| lstm \| ntm \|/);
-  assert.match(md, /\| 12 \| 0\.1667 \| [^|]+ \|/);          // the adding table's one column: rnn+flow
+  assert.match(md, /\| 12 \| 0\.1667 \| [^|]+ \| [^|]+ \| [^|]+ \|/); // the adding table's columns: rnn+flow and the SGD pair
   assert.equal(markdownTail(md), notes);
   assert.equal(markdownPreamble(md), dated, 'the hand-written paragraphs above the tables were not kept');
   assert.ok(md.indexOf(dated) < md.indexOf('## adding'));
