@@ -76,20 +76,27 @@ function backwardRecurrence(states: Tensor, direct: Tensor, weightHh: Tensor, no
 }
 
 /**
- * Σ_r s_r · dz_rᵀ r_r = dzᵀ diag(s) r [H, H] over rows r = 0 … N−1 of dz (starting at row `dzRow`)
- * and carried [N, H], with row weights s (float64): the one product the held information-flow
- * gradient needs (nn/losses/information_flow.ts), dz read in place rather than through a transposed
- * copy. Values only; nothing is recorded.
+ * Σ_r (p_r dz_r)ᵀ (q_r r_r) [H, H] over rows r = 0 … N−1 of dz (starting at row `dzRow`) and
+ * carried [N, H], with row weights p and q (float64): the one product the held information-flow
+ * gradient needs (nn/losses/information_flow.ts), each side scaled on its own so that neither
+ * overflows. Values only; nothing is recorded.
  */
-export function rowWeightedProduct(dz: Tensor, dzRow: number, carried: Tensor, s: Float64Array): Tensor {
-  const N = s.length, H = carried.size / Math.max(N, 1), dtype = carried.dtype;
-  if (!(Number.isInteger(H) && carried.size === N * H && dz.size >= (dzRow + N) * H && dz.dtype === dtype)) {
-    throw new Error(`rowWeightedProduct: expected carried [${N}, H] and dz of at least ${dzRow + N} rows of H, got ${formatShape(carried.shape)} and ${formatShape(dz.shape)}`);
+export function rowWeightedProduct(dz: Tensor, dzRow: number, p: Float64Array, carried: Tensor, q: Float64Array): Tensor {
+  const N = q.length, H = carried.size / Math.max(N, 1), dtype = carried.dtype;
+  if (!(Number.isInteger(H) && carried.size === N * H && p.length === N && dz.size >= (dzRow + N) * H && dz.dtype === dtype)) {
+    throw new Error(`rowWeightedProduct: expected carried [${N}, H], ${N} weights a side and dz of at least ${dzRow + N} rows of H, got ${formatShape(carried.shape)}, ${p.length} and ${formatShape(dz.shape)}`);
   }
-  const be = getBackend(), w = new Storage(dtype, N), scaled = new Storage(dtype, N * H), out = new Storage(dtype, H * H);
-  w.overwrite().set(s);
-  be.binary('mul', carried.storage, [N, H], w, [N, 1], scaled, [N, H]);
-  be.gemm(true, false, H, H, N, dz.storage, dzRow * H, scaled, 0, out, 0, false);
-  w.drop(); scaled.drop();
+  const be = getBackend(), out = new Storage(dtype, H * H);
+  const scaled = (src: Storage, off: number, w: Float64Array): Storage => {
+    const ws = new Storage(dtype, N), o = new Storage(dtype, N * H);
+    ws.overwrite().set(w);
+    be.copy(src, off, o, 0, N * H);
+    be.binary('mul', o, [N, H], ws, [N, 1], o, [N, H]);
+    ws.drop();
+    return o;
+  };
+  const a = scaled(dz.storage, dzRow * H, p), b = scaled(carried.storage, 0, q);
+  be.gemm(true, false, H, H, N, a, 0, b, 0, out, 0, false);
+  a.drop(); b.drop();
   return new Tensor(out, [H, H]);
 }

@@ -32,12 +32,15 @@ import { RNN } from '../layers/rnn.js';
 
 // Inside the square root of ‖v̂_t J_t‖, so that its gradient stays finite where v̂_t J_t = 0.
 const NORM_EPS = 1e-12;
+// Terms whose ‖v_t‖² is below this are left out: no usable gradient reaches that step (it is near the
+// bottom of float32's range, where 1/‖v_t‖ would overflow; Pascanu et al.'s code leaves out ‖v_t‖² < 1e-20).
+const MIN_SQUARED_NORM = 1e-60;
 
 /** v_t = ∂L/∂h_t of a one-layer vanilla RNN from its direct gradients (see rnnStateGradients). */
 export const stateGradients = rnnStateGradients;
 
 /**
- * Ω = (1/B) Σ_b Σ_{t=1}^{T−1} ( ‖(v_t ⊙ f′(h_t)) W_hh‖ / ‖v_t‖ − 1 )², the terms with v_t = 0 left
+ * Ω = (1/B) Σ_b Σ_{t=1}^{T−1} ( ‖(v_t ⊙ f′(h_t)) W_hh‖ / ‖v_t‖ − 1 )², the terms with ‖v_t‖² < 1e−60 left
  * out (no gradient reaches that step), with v held constant (see the file's opening comment),
  * computed as ‖(v̂_t ⊙ f′(h_t)) W_hh‖ with v̂_t = v_t / ‖v_t‖ and ‖u‖ = √(Σu² + 1e-12).
  *
@@ -57,14 +60,14 @@ export function informationFlowPenalty(states: Tensor, weightHh: Tensor, v: Arra
   return div(sum(terms), B);
 }
 
-// v̂_t = v_t / ‖v_t‖ for t = 1 … T−1 ([T−1, B, H]) and which terms count (v_t ≠ 0: [T−1, B]), so
+// v̂_t = v_t / ‖v_t‖ for t = 1 … T−1 ([T−1, B, H]) and which terms count (‖v_t‖² ≥ 1e−60: [T−1, B]), so
 // that the ratio is ‖v̂_t J_t‖: the same number, with no underflow when the gradient reaching early
 // steps is tiny (vanishing is what Ω measures); the norms are taken in float64 here.
 function unitStateGradients(v: ArrayLike<number>, T: number, B: number, H: number, dtype: Tensor['dtype']): { on: Tensor; unit: Tensor } {
   const N = (T - 1) * B, on = new Float64Array(N), unit = new Float64Array(N * H);
   for (let r = 0; r < N; r++) {
     const s = squaredNorm(v, (B + r) * H, H);
-    if (!(s > 0)) continue;
+    if (!(s >= MIN_SQUARED_NORM)) continue;
     const n = Math.sqrt(s);
     for (let i = 0; i < H; i++) unit[r * H + i] = v[(B + r) * H + i] / n;
     on[r] = 1;
@@ -104,22 +107,23 @@ export function informationFlowHeld(states: Tensor, weightHh: Tensor, v: ArrayLi
 
 // Held Ω and weight·∂Ω/∂W_hh from the backward recurrence's own pieces, so that no product is
 // repeated: with n_t = ‖v_t‖, a_t = dz_t / n_t and u_t = a_t W_hh = r_t / n_t, where r_t = dz_t W_hh
-// is what step t passed back to h_{t−1}; then ∂Ω/∂W_hh = Σ_t a_tᵀ c_t u_t = dzᵀ diag(c / n²) r, one
-// product. The row norms and c are taken on the host in float64 (n_t may be tiny: vanishing is what
-// Ω measures). Inputs: v [T, B, H] (values); dz, whose rows from `dzRow` on are dz_t for t = 1 … T−1;
-// r [(T−1)·B, H]. Outputs: Ω (unweighted) and weight·∂Ω/∂W_hh [H, H].
+// is what step t passed back to h_{t−1}; then ∂Ω/∂W_hh = Σ_t a_tᵀ c_t u_t, one product over the
+// rows of dz scaled by 1/n and of r by c/n (each O(1); scaling r alone by c/n² overflows float32 where
+// the gradient has nearly vanished). The row norms and c are taken in float64. Inputs: v [T, B, H]
+// (values); dz, whose rows from `dzRow` on are dz_t for t = 1 … T−1; r [(T−1)·B, H]. Outputs: Ω
+// (unweighted) and weight·∂Ω/∂W_hh [H, H].
 function heldFlow(v: ArrayLike<number>, dz: Tensor, dzRow: number, carried: Tensor, B: number, H: number, weight: number): { penalty: number; gradient: Tensor } {
-  const N = carried.size / H, r = carried.dataSync(), scale = new Float64Array(N);
+  const N = carried.size / H, r = carried.dataSync(), left = new Float64Array(N), right = new Float64Array(N);
   let penalty = 0;
   for (let row = 0; row < N; row++) {
     const n2 = squaredNorm(v, (B + row) * H, H);
-    if (!(n2 > 0)) continue; // no gradient reaches this step: its term is left out
-    const r2 = squaredNorm(r, row * H, H);
-    const norm = Math.sqrt(r2 / n2 + NORM_EPS), excess = norm - 1;
+    if (!(n2 >= MIN_SQUARED_NORM)) continue; // no usable gradient reaches this step: its term is left out
+    const n = Math.sqrt(n2), norm = Math.sqrt(squaredNorm(r, row * H, H) / n2 + NORM_EPS), excess = norm - 1;
     penalty += excess * excess;
-    scale[row] = (weight * 2 * excess) / (norm * B * n2);
+    left[row] = 1 / n;
+    right[row] = (weight * 2 * excess) / (norm * B * n);
   }
-  return { penalty: penalty / B, gradient: rowWeightedProduct(dz, dzRow, carried, scale) };
+  return { penalty: penalty / B, gradient: rowWeightedProduct(dz, dzRow, left, carried, right) };
 }
 
 // Σ x_i² over x[o … o + n), in float64 with four partial sums (one sum's add latency bounds the loop otherwise).

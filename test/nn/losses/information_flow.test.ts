@@ -200,3 +200,14 @@ test('backwardWithInformationFlow: the fused layer (its backward\'s own dz reuse
     assertClose(grads[0], grads[1], 1e-12, 1e-11, `heldStates ${heldStates}`);
   }
 });
+
+test('informationFlowHeld in float32: Ω and its gradient do not change when a step\'s state gradient is scaled down to 1e-30 (each term is scale-free), and stay finite', () => {
+  const rng = new Rng(41), n = 6;
+  const states = ops.mul(ops.tanh(randn([n, B, 8], { rng })), 0.9), w = ops.mul(randn([8, 8], { rng }), 0.4);
+  const v = randn([n, B, 8], { rng }).toArray();
+  const small = v.map((x, k) => x * 10 ** (-6 * Math.floor(k / (B * 8)))); // step t scaled by 1e−6t, down to 1e−30
+  const a = informationFlowHeld(states, w, v, 'tanh'), b = informationFlowHeld(states, w, new Float32Array(small), 'tanh');
+  assert.ok(b.gradient.toArray().every(Number.isFinite) && Number.isFinite(b.penalty), 'finite');
+  assertClose([b.penalty], [a.penalty], 1e-5, 1e-5);
+  assertClose(b.gradient.toArray(), a.gradient.toArray(), 1e-4, 1e-5);
+});
