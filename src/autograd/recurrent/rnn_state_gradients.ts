@@ -35,7 +35,7 @@ export function rnnStateGradients(states: Tensor, direct: Tensor, weightHh: Tens
 /**
  * v with dz and the carried parts r (see RnnStateGradientParts); inputs as rnnStateGradients, and
  * optionally `final`, the gradient reaching h_n [1, B, H] (added to the last step's direct one), and
- * `dz` [T, B, H] when the training backward's own is at hand (captureRnnGradients): then the
+ * `known`, dz [T, B, H] when the training backward's own is at hand (captureRnnGradients): then the
  * backward recurrence is not run again.
  */
 export function rnnStateGradientParts(
