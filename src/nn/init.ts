@@ -24,9 +24,12 @@ export function uniformInit(shape: Shape, bound: number, options: InitOptions = 
 
 /** N(0, std²). */
 export function normalInit(shape: Shape, std: number, options: InitOptions = {}): Tensor {
-  const t = zeros(shape, { dtype: options.dtype });
-  const rng = options.rng ?? defaultRng();
-  const d = t.storage.overwrite();
+  return fillNormal(zeros(shape, { dtype: options.dtype }), std, options.rng);
+}
+
+/** Overwrites t's values in place with draws from N(0, std²) (re-initialising a parameter); returns t. */
+export function fillNormal(t: Tensor, std: number, rng: Rng = defaultRng()): Tensor {
+  const d = t.storage.overwrite(); // once: `t.data` is a getter that marks the storage written
   for (let i = 0; i < d.length; i++) d[i] = std * rng.normal();
   return t;
 }

@@ -20,7 +20,7 @@ import { Bidirectional } from '../nn/wrappers/bidirectional.js';
 import type { SequenceModule } from '../nn/wrappers/sequence_module.js';
 import type { RecurrentCell } from '../nn/cells/cell.js';
 import { registerClass } from '../nn/registry.js';
-import { checkRecurrentInit, type RecurrentInit } from '../nn/init.js';
+import { checkRecurrentInit, fillNormal, type RecurrentInit } from '../nn/init.js';
 
 /**
  * The recurrent cells a task can be run with: 'rnn' (tanh), 'lstm', 'gru', 'irnn' (ReLU RNN from
@@ -196,9 +196,6 @@ function chronoInit(layer: RecurrentLayer, cell: TaskCell, H: number, tMax: numb
 function normalInputsAndReadout(model: TaskModel, std: number, rng: Rng): void {
   for (const [name, p] of model.namedParameters()) {
     if (name.includes('bias')) p.storage.overwrite().fill(0);
-    else if (name.includes('weight_ih') || name === 'head.weight') {
-      const d = p.storage.overwrite();
-      for (let i = 0; i < d.length; i++) d[i] = std * rng.normal();
-    }
+    else if (name.includes('weight_ih') || name === 'head.weight') fillNormal(p, std, rng);
   }
 }
