@@ -1,25 +1,30 @@
 #!/usr/bin/env node
 // How close the wasm gemm micro-kernel runs to what 128-bit WebAssembly SIMD allows on this core.
 // The clock is read from a chain of dependent float64 multiplies (each waits for the last: one
-// multiply latency per link, 4 cycles on Intel cores since Skylake, --mul-latency otherwise), timed
+// multiply latency per link: 4 cycles on Intel cores since Skylake, 3 on AMD's Zen cores, taken from
+// the CPU's name unless --mul-latency says otherwise; with 4 on a Zen core the clock reads 4/3 too
+// high and the kernel's share of the peak 3/4 too low), timed
 // right before each gemm measurement, so that a core slowed by its clock and a core slowed by a
 // neighbour on its execution ports (a busy hyperthread sibling on the host) tell apart: the first
 // slows the chain too, the second only the gemm. The ceiling of a 4-lane kernel on a core with two
 // FMA pipes is 2 FMAs × 4 lanes × 2 flops = 16 flops per cycle.
 //
-//   node bench/kernel_peak.mjs [--rounds 8] [--mul-latency 4]
+//   node bench/kernel_peak.mjs [--rounds 8] [--mul-latency 3|4]
 //
 // Shapes: the recurrent step of an LSTM with H = 512 on one thread's share of batch 32 (h·W_hhᵀ,
-// W_hh packed once, M = 16, N = 2048, K = 512), and the same with W_hh small enough to stay in L2
-// (N = 512). Prints one line per round and a JSON summary (medians, and the best round: on a shared
+// W_hh packed once, M = 16, N = 2048, K = 512), the GRU's (N = 1536), and the LSTM's with W_hh
+// small enough to stay in L2 (N = 512). Prints one line per round and a JSON summary (medians, and the best round: on a shared
 // host the median says how much of the core the neighbours left, the best what the kernel can do).
 
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { wasmModule } from '../dist/src/backend/wasm/module.js';
 import { Scratch, put } from '../dist/src/backend/wasm/call_scratch.js';
 
-const { values: a } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, 'mul-latency': { type: 'string', default: '4' } } });
-const rounds = Number(a.rounds), latency = Number(a['mul-latency']);
+const { values: a } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, 'mul-latency': { type: 'string' } } });
+const rounds = Number(a.rounds);
+const latency = Number(a['mul-latency'] ?? (/\bAMD\b/i.test(cpus()[0]?.model ?? '') ? 3 : 4));
+if (!(latency >= 1)) throw new Error(`--mul-latency: expected a positive number of cycles, got ${a['mul-latency']}`);
 const e = wasmModule();
 if (e === null) throw new Error('expected the WebAssembly module (SIMD) to load, got none');
 
@@ -51,7 +56,7 @@ function shape(M, N, K) {
 }
 
 // Both shapes share the scratch region, so each is laid out afresh before it runs.
-const specs = [[16, 2048, 512], [16, 512, 512]];
+const specs = [[16, 2048, 512], [16, 1536, 512], [16, 512, 512]];
 const med = (xs) => { const s = [...xs].sort((p, q) => p - q); return s[s.length >> 1]; };
 const out = specs.map(() => ({ ghz: [], gflops: [], perCycle: [] }));
 for (let r = 0; r < rounds; r++) {
