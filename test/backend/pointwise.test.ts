@@ -123,6 +123,29 @@ test('unary maps and their derivatives match Math on every backend (float32 tole
   }
 }));
 
+test('exp keeps a few ulp of relative error over its whole range, and sigmoid and tanh saturate, on every backend', () => onEveryBackend((be, name) => {
+  // The gate kernels' exp (vmath.ts: range reduction and polynomial by multiply-adds, 2^n put into the
+  // exponent bits) against float64 Math.exp of the same float32 inputs, from e^−87 to e^88.
+  const n = 4001;
+  const x = Float32Array.from({ length: n }, (_, i) => -87 + (175 * i) / (n - 1));
+  const y = st(new Float32Array(n));
+  be.unary('exp', dst(x, be), y);
+  const yv = vals(y);
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(yv[i] - Math.exp(x[i])) / Math.exp(x[i]));
+  assert.ok(worst <= 3.6e-7, `${name}: exp's largest relative error ${worst}, expected at most 3 ulp (3.6e-7)`);
+  const edge = [-100, 100, Number.NaN, -0.0];
+  const want = { sigmoid: [0, 1, Number.NaN, 0.5], tanh: [-1, 1, Number.NaN, 0] } as const;
+  for (const op of ['sigmoid', 'tanh'] as const) {
+    const o = st(new Float32Array(edge.length));
+    be.unary(op, dst(Float32Array.from(edge), be), o);
+    vals(o).forEach((v, i) => {
+      const w = want[op][i];
+      assert.ok(Number.isNaN(w) ? Number.isNaN(v) : Math.abs(v - w) <= 1e-30, `${name} ${op}(${edge[i]}) = ${v}, expected ${w}`);
+    });
+  }
+}));
+
 test('powScalar squares exactly and raises to other powers on every backend', () => onEveryBackend((be, name) => {
   const out = st(new Float32Array(4));
   be.powScalar(dst([1.5, -2, 3, 0.25], be), 2, out);

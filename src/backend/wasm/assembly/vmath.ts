@@ -9,6 +9,7 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const X_MAX: f32 = 88.0;  // e^88 < f32 max; larger inputs saturate σ and tanh anyway
 const X_MIN: f32 = -87.0; // 2^−126 stays a normal number
+const MAGIC_2N: f32 = 8388735.0; // 2^23 + 127
 const P0: f32 = 1.9875691500e-4;
 const P1: f32 = 1.3981999507e-3;
 const P2: f32 = 8.3334519073e-3;
@@ -22,14 +23,18 @@ const P5: f32 = 5.0000001201e-1;
   // a NaN x fails both comparisons and comes through, as with min/max
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(X_MIN)), f32x4.splat(X_MAX));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // Multiply-adds (fused in the relaxed-SIMD build): the gate kernels spend most of their time here.
+  const r = nmadd(n, f32x4.splat(LN2_LO), nmadd(n, f32x4.splat(LN2_HI), x));
+  let p = madd(f32x4.splat(P0), r, f32x4.splat(P1));
+  p = madd(p, r, f32x4.splat(P2));
+  p = madd(p, r, f32x4.splat(P3));
+  p = madd(p, r, f32x4.splat(P4));
+  p = madd(p, r, f32x4.splat(P5));
+  p = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1));
+  // 2^n without a float-to-int conversion (a saturating one is several instructions on x86): n + 127
+  // is an integer in [1, 254], so in 2^23 + 127 + n it fills the low mantissa bits, and a shift by 23
+  // moves it into the exponent field and pushes the rest out.
+  const e = i32x4.shl(f32x4.add(n, f32x4.splat(MAGIC_2N)), 23);
   return f32x4.mul(p, e);
 }
 
@@ -61,4 +66,11 @@ const P5: f32 = 5.0000001201e-1;
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// c − a·b on four lanes, fused as madd is.
+// @ts-ignore: decorator
+@inline export function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
 }
