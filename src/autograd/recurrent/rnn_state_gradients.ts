@@ -87,11 +87,11 @@ export function rowWeightedProduct(dz: Tensor, dzRow: number, p: Float64Array, c
     throw new Error(`rowWeightedProduct: expected carried [${N}, H], ${N} weights a side and dz of at least ${dzRow + N} rows of H, got ${formatShape(carried.shape)}, ${p.length} and ${formatShape(dz.shape)}`);
   }
   const be = getBackend(), out = new Storage(dtype, H * H);
+  // rows [off, off + N) of src, each times its weight: one pass, reading src in place through a view
   const scaled = (src: Storage, off: number, w: Float64Array): Storage => {
     const ws = new Storage(dtype, N), o = new Storage(dtype, N * H);
     ws.overwrite().set(w);
-    be.copy(src, off, o, 0, N * H);
-    be.binary('mul', o, [N, H], ws, [N, 1], o, [N, H]);
+    be.binary('mul', Storage.view(src, off, N * H), [N, H], ws, [N, 1], o, [N, H]);
     ws.drop();
     return o;
   };

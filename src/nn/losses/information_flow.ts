@@ -182,11 +182,13 @@ export function backwardWithInformationFlow(
   final?.retainGrad();
   const [T, B, H] = output.shape, dtype = output.dtype;
   const cell = layer.cells[0][0];
+  if (weight === 0) {
+    backward(loss);
+    return { loss: loss.item(), penalty: 0 };
+  }
   // L's backward, keeping its dz_t where the fused kernel ran (else the state pass runs its own)
-  const backwardL = (): void => backward(loss, { retainGraph: weight > 0 && !held });
-  const known = weight > 0 ? captureRnnGradients(cell.weight_hh, [T, B, H], backwardL) : (backwardL(), null);
+  const known = captureRnnGradients(cell.weight_hh, [T, B, H], () => backward(loss, { retainGraph: !held }));
   const value = loss.item();
-  if (weight === 0) return { loss: value, penalty: 0 };
   // d_t: the loss's gradient at each output, and at h_n for the last step
   const { v, dz, carried } = rnnStateGradientParts(output, output.grad ?? zeros(output.shape, { dtype }), cell.weight_hh, layer.nonlinearity, final?.grad ?? null, known);
   const vs = v.dataSync();
