@@ -14,7 +14,7 @@ import {
   checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
-import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { PackedLayout, packedBuffer, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
 
 interface GruWorkspace {
@@ -24,6 +24,7 @@ interface GruWorkspace {
   dgx: Storage; // [T·B, G] dL/d(x_r | x_z | x_n)
   dgh: Storage; // [T·B, G] dL/d(h_r | h_z | h_n)
   dh: Storage;  // [B, H] dL/dh_init
+  packed?: Storage; // the packed outputs, when the caller keeps them internal (packedBuffer)
 }
 
 /**
@@ -42,14 +43,15 @@ export function fusedGru(a: SequenceInputs, options: SequenceOptions = {}): { ou
     zx: new Storage(dtype, TB * G), hn: new Storage(dtype, TB * H), bhh: new Storage(dtype, G),
     dgx: new Storage(dtype, TB * G), dgh: new Storage(dtype, TB * G), dh: new Storage(dtype, BH),
   }));
-  const packed = new Storage(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
+  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
+  const inputs = presentInputs(all);
+  const packed = packedBuffer(ws, options.internal, inputs, dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
   projectInputs(a, TB, G, I, [a.biasIh], ws.zx);
   const bhh = a.biasHh ? a.biasHh.storage : ws.bhh;
   putBlock(a.h0, packed, L.init, BH);
   be.gruForward(L, ws.zx, ws.hn, packed, bhh, a.weightHh.storage, lens);
-  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const node = recordPacked('fusedGru', packed, [packed.length], presentInputs(all), (g) => {
+  const node = recordPacked('fusedGru', packed, [packed.length], inputs, (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;
     be.gruBackward(L, needH0, ws.zx, ws.hn, packed, g, ws.dgx, ws.dgh, ws.dh, a.weightHh.storage, lens);
     const grads: InputGrad[] = [

@@ -15,7 +15,7 @@ import {
   checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
-import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { PackedLayout, packedBuffer, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
 
 export interface LstmSequenceInputs extends SequenceInputs {
@@ -31,6 +31,7 @@ interface LstmWorkspace {
   dz: Storage; // [T·B, G] dL/d(pre-activations)
   dh: Storage; // [B, H] dL/dh_init
   dc: Storage; // [B, H] dL/dc_init
+  packed?: Storage; // the packed outputs, when the caller keeps them internal (packedBuffer)
 }
 
 /**
@@ -49,15 +50,15 @@ export function fusedLstm(a: LstmSequenceInputs, options: SequenceOptions = {}):
     z: new Storage(dtype, TB * G), c: new Storage(dtype, (T + 1) * BH), tc: new Storage(dtype, TB * H),
     dz: new Storage(dtype, TB * G), dh: new Storage(dtype, BH), dc: new Storage(dtype, BH),
   }));
-  const packed = new Storage(dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
+  const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
+  const inputs = presentInputs(all);
+  const packed = packedBuffer(ws, options.internal, inputs, dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
   // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
   projectInputs(a, TB, G, I, [a.biasIh, a.biasHh], ws.z);
   putBlock(a.h0, packed, L.init, BH);
   putBlock(a.c0, ws.c, L.init, BH);
   be.lstmForward(L, ws.z, packed, ws.c, ws.tc, a.weightHh.storage, lens);
   be.copy(ws.c, L.last * BH, packed, L.cell * BH, BH);
-  const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
-  const inputs = presentInputs(all);
   const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;
     be.lstmBackward(L, needH0, ws.z, packed, ws.c, ws.tc, g, ws.dz, ws.dh, ws.dc, a.weightHh.storage, lens);

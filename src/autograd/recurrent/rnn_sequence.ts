@@ -13,7 +13,7 @@ import {
   checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
   projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
-import { PackedLayout, recordPacked, unpack } from './packed_output.js';
+import { PackedLayout, packedBuffer, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
 
 // Who wants the dz of a fused RNN's backward (captureRnnGradients), by the W_hh it runs over.
@@ -37,6 +37,7 @@ interface RnnWorkspace {
   z: Storage;  // [T·B, H] the input projection, before it moves into the packed blocks
   dz: Storage; // [T·B, H] dL/d(pre-activations), time order
   dh: Storage; // [B, H] dL/dh_init
+  packed?: Storage; // the packed outputs, when the caller keeps them internal (packedBuffer)
 }
 
 /**
@@ -60,14 +61,15 @@ export function fusedRnn(
   const [ws, give] = lease<RnnWorkspace>(options.pool ?? null, workspaceKey('rnn', a.x, d), () => ({
     z: new Storage(dtype, TB * H), dz: new Storage(dtype, TB * H), dh: new Storage(dtype, BH),
   }));
-  const packed = new Storage(dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
+  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh, modBias];
+  const inputs = presentInputs(all);
+  const packed = packedBuffer(ws, options.internal, inputs, dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
   // the T sequence blocks of the packed buffer [T·B, H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
   projectInputs(a, TB, H, I, [a.biasIh, a.biasHh], ws.z);
   be.copy(ws.z, 0, packed, L.seq * BH, TB * H);
   putBlock(a.h0, packed, L.init, BH);
   be.rnnForward(L, nonlinearity, packed, a.weightHh.storage, lens, modBias?.storage ?? null);
-  const all = [a.x, a.h0, a.weightIh, a.weightHh, a.biasIh, a.biasHh, modBias];
-  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], presentInputs(all), (g) => {
+  const node = recordPacked(`fusedRnn_${nonlinearity}`, packed, [packed.length], inputs, (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;
     be.rnnBackward(L, needH0, nonlinearity, packed, g, ws.dz, ws.dh, a.weightHh.storage, lens);
     const wanted = captures.get(a.weightHh);

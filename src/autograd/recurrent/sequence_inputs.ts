@@ -47,6 +47,14 @@ export interface SequenceOptions {
    * reverse direction starts at t = len_b − 1, and the final state is each row's own last one.
    */
   lengths?: Int32Array | null;
+  /**
+   * The caller keeps every view of the outputs to itself and hands on only copies (a batch-first
+   * layer's transpose, a bidirectional layer's concat, the carry's stack) or feeds them to a later
+   * op of the same graph (the next layer). The packed buffer then comes from the workspace and is
+   * reused once the engine has run this op's backward (default false: a new buffer per call, since
+   * a returned view may be kept by the user for as long as they like).
+   */
+  internal?: boolean;
 }
 
 /** Checks lengths against B rows of at most T steps; null when every row has all T steps. */

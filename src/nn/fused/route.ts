@@ -50,19 +50,19 @@ export function hasFusedKernel(cell: CellBase): boolean {
  */
 export function fusedCellSequence(cell: RecurrentCell, xs: Tensor, carry: Carry | null, reverse: boolean): { output: Tensor; carry: Carry } | null {
   if (!enabled || cell.constructor !== OrthogonalRNNCell) return null;
-  return orthogonalSequence(cell as OrthogonalRNNCell, xs, carry, reverse, null, null, null);
+  return orthogonalSequence(cell as OrthogonalRNNCell, xs, carry, reverse, null, null, null, false);
 }
 
 // W_hh = exp(A) once for the sequence (the cell caches it per parameter version), the biases inside
 // modReLU rather than added to the pre-activation.
 function orthogonalSequence(
   cell: OrthogonalRNNCell, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null,
-  ids: IndexTensor | null,
+  ids: IndexTensor | null, internal: boolean,
 ): { output: Tensor; carry: Carry } {
   const a: SequenceInputs = {
     x: xs, ids, h0: carry ? carry[0] : null, weightIh: ids !== null ? null : cell.weight_ih, weightHh: cell.weightHh(), biasIh: null, biasHh: null,
   };
-  const r = fusedRnn(a, 'modrelu', { reverse, pool, lengths }, cell.bias);
+  const r = fusedRnn(a, 'modrelu', { reverse, pool, lengths, internal }, cell.bias);
   return { output: r.output, carry: [r.h] };
 }
 
@@ -88,14 +88,16 @@ export function foldInputProjection(cell: CellBase, table: Tensor): Tensor | nul
  * lengths [B] (1 <= len_b <= T, or null: all T) gives each row's valid steps, as PyTorch's packed
  * sequences: outputs past a row's length are 0, the reverse direction starts at its last valid step,
  * and the final carry is the state after each row's own last step. With ids [T, B], xs is instead
- * foldInputProjection's table [V, G·H] and ids say which of its rows each step reads.
+ * foldInputProjection's table [V, G·H] and ids say which of its rows each step reads. `internal`: the
+ * caller hands on only copies of the output and carry, or feeds them to later ops of the same graph
+ * (SequenceOptions.internal), so the op may reuse its output buffer after backward.
  */
 export function runFused(
   cell: CellBase, xs: Tensor, carry: Carry | null, reverse: boolean, pool: WorkspacePool | null, lengths: Int32Array | null = null,
-  ids: IndexTensor | null = null,
+  ids: IndexTensor | null = null, internal = false,
 ): { output: Tensor; carry: Carry } | null {
   if (!hasFusedKernel(cell)) return null;
-  if (cell instanceof OrthogonalRNNCell) return orthogonalSequence(cell, xs, carry, reverse, pool, lengths, ids);
+  if (cell instanceof OrthogonalRNNCell) return orthogonalSequence(cell, xs, carry, reverse, pool, lengths, ids, internal);
   // A table from foldInputProjection holds x·W_ihᵀ and the biases that add to it already.
   const projected = ids !== null;
   const a: SequenceInputs = {
@@ -103,7 +105,7 @@ export function runFused(
     weightIh: projected ? null : cell.weight_ih, weightHh: cell.weight_hh,
     biasIh: projected ? null : cell.bias_ih, biasHh: projected && !(cell instanceof GRUCell) ? null : cell.bias_hh,
   };
-  const options = { reverse, pool, lengths };
+  const options = { reverse, pool, lengths, internal };
   if (cell instanceof LSTMCell) {
     const r = fusedLstm({ ...a, c0: carry ? carry[1] : null }, options);
     return { output: r.output, carry: [r.h, r.c] };

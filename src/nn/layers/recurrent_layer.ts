@@ -190,7 +190,8 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     this.checkInitial(initial, unbatched ? null : B);
     const states = (initial ?? []).map((s) => (unbatched ? reshape(s, [s.shape[0], 1, H]) : s));
     const steps = StepMask.resolve(options, T, B, batchFirst && !unbatched);
-    const { output, carry } = this.runStack(seq, states.length > 0 ? states : null, steps && !steps.full ? steps : null, null);
+    // Batch-first, the output handed back is the transpose's copy, so the last layer's buffer stays internal.
+    const { output, carry } = this.runStack(seq, states.length > 0 ? states : null, steps && !steps.full ? steps : null, null, batchFirst && !unbatched);
     const out = unbatched ? reshape(output, [T, D * H]) : batchFirst ? transpose(output, 0, 1) : output;
     return [out, unbatched ? carry.map((s) => reshape(s, [numLayers * D, H])) : carry];
   }
@@ -232,7 +233,7 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const P = foldInputProjection(this.cells[0][0], table)!; // [V, G·H]
     this.checkInitial(initial, B);
     // The first layer reads P's rows by id, [T, B] time-major, in the fused op itself.
-    const { output, carry } = this.runStack(P, initial && initial.length > 0 ? initial : null, live, batchFirst ? transposeIds(ids) : ids);
+    const { output, carry } = this.runStack(P, initial && initial.length > 0 ? initial : null, live, batchFirst ? transposeIds(ids) : ids, batchFirst);
     return [batchFirst ? transpose(output, 0, 1) : output, carry];
   }
 
@@ -263,12 +264,15 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
     const { inputSize } = this.config;
     if (seq.rank !== 3 || seq.shape[2] !== inputSize) throw new Error(`expected input of shape [L, N, ${inputSize}], got ${formatShape(seq.shape)}`);
     this.checkInitial(initial, seq.shape[1]);
-    return this.runStack(seq, initial, steps && !steps.full ? steps : null, null);
+    return this.runStack(seq, initial, steps && !steps.full ? steps : null, null, false);
   }
 
   // seq [T, B, I]; or, with projectedIds [T, B], the first layer's table of projected input rows
   // [V, G·H] (see runEmbedded), which only the fused path takes (runEmbedded checks it is taken).
-  private runStack(seq: Tensor, initial: Carry | null, live: StepMask | null, projectedIds: IndexTensor | null): SequenceResult {
+  // lastInternal: the caller hands on only a copy of the last layer's output (see
+  // SequenceOptions.internal); every other layer's output is read only by the next layer, or copied
+  // by dropout and a bidirectional concat, and the carries are copied by stack.
+  private runStack(seq: Tensor, initial: Carry | null, live: StepMask | null, projectedIds: IndexTensor | null, lastInternal: boolean): SequenceResult {
     const { numLayers } = this.config;
     const D = this.numDirections, B = projectedIds ? projectedIds.shape[1] : seq.shape[1];
     const fused = this.useFused(live);
@@ -279,7 +283,8 @@ export abstract class RecurrentLayer extends Module implements SequenceModule {
         const cell = this.training ? dropRecurrentWeight(this.cells[l][d], this.config.weightDrop, this.rng) : this.cells[l][d];
         const given = initial ? initial.map((s) => select(s, 0, l * D + d))
           : this.learned ? this.learned[l * D + d].map((s) => broadcastTo(s, [B, s.shape[0]])) : null;
-        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, l === 0 ? projectedIds : null) : null)
+        const internal = l < numLayers - 1 || D === 2 || lastInternal;
+        const res = (fused ? runFused(cell, seq, given, d === 1, this.workspaces, live?.lengths ?? null, l === 0 ? projectedIds : null, internal) : null)
           ?? runCell(cell, seq, given ?? cell.initCarry(B), {
             reverse: d === 1, steps: live, regularization: this.config, training: this.training, rng: this.rng,
           });
