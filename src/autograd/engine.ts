@@ -42,13 +42,14 @@ function topoOrder(root: Tensor): Tensor[] {
 
 // `adopt`: g is a storage the engine made for t alone, so it can become t.grad without a copy.
 function accumulateInto(t: Tensor, g: Storage, adopt: boolean): void {
-  if (t.grad === null) {
+  const had = t.peekGrad();
+  if (had === null) {
     let data = g;
-    if (!adopt) { data = new Storage(t.dtype, g.length); getBackend().copy(g, 0, data, 0, g.length); }
+    if (!adopt) { data = t.takeSpareGrad() ?? new Storage(t.dtype, g.length); getBackend().copy(g, 0, data, 0, g.length); }
     data.scratch = 0; // it outlives the pass
-    t.grad = new Tensor(data, t.shape);
+    t.setGrad(new Tensor(data, t.shape));
   } else {
-    getBackend().addInto(g, 0, t.grad.storage, 0, g.length);
+    getBackend().addInto(g, 0, had.storage, 0, g.length);
   }
 }
 
@@ -111,7 +112,7 @@ function run(root: Tensor, options: BackwardOptions, scope: number): void {
     const added: Storage[] = [];
     const fn = t.gradFn;
     if (fn === null || t.retainsGrad) accumulateInto(t, g, fn === null && owned.get(t) === g);
-    if (fn === null) continue;
+    if (fn === null) { spent(g); continue; } // copied into .grad (unless adopted, and then no longer scratch)
     const inGrads = fn.backward(g);
     for (let i = 0; i < fn.inputs.length; i++) {
       const input = fn.inputs[i];
@@ -123,8 +124,15 @@ function run(root: Tensor, options: BackwardOptions, scope: number): void {
       // at once; it is stored as is and copied before anything is added into it.
       if (prev === undefined && kind === 'dense') { setGrad(input, ig as Storage); continue; }
       let sum: Storage;
-      let fresh = false;
-      if (prev === undefined) { sum = new Storage(input.dtype, input.size); fresh = true; }
+      let fresh = false, stale = false;
+      if (prev === undefined) {
+        // A leaf without a gradient sums into its spare (Tensor.spareGrad) when it has one: every
+        // writer overwrites all of it, and a slice that does not cover it zeroes the rest first.
+        const spare = input.gradFn === null ? input.takeSpareGrad() : null;
+        sum = spare ?? new Storage(input.dtype, input.size);
+        fresh = true;
+        stale = spare !== null;
+      }
       else if (owned.get(input) === prev) sum = prev;
       else { sum = new Storage(input.dtype, prev.length); be.copy(prev, 0, sum, 0, prev.length); }
       owned.set(input, sum);
@@ -133,7 +141,10 @@ function run(root: Tensor, options: BackwardOptions, scope: number): void {
         const part = kind === 'dense' ? (ig as Storage) : (ig as GradSlice).data;
         const off = kind === 'dense' ? 0 : (ig as GradSlice).offset;
         if (fresh && part.length === sum.length) be.copy(part, 0, sum, 0, part.length);
-        else be.addInto(part, 0, sum, off, part.length);
+        else {
+          if (stale) be.fill(sum, 0, 0, sum.length);
+          be.addInto(part, 0, sum, off, part.length);
+        }
         added.push(part);
       }
       setGrad(input, sum);

@@ -162,7 +162,7 @@ export abstract class Module {
 
   /** Drops every parameter's gradient. */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p.setGrad(null);
   }
 }
 

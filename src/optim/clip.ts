@@ -15,7 +15,10 @@ export interface ClipGradNormOptions {
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : Array.from(params);
   const grads: Tensor[] = [];
-  for (const p of list) if (p.grad !== null) grads.push(p.grad);
+  for (const p of list) {
+    const g = p.peekGrad();
+    if (g !== null) grads.push(g);
+  }
   return grads;
 }
 

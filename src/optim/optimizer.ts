@@ -119,7 +119,7 @@ export abstract class Optimizer<H extends BaseHyperParams> {
     const loss = closure === undefined ? undefined : enableGrad(closure);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = p.peekGrad();
         if (g === null) continue;
         if (g.size !== p.size) {
           throw new Error(`${this.kind}: expected a gradient of shape ${formatShape(p.shape)}, got ${formatShape(g.shape)}`);
@@ -143,8 +143,9 @@ export abstract class Optimizer<H extends BaseHyperParams> {
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (setToNone) p.grad = null;
-        else if (p.grad !== null) getBackend().fill(p.grad.storage, 0, 0, p.grad.size);
+        const g = p.peekGrad();
+        if (setToNone) p.setGrad(null);
+        else if (g !== null) getBackend().fill(g.storage, 0, 0, g.size);
       }
     }
   }

@@ -20,8 +20,9 @@ export interface GradSlice {
 
 /**
  * A gradient the op writes straight into the engine's sum buffer (accumulate: add to what is
- * there). A weight used at every time step gets all its per-step products added by the matrix
- * kernel itself, with no per-step buffer and no separate addition pass.
+ * there; otherwise set every element, since the buffer may be a reused gradient's and hold its old
+ * values, not zeros). A weight used at every time step gets all its per-step products added by the
+ * matrix kernel itself, with no per-step buffer and no separate addition pass.
  */
 export interface GradWriter {
   write(dst: Storage, accumulate: boolean): void;
@@ -59,8 +60,52 @@ export class Tensor {
   readonly dtype: DType;
   /** Whether gradients flow into this tensor. Leaves with this set receive `.grad`. */
   requiresGrad: boolean;
-  /** Accumulated dL/d(this) for leaves (and for tensors marked with retainGrad()). */
-  grad: Tensor | null = null;
+  // The gradient (see `grad`). Why an accessor: a gradient that zeroGrad takes away while no code
+  // outside the library has seen it is garbage, and the next backward can write into its storage
+  // instead of a new one. A new one each step is a block of the wasm heap's young generation, copied
+  // out to the host at the next collection (at GRU H = 512, 3.7 MB of every step's 13.7). So
+  // `.grad` marks what it returns as seen, and the library's own paths read it with peekGrad().
+  private gradSlot: Tensor | null = null;
+  /** @internal A gradient taken away (zeroGrad, `grad = null`) that nothing outside the library held. */
+  spareGrad: Tensor | null = null;
+  /** @internal Whether code outside the library's own paths may hold this tensor (read as a `.grad` or assigned to one). */
+  handedOut = false;
+
+  /**
+   * Accumulated dL/d(this) for leaves (and for tensors marked with retainGrad()). A gradient once
+   * read here keeps its values after zeroGrad(), as torch's set_to_none does; one never read may
+   * have its memory reused by the next backward.
+   */
+  get grad(): Tensor | null {
+    const g = this.gradSlot;
+    if (g !== null) g.handedOut = true;
+    return g;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) g.handedOut = true;
+    this.setGrad(g);
+  }
+
+  /** @internal The gradient, read by the library's own paths (optimizers, clipping, the engine): not marked as seen. */
+  peekGrad(): Tensor | null { return this.gradSlot; }
+
+  /** @internal Sets the gradient from the library's own paths; an unseen one it replaces is kept as the spare. */
+  setGrad(g: Tensor | null): void {
+    const old = this.gradSlot;
+    if (old !== null && old !== g && !old.handedOut) this.spareGrad = old;
+    this.gradSlot = g;
+  }
+
+  /**
+   * @internal The spare gradient's storage for a new gradient of this leaf (its old values still
+   * in it), or null when there is none of the right size; taken once.
+   */
+  takeSpareGrad(): Storage | null {
+    const s = this.spareGrad;
+    this.spareGrad = null;
+    return s !== null && s.size === this.size && s.dtype === this.dtype && this.gradSlot === null ? s.storage : null;
+  }
   /** The operation that produced this tensor, when gradients flow through it. */
   gradFn: GradFn | null = null;
   /** Keep `.grad` on this non-leaf tensor after backward (for diagnostics such as ∂L/∂h_t). */
