@@ -14,7 +14,7 @@ import { copyRows } from '../ref/layout.js';
 import { packedWeight } from './packed_weights.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
 import { partCount, ranges, type PoolFunction } from './pool.js';
-import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS } from './wasm_backend_limits.js';
+import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS, ADAM_COST } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
 
@@ -328,7 +328,7 @@ export const wasmBackend: Backend = {
     const gp = h.readPtr(g);
     const pp = h.writePtr(p), mp = h.writePtr(mm), vp = h.writePtr(v), xp = vMax === null ? 0 : h.writePtr(vMax);
     elementwise(n, (lo, hi) => [hi - lo, pp + 4 * lo, gp + 4 * lo, mp + 4 * lo, vp + 4 * lo, xp === 0 ? 0 : xp + 4 * lo,
-      sign, l2, decay, +decoupled, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps], 'adamUpdate', e.adamUpdate);
+      sign, l2, decay, +decoupled, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps], 'adamUpdate', e.adamUpdate, ADAM_COST);
   },
 
   sgdUpdate(p, g, buf, st) {
@@ -345,9 +345,10 @@ export const wasmBackend: Backend = {
   },
 };
 
-// An element-wise kernel over n elements: cut into ranges (64-byte aligned) between threads when large.
-function elementwise(n: number, part: (lo: number, hi: number) => number[], fn: PoolFunction, here: (...a: never[]) => unknown): void {
-  const pool = n >= PARALLEL_ELEMENTS ? wasmPool() : null;
+// An element-wise kernel over n elements: cut into ranges (64-byte aligned) between threads when
+// large, from fewer elements for a kernel that costs `cost` adds per element.
+function elementwise(n: number, part: (lo: number, hi: number) => number[], fn: PoolFunction, here: (...a: never[]) => unknown, cost = 1): void {
+  const pool = n * cost >= PARALLEL_ELEMENTS ? wasmPool() : null;
   const cut = pool === null ? [] : ranges(n, pool.size, 16, 16);
   if (pool !== null && cut.length > 1) pool.run(fn, cut.map(([lo, hi]) => part(lo, hi)));
   else (here as (...a: number[]) => unknown)(...part(0, n));
