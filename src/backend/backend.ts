@@ -34,6 +34,12 @@ export interface SequenceLayout {
   readonly seq: number;
 }
 
+/** A time loop's x-side pre-activations as rows of a table: row r (= t·B + b) is table[ids[r]], table [V, G]. */
+export interface TableRows {
+  readonly table: Storage;
+  readonly ids: Int32Array;
+}
+
 /** The non-linearity of the fused vanilla RNN kernels. */
 export type RnnActivation = 'tanh' | 'relu' | 'modrelu';
 
@@ -124,15 +130,19 @@ export interface Backend {
   // input projections, weight gradients and bias sums around them are the kernels above.
   // lens: valid steps per batch row (1..T), or null for all T.
 
+  // rows (forward): the x-side pre-activations are rows of a table, z[r] = table[ids[r]] for the T·B
+  // rows r (an embedding folded into the input projection); z's contents on entry are then unused.
+  // A backend may gather each step's rows as it runs the steps, while they are wanted.
+
   /** LSTM over a sequence: z [T·B, 4H] pre-activations in, gate activations out; hs, c [(T+1)·B, H] packed; tc [T·B, H] tanh(c_t) out; whh [4H, H]. */
-  lstmForward(L: SequenceLayout, z: Storage, hs: Storage, c: Storage, tc: Storage, whh: Storage, lens: Int32Array | null): void;
+  lstmForward(L: SequenceLayout, z: Storage, hs: Storage, c: Storage, tc: Storage, whh: Storage, lens: Int32Array | null, rows?: TableRows | null): void;
   /** Its backward: g [(T+2)·B, H] (h blocks, then c_final); out dz [T·B, 4H], dh, dc [B, H] (dL/dh_init when needH0, dL/dc_init). */
   lstmBackward(
     L: SequenceLayout, needH0: boolean, z: Storage, hs: Storage, c: Storage, tc: Storage, g: Storage,
     dz: Storage, dh: Storage, dc: Storage, whh: Storage, lens: Int32Array | null,
   ): void;
   /** GRU (reset-after) over a sequence: zx [T·B, 3H] x-side pre-activations in, r | z | n out; hn [T·B, H] out; hs packed; bhh [3H]; whh [3H, H]. */
-  gruForward(L: SequenceLayout, zx: Storage, hn: Storage, hs: Storage, bhh: Storage, whh: Storage, lens: Int32Array | null): void;
+  gruForward(L: SequenceLayout, zx: Storage, hn: Storage, hs: Storage, bhh: Storage, whh: Storage, lens: Int32Array | null, rows?: TableRows | null): void;
   /** Its backward: g [(T+1)·B, H]; out dgx, dgh [T·B, 3H] and dh [B, H] (dL/dh_init when needH0). */
   gruBackward(
     L: SequenceLayout, needH0: boolean, zx: Storage, hn: Storage, hs: Storage, g: Storage,

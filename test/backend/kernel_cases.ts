@@ -231,6 +231,20 @@ function recurrentCases(): KernelCase[] {
       be.gruBackward(L, true, zx, hn, hs, g, dgx, dgh, dh, whh, lens);
       return [zx, hn, hs, dgx, dgh, dh];
     }));
+    // The x-side rows read from a table by id (an embedding folded into the input projection): z
+    // starts as garbage, which the loop must not read; ids repeat and skip rows of the table.
+    out.push(caseOf(`lstm and gru forward reading rows of a table by id, ${tag}`, 17, (be, rng) => {
+      const L = layout(T, B, H, reverse), V = 6;
+      const ids = Int32Array.from({ length: T * B }, () => rng.int(V - 1));
+      const table4 = dev(be, rand(rng, V * 4 * H, -2, 2)), table3 = dev(be, rand(rng, V * 3 * H, -2, 2));
+      const z = dev(be, rand(rng, T * B * 4 * H, 50, 60)), hs = dev(be, rand(rng, (T + 1) * BH)), c = dev(be, rand(rng, (T + 1) * BH));
+      const tc = new Storage('float32', T * BH), whh = dev(be, rand(rng, 4 * H * H, -0.4, 0.4));
+      be.lstmForward(L, z, hs, c, tc, whh, lens, { table: table4, ids });
+      const zx = dev(be, rand(rng, T * B * 3 * H, 50, 60)), gs = dev(be, rand(rng, (T + 1) * BH)), hn = new Storage('float32', T * BH);
+      const bhh = dev(be, rand(rng, 3 * H)), wg = dev(be, rand(rng, 3 * H * H, -0.4, 0.4));
+      be.gruForward(L, zx, hn, gs, bhh, wg, lens, { table: table3, ids });
+      return [z, hs, c, tc, zx, hn, gs];
+    }));
     for (const act of ['tanh', 'relu', 'modrelu'] as const) {
       out.push(caseOf(`rnn (${act}) forward and backward, ${tag}`, 15, (be, rng) => {
         const L = layout(T, B, H, reverse);

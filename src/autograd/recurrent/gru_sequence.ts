@@ -12,7 +12,7 @@ import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
   checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
-  projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
+  projectInputs, putBlock, tableRowsOf, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
 import { PackedLayout, packedBuffer, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
@@ -47,10 +47,11 @@ export function fusedGru(a: SequenceInputs, options: SequenceOptions = {}): { ou
   const inputs = presentInputs(all);
   const packed = packedBuffer(ws, options.internal, inputs, dtype, L.size(0)); // h blocks (T + 1), see PackedLayout
   // zx [T·B, 3H] = X [T·B, I] · W_ihᵀ + b_ih; b_hh stays apart, since r scales h_n with its bias
-  projectInputs(a, TB, G, I, [a.biasIh], ws.zx);
+  const rows = tableRowsOf(a, [a.biasIh]);
+  if (rows === null) projectInputs(a, TB, G, I, [a.biasIh], ws.zx);
   const bhh = a.biasHh ? a.biasHh.storage : ws.bhh;
   putBlock(a.h0, packed, L.init, BH);
-  be.gruForward(L, ws.zx, ws.hn, packed, bhh, a.weightHh.storage, lens);
+  be.gruForward(L, ws.zx, ws.hn, packed, bhh, a.weightHh.storage, lens, rows);
   const node = recordPacked('fusedGru', packed, [packed.length], inputs, (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;
     be.gruBackward(L, needH0, ws.zx, ws.hn, packed, g, ws.dgx, ws.dgh, ws.dh, a.weightHh.storage, lens);

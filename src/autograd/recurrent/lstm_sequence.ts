@@ -13,7 +13,7 @@ import { sequenceMask } from '../../tensor/sequence_mask.js';
 import { mul } from '../ops/elementwise.js';
 import {
   checkInputs, fullOrLengths, columnSumWriter, copyWriter, gemmWriter, inputGradWriter, presentGrads, presentInputs,
-  projectInputs, putBlock, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
+  projectInputs, putBlock, tableRowsOf, weightIhGradWriter, workspaceKey, type SequenceInputs, type SequenceOptions,
 } from './sequence_inputs.js';
 import { PackedLayout, packedBuffer, recordPacked, unpack } from './packed_output.js';
 import { lease } from './workspace_pool.js';
@@ -53,11 +53,12 @@ export function fusedLstm(a: LstmSequenceInputs, options: SequenceOptions = {}):
   const all = [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh, a.biasHh];
   const inputs = presentInputs(all);
   const packed = packedBuffer(ws, options.internal, inputs, dtype, L.size(1)); // [h blocks (T + 1) | c_final], see PackedLayout
-  // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh)
-  projectInputs(a, TB, G, I, [a.biasIh, a.biasHh], ws.z);
+  // z [T·B, 4H] = X [T·B, I] · W_ihᵀ + (b_ih + b_hh), or rows of a projected table the loop reads itself
+  const rows = tableRowsOf(a, [a.biasIh, a.biasHh]);
+  if (rows === null) projectInputs(a, TB, G, I, [a.biasIh, a.biasHh], ws.z);
   putBlock(a.h0, packed, L.init, BH);
   putBlock(a.c0, ws.c, L.init, BH);
-  be.lstmForward(L, ws.z, packed, ws.c, ws.tc, a.weightHh.storage, lens);
+  be.lstmForward(L, ws.z, packed, ws.c, ws.tc, a.weightHh.storage, lens, rows);
   be.copy(ws.c, L.last * BH, packed, L.cell * BH, BH);
   const node = recordPacked('fusedLstm', packed, [packed.length], inputs, (g) => {
     const needH0 = a.h0 !== null && a.h0.requiresGrad;

@@ -4,7 +4,7 @@
 // here runs through the backend's kernels on Storages, so on wasm nothing leaves linear memory.
 // T = time, B = batch, I = input, H = hidden, G = gate blocks · H (LSTM 4H, GRU 3H, RNN H).
 
-import { getBackend } from '../../backend/backend.js';
+import { getBackend, type TableRows } from '../../backend/backend.js';
 import { Storage } from '../../backend/storage.js';
 import { Tensor, type GradWriter, type InputGrad } from '../../tensor/tensor.js';
 import { formatShape } from '../../tensor/shape.js';
@@ -113,6 +113,15 @@ export function checkInputs(op: string, a: SequenceInputs, G: number, c0: Tensor
 /** Pool key of a workspace: op, dtype and sizes. */
 export function workspaceKey(op: string, x: Tensor, d: Dims): string {
   return `${op}:${x.dtype}:${d.T},${d.B},${d.I},${d.H}`;
+}
+
+/**
+ * With a table of projected rows and no bias to add, the rows the time loop reads from the table
+ * itself (Backend.lstmForward's `rows`: the wasm loops gather each step's rows as they use them),
+ * and projectInputs is skipped; null otherwise.
+ */
+export function tableRowsOf(a: SequenceInputs, biases: readonly (Tensor | null)[]): TableRows | null {
+  return a.ids && biases.every((b) => b === null) ? { table: a.x.storage, ids: a.ids.data } : null;
 }
 
 /**

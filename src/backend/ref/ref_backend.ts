@@ -10,6 +10,7 @@ import * as layout from './layout.js';
 import * as ce from './cross_entropy.js';
 import * as optim from './optim.js';
 import * as rec from './recurrent.js';
+import { gatherFirst } from '../table_rows.js';
 
 // An output's host array: overwritten whole unless it is also an input (then read first).
 function out(o: Storage, ...inputs: Storage[]): Float32Array | Float64Array {
@@ -46,10 +47,12 @@ export const refBackend: Backend = {
   crossEntropyBackward: (logp, N, C, targets, scale, gx) => ce.crossEntropyBackward(logp.read(), N, C, targets, scale, out(gx, logp)),
   adamUpdate: (p, g, m, v, vMax, h) => optim.adamUpdate(p.write(), g.read(), m.write(), v.write(), vMax?.write() ?? null, h),
   sgdUpdate: (p, g, buf, h) => optim.sgdUpdate(p.write(), g.read(), buf?.write() ?? null, h),
-  lstmForward: (L, z, hs, c, tc, whh, lens) => rec.lstmForward(L, z.write(), hs.write(), c.write(), tc.overwrite(), whh.read(), lens),
+  ...gatherFirst({
+    lstmForward: (L, z, hs, c, tc, whh, lens) => rec.lstmForward(L, z.write(), hs.write(), c.write(), tc.overwrite(), whh.read(), lens),
+    gruForward: (L, zx, hn, hs, bhh, whh, lens) => rec.gruForward(L, zx.write(), hn.overwrite(), hs.write(), bhh.read(), whh.read(), lens),
+  }, () => refBackend),
   lstmBackward: (L, needH0, z, hs, c, tc, g, dz, dh, dc, whh, lens) =>
     rec.lstmBackward(L, needH0, z.read(), hs.read(), c.read(), tc.read(), g.read(), dz.overwrite(), dh.overwrite(), dc.overwrite(), whh.read(), lens),
-  gruForward: (L, zx, hn, hs, bhh, whh, lens) => rec.gruForward(L, zx.write(), hn.overwrite(), hs.write(), bhh.read(), whh.read(), lens),
   gruBackward: (L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens) =>
     rec.gruBackward(L, needH0, zx.read(), hn.read(), hs.read(), g.read(), dgx.overwrite(), dgh.overwrite(), dh.overwrite(), whh.read(), lens),
   rnnForward: (L, act, hs, whh, lens, modBias) => rec.rnnForward(L, act, hs.write(), whh.read(), lens, modBias?.read() ?? null),

@@ -33,7 +33,7 @@ export interface WasmExports {
   ): void;
   lstmForwardSeq(
     T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number,
-    z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number, lens: number,
+    z: number, hs: number, c: number, tc: number, whh: number, pw: number, work: number, lens: number, tab: number, ids: number,
   ): void;
   lstmBackwardSeq(
     T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,
@@ -42,7 +42,7 @@ export interface WasmExports {
   ): void;
   gruForwardSeq(
     T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number,
-    zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number, lens: number,
+    zx: number, hn: number, hs: number, gh: number, bhh: number, whh: number, pw: number, work: number, lens: number, tab: number, ids: number,
   ): void;
   gruBackwardSeq(
     T: number, B: number, H: number, b0: number, b1: number, reverse: boolean, prevBlock: number, seqBlock: number, needH0: boolean,

@@ -4,7 +4,7 @@
 // the packed copy, the sgemm workspace, the lengths and the padded rows' scratch are temporary blocks.
 // The same contracts as the reference loops (../ref/recurrent.ts); float64 runs those.
 
-import type { Backend, RnnActivation } from '../backend.js';
+import type { Backend, RnnActivation, TableRows } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
@@ -29,13 +29,29 @@ class Temps {
   private readonly blocks: number[] = [];
   constructor(private readonly h: WasmHeap) {}
   take(bytes: number): number { const p = this.h.alloc(bytes); this.blocks.push(p); return p; }
-  lens(lens: Int32Array | null): number {
-    if (lens === null) return 0;
-    const p = this.take(4 * lens.length);
-    this.h.i32().set(lens, p >> 2);
+  /** A block holding `values` (lengths, row ids), or 0 for null. */
+  ints(values: Int32Array | null): number {
+    if (values === null) return 0;
+    const p = this.take(4 * values.length);
+    this.h.i32().set(values, p >> 2);
     return p;
   }
   free(): void { for (const p of this.blocks) this.h.free(p); }
+}
+
+// The table and row ids of TableRows in linear memory ([0, 0] for none); ids are checked first, since
+// the kernel reads table rows at them unchecked.
+function tableRows(h: WasmHeap, tmp: Temps, rows: TableRows | null | undefined, n: number, width: number): [number, number] {
+  if (!rows) return [0, 0];
+  const V = rows.table.length / width;
+  if (rows.ids.length !== n || !Number.isInteger(V)) {
+    throw new Error(`expected ${n} row ids into a table of width ${width}, got ${rows.ids.length} ids and ${rows.table.length} values`);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = rows.ids[i];
+    if (!(v >= 0 && v < V)) throw new Error(`expected row ids in [0, ${V}), got ${v} at position ${i}`);
+  }
+  return [h.readPtr(rows.table), tmp.ints(rows.ids)];
 }
 
 // Rows of sgemm's micro-tile (MR in ./assembly/sgemm.ts): a part with fewer rows reads W_hh in place
@@ -68,17 +84,18 @@ function runCut(cut: [number, number][], fn: PoolFunction, part: (b0: number, b1
 }
 
 export const wasmRecurrent: Recurrent = {
-  lstmForward(L, z, hs, c, tc, whh, lens) {
-    const m = on(z, hs, c, tc, whh);
-    if (m === null) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens); return; }
+  lstmForward(L, z, hs, c, tc, whh, lens, rows) {
+    const m = on(z, hs, c, tc, whh, ...(rows ? [rows.table] : []));
+    if (m === null) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 4 * H;
     const wp = h.readPtr(whh);
-    const zp = h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const zp = rows ? h.overwritePtr(z) : h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
+    const [tab, ids] = tableRows(h, tmp, rows, T * B, G);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
-    runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp], e.lstmForwardSeq);
+    runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp, tab, ids], e.lstmForwardSeq);
     tmp.free();
   },
 
@@ -89,7 +106,7 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 4 * H;
     const zp = h.readPtr(z), hp = h.readPtr(hs), cp = h.readPtr(c), tp = h.readPtr(tc), gp = h.readPtr(g), wp = h.readPtr(whh);
     const dzp = h.overwritePtr(dz), dhp = h.overwritePtr(dh), dcp = h.overwritePtr(dc);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(8 * (b1 - b0) * H) : 0));
@@ -98,18 +115,19 @@ export const wasmRecurrent: Recurrent = {
     tmp.free();
   },
 
-  gruForward(L, zx, hn, hs, bhh, whh, lens) {
-    const m = on(zx, hn, hs, bhh, whh);
-    if (m === null) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens); return; }
+  gruForward(L, zx, hn, hs, bhh, whh, lens, rows) {
+    const m = on(zx, hn, hs, bhh, whh, ...(rows ? [rows.table] : []));
+    if (m === null) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 3 * H;
     const bp = h.readPtr(bhh), wp = h.readPtr(whh);
-    const zp = h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const zp = rows ? h.overwritePtr(zx) : h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
+    const [tab, ids] = tableRows(h, tmp, rows, T * B, G);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0);
     const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
-    runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp], e.gruForwardSeq);
+    runCut(cut, 'gruForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, np, hp, gh[i], bp, wp, pw[i], work[i], lp, tab, ids], e.gruForwardSeq);
     tmp.free();
   },
 
@@ -120,7 +138,7 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L, G = 3 * H;
     const zp = h.readPtr(zx), np = h.readPtr(hn), hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const xp = h.overwritePtr(dgx), yp = h.overwritePtr(dgh), dhp = h.overwritePtr(dh);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, H, G), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, G)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));
@@ -137,7 +155,7 @@ export const wasmRecurrent: Recurrent = {
     if (act === 'modrelu' && !(modBias && modBias.length === H)) throw new Error(`rnnForward: expected a modReLU bias of ${H} values, got ${modBias ? modBias.length : 'none'}`);
     const bp = act === 'modrelu' ? h.readPtr(modBias!) : 0;
     const wp = h.readPtr(whh), hp = h.writePtr(hs);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
     const cut = batchCut(B, 2 * T * B * H * H, 4 * H * H);
     const pw = packedWeights(tmp, e, cut, H, H, B === 1 ? packedWeight(e, h, whh, H, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     runCut(cut, 'rnnForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, ACT[act], hp, wp, pw[i], work[i], lp, bp], e.rnnForwardSeq);
@@ -151,7 +169,7 @@ export const wasmRecurrent: Recurrent = {
     const { T, B, H } = L;
     const hp = h.readPtr(hs), gp = h.readPtr(g), wp = h.readPtr(whh);
     const zp = h.overwritePtr(dz), dhp = h.overwritePtr(dh);
-    const tmp = new Temps(h), lp = tmp.lens(lens);
+    const tmp = new Temps(h), lp = tmp.ints(lens);
     const cut = batchCut(B, 2 * T * B * H * H, 4 * H * H);
     const pw = packedWeights(tmp, e, cut, H, H), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, H, H)));
     const keep = cut.map(([b0, b1]) => (lens ? tmp.take(4 * (b1 - b0) * H) : 0));

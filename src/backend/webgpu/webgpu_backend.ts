@@ -31,6 +31,7 @@ import { colSumsBody, crossEntropyBackwardBody, crossEntropyForwardBody, maxAxis
 import { copyRowsBody, gatherRowsBody, permuteBody, scatterAddRowsBody, scatterGroups } from './kernels/layout.js';
 import { adamBody, sgdBody } from './kernels/optim.js';
 import { webgpuRecurrent } from './recurrent.js';
+import { gatherFirst } from '../table_rows.js';
 
 // A host-output kernel on a value only the GPU holds.
 function hostOnly(name: string, ...xs: Storage[]): boolean {
@@ -47,6 +48,7 @@ const shapeOf = (s: readonly number[]): readonly number[] => (s.length === 0 ? [
 export const webgpuBackend: Backend = {
   ...refBackend,
   ...webgpuRecurrent,
+  ...gatherFirst(webgpuRecurrent, () => webgpuBackend),
   name: 'webgpu',
   asyncReadback: true,
   sumSquaresTo: (x, out, outOff) => sumSquaresTo(x, out, outOff),

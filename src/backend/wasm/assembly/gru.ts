@@ -8,17 +8,20 @@
 //   packed once per sequence (with fewer than 4 rows unused: see packStepWeight); work: sgemm workspace.
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h unchanged (and pass its
 //   gradient straight through), as in the reference; keep: B·H floats of scratch.
+//   tab, ids: 0, or zx's rows read from a table [V, G] by i32 ids [T·B] as the loop runs, as the
+//   fused LSTM's forward (./lstm.ts).
 // Each call runs the batch rows [b0, b1) only (see ./lstm.ts); gh is then [b1 − b0, G].
 
 import { packStepWeight, stepProduct } from './sgemm';
 import { forwardStep } from './gemv';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
 import { keepPadded, restorePadded, zeroRows } from './lstm';
+import { gatherRows } from './gather';
 
 /** Forward over all steps. */
 export function gruForwardSeq(
   T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
-  zx: usize, hn: usize, hs: usize, gh: usize, bhh: usize, whh: usize, pw: usize, work: usize, lens: usize,
+  zx: usize, hn: usize, hs: usize, gh: usize, bhh: usize, whh: usize, pw: usize, work: usize, lens: usize, tab: usize, ids: usize,
 ): void {
   const G = 3 * H, BH = B * H, H4 = H & ~3, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2;
@@ -28,6 +31,7 @@ export function gruForwardSeq(
     const t = reverse ? T - 1 - s : s;
     const prev = hs + (<usize>((prevBlock + t) * BH) << 2) + r0, cur = hs + (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = zx + (<usize>((t * B + b0) * G) << 2), hnt = hn + (<usize>(t * BH) << 2) + r0;
+    if (tab != 0) gatherRows(nb, G, tab, ids + (<usize>(t * B + b0) << 2), zt); // the step's rows of zx, while they are wanted
     forwardStep(<usize>nb, G, H, prev, whh, pw, gh, false, work); // gh [nb, G] = h_{t−1} · W_hhᵀ
     for (let b = 0; b < nb; b++) {
       const zr = zt + <usize>(b * 3) * hb, zz = zr + hb, zn = zz + hb;

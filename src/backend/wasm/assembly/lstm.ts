@@ -9,17 +9,24 @@
 //   work: sgemm workspace for (B, G, H) and (B, H, G).
 //   lens: 0, or i32 [B] valid steps per row (1..T): steps t >= len_b carry h and c unchanged (and
 //   pass their gradients straight through), as in the reference; keep: 2·B·H floats of scratch.
+//   tab, ids (forward): 0, or a table [V, G] and i32 [T·B] row ids: the loop then fills each step's
+//   rows of z with table rows itself (z's contents on entry unused), just before they are used,
+//   instead of a pass over all of z on one thread first (an embedding folded into the input
+//   projection). The backward's scatter of dz into the table's gradient stays one pass after the
+//   loop: summed per range of rows, the table's gradient would depend on the cut (the threads'
+//   count), and a cut by columns measured slower than one thread.
 // Each call runs the batch rows [b0, b1) only: rows never interact, so threads can take a range each
 // (each with its own pw, work and keep), and every row's numbers are the same whatever the cut.
 
 import { packStepWeight, stepProduct } from './sgemm';
 import { forwardStep } from './gemv';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './vmath';
+import { gatherRows } from './gather';
 
 /** Forward over all steps: z_t += h_{t−1}·W_hhᵀ, then gates, c_t, tanh(c_t), h_t. */
 export function lstmForwardSeq(
   T: i32, B: i32, H: i32, b0: i32, b1: i32, reverse: bool, prevBlock: i32, seqBlock: i32,
-  z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize, lens: usize,
+  z: usize, hs: usize, c: usize, tc: usize, whh: usize, pw: usize, work: usize, lens: usize, tab: usize, ids: usize,
 ): void {
   const G = 4 * H, BH = B * H, nb = b1 - b0;
   const r0 = <usize>(b0 * H) << 2; // byte offset of row b0 in a [B, H] block
@@ -28,6 +35,7 @@ export function lstmForwardSeq(
     const t = reverse ? T - 1 - s : s;
     const prev = (<usize>((prevBlock + t) * BH) << 2) + r0, cur = (<usize>((seqBlock + t) * BH) << 2) + r0;
     const zt = z + (<usize>((t * B + b0) * G) << 2);
+    if (tab != 0) gatherRows(nb, G, tab, ids + (<usize>(t * B + b0) << 2), zt); // the step's rows of z, while they are wanted
     forwardStep(<usize>nb, G, H, hs + prev, whh, pw, zt, true, work);
     lstmGates(nb, H, zt, c + prev, c + cur, tc + (<usize>(t * BH) << 2) + r0, hs + cur);
     if (lens != 0) {
