@@ -16,7 +16,10 @@
 // whatever of them was garbage. Blocks that stay in use across collections (parameters, optimizer
 // state, pooled workspaces) are promoted and freed only when their Storage is collected. Users never
 // call dispose(); the price is one copy of each short-lived tensor that is still young at a
-// collection. (The options weighed: reference counting needs dispose() or tidy(), which is what
+// collection. The library keeps that price down where it knows a buffer's life: workspaces are
+// pooled (and so promoted), a fused op's outputs that only the layer sees are reused after backward
+// (packedBuffer in src/autograd/recurrent/packed_output.ts), and a gradient nobody outside read is
+// reused by the next backward (Tensor.spareGrad). (The options weighed: reference counting needs dispose() or tidy(), which is what
 // TensorFlow.js users trip over; per-step arenas released by backward would free tensors a user
 // still holds; a FinalizationRegistry alone never runs inside a synchronous loop.)
 

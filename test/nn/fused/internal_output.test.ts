@@ -48,17 +48,19 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   }
 }
 
-const configs: { o: Opts; internal: boolean }[] = [
-  { o: { numLayers: 2, bidirectional: false, batchFirst: true, withInit: false }, internal: true },
-  { o: { numLayers: 1, bidirectional: true, batchFirst: false, withInit: false }, internal: true },
-  { o: { numLayers: 1, bidirectional: false, batchFirst: false, withInit: false }, internal: false },
+// B = 1 too: there the batch-first transpose moves nothing, and must still copy.
+const configs: { o: Opts; internal: boolean; B: number }[] = [
+  { o: { numLayers: 2, bidirectional: false, batchFirst: true, withInit: false }, internal: true, B: 3 },
+  { o: { numLayers: 1, bidirectional: false, batchFirst: true, withInit: false }, internal: true, B: 1 },
+  { o: { numLayers: 1, bidirectional: true, batchFirst: false, withInit: false }, internal: true, B: 3 },
+  { o: { numLayers: 1, bidirectional: false, batchFirst: false, withInit: false }, internal: false, B: 3 },
 ];
 
 for (const kind of fusedKinds) {
-  for (const { o, internal } of configs) {
-    const what = `${o.numLayers} layer(s)${o.bidirectional ? ', bidirectional' : ''}${o.batchFirst ? ', batch-first' : ''}`;
+  for (const { o, internal, B } of configs) {
+    const what = `${o.numLayers} layer(s)${o.bidirectional ? ', bidirectional' : ''}${o.batchFirst ? ', batch-first' : ''}, B = ${B}`;
     test(`fused ${kind}, ${what}: a step's outputs survive the next step, which matches the generic path; the output buffer is ${internal ? '' : 'not '}reused`, () => {
-      const s: Sizes = { T: 5, B: 3, I: 4, H: 6 };
+      const s: Sizes = { T: 5, B, I: 4, H: 6 };
       const fused = build(kind as FusedKind, s, o, true), generic = build(kind as FusedKind, s, o, false);
       const first = step(fused, s, o, 11);
       const kept = [first.output, ...first.finals].map((t) => Float32Array.from(t.data));
