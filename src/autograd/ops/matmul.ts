@@ -57,6 +57,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * out [rows, n] = b [n] on every row, the start of a product that adds x·Wᵀ into it: 0 + b with a
+ * zero scalar broadcast, so that the kernel overwrites out without reading it (a new storage would
+ * otherwise be zero-filled first).
+ */
+export function biasRows(b: Storage, rows: number, n: number, out: Storage): void {
+  getBackend().binary('add', new Storage(out.dtype, 1), [], b, [n], out, [rows, n]);
+}
+
+/**
  * y = x·Wᵀ + b over the last axis: x [..., in], weight [out, in], bias [out] → [..., out].
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -74,7 +83,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const be = getBackend();
   // x [R, in], W [out, in], y [R, out]
   const y = new Storage(x.dtype, rows * out);
-  if (bias) be.binary('add', y, [rows, out], bias.storage, [out], y, [rows, out]); // y = 0 + b on every row
+  if (bias) biasRows(bias.storage, rows, out, y);
   be.gemm(false, true, rows, out, inF, x.storage, 0, weight.storage, 0, y, 0, bias !== undefined && bias !== null);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('linear', y, [...x.shape.slice(0, -1), out], inputs, (g) => {

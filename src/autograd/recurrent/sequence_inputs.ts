@@ -10,6 +10,7 @@ import { Tensor, type GradWriter, type InputGrad } from '../../tensor/tensor.js'
 import { formatShape } from '../../tensor/shape.js';
 import { checkLengths } from '../../tensor/sequence_mask.js';
 import type { IndexTensor } from '../ops/gather.js';
+import { biasRows } from '../ops/matmul.js';
 import type { WorkspacePool } from './workspace_pool.js';
 
 /** The tensors of one direction of one layer. */
@@ -140,7 +141,7 @@ export function projectInputs(a: SequenceInputs, rows: number, G: number, I: num
   const shape = [rows, G];
   if (a.weightIh !== null) {
     if (bias === null) { be.gemm(false, true, rows, G, I, a.x.storage, 0, a.weightIh.storage, 0, out, 0, false); return; }
-    be.binary('add', new Storage(out.dtype, 1), [], bias, [G], out, shape); // every row = bias
+    biasRows(bias, rows, G, out);
     be.gemm(false, true, rows, G, I, a.x.storage, 0, a.weightIh.storage, 0, out, 0, true);
     return;
   }
