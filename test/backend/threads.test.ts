@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { getBackend, setBackend, wasmBackend } from '../../src/backend/backend.js';
 import { setThreads, threadCount, wasmHeap, wasmModule, wasmPool } from '../../src/backend/wasm/module.js';
-import { MAX_PARTS, ranges } from '../../src/backend/wasm/pool.js';
+import { MAX_PARTS, partCount, ranges } from '../../src/backend/wasm/pool.js';
 import { Rng } from '../../src/tensor/random.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { clipGradNorm } from '../../src/optim/clip.js';
@@ -117,6 +117,18 @@ test('a job of more parts than threads runs each part exactly once, on 2 and 3 t
     h.free(a); h.free(b);
     setThreads(threads);
   }
+});
+
+test('a kernel is cut into a multiple of the threads in use, at least one part each, up to perThread each of at least `fewest` rows', () => {
+  // GRU H = 128's dW_hh: 384 rows of at least 128 would be 3 parts, one thread idle for a third of it
+  assert.equal(partCount(384, 2, 4, 128), 2);
+  assert.equal(partCount(384, 3, 4, 128), 3);
+  assert.equal(partCount(512, 2, 4, 128), 4);
+  assert.equal(partCount(2048, 2, 4, 128), 8);
+  assert.equal(partCount(24, 2, 2, 8), 2);   // 3 parts of 8 batch rows → 2
+  assert.equal(partCount(100, 3, 4, 10), 9);  // 10 → 9
+  assert.equal(partCount(8, 2, 4, 128), 2);   // too few rows: still one part per thread
+  assert.equal(partCount(5, 1, 4, 1), 4);
 });
 
 test('UNFOLD_THREADS sets the count, 1 runs without workers, and a bad value names what was expected', { skip: noWasm }, () => {
