@@ -3,12 +3,13 @@
 // The wasm loops gather each step's rows themselves, just before they use them (./wasm/recurrent.ts).
 
 import type { Backend, TableRows } from './backend.js';
+import type { Storage } from './storage.js';
 
 type Forwards = Pick<Backend, 'lstmForward' | 'gruForward'>;
 
 /** `loops` taking TableRows by a gather into z (zx) before the loop, through be()'s gatherRows. */
 export function gatherFirst(loops: Forwards, be: () => Pick<Backend, 'gatherRows'>): Forwards {
-  const gather = (rows: TableRows | null | undefined, width: number, z: Parameters<Backend['gatherRows']>[3]): void => {
+  const gather = (rows: TableRows | null | undefined, width: number, z: Storage): void => {
     if (rows) be().gatherRows(rows.table, width, rows.ids, z);
   };
   return {

@@ -12,6 +12,7 @@ import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { packedWeight } from './packed_weights.js';
+import { indicesFit, putIndices } from './indices.js';
 
 type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward' | 'rnnForward' | 'rnnBackward' | 'lstmCell'>;
 
@@ -32,26 +33,22 @@ class Temps {
   /** A block holding `values` (lengths, row ids), or 0 for null. */
   ints(values: Int32Array | null): number {
     if (values === null) return 0;
-    const p = this.take(4 * values.length);
-    this.h.i32().set(values, p >> 2);
+    const p = putIndices(this.h, values);
+    this.blocks.push(p);
     return p;
   }
   free(): void { for (const p of this.blocks) this.h.free(p); }
 }
 
-// The table and row ids of TableRows in linear memory ([0, 0] for none); ids are checked first, since
-// the kernel reads table rows at them unchecked.
-function tableRows(h: WasmHeap, tmp: Temps, rows: TableRows | null | undefined, n: number, width: number): [number, number] {
-  if (!rows) return [0, 0];
-  const V = rows.table.length / width;
-  if (rows.ids.length !== n || !Number.isInteger(V)) {
-    throw new Error(`expected ${n} row ids into a table of width ${width}, got ${rows.ids.length} ids and ${rows.table.length} values`);
-  }
-  for (let i = 0; i < n; i++) {
-    const v = rows.ids[i];
-    if (!(v >= 0 && v < V)) throw new Error(`expected row ids in [0, ${V}), got ${v} at position ${i}`);
-  }
-  return [h.readPtr(rows.table), tmp.ints(rows.ids)];
+// Whether the kernel may read TableRows' rows itself: n ids, all inside the table (the kernel reads
+// table rows at them unchecked). Otherwise the reference path gathers them, as wasm gatherRows does.
+function rowsFit(rows: TableRows | null | undefined, n: number, width: number): boolean {
+  return !rows || (rows.ids.length === n && rows.table.length % width === 0 && indicesFit(rows.ids, n, rows.table.length / width));
+}
+
+// The table and row ids of TableRows in linear memory ([0, 0] for none).
+function tableRows(h: WasmHeap, tmp: Temps, rows: TableRows | null | undefined): [number, number] {
+  return rows ? [h.readPtr(rows.table), tmp.ints(rows.ids)] : [0, 0];
 }
 
 // Rows of sgemm's micro-tile (MR in ./assembly/sgemm.ts): a part with fewer rows reads W_hh in place
@@ -86,13 +83,13 @@ function runCut(cut: [number, number][], fn: PoolFunction, part: (b0: number, b1
 export const wasmRecurrent: Recurrent = {
   lstmForward(L, z, hs, c, tc, whh, lens, rows) {
     const m = on(z, hs, c, tc, whh, ...(rows ? [rows.table] : []));
-    if (m === null) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens, rows); return; }
+    if (m === null || !rowsFit(rows, L.T * L.B, 4 * L.H)) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 4 * H;
     const wp = h.readPtr(whh);
     const zp = rows ? h.overwritePtr(z) : h.writePtr(z), hp = h.writePtr(hs), cp = h.writePtr(c), tp = h.overwritePtr(tc);
     const tmp = new Temps(h), lp = tmp.ints(lens);
-    const [tab, ids] = tableRows(h, tmp, rows, T * B, G);
+    const [tab, ids] = tableRows(h, tmp, rows);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0), work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));
     runCut(cut, 'lstmForwardSeq', (b0, b1, i) => [T, B, H, b0, b1, +L.reverse, L.prev, L.seq, zp, hp, cp, tp, wp, pw[i], work[i], lp, tab, ids], e.lstmForwardSeq);
@@ -117,13 +114,13 @@ export const wasmRecurrent: Recurrent = {
 
   gruForward(L, zx, hn, hs, bhh, whh, lens, rows) {
     const m = on(zx, hn, hs, bhh, whh, ...(rows ? [rows.table] : []));
-    if (m === null) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens, rows); return; }
+    if (m === null || !rowsFit(rows, L.T * L.B, 3 * L.H)) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 3 * H;
     const bp = h.readPtr(bhh), wp = h.readPtr(whh);
     const zp = rows ? h.overwritePtr(zx) : h.writePtr(zx), np = h.overwritePtr(hn), hp = h.writePtr(hs);
     const tmp = new Temps(h), lp = tmp.ints(lens);
-    const [tab, ids] = tableRows(h, tmp, rows, T * B, G);
+    const [tab, ids] = tableRows(h, tmp, rows);
     const cut = batchCut(B, 2 * T * B * G * H, 4 * G * H);
     const gh = cut.map(([b0, b1]) => tmp.take(4 * (b1 - b0) * G)), pw = packedWeights(tmp, e, cut, G, H, B === 1 ? packedWeight(e, h, whh, G, H) : 0);
     const work = cut.map(([b0, b1]) => tmp.take(e.workspaceBytes(b1 - b0, G, H)));

@@ -17,6 +17,7 @@ import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS, ADAM_COST } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
+import { indicesFit, putIndices } from './indices.js';
 
 // The module and heap when every storage is float32 (null storages are absent operands).
 function on(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
@@ -28,18 +29,6 @@ function on(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
 // The address to write `o` at: an overwrite when the kernel covers all of it and it is not an input.
 function outPtr(h: WasmHeap, o: Storage, covered: number, ...inputs: Storage[]): number {
   return covered === o.length && !inputs.includes(o) ? h.overwritePtr(o) : h.writePtr(o);
-}
-
-// An index array copied into a block of the heap (free it after the call).
-function putIndices(h: WasmHeap, index: Int32Array, n = index.length): number {
-  const p = h.alloc(4 * Math.max(n, 1));
-  h.i32().set(n === index.length ? index : index.subarray(0, n), p >> 2);
-  return p;
-}
-
-function indicesFit(index: Int32Array, n: number, V: number): boolean {
-  for (let i = 0; i < n; i++) { const r = index[i]; if (!(r >= 0 && r < V)) return false; }
-  return true;
 }
 
 const SAME_SHAPE_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
