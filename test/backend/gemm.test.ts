@@ -89,6 +89,9 @@ shapes.push(
   [1, 1024, 256], [33, 65, 7], [4, 8, 1], [8, 16, 4], [3, 1, 9], [1, 9, 3],
   [257, 9, 300], [130, 33, 513], [5, 70, 256], [129, 17, 257], // several M (128) and K (512) blocks
   [66, 21, 1030], [257, 9, 301], [12, 40, 515], // depth blocks whose length is no multiple of the packing's line groups (2 and 4)
+  // Row counts that cut a block into each mix of 6- and 4-row panels (6+4, 4+4, 4+3 padded, 6+3, 6+6+4, …),
+  // over two depth blocks, the second of which adds into C.
+  ...[4, 6, 8, 9, 10, 11, 14, 16, 20, 32, 131, 134].map((M, i): [number, number, number] => [M, 9 + 8 * (i % 3), 515]),
 );
 
 test('WebAssembly SIMD is available in this Node, so the wasm path is what gets tested', () => {

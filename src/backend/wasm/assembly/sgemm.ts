@@ -4,20 +4,22 @@
 // C[M,N] = (accumulate ? C : 0) + op(A)[M,K] · op(B)[K,N], all operands row-major in linear memory.
 // The blocking is GotoBLAS's: for each depth block of KC, the KC×N slice of op(B) is packed into
 // panels of NR columns and each MC×KC block of op(A) into panels of MR rows, so that the micro-kernel
-// reads both operands contiguously. The micro-kernel keeps an MR×NR = 4×8 tile of C in eight f32x4
-// registers, broadcasting one element of A against two vectors of B per step along K. Why 4×8 (measured
-// 2026-12-03 on Zen 3 in Node 20, V8's TurboFan on x64, which keeps one of the sixteen xmm registers
-// as scratch): TurboFan issues all of a step's loads before its multiply-adds, so the tile's live
-// registers are accumulators + B vectors + every broadcast of A. 4×8 needs 8 + 2 + 4 = 14 and runs
-// without spills; 6×8 (12 + 2 + 6) and an unroll of k by 2 spilled accumulators to the stack and
-// ran 0.5–0.85× as fast in the whole gemm; 4×12 and XNNPACK-style splats of A by lane shuffle over
-// 4 k spilled too and were slower alone; one shuffle-splat of a 4-row A vector per k, or KC = 256,
-// measured the same as this kernel (bench/kernel_peak.mjs: about 55% of the FMA pipes' peak).
+// reads both operands contiguously. The micro-kernel keeps an MR×NR = 6×8 tile of C in twelve f32x4
+// registers, broadcasting one element of A against two vectors of B per step along K; a block's last
+// rows go through a 4×8 kernel (see panelRows). Why 6×8 (measured 2026-12-05 on Zen 3 in Node 20,
+// V8's TurboFan on x64, which keeps one of the sixteen xmm registers as scratch): with two FMA pipes
+// of 4 cycles' latency, at least 8 independent accumulators keep both busy; 4×8 has exactly 8, so any
+// hiccup stalls it, and it spends 6 loads and 6 other instructions on 8 multiply-adds a step. 6×8
+// needs 12 + 2 + 1 = 15 registers when each broadcast of A is used before the next is loaded, which
+// TurboFan does as long as C is read before the loop (see kernel6). The loop runs a pointer to its
+// end instead of a counter, an instruction less a step. bench/kernel_peak.mjs (M = 16, cut 6 + 6 + 4):
+// 93% of the two pipes' peak, against 84% for the earlier 4×8 kernel; whole products of the LSTM and
+// GRU training shapes took 0.87–0.94 of the time on one thread.
 // Packing pads
 // ragged panels with zeros; tiles that overhang C's edge go through a scratch tile and only their
-// valid part is written. With fewer than MR rows (sampling: M = 1) packing would mostly be padding, so
+// valid part is written. With fewer than MIN_ROWS rows (sampling: M = 1) packing would mostly be padding, so
 // each row is a vector-matrix product over B in place instead (./row_products.ts). The plain build multiplies then adds in
-// f32; the relaxed build fuses the two (madd: one rounding where the hardware has FMA, so its results
+// f32 (in 4×8 tiles only: panelRows); the relaxed build fuses the two (madd: one rounding where the hardware has FMA, so its results
 // may differ from the plain build's in the last bit). Either way only the rounding and the summation
 // order differ from the reference, so results agree to float32 rounding. packB + sgemmPackedB split
 // the packing of op(B) from the product, so a B used many times (a recurrent weight, once per time
@@ -26,8 +28,9 @@
 import { rows } from './row_products';
 import { madd } from './vmath';
 
-const MR: usize = 4;   // rows of C per micro-kernel call
+const MR: usize = 6;   // rows of C per micro-kernel call (4 in a block's last panels: panelRows)
 const NR: usize = 8;   // columns of C per micro-kernel call (two f32x4)
+const MIN_ROWS: usize = 4; // fewer rows than this go through row products (./row_products.ts) instead
 const KC: usize = 512; // depth of one packed block: a KC×NR panel of B (16 KiB) stays in L1
 const MC: usize = 128; // rows of A per packed block: an MC×KC block (256 KiB) stays in L2
 const TILE_BYTES: usize = MR * NR * 4;
@@ -40,8 +43,24 @@ export function heapBase(): usize {
 /** Bytes of workspace sgemm needs for these sizes (scratch tile + packed A block + packed B slice). */
 export function workspaceBytes(M: usize, N: usize, K: usize): f64 {
   const kc = <f64>min(K, KC);
-  const mc = <f64>roundUp(min(M, MC), MR);
-  return <f64>TILE_BYTES + (mc * kc + <f64>roundUp(N, NR) * kc + <f64>K) * 4;
+  return <f64>TILE_BYTES + (<f64>packedARows(M) * kc + <f64>roundUp(N, NR) * kc + <f64>K) * 4;
+}
+
+// Rows of one packed block of op(A): the last panel may be padded by up to 3 rows (panelRows).
+// @ts-ignore: decorator
+@inline function packedARows(M: usize): usize {
+  return min(M, MC) + 3;
+}
+
+// Rows of the packed panel that starts with rem rows of the block left: 6, except where a 6 would
+// leave 1 to 3 rows (or 2 + 2) for a padded last panel, there 4 (8 = 4 + 4, 7 = 4 + 3, ≤ 4 = one padded 4).
+// So a panel is padded only at the block's end, by at most 3 rows, and a batch of 16 rows a thread is 6 + 6 + 4.
+// The plain build keeps to 4: its multiply then add needs a register for each product, and 6×8 then
+// spills (1.14–1.24× the time of 4×8 in the whole gemm).
+// @ts-ignore: decorator
+@inline function panelRows(rem: usize): usize {
+  if (!ASC_FEATURE_RELAXED_SIMD) return 4;
+  return rem >= 9 || rem == 5 || rem == 6 ? 6 : 4;
 }
 
 /**
@@ -69,11 +88,11 @@ export function sgemmLd(
     if (!accumulate) for (let i: usize = 0; i < M; i++) memory.fill(c + ((i * ldc) << 2), 0, N << 2);
     return;
   }
-  if (M < MR) {
+  if (M < MIN_ROWS) {
     rows(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, accumulate, work);
     return;
   }
-  const packB = work + TILE_BYTES + ((roundUp(min(M, MC), MR) * min(K, KC)) << 2);
+  const packB = work + TILE_BYTES + ((packedARows(M) * min(K, KC)) << 2);
   for (let pc: usize = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     packBBlock(transB, N, ldb, pc, kc, b, packB);
@@ -96,7 +115,7 @@ export function packB(transB: bool, N: usize, K: usize, b: usize, dst: usize): v
 }
 
 /**
- * C (+)= op(A) · op(B) with op(B) already packed by packB (M >= 4; smaller M goes through sgemm).
+ * C (+)= op(A) · op(B) with op(B) already packed by packB (M >= MIN_ROWS = 4; smaller M goes through sgemm).
  * work: workspaceBytes(M, N, K).
  */
 export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usize, pb: usize, c: usize, accumulate: bool, work: usize): void {
@@ -113,25 +132,25 @@ export function sgemmPackedB(transA: bool, M: usize, N: usize, K: usize, a: usiz
 
 /**
  * A weight used once per time step (W_hh in the recurrent loops) with steps of M rows of A: packs
- * op(B) into pb when a step has at least MR rows. With fewer (batch-1 sampling and decoding) a step
+ * op(B) into pb when a step has at least MIN_ROWS rows. With fewer (batch-1 sampling and decoding) a step
  * would be mostly padding in the 4-row micro-tile, and packing alone reads and writes the weight once
- * more than a step's product does, so the products read it where it lies (sgemm's M < MR path).
+ * more than a step's product does, so the products read it where it lies (sgemm's M < MIN_ROWS path).
  * Pair with stepProduct, given the same M.
  */
 export function packStepWeight(M: usize, transB: bool, N: usize, K: usize, b: usize, pb: usize): void {
-  if (M >= MR) packB(transB, N, K, b, pb);
+  if (M >= MIN_ROWS) packB(transB, N, K, b, pb);
 }
 
 /** One time step's C (+)= A[M, K] · op(B), over the weight b as packStepWeight left it (pb). */
 export function stepProduct(M: usize, transB: bool, N: usize, K: usize, a: usize, b: usize, pb: usize, c: usize, accumulate: bool, work: usize): void {
-  if (M >= MR) sgemmPackedB(false, M, N, K, a, pb, c, accumulate, work);
+  if (M >= MIN_ROWS) sgemmPackedB(false, M, N, K, a, pb, c, accumulate, work);
   else sgemm(false, transB, M, N, K, a, b, c, accumulate, work);
 }
 
 // op(B)[pc.., j..] panels of one depth block into packB: element (k, j) is B[k*ldb + j], or B[j*ldb + k] when transB.
 function packBBlock(transB: bool, N: usize, ldb: usize, pc: usize, kc: usize, b: usize, packB: usize): void {
   if (!transB) {
-    packPanels(packB, b + ((pc * ldb) << 2), ldb, NR, N, kc);
+    packPanels(packB, b + ((pc * ldb) << 2), ldb, N, kc);
     return;
   }
   for (let j: usize = 0; j < N; j += NR) {
@@ -147,24 +166,29 @@ function block(
   const packA = work + TILE_BYTES;
   for (let ic: usize = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
-    // op(A)[ic.., pc..] panels: element (i, k) is A[i*lda + k], or A[k*lda + i] when transA.
-    if (transA) packPanels(packA, a + ((pc * lda + ic) << 2), lda, MR, mc, kc);
+    // op(A)[ic.., pc..] in panels of panelRows rows: element (i, k) is A[i*lda + k], or A[k*lda + i] when transA.
+    if (transA) packLines(packA, a + ((pc * lda + ic) << 2), lda, mc, kc);
     else {
-      for (let i: usize = 0; i < mc; i += MR) {
-        packStrided(packA + ((i * kc) << 2), a + (((ic + i) * lda + pc) << 2), lda, MR, min(MR, mc - i), kc);
+      for (let i: usize = 0; i < mc;) {
+        const w = panelRows(mc - i);
+        packStrided(packA + ((i * kc) << 2), a + (((ic + i) * lda + pc) << 2), lda, w, min(w, mc - i), kc);
+        i += w;
       }
     }
     for (let j: usize = 0; j < N; j += NR) {
       const nr = min(NR, N - j);
       const pb = packB + ((j * kc) << 2);
-      for (let i: usize = 0; i < mc; i += MR) {
-        const mr = min(MR, mc - i);
+      for (let i: usize = 0; i < mc;) {
+        const w = panelRows(mc - i);
+        const mr = min(w, mc - i);
         const pa = packA + ((i * kc) << 2);
         const cp = c + (((ic + i) * ldc + j) << 2);
-        if (mr == MR && nr == NR) {
-          kernel(kc, pa, pb, cp, ldc, add);
+        if (mr == w && nr == NR) {
+          if (w == 6) kernel6(kc, pa, pb, cp, ldc, add);
+          else kernel4(kc, pa, pb, cp, ldc, add);
         } else {
-          kernel(kc, pa, pb, tile, NR, false);
+          if (w == 6) kernel6(kc, pa, pb, tile, NR, false);
+          else kernel4(kc, pa, pb, tile, NR, false);
           for (let r: usize = 0; r < mr; r++) {
             for (let s: usize = 0; s < nr; s++) {
               const q = cp + ((r * ldc + s) << 2);
@@ -173,104 +197,139 @@ function block(
             }
           }
         }
+        i += w;
       }
     }
   }
 }
 
-// The 4×8 tile at c (row stride ldc floats) (+)= packed A panel [kc][4] · packed B panel [kc][8].
-function kernel(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k: usize = 0; k < kc; k++) {
+// The 6×8 tile at c (row stride ldc floats) (+)= packed A panel [kc][6] · packed B panel [kc][8].
+// With add the tile starts from C's values instead of zeros: adding C after the loop kept all twelve
+// accumulators and C's rows live together past it, and TurboFan then issued every load of a step
+// before its multiply-adds and spilled accumulators to the stack (20 GFLOP/s against 49).
+function kernel6(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
+  const row = ldc << 2;
+  const c1 = c + row, c2 = c1 + row, c3 = c2 + row, c4 = c3 + row, c5 = c4 + row;
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+  let a40 = f32x4.splat(0), a41 = f32x4.splat(0);
+  let a50 = f32x4.splat(0), a51 = f32x4.splat(0);
+  if (add) {
+    a00 = v128.load(c); a01 = v128.load(c, 16);
+    a10 = v128.load(c1); a11 = v128.load(c1, 16);
+    a20 = v128.load(c2); a21 = v128.load(c2, 16);
+    a30 = v128.load(c3); a31 = v128.load(c3, 16);
+    a40 = v128.load(c4); a41 = v128.load(c4, 16);
+    a50 = v128.load(c5); a51 = v128.load(c5, 16);
+  }
+  const end = pb + (kc << 5);
+  while (pb < end) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    a00 = madd(x, b0, a00); a01 = madd(x, b1, a01);
     x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    a10 = madd(x, b0, a10); a11 = madd(x, b1, a11);
     x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    a20 = madd(x, b0, a20); a21 = madd(x, b1, a21);
     x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    pa += 16; pb += 32;
+    a30 = madd(x, b0, a30); a31 = madd(x, b1, a31);
+    x = v128.load32_splat(pa, 16);
+    a40 = madd(x, b0, a40); a41 = madd(x, b1, a41);
+    x = v128.load32_splat(pa, 20);
+    a50 = madd(x, b0, a50); a51 = madd(x, b1, a51);
+    pa += 24; pb += 32;
   }
+  v128.store(c, a00); v128.store(c, a01, 16);
+  v128.store(c1, a10); v128.store(c1, a11, 16);
+  v128.store(c2, a20); v128.store(c2, a21, 16);
+  v128.store(c3, a30); v128.store(c3, a31, 16);
+  v128.store(c4, a40); v128.store(c4, a41, 16);
+  v128.store(c5, a50); v128.store(c5, a51, 16);
+}
+
+// The 4×8 tile: kernel6's rows 0–3 (packed A panel [kc][4]), for a block's last rows (panelRows).
+function kernel4(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
   const row = ldc << 2;
   const c1 = c + row, c2 = c1 + row, c3 = c2 + row;
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
   if (add) {
-    c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
-    c10 = f32x4.add(v128.load(c1), c10); c11 = f32x4.add(v128.load(c1, 16), c11);
-    c20 = f32x4.add(v128.load(c2), c20); c21 = f32x4.add(v128.load(c2, 16), c21);
-    c30 = f32x4.add(v128.load(c3), c30); c31 = f32x4.add(v128.load(c3, 16), c31);
+    a00 = v128.load(c); a01 = v128.load(c, 16);
+    a10 = v128.load(c1); a11 = v128.load(c1, 16);
+    a20 = v128.load(c2); a21 = v128.load(c2, 16);
+    a30 = v128.load(c3); a31 = v128.load(c3, 16);
   }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c1, c10); v128.store(c1, c11, 16);
-  v128.store(c2, c20); v128.store(c2, c21, 16);
-  v128.store(c3, c30); v128.store(c3, c31, 16);
+  const end = pb + (kc << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    a00 = madd(x, b0, a00); a01 = madd(x, b1, a01);
+    x = v128.load32_splat(pa, 4);
+    a10 = madd(x, b0, a10); a11 = madd(x, b1, a11);
+    x = v128.load32_splat(pa, 8);
+    a20 = madd(x, b0, a20); a21 = madd(x, b1, a21);
+    x = v128.load32_splat(pa, 12);
+    a30 = madd(x, b0, a30); a31 = madd(x, b1, a31);
+    pa += 16; pb += 32;
+  }
+  v128.store(c, a00); v128.store(c, a01, 16);
+  v128.store(c1, a10); v128.store(c1, a11, 16);
+  v128.store(c2, a20); v128.store(c2, a21, 16);
+  v128.store(c3, a30); v128.store(c3, a31, 16);
 }
 
-// The panels of w columns (w = 4 or 8) of n columns whose lines lie along them: panel p at
-// dst + p·kc·w floats holds element (k, r) = src[k*ld + p*w + r] (k < kc), zeros past column n.
-// The full panels are filled a 64-byte line at a time (16/w lines of src per line of a panel), all
-// panels per group of lines, so each line of src is read once while it is in cache; one panel after
+// op(B)'s panels of NR = 8 columns, of n columns whose lines lie along them: panel p at
+// dst + p·kc·8 floats holds element (k, r) = src[k*ld + p*8 + r] (k < kc), zeros past column n.
+// The full panels are filled a 64-byte line at a time (two lines of src per line of a panel), all
+// panels per pair of lines, so each line of src is read once while it is in cache; one panel after
 // another would read src at a stride of ld floats and, when ld·4 is a multiple of 4 KiB, evict
-// every line from L1 before its next w floats are wanted.
-function packPanels(dst: usize, src: usize, ld: usize, w: usize, n: usize, kc: usize): void {
-  const full = n / w;
-  const step = ld << 2, panel = (kc * w) << 2;
+// every line from L1 before its next 8 floats are wanted.
+function packPanels(dst: usize, src: usize, ld: usize, n: usize, kc: usize): void {
+  const full = n / NR;
+  const step = ld << 2, panel = (kc * NR) << 2;
   let k: usize = 0;
-  if (w == 8) {
-    for (; k + 2 <= kc; k += 2) {
-      let s = src + k * step, d = dst + (k << 5);
-      for (let p: usize = 0; p < full; p++, s += 32, d += panel) {
-        v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
-        v128.store(d, v128.load(s + step), 32); v128.store(d, v128.load(s + step, 16), 48);
-      }
-    }
-  } else if (w == 4) {
-    for (; k + 4 <= kc; k += 4) {
-      let s = src + k * step, d = dst + (k << 4);
-      for (let p: usize = 0; p < full; p++, s += 16, d += panel) {
-        v128.store(d, v128.load(s)); v128.store(d, v128.load(s + step), 16);
-        v128.store(d, v128.load(s + 2 * step), 32); v128.store(d, v128.load(s + 3 * step), 48);
-      }
+  for (; k + 2 <= kc; k += 2) {
+    let s = src + k * step, d = dst + (k << 5);
+    for (let p: usize = 0; p < full; p++, s += 32, d += panel) {
+      v128.store(d, v128.load(s)); v128.store(d, v128.load(s, 16), 16);
+      v128.store(d, v128.load(s + step), 32); v128.store(d, v128.load(s + step, 16), 48);
     }
   }
-  // Lines left over (kc not a multiple of the group), or another w: one panel after another.
+  // A line left over (kc odd).
   if (k < kc) {
-    for (let p: usize = 0; p < full; p++) packContiguous(dst + p * panel + ((k * w) << 2), src + k * step + ((p * w) << 2), ld, w, w, kc - k);
+    for (let p: usize = 0; p < full; p++) packContiguous(dst + p * panel + ((k * NR) << 2), src + k * step + ((p * NR) << 2), ld, NR, kc - k);
   }
-  if (full * w < n) packContiguous(dst + full * panel, src + ((full * w) << 2), ld, w, n - full * w, kc);
+  if (full * NR < n) packContiguous(dst + full * panel, src + ((full * NR) << 2), ld, n - full * NR, kc);
 }
 
-// dst[k*w + r] = src[k*ld + r] for r < valid, 0 for valid <= r < w (k < kc): lines already along w.
-function packContiguous(dst: usize, src: usize, ld: usize, w: usize, valid: usize, kc: usize): void {
+// dst[k*8 + r] = src[k*ld + r] for r < valid, 0 for valid <= r < 8 (k < kc): one panel of op(B), lines already along it.
+function packContiguous(dst: usize, src: usize, ld: usize, valid: usize, kc: usize): void {
   const step = ld << 2;
-  if (valid == w) {
-    if (w == 8) {
-      for (let k: usize = 0; k < kc; k++, src += step, dst += 32) {
-        v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);
-      }
-    } else {
-      for (let k: usize = 0; k < kc; k++, src += step, dst += 16) v128.store(dst, v128.load(src));
+  if (valid == NR) {
+    for (let k: usize = 0; k < kc; k++, src += step, dst += 32) {
+      v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);
     }
     return;
   }
-  for (let k: usize = 0; k < kc; k++, src += step, dst += w << 2) {
-    for (let r: usize = 0; r < w; r++) store<f32>(dst + (r << 2), r < valid ? load<f32>(src + (r << 2)) : 0);
+  for (let k: usize = 0; k < kc; k++, src += step, dst += NR << 2) {
+    for (let r: usize = 0; r < NR; r++) store<f32>(dst + (r << 2), r < valid ? load<f32>(src + (r << 2)) : 0);
   }
 }
 
 // dst[k*w + r] = src[r*ld + k] for r < valid, 0 for valid <= r < w (k < kc): lines along k, so this
-// transposes, four lines by four k at a time with lane shuffles.
+// transposes, four lines (and for w = 6 then two more) by four k at a time with lane shuffles.
 function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, kc: usize): void {
   const line = ld << 2;
   const wb = w << 2;
   let k: usize = 0;
   if (valid == w) {
     for (; k + 4 <= kc; k += 4) {
-      for (let g: usize = 0; g < w; g += 4) {
+      let g: usize = 0;
+      for (; g + 4 <= w; g += 4) {
         const s = src + g * line + (k << 2);
         const r0 = v128.load(s), r1 = v128.load(s + line), r2 = v128.load(s + 2 * line), r3 = v128.load(s + 3 * line);
         const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
@@ -281,11 +340,46 @@ function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, 
         v128.store(d + 2 * wb, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
         v128.store(d + 3 * wb, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
       }
+      if (g + 2 == w) {
+        const s = src + g * line + (k << 2);
+        const r0 = v128.load(s), r1 = v128.load(s + line);
+        const lo = i32x4.shuffle(r0, r1, 0, 4, 1, 5), hi = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const d = dst + k * wb + (g << 2);
+        v128.store64_lane(d, lo, 0); v128.store64_lane(d + wb, lo, 1);
+        v128.store64_lane(d + 2 * wb, hi, 0); v128.store64_lane(d + 3 * wb, hi, 1);
+      }
     }
   }
   for (; k < kc; k++) {
     for (let r: usize = 0; r < w; r++) {
       store<f32>(dst + k * wb + (r << 2), r < valid ? load<f32>(src + r * line + (k << 2)) : 0);
+    }
+  }
+}
+
+// op(A)'s panels (panelRows rows each) of one block when A's lines run along the block's mc rows
+// (transA): panel i holds element (k, r) = src[k*ld + i + r], zeros past row mc. Four lines at a time
+// across all panels, so that each line of src is read once while it is in cache (see packPanels).
+function packLines(dst: usize, src: usize, ld: usize, mc: usize, kc: usize): void {
+  const step = ld << 2;
+  for (let k: usize = 0; k < kc; k += 4) {
+    const kn = min(4, kc - k);
+    for (let i: usize = 0; i < mc;) {
+      const w = panelRows(mc - i);
+      const valid = min(w, mc - i);
+      let s = src + k * step + (i << 2), d = dst + ((i * kc + k * w) << 2);
+      if (valid == 6) {
+        for (let l: usize = 0; l < kn; l++, s += step, d += 24) {
+          v128.store(d, v128.load(s)); store<u64>(d, load<u64>(s, 16), 16);
+        }
+      } else if (valid == 4) {
+        for (let l: usize = 0; l < kn; l++, s += step, d += 16) v128.store(d, v128.load(s));
+      } else {
+        for (let l: usize = 0; l < kn; l++, s += step, d += w << 2) {
+          for (let r: usize = 0; r < w; r++) store<f32>(d + (r << 2), r < valid ? load<f32>(s + (r << 2)) : 0);
+        }
+      }
+      i += w;
     }
   }
 }
