@@ -54,7 +54,8 @@ export function workspaceBytes(M: usize, N: usize, K: usize): f64 {
 
 // Rows of the packed panel that starts with rem rows of the block left: 6, except where a 6 would
 // leave 1 to 3 rows (or 2 + 2) for a padded last panel, there 4 (8 = 4 + 4, 7 = 4 + 3, ≤ 4 = one padded 4).
-// So a panel is padded only at the block's end, by at most 3 rows, and a batch of 16 rows a thread is 6 + 6 + 4.
+// So a panel is padded only at the block's end, by at most 3 rows, and a batch of 16 rows a thread is
+// 6 + 6 + 4 (6 + 5 + 5, with a 5-row tile, measured the same: 0.98–1.01 of the time per product).
 // The plain build keeps to 4: its multiply then add needs a register for each product, and 6×8 then
 // spills (1.14–1.24× the time of 4×8 in the whole gemm).
 // @ts-ignore: decorator
@@ -162,7 +163,7 @@ function packBBlock(transB: bool, N: usize, ldb: usize, pc: usize, kc: usize, b:
 function block(
   transA: bool, M: usize, N: usize, lda: usize, pc: usize, kc: usize, a: usize, packB: usize, c: usize, ldc: usize, add: bool, work: usize,
 ): void {
-  const tile = work;
+  const scratch = work;
   const packA = work + TILE_BYTES;
   for (let ic: usize = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
@@ -184,15 +185,13 @@ function block(
         const pa = packA + ((i * kc) << 2);
         const cp = c + (((ic + i) * ldc + j) << 2);
         if (mr == w && nr == NR) {
-          if (w == 6) kernel6(kc, pa, pb, cp, ldc, add);
-          else kernel4(kc, pa, pb, cp, ldc, add);
+          kernel(w, kc, pa, pb, cp, ldc, add);
         } else {
-          if (w == 6) kernel6(kc, pa, pb, tile, NR, false);
-          else kernel4(kc, pa, pb, tile, NR, false);
+          kernel(w, kc, pa, pb, scratch, NR, false);
           for (let r: usize = 0; r < mr; r++) {
             for (let s: usize = 0; s < nr; s++) {
               const q = cp + ((r * ldc + s) << 2);
-              const t = load<f32>(tile + ((r * NR + s) << 2));
+              const t = load<f32>(scratch + ((r * NR + s) << 2));
               store<f32>(q, add ? load<f32>(q) + t : t);
             }
           }
@@ -203,11 +202,13 @@ function block(
   }
 }
 
-// The 6×8 tile at c (row stride ldc floats) (+)= packed A panel [kc][6] · packed B panel [kc][8].
-// With add the tile starts from C's values instead of zeros: adding C after the loop kept all twelve
-// accumulators and C's rows live together past it, and TurboFan then issued every load of a step
-// before its multiply-adds and spilled accumulators to the stack (20 GFLOP/s against 49).
-function kernel6(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
+// The R×8 tile at c (row stride ldc floats) (+)= packed A panel [kc][R] · packed B panel [kc][8], R = 4
+// or 6 (a constant at each use, so each kernel below compiles to its own straight loop). With add the
+// tile starts from C's values instead of zeros: adding C after the loop kept all the accumulators and
+// C's rows live together past it, and TurboFan then issued every load of a step before its
+// multiply-adds and spilled accumulators to the stack (6×8: 20 GFLOP/s against 49).
+// @ts-ignore: decorator
+@inline function tile(R: i32, kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
   const row = ldc << 2;
   const c1 = c + row, c2 = c1 + row, c3 = c2 + row, c4 = c3 + row, c5 = c4 + row;
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
@@ -221,8 +222,10 @@ function kernel6(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: boo
     a10 = v128.load(c1); a11 = v128.load(c1, 16);
     a20 = v128.load(c2); a21 = v128.load(c2, 16);
     a30 = v128.load(c3); a31 = v128.load(c3, 16);
-    a40 = v128.load(c4); a41 = v128.load(c4, 16);
-    a50 = v128.load(c5); a51 = v128.load(c5, 16);
+    if (R > 4) {
+      a40 = v128.load(c4); a41 = v128.load(c4, 16);
+      a50 = v128.load(c5); a51 = v128.load(c5, 16);
+    }
   }
   const end = pb + (kc << 5);
   while (pb < end) {
@@ -235,51 +238,32 @@ function kernel6(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: boo
     a20 = madd(x, b0, a20); a21 = madd(x, b1, a21);
     x = v128.load32_splat(pa, 12);
     a30 = madd(x, b0, a30); a31 = madd(x, b1, a31);
-    x = v128.load32_splat(pa, 16);
-    a40 = madd(x, b0, a40); a41 = madd(x, b1, a41);
-    x = v128.load32_splat(pa, 20);
-    a50 = madd(x, b0, a50); a51 = madd(x, b1, a51);
-    pa += 24; pb += 32;
+    if (R > 4) {
+      x = v128.load32_splat(pa, 16);
+      a40 = madd(x, b0, a40); a41 = madd(x, b1, a41);
+      x = v128.load32_splat(pa, 20);
+      a50 = madd(x, b0, a50); a51 = madd(x, b1, a51);
+    }
+    pa += <usize>R << 2; pb += 32;
   }
   v128.store(c, a00); v128.store(c, a01, 16);
   v128.store(c1, a10); v128.store(c1, a11, 16);
   v128.store(c2, a20); v128.store(c2, a21, 16);
   v128.store(c3, a30); v128.store(c3, a31, 16);
-  v128.store(c4, a40); v128.store(c4, a41, 16);
-  v128.store(c5, a50); v128.store(c5, a51, 16);
+  if (R > 4) {
+    v128.store(c4, a40); v128.store(c4, a41, 16);
+    v128.store(c5, a50); v128.store(c5, a51, 16);
+  }
 }
 
-// The 4×8 tile: kernel6's rows 0–3 (packed A panel [kc][4]), for a block's last rows (panelRows).
-function kernel4(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
-  const row = ldc << 2;
-  const c1 = c + row, c2 = c1 + row, c3 = c2 + row;
-  let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
-  let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-  let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
-  let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-  if (add) {
-    a00 = v128.load(c); a01 = v128.load(c, 16);
-    a10 = v128.load(c1); a11 = v128.load(c1, 16);
-    a20 = v128.load(c2); a21 = v128.load(c2, 16);
-    a30 = v128.load(c3); a31 = v128.load(c3, 16);
-  }
-  const end = pb + (kc << 5);
-  while (pb < end) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(pa);
-    a00 = madd(x, b0, a00); a01 = madd(x, b1, a01);
-    x = v128.load32_splat(pa, 4);
-    a10 = madd(x, b0, a10); a11 = madd(x, b1, a11);
-    x = v128.load32_splat(pa, 8);
-    a20 = madd(x, b0, a20); a21 = madd(x, b1, a21);
-    x = v128.load32_splat(pa, 12);
-    a30 = madd(x, b0, a30); a31 = madd(x, b1, a31);
-    pa += 16; pb += 32;
-  }
-  v128.store(c, a00); v128.store(c, a01, 16);
-  v128.store(c1, a10); v128.store(c1, a11, 16);
-  v128.store(c2, a20); v128.store(c2, a21, 16);
-  v128.store(c3, a30); v128.store(c3, a31, 16);
+function kernel6(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void { tile(6, kc, pa, pb, c, ldc, add); }
+function kernel4(kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void { tile(4, kc, pa, pb, c, ldc, add); }
+
+// The tile of a panel of w rows (panelRows) at c.
+// @ts-ignore: decorator
+@inline function kernel(w: usize, kc: usize, pa: usize, pb: usize, c: usize, ldc: usize, add: bool): void {
+  if (w == 6) kernel6(kc, pa, pb, c, ldc, add);
+  else kernel4(kc, pa, pb, c, ldc, add);
 }
 
 // op(B)'s panels of NR = 8 columns, of n columns whose lines lie along them: panel p at
@@ -321,7 +305,7 @@ function packContiguous(dst: usize, src: usize, ld: usize, valid: usize, kc: usi
 }
 
 // dst[k*w + r] = src[r*ld + k] for r < valid, 0 for valid <= r < w (k < kc): lines along k, so this
-// transposes, four lines (and for w = 6 then two more) by four k at a time with lane shuffles.
+// transposes, four lines (then, for w = 6, the last two) by four k at a time with lane shuffles.
 function packStrided(dst: usize, src: usize, ld: usize, w: usize, valid: usize, kc: usize): void {
   const line = ld << 2;
   const wb = w << 2;
