@@ -1,6 +1,6 @@
 // gemm on every backend against a float64 triple loop written out here: all four transpose cases,
 // overwrite and accumulate, operands and result at offsets inside larger storages (nothing outside
-// the result window may change), sizes that miss the 4×8 micro-tile (0, 1, odd, primes), that span
+// the result window may change), sizes that miss the 6×8 and 4×8 micro-tiles (0, 1, odd, primes), that span
 // several 512-deep K blocks and 128-row M blocks, and the shapes of LSTM training; operands whose
 // values live only in the backend's memory; and float64 on the reference, bit for bit.
 

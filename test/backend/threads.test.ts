@@ -15,6 +15,7 @@ import { AdamW } from '../../src/optim/adamw.js';
 import { clipGradNorm } from '../../src/optim/clip.js';
 import { CharModel, type CharModelConfig } from '../../src/train/char_model.js';
 import { forwardBackward } from '../../src/train/train_step.js';
+import { st, vals } from './suite.js';
 
 const noWasm = wasmModule() === null;
 
@@ -58,6 +59,40 @@ for (const cell of ['lstm', 'gru', 'rnn'] as const) {
     }
   });
 }
+
+// A product cut by rows on 2 and 3 threads: each part packs its own rows of op(A) into panels of 6
+// or 4 (sgemm.ts's panelRows), so a row that one thread computes in a full panel may fall in a
+// padded last panel of a part; both must sum C + Σ_k in the same order. Odd row counts, a depth of
+// two K blocks (the second adds into C), accumulate or not, all four transposes.
+test('a product cut into row blocks on 2 and 3 threads gives the one-thread bits, whatever panels the cut makes', { skip: noWasm }, () => {
+  const before = getBackend(), threads = threadCount();
+  setBackend(wasmBackend);
+  const rng = new Rng(5);
+  try {
+    for (const [M, N, K] of [[301, 40, 600], [133, 24, 520], [205, 17, 700]] as const) {
+      const A = Float32Array.from({ length: M * K }, () => rng.normal());
+      const B = Float32Array.from({ length: K * N }, () => rng.normal());
+      const C0 = Float32Array.from({ length: M * N }, () => rng.normal());
+      for (const tA of [false, true]) for (const tB of [false, true]) for (const acc of [false, true]) {
+        const run = (n: number): Float32Array => {
+          setThreads(n);
+          const c = st(C0);
+          wasmBackend.gemm(tA, tB, M, N, K, st(A), 0, st(B), 0, c, 0, acc);
+          return Float32Array.from(vals(c));
+        };
+        const one = run(1);
+        for (const n of [2, 3]) {
+          const many = run(n);
+          assert.ok(wasmPool() !== null && wasmPool()!.size === n, `${n} threads in use`);
+          assert.deepEqual(many, one, `${M}x${N}x${K} tA=${tA} tB=${tB} acc=${acc} on ${n} threads`);
+        }
+      }
+    }
+  } finally {
+    setThreads(threads);
+    setBackend(before);
+  }
+});
 
 test('how long idle workers spin changes nothing computed: no spin at all, and a long one, give the one-thread bits', { skip: noWasm }, () => {
   const before = getBackend(), threads = threadCount();

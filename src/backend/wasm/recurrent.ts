@@ -51,8 +51,8 @@ function tableRows(h: WasmHeap, tmp: Temps, rows: TableRows | null | undefined):
   return rows ? [h.readPtr(rows.table), tmp.ints(rows.ids)] : [0, 0];
 }
 
-// Rows of sgemm's micro-tile (MR in ./assembly/sgemm.ts): a part with fewer rows reads W_hh in place
-// instead of packing it (packStepWeight).
+// The fewest rows sgemm packs (MIN_ROWS in ./assembly/sgemm.ts): a part with fewer rows reads W_hh in
+// place instead of packing it (packStepWeight).
 const TILE_ROWS = 4;
 
 // The parts of the batch rows that threads take (./pool.ts), when the loop's products are worth

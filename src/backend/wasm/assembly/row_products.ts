@@ -1,11 +1,11 @@
 // Products of single rows over a matrix read where it lies: y (+)= x·B or x·Bᵀ for one row x at a
-// time, the path sgemm takes below MR rows (sampling and decoding at batch 1), where packing a
+// time, the path sgemm takes below MIN_ROWS = 4 rows (sampling and decoding at batch 1), where packing a
 // 4-row micro-tile would mostly be padding. Also the lane sums and ragged-k tails that gemvPacked
 // (./gemv.ts) shares, so that an M = 1 product gives the same bits whichever of the two runs it.
 
 import { madd } from './vmath';
 
-// C (+)= op(A) · op(B) one row at a time, for M < MR, where a packed micro-tile would be mostly padding
+// C (+)= op(A) · op(B) one row at a time, for M < MIN_ROWS, where a packed micro-tile would be mostly padding
 // (sampling runs with M = 1): each row is a vector-matrix product reading B where it lies.
 export function rows(
   transA: bool, transB: bool, M: usize, N: usize, K: usize,

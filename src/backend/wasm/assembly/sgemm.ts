@@ -187,13 +187,17 @@ function block(
         if (mr == w && nr == NR) {
           kernel(w, kc, pa, pb, cp, ldc, add);
         } else {
-          kernel(w, kc, pa, pb, scratch, NR, false);
-          for (let r: usize = 0; r < mr; r++) {
-            for (let s: usize = 0; s < nr; s++) {
-              const q = cp + ((r * ldc + s) << 2);
-              const t = load<f32>(scratch + ((r * NR + s) << 2));
-              store<f32>(q, add ? load<f32>(q) + t : t);
+          // A tile past C's edge (a padded panel, or the last columns) runs in the scratch tile, from
+          // C's values as a whole tile does, so that each element is C + Σ_k in the same order
+          // whatever tile it falls in: where a thread's rows end decides which rows are padded.
+          for (let r: usize = 0; r < w; r++) {
+            for (let s: usize = 0; s < NR; s++) {
+              store<f32>(scratch + ((r * NR + s) << 2), add && r < mr && s < nr ? load<f32>(cp + ((r * ldc + s) << 2)) : 0);
             }
+          }
+          kernel(w, kc, pa, pb, scratch, NR, add);
+          for (let r: usize = 0; r < mr; r++) {
+            for (let s: usize = 0; s < nr; s++) store<f32>(cp + ((r * ldc + s) << 2), load<f32>(scratch + ((r * NR + s) << 2)));
           }
         }
         i += w;
