@@ -11,10 +11,10 @@
 // of 4 cycles' latency, at least 8 independent accumulators keep both busy; 4×8 has exactly 8, so any
 // hiccup stalls it, and it spends 6 loads and 6 other instructions on 8 multiply-adds a step. 6×8
 // needs 12 + 2 + 1 = 15 registers when each broadcast of A is used before the next is loaded, which
-// TurboFan does as long as C is read before the loop (see kernel6). The loop runs a pointer to its
+// TurboFan does as long as C is read before the loop (see tile). The loop runs a pointer to its
 // end instead of a counter, an instruction less a step. bench/kernel_peak.mjs (M = 16, cut 6 + 6 + 4):
 // 93% of the two pipes' peak, against 84% for the earlier 4×8 kernel; whole products of the LSTM and
-// GRU training shapes took 0.87–0.94 of the time on one thread.
+// GRU training shapes took 0.85–0.94 of the time on one thread.
 // Packing pads
 // ragged panels with zeros; tiles that overhang C's edge go through a scratch tile and only their
 // valid part is written. With fewer than MIN_ROWS rows (sampling: M = 1) packing would mostly be padding, so
