@@ -8,6 +8,7 @@ import { sgemmWasmBase64 } from './kernels_plain_wasm.js';
 import { sgemmRelaxedWasmBase64 } from './kernels_relaxed_wasm.js';
 import { align64, MAX_PAGES, WasmHeap } from './heap.js';
 import { WorkerPool } from './pool.js';
+import type { Storage } from '../storage.js';
 
 /** The module's exports (byte addresses are numbers; sizes are element counts). */
 export interface WasmExports {
@@ -294,6 +295,16 @@ export function wasmModule(): WasmExports | null {
     }
   }
   return null;
+}
+
+/**
+ * The module and heap for a kernel whose operands are these storages (null: an absent operand), or
+ * null when one is not float32 or the module is unavailable: the caller then takes the reference path.
+ */
+export function wasmFor(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
+  for (const x of xs) if (x !== null && x.dtype !== 'float32') return null;
+  const e = wasmModule();
+  return e === null ? null : [e, wasmHeap()!];
 }
 
 /** The build of the module in use (meaningful once wasmModule() is non-null). */

@@ -5,9 +5,8 @@
 // The same contracts as the reference loops (../ref/recurrent.ts); float64 runs those.
 
 import type { Backend, RnnActivation, TableRows } from '../backend.js';
-import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
-import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
+import { wasmFor, wasmPool, type WasmExports } from './module.js';
 import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, PARALLEL_FLOPS, SEQ_PART_ROWS, SEQ_PARTS_PER_THREAD } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
@@ -18,12 +17,6 @@ type Recurrent = Pick<Backend, 'lstmForward' | 'lstmBackward' | 'gruForward' | '
 
 // The kernels' code for each non-linearity (rnn.ts in ./assembly).
 const ACT: Record<RnnActivation, number> = { tanh: 0, relu: 1, modrelu: 2 };
-
-function on(...xs: Storage[]): [WasmExports, WasmHeap] | null {
-  for (const x of xs) if (x.dtype !== 'float32') return null;
-  const e = wasmModule();
-  return e === null ? null : [e, wasmHeap()!];
-}
 
 // Temporary blocks for one call, freed together.
 class Temps {
@@ -82,7 +75,7 @@ function runCut(cut: [number, number][], fn: PoolFunction, part: (b0: number, b1
 
 export const wasmRecurrent: Recurrent = {
   lstmForward(L, z, hs, c, tc, whh, lens, rows) {
-    const m = on(z, hs, c, tc, whh, ...(rows ? [rows.table] : []));
+    const m = wasmFor(z, hs, c, tc, whh, rows?.table ?? null);
     if (m === null || !rowsFit(rows, L.T * L.B, 4 * L.H)) { refBackend.lstmForward(L, z, hs, c, tc, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 4 * H;
@@ -97,7 +90,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   lstmBackward(L, needH0, z, hs, c, tc, g, dz, dh, dc, whh, lens) {
-    const m = on(z, hs, c, tc, g, dz, dh, dc, whh);
+    const m = wasmFor(z, hs, c, tc, g, dz, dh, dc, whh);
     if (m === null) { refBackend.lstmBackward(L, needH0, z, hs, c, tc, g, dz, dh, dc, whh, lens); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 4 * H;
@@ -113,7 +106,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   gruForward(L, zx, hn, hs, bhh, whh, lens, rows) {
-    const m = on(zx, hn, hs, bhh, whh, ...(rows ? [rows.table] : []));
+    const m = wasmFor(zx, hn, hs, bhh, whh, rows?.table ?? null);
     if (m === null || !rowsFit(rows, L.T * L.B, 3 * L.H)) { refBackend.gruForward(L, zx, hn, hs, bhh, whh, lens, rows); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 3 * H;
@@ -129,7 +122,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   gruBackward(L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens) {
-    const m = on(zx, hn, hs, g, dgx, dgh, dh, whh);
+    const m = wasmFor(zx, hn, hs, g, dgx, dgh, dh, whh);
     if (m === null) { refBackend.gruBackward(L, needH0, zx, hn, hs, g, dgx, dgh, dh, whh, lens); return; }
     const [e, h] = m;
     const { T, B, H } = L, G = 3 * H;
@@ -145,7 +138,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   rnnForward(L, act, hs, whh, lens, modBias) {
-    const m = on(hs, whh, ...(modBias ? [modBias] : []));
+    const m = wasmFor(hs, whh, ...(modBias ? [modBias] : []));
     if (m === null) { refBackend.rnnForward(L, act, hs, whh, lens, modBias); return; }
     const [e, h] = m;
     const { T, B, H } = L;
@@ -160,7 +153,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   rnnBackward(L, needH0, act, hs, g, dz, dh, whh, lens) {
-    const m = on(hs, g, dz, dh, whh);
+    const m = wasmFor(hs, g, dz, dh, whh);
     if (m === null) { refBackend.rnnBackward(L, needH0, act, hs, g, dz, dh, whh, lens); return; }
     const [e, h] = m;
     const { T, B, H } = L;
@@ -175,7 +168,7 @@ export const wasmRecurrent: Recurrent = {
   },
 
   lstmCell(B, H, z, zOff, cPrev, cpOff, c, cOff, hh, hOff) {
-    const m = on(z, cPrev, c, hh);
+    const m = wasmFor(z, cPrev, c, hh);
     if (m === null) { refBackend.lstmCell(B, H, z, zOff, cPrev, cpOff, c, cOff, hh, hOff); return; }
     const [e, h] = m;
     const cpp = h.readPtr(cPrev) + 4 * cpOff;

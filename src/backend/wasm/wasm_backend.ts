@@ -12,19 +12,13 @@ import type { Storage } from '../storage.js';
 import { refBackend } from '../ref/ref_backend.js';
 import { copyRows } from '../ref/layout.js';
 import { packedWeight } from './packed_weights.js';
-import { wasmHeap, wasmModule, wasmPool, type WasmExports } from './module.js';
+import { wasmFor, wasmPool } from './module.js';
 import { partCount, ranges, type PoolFunction } from './pool.js';
 import { FINE_PART_BYTES, GEMM_PART_ROWS, GEMM_PARTS_PER_THREAD, PARALLEL_ELEMENTS, PARALLEL_FLOPS, ADAM_COST } from './wasm_backend_limits.js';
 import type { WasmHeap } from './heap.js';
 import { wasmRecurrent } from './recurrent.js';
 import { indicesFit, putIndices } from './indices.js';
 
-// The module and heap when every storage is float32 (null storages are absent operands).
-function on(...xs: (Storage | null)[]): [WasmExports, WasmHeap] | null {
-  for (const x of xs) if (x !== null && x.dtype !== 'float32') return null;
-  const e = wasmModule();
-  return e === null ? null : [e, wasmHeap()!];
-}
 
 // The address to write `o` at: an overwrite when the kernel covers all of it and it is not an input.
 function outPtr(h: WasmHeap, o: Storage, covered: number, ...inputs: Storage[]): number {
@@ -67,7 +61,7 @@ export const wasmBackend: Backend = {
   name: 'wasm',
 
   gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc) {
-    const m = on(A, B, C);
+    const m = wasmFor(A, B, C);
     // Windows that run past their storages keep the reference's behaviour (reads give NaN, writes drop).
     if (m === null || aOff < 0 || aOff + M * K > A.length || bOff < 0 || bOff + K * N > B.length || cOff < 0 || cOff + M * N > C.length) {
       refBackend.gemm(tA, tB, M, N, K, A, aOff, B, bOff, C, cOff, acc);
@@ -107,7 +101,7 @@ export const wasmBackend: Backend = {
   },
 
   binary(op, a, aShape, b, bShape, o, oShape) {
-    const m = on(a, b, o);
+    const m = wasmFor(a, b, o);
     const n = o.length;
     if (m === null || n === 0) { refBackend.binary(op, a, aShape, b, bShape, o, oShape); return; }
     const [e, h] = m;
@@ -131,7 +125,7 @@ export const wasmBackend: Backend = {
   },
 
   sumTo(x, shape, o, oShape) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || x.length === 0 || o === x) { refBackend.sumTo(x, shape, o, oShape); return; }
     const [e, h] = m;
     const xp = h.readPtr(x), op = h.overwritePtr(o);
@@ -143,7 +137,7 @@ export const wasmBackend: Backend = {
   },
 
   permute(x, shape, perm, o) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || x.length === 0 || shape.length === 0 || o === x) { refBackend.permute(x, shape, perm, o); return; }
     const [e, h] = m;
     const rank = shape.length;
@@ -157,7 +151,7 @@ export const wasmBackend: Backend = {
   },
 
   unary(op, x, o) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || o.length !== x.length) { refBackend.unary(op, x, o); return; }
     const [e, h] = m;
     const xp = h.readPtr(x), op2 = outPtr(h, o, x.length, x), code = UNARY_CODES[op];
@@ -165,7 +159,7 @@ export const wasmBackend: Backend = {
   },
 
   unaryBackward(op, x, y, g, gx) {
-    const m = on(x, y, g, gx);
+    const m = wasmFor(x, y, g, gx);
     const n = gx.length;
     if (m === null || x.length !== n || y.length !== n || g.length !== n) { refBackend.unaryBackward(op, x, y, g, gx); return; }
     const [e, h] = m;
@@ -174,7 +168,7 @@ export const wasmBackend: Backend = {
   },
 
   powScalar(x, p, o) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || o.length !== x.length) { refBackend.powScalar(x, p, o); return; }
     const [e, h] = m;
     const xp = h.readPtr(x);
@@ -182,7 +176,7 @@ export const wasmBackend: Backend = {
   },
 
   affineScalar(x, a, b, o) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || o.length !== x.length) { refBackend.affineScalar(x, a, b, o); return; }
     const [e, h] = m;
     const xp = h.readPtr(x), op = outPtr(h, o, x.length, x);
@@ -190,14 +184,14 @@ export const wasmBackend: Backend = {
   },
 
   sumSquares(x) {
-    const m = on(x);
+    const m = wasmFor(x);
     if (m === null) return refBackend.sumSquares(x);
     const [e, h] = m;
     return e.sumSquares(x.length, h.readPtr(x));
   },
 
   colSums(x, rows, n, o, acc) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || rows * n > x.length || n > o.length) { refBackend.colSums(x, rows, n, o, acc); return; }
     const [e, h] = m;
     const xp = h.readPtr(x);
@@ -212,7 +206,7 @@ export const wasmBackend: Backend = {
   },
 
   softmaxRows(x, rows, n, o, log) {
-    const m = on(x, o);
+    const m = wasmFor(x, o);
     if (m === null || n === 0 || rows * n > x.length || rows * n > o.length) { refBackend.softmaxRows(x, rows, n, o, log); return; }
     const [e, h] = m;
     const xp = h.readPtr(x), op = outPtr(h, o, rows * n, x);
@@ -220,7 +214,7 @@ export const wasmBackend: Backend = {
   },
 
   copy(src, srcOff, dst, dstOff, n, rows = 1, srcStride = n, dstStride = n) {
-    const m = on(src, dst);
+    const m = wasmFor(src, dst);
     if (m === null) { refBackend.copy(src, srcOff, dst, dstOff, n, rows, srcStride, dstStride); return; }
     const h = m[1];
     const s = h.readPtr(src) >> 2;
@@ -232,7 +226,7 @@ export const wasmBackend: Backend = {
   },
 
   addInto(src, srcOff, dst, dstOff, n) {
-    const m = on(src, dst);
+    const m = wasmFor(src, dst);
     if (m === null) { refBackend.addInto(src, srcOff, dst, dstOff, n); return; }
     const [e, h] = m;
     const s = h.readPtr(src) + 4 * srcOff, d = h.writePtr(dst) + 4 * dstOff;
@@ -240,7 +234,7 @@ export const wasmBackend: Backend = {
   },
 
   fill(x, value, off, n) {
-    const m = on(x);
+    const m = wasmFor(x);
     if (m === null) { refBackend.fill(x, value, off, n); return; }
     const h = m[1];
     const p = (off === 0 && n === x.length ? h.overwritePtr(x) : h.writePtr(x)) >> 2;
@@ -248,7 +242,7 @@ export const wasmBackend: Backend = {
   },
 
   gatherRows(table, width, index, o) {
-    const m = on(table, o);
+    const m = wasmFor(table, o);
     const n = index.length, V = width > 0 ? Math.floor(table.length / width) : 0;
     if (m === null || width === 0 || n === 0 || o.length < n * width || !indicesFit(index, n, V)) {
       refBackend.gatherRows(table, width, index, o);
@@ -261,7 +255,7 @@ export const wasmBackend: Backend = {
   },
 
   scatterAddRows(src, width, index, table) {
-    const m = on(src, table);
+    const m = wasmFor(src, table);
     const n = index.length, V = width > 0 ? Math.floor(table.length / width) : 0;
     if (m === null || width === 0 || n === 0 || src.length < n * width || !indicesFit(index, n, V)) {
       refBackend.scatterAddRows(src, width, index, table);
@@ -274,7 +268,7 @@ export const wasmBackend: Backend = {
   },
 
   crossEntropyForward(x, N, C, targets, logp, nll) {
-    const m = on(x, logp, nll);
+    const m = wasmFor(x, logp, nll);
     if (m === null || N === 0 || C === 0 || x.length < N * C || logp.length < N * C || nll.length < N || targets.length < N || !targetsFit(targets, N, C)) {
       refBackend.crossEntropyForward(x, N, C, targets, logp, nll);
       return;
@@ -286,7 +280,7 @@ export const wasmBackend: Backend = {
   },
 
   crossEntropyBackward(logp, N, C, targets, scale, gx) {
-    const m = on(logp, gx);
+    const m = wasmFor(logp, gx);
     if (m === null || N === 0 || C === 0 || logp.length < N * C || gx.length < N * C || scale.length < N || targets.length < N || !targetsFit(targets, N, C)) {
       refBackend.crossEntropyBackward(logp, N, C, targets, scale, gx);
       return;
@@ -300,7 +294,7 @@ export const wasmBackend: Backend = {
   },
 
   adamUpdate(p, g, mm, v, vMax, st) {
-    const m = on(p, g, mm, v, vMax);
+    const m = wasmFor(p, g, mm, v, vMax);
     const n = p.length;
     if (m === null || n === 0 || g.length !== n || mm.length !== n || v.length !== n || (vMax !== null && vMax.length !== n)) {
       refBackend.adamUpdate(p, g, mm, v, vMax, st);
@@ -321,7 +315,7 @@ export const wasmBackend: Backend = {
   },
 
   sgdUpdate(p, g, buf, st) {
-    const m = on(p, g, buf);
+    const m = wasmFor(p, g, buf);
     const n = p.length;
     if (m === null || n === 0 || g.length !== n || (buf !== null && buf.length !== n)) { refBackend.sgdUpdate(p, g, buf, st); return; }
     const [e, h] = m;

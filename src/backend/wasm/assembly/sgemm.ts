@@ -55,7 +55,7 @@ export function workspaceBytes(M: usize, N: usize, K: usize): f64 {
 // Rows of the packed panel that starts with rem rows of the block left: 6, except where a 6 would
 // leave 1 to 3 rows (or 2 + 2) for a padded last panel, there 4 (8 = 4 + 4, 7 = 4 + 3, ≤ 4 = one padded 4).
 // So a panel is padded only at the block's end, by at most 3 rows, and a batch of 16 rows a thread is
-// 6 + 6 + 4 (6 + 5 + 5, with a 5-row tile, measured the same: 0.98–1.01 of the time per product).
+// 6 + 6 + 4 (6 + 5 + 5, with a 5-row tile, measured the same: 0.98–1.02 of the time per product).
 // The plain build keeps to 4: its multiply then add needs a register for each product, and 6×8 then
 // spills (1.14–1.24× the time of 4×8 in the whole gemm).
 // @ts-ignore: decorator
